@@ -1,0 +1,81 @@
+import { END, START, StateGraph, type BaseCheckpointSaver } from "@langchain/langgraph";
+import { CareContext } from "../src/agents/context.js";
+import { createCareDeps, type CareDeps } from "../src/agents/deps.js";
+import { humanReview } from "../src/agents/human-review.js";
+import { judge } from "../src/agents/judge.js";
+import { outreach } from "../src/agents/outreach.js";
+import { policyUpdate } from "../src/agents/policy-update.js";
+import { responder } from "../src/agents/responder.js";
+import { router } from "../src/agents/router.js";
+import { safety } from "../src/agents/safety.js";
+import { CareState, type CareStateType } from "../src/agents/state.js";
+import { appConfigFromEnv } from "../src/config.js";
+import { loadEnvironment } from "../src/store/assets.js";
+import { openDb } from "../src/store/db.js";
+
+export function routeAfterRouter(state: CareStateType): "responder" | "outreach" | "human_review" {
+  if (state.route === "severe") return "human_review";
+  return state.route === "silent" ? "outreach" : "responder";
+}
+
+/** A fixable violation already became the fallback message inside the safety node. */
+export function routeAfterSafety(state: CareStateType): "judge" | "human_review" {
+  return state.safety_verdict?.verdict === "severe" ? "human_review" : "judge";
+}
+
+export function routeAfterPolicyUpdate(state: CareStateType): "human_review" | typeof END {
+  return state.escalation?.reason === "churn_risk" && !state.review ? "human_review" : END;
+}
+
+/** Escalations before the judge are logged after the person acts; the churn escalation was logged already. */
+export function routeAfterHumanReview(state: CareStateType): "policy_update" | typeof END {
+  return state.outcome ? END : "policy_update";
+}
+
+/** Nodes are made on first use, so importing this file (Studio, tests) opens nothing. */
+function lazyNode<A extends unknown[], R>(make: (deps: CareDeps) => (...args: A) => R, deps: () => CareDeps) {
+  let fn: ((...args: A) => R) | undefined;
+  return (...args: A): R => (fn ??= make(deps()))(...args);
+}
+
+export function createCareBuilder(deps: () => CareDeps) {
+  return new StateGraph(CareState, CareContext)
+    .addNode("router", lazyNode(router, deps))
+    .addNode("responder", lazyNode(responder, deps))
+    .addNode("outreach", lazyNode(outreach, deps))
+    .addNode("safety", lazyNode(safety, deps))
+    .addNode("human_review", lazyNode(humanReview, deps))
+    .addNode("judge", lazyNode(judge, deps))
+    .addNode("policy_update", lazyNode(policyUpdate, deps))
+    .addEdge(START, "router")
+    .addConditionalEdges("router", routeAfterRouter, ["responder", "outreach", "human_review"])
+    .addEdge("responder", "safety")
+    .addEdge("outreach", "safety")
+    .addConditionalEdges("safety", routeAfterSafety, ["judge", "human_review"])
+    .addEdge("judge", "policy_update")
+    .addConditionalEdges("policy_update", routeAfterPolicyUpdate, ["human_review", END])
+    .addConditionalEdges("human_review", routeAfterHumanReview, ["policy_update", END]);
+}
+
+export function compileCareGraph(deps: CareDeps, checkpointer?: BaseCheckpointSaver) {
+  return createCareBuilder(() => deps).compile({ checkpointer, name: "care" });
+}
+
+let defaults: CareDeps | undefined;
+/** The deps of the exported graph: the configured SQLite file and models (see README, Configuration). */
+function defaultDeps(): CareDeps {
+  if (!defaults) {
+    const config = appConfigFromEnv();
+    defaults = createCareDeps({
+      db: openDb(config.dbPath),
+      seed: config.seed,
+      environment: config.environmentFile ? loadEnvironment(config.environmentFile) : undefined,
+      models: config.models,
+    });
+  }
+  return defaults;
+}
+
+export const builder = createCareBuilder(defaultDeps);
+/** For LangGraph Studio and the LangGraph API server, which bring their own checkpointer. */
+export const graph = builder.compile({ name: "care" });

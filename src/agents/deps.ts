@@ -1,0 +1,80 @@
+import type { Template, TemplateId } from "../domain/template.js";
+import { TEMPLATE_IDS } from "../domain/template.js";
+import type { EnvironmentSpec } from "../domain/environment.js";
+import type { SafetyRules } from "../domain/text-rules.js";
+import { ModelConfig } from "../models/config.js";
+import { createModels } from "../models/factory.js";
+import type { Judge, Writer } from "../models/types.js";
+import { PolicyBook } from "../policy/book.js";
+import { Environment } from "../sim/environment.js";
+import {
+  loadEnvironment,
+  loadSafetyRules,
+  loadServiceLevels,
+  loadSeverityRules,
+  loadTemplates,
+  type ServiceLevels,
+  type SeverityRules,
+} from "../store/assets.js";
+import { CustomerStore } from "../store/customers.js";
+import type { Db } from "../store/db.js";
+import { HandoffStore } from "../store/handoffs.js";
+import { InteractionStore } from "../store/interactions.js";
+import { SqlitePolicyStateStore } from "../store/policy-state.js";
+
+/** What the care graph's nodes work with: stores, the policies, the models, and the rule files. */
+export interface CareDeps {
+  db: Db;
+  customers: CustomerStore;
+  interactions: InteractionStore;
+  handoffs: HandoffStore;
+  policies: PolicyBook;
+  templates: ReadonlyMap<TemplateId, Template>;
+  safetyRules: SafetyRules;
+  severityRules: SeverityRules;
+  serviceLevels: ServiceLevels;
+  writer: Writer;
+  judge: Judge;
+  /** Seeds the policy's and the simulated customer's random streams. */
+  seed: number;
+}
+
+export interface CareDepsOptions {
+  db: Db;
+  seed?: number;
+  environment?: EnvironmentSpec;
+  models?: Partial<ModelConfig>;
+  /** Replace a model (tests, custom integrations). */
+  writer?: Writer;
+  judge?: Judge;
+}
+
+export class EnvironmentMismatchError extends Error {
+  override readonly name = "EnvironmentMismatchError";
+}
+
+export function createCareDeps(o: CareDepsOptions): CareDeps {
+  const templates = loadTemplates();
+  const safetyRules = loadSafetyRules();
+  const seed = o.seed ?? 7;
+  const spec = o.environment ?? loadEnvironment();
+  const unknownArms = spec.arms.ids.filter((id) => !(TEMPLATE_IDS as readonly string[]).includes(id));
+  if (unknownArms.length)
+    throw new EnvironmentMismatchError(`environment ${spec.name}: arms ${unknownArms.join(", ")} are not templates (${TEMPLATE_IDS.join(", ")})`);
+  const environment = new Environment(spec);
+  const models = createModels(ModelConfig.parse(o.models ?? {}), { environment, templates, safetyRules, seed });
+  return {
+    db: o.db,
+    customers: new CustomerStore(o.db),
+    interactions: new InteractionStore(o.db),
+    handoffs: new HandoffStore(o.db),
+    policies: new PolicyBook(new SqlitePolicyStateStore(o.db), TEMPLATE_IDS),
+    templates,
+    safetyRules,
+    severityRules: loadSeverityRules(),
+    serviceLevels: loadServiceLevels(),
+    writer: o.writer ?? models.writer,
+    judge: o.judge ?? models.judge,
+    seed,
+  };
+}

@@ -1,0 +1,90 @@
+import { interrupt } from "@langchain/langgraph";
+import { HumanResume, type HumanInterrupt, type HumanResponse } from "../domain/human.js";
+import type { MessageSource } from "../domain/interaction.js";
+import type { CareDeps } from "./deps.js";
+import { incomingMessage } from "./router.js";
+import type { CareStateType, CareUpdate, Draft, Review } from "./state.js";
+
+export const HANDOFF_PRIORITY: Record<string, number> = {
+  legal_threat: 10,
+  safety_risk: 10,
+  priority: 9,
+  safety_violation: 8,
+  churn_risk: 7,
+};
+
+export function handoffRequest(state: CareStateType, deps: CareDeps): HumanInterrupt {
+  const customer = deps.customers.get(state.customer_id)!;
+  const draft = state.draft?.text ?? null;
+  const esc = state.escalation!;
+  const lines = [
+    `**Motivo:** ${esc.reason} — ${esc.detail}`,
+    `**Cliente:** ${customer.customer_id} · ${customer.segment} · ${customer.issue_bucket} · ${customer.mini_story}`,
+    incomingMessage(state, customer) ? `**Escribió:** ${incomingMessage(state, customer)}` : "**No ha escrito** (contacto proactivo).",
+    draft ? `**Borrador (${state.decision?.template ?? "—"}):**\n${draft}` : "**Sin borrador:** responde tú.",
+    state.score ? `**Juez:** NPS ${state.score.nps_expected}, churn ${state.score.churn_prob} — ${state.score.rationale}` : "",
+  ];
+  return {
+    action_request: {
+      action: "reply_to_customer",
+      args: { customer_id: customer.customer_id, interaction_id: state.interaction_id, reason: esc.reason, message: draft ?? "" },
+    },
+    config: { allow_accept: draft !== null, allow_edit: draft !== null, allow_respond: true, allow_ignore: true },
+    description: lines.filter(Boolean).join("\n\n"),
+  };
+}
+
+/** What the customer actually gets, and who wrote it, once a person may have acted. */
+export function sentMessage(review: Review | undefined, draft: Draft | undefined): { message: string | null; source: MessageSource } {
+  if (!review) return { message: draft?.text ?? null, source: draft?.source ?? "none" };
+  if (review.action === "ignore") return { message: null, source: "none" };
+  if (review.action === "accept") return { message: review.message, source: draft?.source ?? "none" };
+  return { message: review.message, source: "human" };
+}
+
+export class InvalidHumanResponseError extends Error {
+  override readonly name = "InvalidHumanResponseError";
+}
+
+export function applyResponse(response: HumanResponse, request: HumanInterrupt, draft: string | null): Review {
+  const allowed = { accept: request.config.allow_accept, edit: request.config.allow_edit, response: request.config.allow_respond, ignore: request.config.allow_ignore };
+  if (!allowed[response.type]) throw new InvalidHumanResponseError(`"${response.type}" is not allowed for this hand-off`);
+  switch (response.type) {
+    case "accept":
+      return { action: "accept", message: draft };
+    case "edit":
+      return { action: "edit", message: response.args.args.message };
+    case "response":
+      return { action: "response", message: response.args };
+    case "ignore":
+      return { action: "ignore", message: null };
+  }
+}
+
+/** A person takes the contact: Agent Inbox interrupt, resumed with Command({ resume: [HumanResponse] }). */
+export function humanReview(deps: CareDeps) {
+  return (state: CareStateType, config: { configurable?: Record<string, unknown> }): CareUpdate => {
+    const request = handoffRequest(state, deps);
+    const id = state.interaction_id!;
+    deps.handoffs.open({
+      interaction_id: id,
+      thread_id: (config.configurable?.thread_id as string | undefined) ?? null,
+      customer_id: state.customer_id,
+      reason: state.escalation!.reason,
+      priority: Math.max(state.priority ?? 0, HANDOFF_PRIORITY[state.escalation!.reason] ?? 5),
+      draft: state.draft?.text ?? null,
+    });
+    const resume = interrupt<HumanInterrupt[], unknown>([request]);
+    const parsed = HumanResume.safeParse(resume);
+    if (!parsed.success) throw new InvalidHumanResponseError(`invalid human response: ${parsed.error.issues[0]?.message}`);
+    const review = applyResponse(parsed.data, request, state.draft?.text ?? null);
+    deps.db.transaction(() => {
+      deps.handoffs.resolve(id, review.action);
+      if (state.outcome) {
+        const sent = sentMessage(review, state.draft);
+        deps.interactions.recordHumanAction(id, review.action, sent.message, sent.source);
+      }
+    })();
+    return { review };
+  };
+}

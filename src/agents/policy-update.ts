@@ -1,0 +1,68 @@
+import { reward } from "../domain/reward.js";
+import { PolicyName } from "../policy/registry.js";
+import { rngFor } from "../policy/random.js";
+import { readContext } from "./context.js";
+import type { CareDeps } from "./deps.js";
+import { sentMessage } from "./human-review.js";
+import type { CareStateType, CareUpdate, Outcome } from "./state.js";
+
+/**
+ * The one place where an interaction is logged and, when it qualifies, learned from. The policy learns
+ * only from its own arm's message as judged: not from fallbacks, not from what a person wrote. It
+ * learns before a churn escalation goes to a person, so the worst outcomes are not censored from it.
+ */
+export function policyUpdate(deps: CareDeps) {
+  return (state: CareStateType, config: { context?: unknown; configurable?: Record<string, unknown> }): CareUpdate => {
+    const ctx = readContext(config);
+    const context = state.context!;
+    const { score, review, decision, draft } = state;
+    const value = score ? reward(score, ctx.reward_weights) : null;
+    const namespace = decision?.namespace ?? ctx.policy_namespace;
+    const policy = decision ? PolicyName.parse(decision.policy) : ctx.policy;
+    const learnable = value !== null && decision !== undefined && draft?.source === "policy" && review === undefined;
+    const sent = sentMessage(review, draft);
+    const outcome: Outcome = {
+      status: review ? (review.action === "ignore" ? "ignored" : "human") : score ? "scored" : "unscored",
+      reward: value,
+      learned: false,
+    };
+    deps.db.transaction(() => {
+      if (learnable && !deps.policies.isFrozen(namespace)) {
+        const id = state.interaction_id!;
+        deps.policies.learn(namespace, policy, id, context, decision.arm, value, rngFor(deps.seed, "update", namespace, id));
+        outcome.learned = true;
+      }
+      deps.interactions.upsert({
+        interaction_id: state.interaction_id!,
+        thread_id: (config.configurable?.thread_id as string | undefined) ?? null,
+        experiment_id: ctx.experiment_id ?? null,
+        iteration: state.iteration ?? null,
+        policy_namespace: namespace,
+        policy,
+        customer_id: state.customer_id,
+        segment: context.segment,
+        issue_bucket: context.issue_bucket,
+        context_key: context.key,
+        mode: state.mode ?? null,
+        route: state.route!,
+        template: decision?.template ?? null,
+        propensity: decision?.propensity ?? null,
+        message: sent.message,
+        message_source: sent.source,
+        safety_verdict: state.safety_verdict?.verdict ?? null,
+        safety_rules: state.safety_verdict?.rules ?? [],
+        escalation_reason: state.escalation?.reason ?? null,
+        human_action: review?.action ?? null,
+        score: score ?? null,
+        reward: value,
+        status: outcome.status,
+        learned: outcome.learned,
+      });
+    })();
+    const churnEscalation =
+      score && !review && score.churn_prob > ctx.churn_threshold
+        ? { escalation: { reason: "churn_risk" as const, detail: `churn ${score.churn_prob.toFixed(2)} > ${ctx.churn_threshold}` } }
+        : {};
+    return { outcome, ...churnEscalation };
+  };
+}

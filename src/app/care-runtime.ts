@@ -1,0 +1,55 @@
+import { SqliteSaver } from "@langchain/langgraph-checkpoint-sqlite";
+import { compileCareGraph } from "../../graphs/care.js";
+import { CareContext } from "../agents/context.js";
+import { createCareDeps, type CareDeps, type CareDepsOptions } from "../agents/deps.js";
+import type { CareStateType } from "../agents/state.js";
+import type { ContactInput, ContactResult, ContactRun } from "../sim/experiment.js";
+import { openDb, type Db } from "../store/db.js";
+
+export type Durability = "sync" | "async" | "exit";
+
+/** The care graph on the product's SQLite file, checkpointed by SqliteSaver on the same connection. */
+export interface CareRuntime {
+  db: Db;
+  deps: CareDeps;
+  graph: ReturnType<typeof compileCareGraph>;
+  checkpointer: SqliteSaver;
+  close(): void;
+}
+
+export function openCareRuntime(o: Omit<CareDepsOptions, "db"> & { dbPath: string }): CareRuntime {
+  const db = openDb(o.dbPath);
+  try {
+    const deps = createCareDeps({ ...o, db });
+    const checkpointer = new SqliteSaver(db);
+    const graph = compileCareGraph(deps, checkpointer);
+    return { db, deps, graph, checkpointer, close: () => db.close() };
+  } catch (e) {
+    db.close();
+    throw e;
+  }
+}
+
+export function contactResult(state: CareStateType & { __interrupt__?: unknown[] }): ContactResult {
+  return {
+    context_key: state.context!.key,
+    route: state.route!,
+    template: state.decision?.template ?? null,
+    safety_verdict: state.safety_verdict?.verdict ?? null,
+    safety_rules: state.safety_verdict?.rules ?? [],
+    score: state.score ?? null,
+    reward: state.outcome?.reward ?? null,
+    learned: state.outcome?.learned ?? false,
+    escalation: state.escalation?.reason ?? null,
+    pending: (state.__interrupt__?.length ?? 0) > 0,
+  };
+}
+
+/** One contact through the graph, thread = interaction id. */
+export function contactRunner(rt: CareRuntime, durability: Durability = "async") {
+  return async (input: ContactInput, run: ContactRun): Promise<ContactResult> => {
+    const context = CareContext.parse({ policy: run.policy, policy_namespace: run.policy_namespace, experiment_id: run.experiment_id });
+    const state = await rt.graph.invoke(input, { configurable: { thread_id: input.interaction_id }, context, durability });
+    return contactResult(state);
+  };
+}

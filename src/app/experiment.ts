@@ -1,0 +1,122 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Customer } from "../domain/customer.js";
+import type { EnvironmentSpec } from "../domain/environment.js";
+import { TEMPLATE_IDS } from "../domain/template.js";
+import type { PolicyName } from "../policy/registry.js";
+import { Environment } from "../sim/environment.js";
+import { runExperiment, type ExperimentResult } from "../sim/experiment.js";
+import { recommendations, type CohortRecommendation } from "../sim/recommendations.js";
+import { toCsv } from "../store/csv.js";
+import { contactRunner, type CareRuntime, type Durability } from "./care-runtime.js";
+
+export interface ExperimentRequest {
+  experimentId: string;
+  customers: readonly Customer[];
+  iterations: number;
+  policy: PolicyName;
+  topN: number;
+  concurrency: number;
+  environment: EnvironmentSpec;
+  params: Record<string, unknown>;
+  durability?: Durability;
+  onProgress?: (done: number, total: number) => void;
+  signal?: AbortSignal;
+}
+
+export type ExperimentSummary = ExperimentResult & {
+  params: Record<string, unknown>;
+  recommendations: CohortRecommendation[];
+  baseline_recommendations: CohortRecommendation[];
+  started_at: string;
+  finished_at: string;
+};
+
+/** Runs an experiment on the graph and records it in the experiments table. */
+export async function experimentOnGraph(rt: CareRuntime, req: ExperimentRequest): Promise<ExperimentSummary> {
+  const started = new Date().toISOString();
+  rt.db
+    .prepare("INSERT INTO experiments (experiment_id, params, status) VALUES (?, ?, 'running')")
+    .run(req.experimentId, JSON.stringify(req.params));
+  try {
+    rt.deps.customers.upsertMany(req.customers);
+    const result = await runExperiment(
+      {
+        experimentId: req.experimentId,
+        customers: req.customers,
+        iterations: req.iterations,
+        policy: req.policy,
+        topN: req.topN,
+        concurrency: req.concurrency,
+        environment: new Environment(req.environment),
+        onProgress: req.onProgress,
+        signal: req.signal,
+      },
+      contactRunner(rt, req.durability),
+    );
+    const estimates = (ns: string, p: PolicyName) => rt.deps.policies.get(ns, p).estimates();
+    const summary: ExperimentSummary = {
+      ...result,
+      params: req.params,
+      recommendations: recommendations(estimates(result.policy.namespace, req.policy), TEMPLATE_IDS),
+      baseline_recommendations: recommendations(estimates(result.baseline.namespace, "uniform"), TEMPLATE_IDS),
+      started_at: started,
+      finished_at: new Date().toISOString(),
+    };
+    rt.db
+      .prepare("UPDATE experiments SET status = 'done', summary = ?, finished_at = ? WHERE experiment_id = ?")
+      .run(JSON.stringify(summary), summary.finished_at, req.experimentId);
+    return summary;
+  } catch (e) {
+    rt.db.prepare("UPDATE experiments SET status = 'failed', summary = ? WHERE experiment_id = ?").run(JSON.stringify({ error: String(e) }), req.experimentId);
+    throw e;
+  }
+}
+
+const INTERACTION_COLUMNS = [
+  "interaction_id", "iteration", "policy_namespace", "policy", "customer_id", "segment", "issue_bucket", "mode", "route",
+  "template", "propensity", "message_source", "safety_verdict", "safety_rules", "escalation_reason", "nps_expected",
+  "engagement_prob", "churn_prob", "reward", "status", "learned", "created_at",
+] as const;
+
+/** summary.json and interactions.csv (both arms) in `dir`. */
+export function writeExperimentFiles(rt: CareRuntime, summary: ExperimentSummary, dir: string): string[] {
+  mkdirSync(dir, { recursive: true });
+  const rows = rt.deps.interactions.list({ experiment_id: summary.experiment_id }).map((i) => {
+    const flat: Record<string, unknown> = { ...i, ...i.score, safety_rules: i.safety_rules.join("|") };
+    return INTERACTION_COLUMNS.map((c) => flat[c]);
+  });
+  const files = [join(dir, "summary.json"), join(dir, "interactions.csv")];
+  writeFileSync(files[0]!, JSON.stringify(summary, null, 2) + "\n");
+  writeFileSync(files[1]!, toCsv(INTERACTION_COLUMNS, rows));
+  return files;
+}
+
+const f3 = (x: number) => x.toFixed(3);
+const pad = (s: string | number, n: number) => String(s).padStart(n);
+
+export function formatSummary(s: ExperimentSummary): string {
+  const lines: string[] = [];
+  lines.push(`Experiment ${s.experiment_id} — ${s.policy.policy} vs uniform baseline on ${s.environment.name}`);
+  lines.push(`  oracle value ${f3(s.environment.oracle_value)} · uniform value ${f3(s.environment.uniform_value)} (P(good reaction) per contact)`);
+  lines.push("");
+  lines.push(" iter │ policy: reward   NPS  engage  churn  regret best% │ baseline: reward   NPS  engage  churn  regret");
+  s.policy.iterations.forEach((p, i) => {
+    const b = s.baseline.iterations[i]!;
+    lines.push(
+      `${pad(p.iteration, 5)} │ ${pad(f3(p.mean_reward), 14)} ${pad(p.mean_nps.toFixed(2), 5)} ${pad(f3(p.mean_engagement), 7)} ${pad(f3(p.mean_churn), 6)} ${pad(p.cumulative_regret.toFixed(1), 7)} ${pad(Math.round(p.best_pick_share * 100), 4)}% │ ${pad(f3(b.mean_reward), 16)} ${pad(b.mean_nps.toFixed(2), 5)} ${pad(f3(b.mean_engagement), 7)} ${pad(f3(b.mean_churn), 6)} ${pad(b.cumulative_regret.toFixed(1), 7)}`,
+    );
+  });
+  lines.push("");
+  lines.push(`Lift over uniform: ${s.lift_pct.toFixed(1)}% overall, ${s.lift_last_iteration_pct.toFixed(1)}% in the last iteration`);
+  lines.push(`Cumulative regret vs oracle: ${s.policy.cumulative_regret.toFixed(1)} (policy) · ${s.baseline.cumulative_regret.toFixed(1)} (uniform)`);
+  lines.push(`Best-template picks: ${(s.policy.best_pick_share * 100).toFixed(1)}% (policy) · ${(s.baseline.best_pick_share * 100).toFixed(1)}% (uniform)`);
+  lines.push("");
+  lines.push("Best template per cohort (policy's estimate, pulls):");
+  for (const r of s.recommendations) lines.push(`  ${r.text}`);
+  lines.push("");
+  const kv = (m: Record<string, number>) => Object.entries(m).map(([k, v]) => `${k} ${v}`).join(", ") || "none";
+  lines.push(`Safety (policy arm): ${kv(s.policy.safety)}; rules hit: ${kv(s.policy.safety_rules)}`);
+  lines.push(`Escalations (policy arm): ${kv(s.policy.escalations)}; waiting for a person: ${s.policy.pending_handoffs}`);
+  return lines.join("\n");
+}

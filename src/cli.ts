@@ -1,0 +1,248 @@
+#!/usr/bin/env node
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import { z } from "zod";
+import { EnvironmentMismatchError } from "./agents/deps.js";
+import { experimentOnGraph, formatSummary, writeExperimentFiles } from "./app/experiment.js";
+import { openCareRuntime, type CareRuntime } from "./app/care-runtime.js";
+import { appConfigFromEnv } from "./config.js";
+import { PolicyName, POLICY_NAMES } from "./policy/registry.js";
+import { forgeCustomers, PersonaParams } from "./sim/persona-forge.js";
+import { AssetError, loadEnvironment, loadPersonaCorpus } from "./store/assets.js";
+import { CustomerCsvError, customersFromCsv, customersToCsv } from "./store/customer-csv.js";
+import { ThreadCompletedError, UnknownCustomerError } from "./agents/router.js";
+
+/** Bad input from the person at the terminal: a message and exit code 2, no stack trace. */
+class UsageError extends Error {}
+
+const USAGE = `care-graph — customer-care learning graph (offline by default)
+
+Usage:
+  care-graph start                          create the default dataset if missing, run a short experiment
+  care-graph experiment [options]           policy vs uniform baseline through the care graph
+      --customers N (200) --iterations N (5) --policy ${POLICY_NAMES.join("|")} (thompson)
+      --seed N (7) --environment FILE --out DIR --top-n N (30) --concurrency N (8)
+      --share-angry X (0.5) --share-vocal X (0.5)
+  care-graph customers generate [--n N --share-angry X --share-vocal X --seed N] [--out FILE.csv]
+  care-graph customers import FILE.csv      validate every row, then store all or nothing
+  care-graph customers export [--out FILE.csv]
+  care-graph run --customer ID [--message TEXT] [--policy NAME]
+                                            one contact through the care graph
+Environment: CARE_GRAPH_DB (var/care-graph.sqlite), CARE_GRAPH_SEED, OPENAI_API_KEY / OPENAI_BASE_URL.`;
+
+const OPTIONS = {
+  customers: { type: "string" },
+  iterations: { type: "string" },
+  policy: { type: "string" },
+  seed: { type: "string" },
+  environment: { type: "string" },
+  out: { type: "string" },
+  "top-n": { type: "string" },
+  concurrency: { type: "string" },
+  "share-angry": { type: "string" },
+  "share-vocal": { type: "string" },
+  n: { type: "string" },
+  customer: { type: "string" },
+  message: { type: "string" },
+  help: { type: "boolean", short: "h" },
+} satisfies ParseArgsConfig["options"];
+
+function parseOr<T>(schema: z.ZodType<T>, value: unknown, flag: string): T {
+  const r = schema.safeParse(value);
+  if (!r.success) throw new UsageError(`--${flag}: ${r.error.issues[0]?.message ?? "invalid"}${value === undefined ? "" : ` (got "${value}")`}`);
+  return r.data;
+}
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const share = z.coerce.number().min(0).max(1);
+
+function loadEnv(file: string | undefined) {
+  try {
+    return loadEnvironment(file);
+  } catch (e) {
+    if (e instanceof AssetError) throw new UsageError(`--environment ${e.message}`);
+    throw e;
+  }
+}
+
+function withRuntime<T>(envFile: string | undefined, seed: number | undefined, fn: (rt: CareRuntime) => Promise<T>): Promise<T> {
+  const config = appConfigFromEnv();
+  const environment = loadEnv(envFile ?? config.environmentFile);
+  let rt: CareRuntime;
+  try {
+    rt = openCareRuntime({ dbPath: config.dbPath, seed: seed ?? config.seed, environment, models: config.models });
+  } catch (e) {
+    if (e instanceof EnvironmentMismatchError) throw new UsageError(`--environment ${e.message}`);
+    throw e;
+  }
+  return fn(rt).finally(() => rt.close());
+}
+
+function progressBar(label: string) {
+  if (!process.stderr.isTTY) return undefined;
+  let last = -1;
+  return (done: number, total: number) => {
+    const pct = Math.floor((done / total) * 100);
+    if (pct === last && done !== total) return;
+    last = pct;
+    const width = 30;
+    const fill = Math.round((done / total) * width);
+    process.stderr.write(`\r${label} [${"#".repeat(fill)}${".".repeat(width - fill)}] ${pct}% ${done}/${total}${done === total ? "\n" : ""}`);
+  };
+}
+
+async function experiment(v: Record<string, string | boolean | undefined>, defaults: { iterations: number } = { iterations: 5 }) {
+  const n = parseOr(int(1, 1_000_000), v.customers ?? 200, "customers");
+  const iterations = parseOr(int(1, 1000), v.iterations ?? defaults.iterations, "iterations");
+  const policy = parseOr(PolicyName, v.policy ?? "thompson", "policy");
+  const seed = parseOr(z.coerce.number().int(), v.seed ?? 7, "seed");
+  const topN = parseOr(int(0, 1_000_000), v["top-n"] ?? 30, "top-n");
+  const concurrency = parseOr(int(1, 256), v.concurrency ?? 8, "concurrency");
+  const shareAngry = parseOr(share, v["share-angry"] ?? 0.5, "share-angry");
+  const shareVocal = parseOr(share, v["share-vocal"] ?? 0.5, "share-vocal");
+  return withRuntime(v.environment as string | undefined, seed, async (rt) => {
+    const customers = forgeCustomers({ n, seed, share_angry: shareAngry, share_vocal: shareVocal, id_prefix: `s${seed}n${n}-` }, loadPersonaCorpus());
+    const stamp = new Date().toISOString().replace(/[-:]/g, "").replace(/\..*/, "").replace("T", "-");
+    const experimentId = `exp-${stamp}-${policy}-s${seed}`;
+    const environment = loadEnv((v.environment as string | undefined) ?? appConfigFromEnv().environmentFile);
+    const summary = await experimentOnGraph(rt, {
+      experimentId,
+      customers,
+      iterations,
+      policy,
+      topN,
+      concurrency,
+      environment,
+      params: { customers: n, iterations, policy, seed, top_n: topN, concurrency, share_angry: shareAngry, share_vocal: shareVocal, environment: environment.name },
+      onProgress: progressBar(experimentId),
+    });
+    const files = writeExperimentFiles(rt, summary, (v.out as string | undefined) ?? join("var/experiments", experimentId));
+    console.log(formatSummary(summary));
+    console.log(`\nWrote ${files.join(", ")}`);
+  });
+}
+
+async function customers(sub: string | undefined, args: string[], v: Record<string, string | boolean | undefined>) {
+  if (sub === "generate") {
+    const params = parseOr(
+      PersonaParams,
+      { n: v.n && Number(v.n), share_angry: v["share-angry"] && Number(v["share-angry"]), share_vocal: v["share-vocal"] && Number(v["share-vocal"]), seed: v.seed && Number(v.seed) },
+      "n/--share-angry/--share-vocal/--seed",
+    );
+    const csv = customersToCsv(forgeCustomers(params, loadPersonaCorpus()));
+    if (v.out) writeFileSync(v.out as string, csv);
+    else process.stdout.write(csv);
+    return;
+  }
+  if (sub === "import") {
+    const file = args[0];
+    if (!file) throw new UsageError("customers import needs a CSV file");
+    let text: string;
+    try {
+      text = readFileSync(file, "utf8");
+    } catch {
+      throw new UsageError(`${file}: cannot read`);
+    }
+    let parsed;
+    try {
+      parsed = customersFromCsv(text);
+    } catch (e) {
+      if (e instanceof CustomerCsvError || e instanceof Error) throw new UsageError(`${file}: ${e.message}; nothing was imported`);
+      throw e;
+    }
+    await withRuntime(undefined, undefined, async (rt) => console.log(`Imported ${rt.deps.customers.upsertMany(parsed)} customers`));
+    return;
+  }
+  if (sub === "export") {
+    await withRuntime(undefined, undefined, async (rt) => {
+      const csv = customersToCsv(rt.deps.customers.list());
+      if (v.out) writeFileSync(v.out as string, csv);
+      else process.stdout.write(csv);
+    });
+    return;
+  }
+  throw new UsageError(`unknown customers subcommand "${sub ?? ""}"`);
+}
+
+async function runOne(v: Record<string, string | boolean | undefined>) {
+  const customerId = parseOr(z.string().min(1), v.customer, "customer");
+  const policy = parseOr(PolicyName, v.policy ?? "thompson", "policy");
+  await withRuntime(undefined, undefined, async (rt) => {
+    const threadId = `cli-${Date.now().toString(36)}`;
+    try {
+      const state = await rt.graph.invoke(
+        { customer_id: customerId, message: v.message as string | undefined },
+        { configurable: { thread_id: threadId }, context: { policy, policy_namespace: "main", churn_threshold: 0.85, reward_weights: { nps: 0.6, engagement: 0.3, churn: 0.3 }, experiment_id: null } },
+      );
+      console.log(JSON.stringify({ thread_id: threadId, ...state }, null, 2));
+    } catch (e) {
+      if (e instanceof UnknownCustomerError || e instanceof ThreadCompletedError) throw new UsageError(e.message);
+      throw e;
+    }
+  });
+}
+
+/** Embedded defaults: the SQLite file, 200 PersonaForge customers, a 3-iteration Thompson experiment. */
+async function start(v: Record<string, string | boolean | undefined>) {
+  const config = appConfigFromEnv();
+  console.log(`care-graph: database ${config.dbPath}; models ${config.models.apiKey || config.models.baseUrl ? "LLM (" + (config.models.baseUrl ?? "OpenAI") + ")" : "offline (templates + simulated customer)"}`);
+  await withRuntime(undefined, undefined, async (rt) => {
+    if (rt.deps.customers.count() === 0) {
+      const n = rt.deps.customers.upsertMany(forgeCustomers({}, loadPersonaCorpus()));
+      console.log(`Created the default dataset: ${n} customers (PersonaForge, seed 7)`);
+    }
+  });
+  await experiment({ ...v, iterations: v.iterations ?? "3" });
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (e) {
+    console.error(`care-graph: ${(e as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  const [command, sub, ...rest] = parsed.positionals;
+  const v = parsed.values as Record<string, string | boolean | undefined>;
+  if (v.help || !command) {
+    console.log(USAGE);
+    return command || v.help ? 0 : 2;
+  }
+  try {
+    switch (command) {
+      case "start":
+        await start(v);
+        break;
+      case "experiment":
+        await experiment(v);
+        break;
+      case "customers":
+        await customers(sub, rest, v);
+        break;
+      case "run":
+        await runOne(v);
+        break;
+      default:
+        throw new UsageError(`unknown command "${command}"`);
+    }
+    return 0;
+  } catch (e) {
+    if (e instanceof UsageError) {
+      console.error(`care-graph: ${e.message}`);
+      return 2;
+    }
+    throw e;
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith("/cli.ts") || process.argv[1]?.endsWith("/cli.js")) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (e) => {
+      console.error(e);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,10 @@
+import type { Writer, WriterInput } from "./types.js";
+
+/** The offline writer: the filled template is the message. Deterministic by construction. */
+export class TemplateWriter implements Writer {
+  readonly kind = "offline" as const;
+
+  async write(input: WriterInput): Promise<string> {
+    return input.draft;
+  }
+}

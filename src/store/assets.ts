@@ -1,0 +1,97 @@
+import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { z } from "zod";
+import { EnvironmentSpec } from "../domain/environment.js";
+import { IssueBucket } from "../domain/segment.js";
+import { TEMPLATE_IDS, Template, type TemplateId } from "../domain/template.js";
+import { SafetyRules } from "../domain/text-rules.js";
+
+/** The project root, found from this file whether it runs from src/ (tsx) or dist/ (compiled). */
+export const PROJECT_ROOT = (() => {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, "package.json"))) {
+    const up = dirname(dir);
+    if (up === dir) throw new Error("care-graph: cannot find the project root");
+    dir = up;
+  }
+  return dir;
+})();
+
+export const DEFAULT_ENVIRONMENT_FILE = join(PROJECT_ROOT, "data/environments/reference-instance.json");
+
+/** A file that is not there or not what it should be, reported with its path and the field at fault. */
+export class AssetError extends Error {
+  override readonly name = "AssetError";
+}
+
+function readJson<T>(path: string, schema: z.ZodType<T>): T {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, "utf8"));
+  } catch (e) {
+    throw new AssetError(`${path}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "file not found" : (e as Error).message}`);
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const i = parsed.error.issues[0]!;
+    throw new AssetError(`${path}: ${i.path.join(".") || "(root)"}: ${i.message}`);
+  }
+  return parsed.data;
+}
+
+export function loadTemplates(dir = join(PROJECT_ROOT, "prompts/templates")): Map<TemplateId, Template> {
+  const out = new Map<TemplateId, Template>();
+  for (const file of readdirSync(dir).filter((f) => f.endsWith(".json")).sort()) {
+    const t = readJson(join(dir, file), Template);
+    out.set(t.id, t);
+  }
+  for (const id of TEMPLATE_IDS) if (!out.has(id)) throw new AssetError(`${dir}: template ${id} is missing`);
+  return out;
+}
+
+export function loadSafetyRules(path = join(PROJECT_ROOT, "data/safety-rules.json")): SafetyRules {
+  return readJson(path, SafetyRules);
+}
+
+export const SeverityRules = z.object({
+  priority_threshold: z.number().min(0).max(10),
+  legal: z.array(z.string()),
+  safety: z.array(z.string()),
+});
+export type SeverityRules = z.infer<typeof SeverityRules>;
+
+export function loadSeverityRules(path = join(PROJECT_ROOT, "data/severity-rules.json")): SeverityRules {
+  return readJson(path, SeverityRules);
+}
+
+export const ServiceLevels = z.object({
+  sla: z.record(IssueBucket, z.string()),
+  coupon_format: z.string(),
+});
+export type ServiceLevels = z.infer<typeof ServiceLevels>;
+
+export function loadServiceLevels(path = join(PROJECT_ROOT, "data/service-levels.json")): ServiceLevels {
+  return readJson(path, ServiceLevels);
+}
+
+export const PersonaCorpus = z.object({
+  cars: z.array(z.string()).min(1),
+  first_messages: z.record(IssueBucket, z.object({ happy: z.array(z.string()).min(1), angry: z.array(z.string()).min(1) })),
+  severe_messages: z.array(z.string()).min(1),
+  stories: z.record(IssueBucket, z.string()),
+  silent_story_suffix: z.string(),
+});
+export type PersonaCorpus = z.infer<typeof PersonaCorpus>;
+
+export function loadPersonaCorpus(path = join(PROJECT_ROOT, "data/personas.json")): PersonaCorpus {
+  return readJson(path, PersonaCorpus);
+}
+
+export function loadEnvironment(path = DEFAULT_ENVIRONMENT_FILE): EnvironmentSpec {
+  return readJson(resolve(path), EnvironmentSpec);
+}
+
+export function loadPrompt(name: string): string {
+  return readFileSync(join(PROJECT_ROOT, "prompts/llm", name), "utf8");
+}

@@ -1,0 +1,50 @@
+import { CUSTOMER_COLUMNS, Customer } from "../domain/customer.js";
+import type { Db } from "./db.js";
+
+type Row = Record<(typeof CUSTOMER_COLUMNS)[number], string | number>;
+
+function toRow(c: Customer): Row {
+  return { ...c, is_vocal: c.is_vocal ? 1 : 0 };
+}
+
+function fromRow(r: Row): Customer {
+  return Customer.parse({ ...r, is_vocal: r.is_vocal === 1 });
+}
+
+export class CustomerStore {
+  private readonly upsertStmt;
+  private readonly getStmt;
+
+  constructor(private readonly db: Db) {
+    const cols = CUSTOMER_COLUMNS.join(", ");
+    const params = CUSTOMER_COLUMNS.map((c) => `@${c}`).join(", ");
+    const updates = CUSTOMER_COLUMNS.filter((c) => c !== "customer_id").map((c) => `${c} = excluded.${c}`).join(", ");
+    this.upsertStmt = db.prepare(`INSERT INTO customers (${cols}) VALUES (${params}) ON CONFLICT (customer_id) DO UPDATE SET ${updates}`);
+    this.getStmt = db.prepare(`SELECT ${cols} FROM customers WHERE customer_id = ?`);
+  }
+
+  /** All or nothing: callers validate first; a failing row rolls the whole batch back. */
+  upsertMany(customers: readonly Customer[]): number {
+    this.db.transaction(() => {
+      for (const c of customers) this.upsertStmt.run(toRow(c));
+    })();
+    return customers.length;
+  }
+
+  get(id: string): Customer | undefined {
+    const row = this.getStmt.get(id) as Row | undefined;
+    return row && fromRow(row);
+  }
+
+  list(opts: { limit?: number; offset?: number; segment?: string } = {}): Customer[] {
+    const where = opts.segment ? "WHERE segment = @segment" : "";
+    const rows = this.db
+      .prepare(`SELECT ${CUSTOMER_COLUMNS.join(", ")} FROM customers ${where} ORDER BY customer_id LIMIT @limit OFFSET @offset`)
+      .all({ segment: opts.segment, limit: opts.limit ?? -1, offset: opts.offset ?? 0 }) as Row[];
+    return rows.map(fromRow);
+  }
+
+  count(): number {
+    return (this.db.prepare("SELECT count(*) AS n FROM customers").get() as { n: number }).n;
+  }
+}

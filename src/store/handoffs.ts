@@ -1,0 +1,50 @@
+import type { Db } from "./db.js";
+
+export interface HandoffOpen {
+  interaction_id: string;
+  thread_id: string | null;
+  customer_id: string;
+  reason: string;
+  priority: number;
+  draft: string | null;
+}
+
+export interface Handoff extends HandoffOpen {
+  status: "pending" | "resolved";
+  resolution: string | null;
+  created_at: string;
+  resolved_at: string | null;
+}
+
+/** Escalations to people, kept in our own table so who owns a conversation never depends on a model. */
+export class HandoffStore {
+  private readonly openStmt;
+  private readonly resolveStmt;
+
+  constructor(private readonly db: Db) {
+    this.openStmt = db.prepare(
+      `INSERT INTO handoffs (interaction_id, thread_id, customer_id, reason, priority, draft)
+       VALUES (@interaction_id, @thread_id, @customer_id, @reason, @priority, @draft) ON CONFLICT DO NOTHING`,
+    );
+    this.resolveStmt = db.prepare(
+      "UPDATE handoffs SET status = 'resolved', resolution = ?, resolved_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE interaction_id = ?",
+    );
+  }
+
+  /** Idempotent: the node that opens it runs again when the graph resumes. */
+  open(h: HandoffOpen): void {
+    this.openStmt.run(h);
+  }
+
+  resolve(interactionId: string, resolution: string): void {
+    this.resolveStmt.run(resolution, interactionId);
+  }
+
+  get(interactionId: string): Handoff | undefined {
+    return this.db.prepare("SELECT * FROM handoffs WHERE interaction_id = ?").get(interactionId) as Handoff | undefined;
+  }
+
+  pending(): Handoff[] {
+    return this.db.prepare("SELECT * FROM handoffs WHERE status = 'pending' ORDER BY priority DESC, created_at").all() as Handoff[];
+  }
+}

@@ -1,0 +1,102 @@
+/**
+ * Schema of our own tables, one step per version (PRAGMA user_version). The LangGraph checkpointer
+ * keeps its own tables in the same file; ours hold customers, transcripts and analytics.
+ */
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE customers (
+    customer_id TEXT PRIMARY KEY,
+    segment TEXT NOT NULL,
+    is_vocal INTEGER NOT NULL,
+    last_purchase_days INTEGER NOT NULL,
+    price REAL NOT NULL,
+    issues_flag INTEGER NOT NULL,
+    past_nps INTEGER NOT NULL,
+    first_message TEXT NOT NULL,
+    channel_pref TEXT NOT NULL,
+    churn_risk_est REAL NOT NULL,
+    issue_bucket TEXT NOT NULL,
+    mini_story TEXT NOT NULL,
+    created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+  );
+
+  CREATE TABLE interactions (
+    interaction_id TEXT PRIMARY KEY,
+    thread_id TEXT,
+    experiment_id TEXT,
+    policy_namespace TEXT NOT NULL,
+    policy TEXT NOT NULL,
+    customer_id TEXT NOT NULL,
+    segment TEXT NOT NULL,
+    issue_bucket TEXT NOT NULL,
+    context_key TEXT NOT NULL,
+    mode TEXT,
+    route TEXT NOT NULL,
+    template TEXT,
+    propensity REAL,
+    message TEXT,
+    message_source TEXT NOT NULL,
+    safety_verdict TEXT,
+    safety_rules TEXT NOT NULL DEFAULT '[]',
+    escalation_reason TEXT,
+    human_action TEXT,
+    nps_expected REAL,
+    engagement_prob REAL,
+    churn_prob REAL,
+    aspect_sentiment TEXT,
+    rationale TEXT,
+    reward REAL,
+    status TEXT NOT NULL,
+    learned INTEGER NOT NULL DEFAULT 0,
+    iteration INTEGER,
+    created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+  );
+  CREATE INDEX interactions_by_experiment ON interactions (experiment_id, policy_namespace, iteration);
+  CREATE INDEX interactions_by_time ON interactions (created_at);
+
+  CREATE TABLE policy_state (
+    namespace TEXT NOT NULL,
+    key TEXT NOT NULL,
+    value TEXT NOT NULL,
+    PRIMARY KEY (namespace, key)
+  );
+  CREATE TABLE policies (
+    namespace TEXT PRIMARY KEY,
+    policy TEXT NOT NULL,
+    frozen INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+  );
+  -- One row per interaction whose reward reached a policy: the guard that makes updates exactly-once.
+  CREATE TABLE policy_updates (
+    interaction_id TEXT PRIMARY KEY,
+    namespace TEXT NOT NULL,
+    context_key TEXT NOT NULL,
+    template TEXT NOT NULL,
+    reward REAL NOT NULL,
+    applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+  );
+
+  CREATE TABLE handoffs (
+    interaction_id TEXT PRIMARY KEY,
+    thread_id TEXT,
+    customer_id TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    priority INTEGER NOT NULL,
+    draft TEXT,
+    status TEXT NOT NULL DEFAULT 'pending',
+    resolution TEXT,
+    created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    resolved_at TEXT
+  );
+  CREATE INDEX handoffs_by_status ON handoffs (status, priority DESC);
+
+  CREATE TABLE experiments (
+    experiment_id TEXT PRIMARY KEY,
+    params TEXT NOT NULL,
+    status TEXT NOT NULL,
+    summary TEXT,
+    started_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    finished_at TEXT
+  );
+  `,
+];
