@@ -64,6 +64,11 @@ export class PolicyBook {
     }
   }
 
+  /** A frozen namespace still decides and logs, but learns nothing. */
+  setFrozen(namespace: string, frozen: boolean): void {
+    this.store.setFrozen(namespace, frozen);
+  }
+
   reset(namespace: string): void {
     this.store.reset(namespace);
     this.live.delete(namespace);

@@ -81,10 +81,11 @@ export class SimulatedJudge implements Judge {
 function scoreFromReaction(good: boolean, input: JudgeInput, rng: Rng, p: number, notes: string[]): JudgeScore {
   const u = () => rng.next();
   const risk = input.customer.churn_risk_est;
-  const nps = good ? 8 + 2 * u() : 1 + 5 * u();
-  const engagement = good ? 0.7 + 0.25 * u() : 0.1 + 0.3 * u();
+  // A good reaction reads as a promoter, a bad one as a detractor (NPS categories).
+  const nps = good ? 8.5 + 1.5 * u() : 5 * u();
+  const engagement = good ? 0.75 + 0.25 * u() : 0.05 + 0.3 * u();
   // A bad reaction from a customer already at risk is the one a person should see.
-  const churn = good ? 0.05 + 0.1 * u() : 0.35 + 0.35 * u() + 0.3 * risk;
+  const churn = good ? 0.02 + 0.1 * u() : 0.4 + 0.3 * u() + 0.3 * risk;
   const baseline = (input.customer.past_nps / 10) * 2 - 1;
   const aspect = Object.fromEntries(
     ISSUE_BUCKETS.map((b) => [

@@ -1,0 +1,93 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export interface ChatRequest {
+  model: string;
+  messages: Array<{ role: string; content: string }>;
+  response_format?: { type: string; json_schema?: { name: string; schema: unknown; strict?: boolean } };
+  tools?: unknown[];
+}
+
+/** What the fake server does with one request: answer, fail with a status, or hang. */
+export type Reply =
+  | { kind: "content"; content: string }
+  | { kind: "tool_call"; name: string; args: unknown }
+  | { kind: "error"; status: number; message: string; headers?: Record<string, string> }
+  | { kind: "hang" };
+
+/**
+ * An OpenAI-compatible chat-completions server on 127.0.0.1, speaking the real wire format, whose
+ * answers the test scripts request by request.
+ */
+export class FakeOpenAI {
+  readonly requests: ChatRequest[] = [];
+  private script: Array<(req: ChatRequest) => Reply> = [];
+  private fallback: (req: ChatRequest) => Reply = () => ({ kind: "error", status: 500, message: "no scripted reply" });
+  private server!: Server;
+  private hanging: ServerResponse[] = [];
+  url = "";
+
+  async start(): Promise<this> {
+    this.server = createServer((req, res) => this.handle(req, res));
+    await new Promise<void>((r) => this.server.listen(0, "127.0.0.1", r));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/v1`;
+    return this;
+  }
+
+  /** Replies for the next requests, in order; then `otherwise` for every later one. */
+  reply(...replies: Array<Reply | ((req: ChatRequest) => Reply)>): this {
+    this.script.push(...replies.map((r) => (typeof r === "function" ? r : () => r)));
+    return this;
+  }
+
+  otherwise(reply: Reply | ((req: ChatRequest) => Reply)): this {
+    this.fallback = typeof reply === "function" ? reply : () => reply;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    for (const res of this.hanging) res.destroy();
+    this.server.closeAllConnections();
+    await new Promise<void>((r) => this.server.close(() => r()));
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse) {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    if (req.method !== "POST" || !req.url?.endsWith("/chat/completions")) {
+      res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ error: { message: "not found" } }));
+      return;
+    }
+    const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as ChatRequest;
+    this.requests.push(body);
+    const reply = (this.script.shift() ?? this.fallback)(body);
+    if (reply.kind === "hang") {
+      this.hanging.push(res);
+      return;
+    }
+    if (reply.kind === "error") {
+      res.writeHead(reply.status, { "content-type": "application/json", ...reply.headers });
+      res.end(JSON.stringify({ error: { message: reply.message, type: "server_error", code: null } }));
+      return;
+    }
+    const message =
+      reply.kind === "content"
+        ? { role: "assistant", content: reply.content }
+        : {
+            role: "assistant",
+            content: null,
+            tool_calls: [{ id: "call_1", type: "function", function: { name: reply.name, arguments: JSON.stringify(reply.args) } }],
+          };
+    res.writeHead(200, { "content-type": "application/json" });
+    res.end(
+      JSON.stringify({
+        id: `chatcmpl-${this.requests.length}`,
+        object: "chat.completion",
+        created: Math.floor(Date.now() / 1000),
+        model: body.model,
+        choices: [{ index: 0, message, finish_reason: reply.kind === "content" ? "stop" : "tool_calls", logprobs: null }],
+        usage: { prompt_tokens: 10, completion_tokens: 10, total_tokens: 20 },
+      }),
+    );
+  }
+}

@@ -1,0 +1,45 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Customer } from "../../src/domain/customer.js";
+import { openCareRuntime, type CareRuntime } from "../../src/app/care-runtime.js";
+import type { CareDepsOptions } from "../../src/agents/deps.js";
+import { CareContext, type CareContextInput } from "../../src/agents/context.js";
+import { forgeCustomers } from "../../src/sim/persona-forge.js";
+import { loadPersonaCorpus } from "../../src/store/assets.js";
+
+export const corpus = loadPersonaCorpus();
+
+/** A fresh SQLite file in a temp folder, removed by `cleanup`. */
+export function tempDbPath(): { path: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), "care-graph-test-"));
+  return { path: join(dir, "care.sqlite"), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export function testRuntime(o: Omit<CareDepsOptions, "db"> & { dbPath?: string; customers?: Customer[] } = {}): CareRuntime {
+  const rt = openCareRuntime({ ...o, dbPath: o.dbPath ?? ":memory:" });
+  rt.deps.customers.upsertMany(o.customers ?? forgeCustomers({ n: 40, seed: 3 }, corpus));
+  return rt;
+}
+
+export function ctx(over: CareContextInput = {}) {
+  return CareContext.parse(over);
+}
+
+export function customer(over: Partial<Customer> = {}): Customer {
+  return {
+    customer_id: "T1",
+    segment: "VE",
+    is_vocal: true,
+    last_purchase_days: 30,
+    price: 300_000,
+    issues_flag: 1,
+    past_nps: 3,
+    first_message: "El auto tira aceite desde el primer día, esto es inaceptable.",
+    channel_pref: "whatsapp",
+    churn_risk_est: 0.6,
+    issue_bucket: "mecanica",
+    mini_story: "Compró un Nissan Versa 2019 hace 30 días.",
+    ...over,
+  };
+}

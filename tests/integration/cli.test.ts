@@ -1,0 +1,93 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { main } from "../../src/cli.js";
+import { openDb } from "../../src/store/db.js";
+import { CustomerStore } from "../../src/store/customers.js";
+import { customersToCsv } from "../../src/store/customer-csv.js";
+import { customer, tempDbPath } from "../helpers/runtime.js";
+
+const tmp = tempDbPath();
+const dir = join(tmp.path, "..");
+let stderr: string[] = [];
+
+beforeAll(() => {
+  vi.stubEnv("CARE_GRAPH_DB", tmp.path);
+  vi.spyOn(console, "error").mockImplementation((...a: unknown[]) => void stderr.push(a.join(" ")));
+  vi.spyOn(console, "log").mockImplementation(() => undefined);
+});
+afterAll(() => {
+  vi.unstubAllEnvs();
+  vi.restoreAllMocks();
+  tmp.cleanup();
+});
+const cli = async (...args: string[]) => {
+  stderr = [];
+  return { code: await main(args), err: stderr.join("\n") };
+};
+const customerCount = () => {
+  const db = openDb(tmp.path);
+  try {
+    return new CustomerStore(db).count();
+  } finally {
+    db.close();
+  }
+};
+
+describe("care-graph CLI: bad input exits 2 with a clear message", () => {
+  it("an unknown policy", async () => {
+    const r = await cli("experiment", "--policy", "greedy-ish");
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/--policy.*thompson/);
+  });
+
+  it("a missing environment file", async () => {
+    const r = await cli("experiment", "--environment", join(dir, "nope.json"));
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/nope\.json: file not found/);
+  });
+
+  it("a malformed environment file, naming the field", async () => {
+    const bad = join(dir, "bad-env.json");
+    writeFileSync(bad, JSON.stringify({ name: "x", segments: { ids: ["VF"], p: [0.5] }, issues: { ids: ["finanzas"], p: [1] }, arms: { ids: ["empatiko"] }, mean: {} }));
+    const r = await cli("experiment", "--environment", bad);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/segments\.p: must sum to 1/);
+    writeFileSync(bad, "{ not json");
+    expect((await cli("experiment", "--environment", bad)).code).toBe(2);
+  });
+
+  it("an environment whose arms are not our templates", async () => {
+    const file = join(dir, "arms.json");
+    writeFileSync(
+      file,
+      JSON.stringify({ name: "x", segments: { ids: ["VF"], p: [1] }, issues: { ids: ["finanzas"], p: [1] }, arms: { ids: ["empatiko", "llamada"] }, mean: { "VF/finanzas": [0.5, 0.5] } }),
+    );
+    const r = await cli("experiment", "--environment", file);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/llamada are not templates/);
+  });
+
+  it("an unknown option or command", async () => {
+    expect((await cli("experiment", "--iterashuns", "3")).code).toBe(2);
+    expect((await cli("fly")).code).toBe(2);
+    expect((await cli("experiment", "--iterations", "0")).code).toBe(2);
+  });
+
+  it("a customer CSV with one bad record imports nothing and names the field", async () => {
+    const file = join(dir, "customers.csv");
+    writeFileSync(file, customersToCsv([customer({ customer_id: "ok1" }), customer({ customer_id: "bad", past_nps: 11 })]));
+    const r = await cli("customers", "import", file);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/line 3: past_nps/);
+    expect(r.err).toMatch(/nothing was imported/);
+    expect(customerCount()).toBe(0);
+  });
+
+  it("a good CSV imports every row", async () => {
+    const file = join(dir, "good.csv");
+    writeFileSync(file, customersToCsv([customer({ customer_id: "ok1" }), customer({ customer_id: "ok2" })]));
+    expect((await cli("customers", "import", file)).code).toBe(0);
+    expect(customerCount()).toBe(2);
+  });
+});
