@@ -3,6 +3,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { z } from "zod";
+import { CareContext } from "./agents/context.js";
 import { EnvironmentMismatchError } from "./agents/deps.js";
 import { experimentOnGraph, formatSummary, writeExperimentFiles } from "./app/experiment.js";
 import { openCareRuntime, type CareRuntime } from "./app/care-runtime.js";
@@ -173,7 +174,7 @@ async function runOne(v: Record<string, string | boolean | undefined>) {
     try {
       const state = await rt.graph.invoke(
         { customer_id: customerId, message: v.message as string | undefined },
-        { configurable: { thread_id: threadId }, context: { policy, policy_namespace: "main", churn_threshold: 0.85, reward_weights: { nps: 0.6, engagement: 0.3, churn: 0.3 }, experiment_id: null } },
+        { configurable: { thread_id: threadId }, context: CareContext.parse({ policy }) },
       );
       console.log(JSON.stringify({ thread_id: threadId, ...state }, null, 2));
     } catch (e) {

@@ -16,7 +16,7 @@ export function composeReply(deps: CareDeps, mode: Mode) {
   return async (state: CareStateType, config: { context?: unknown; signal?: AbortSignal }): Promise<CareUpdate> => {
     const ctx = readContext(config);
     const customer = deps.customers.get(state.customer_id)!;
-    const decisionContext = state.context!;
+    const decisionContext = state.contact.context!;
     const policy = deps.policies.get(ctx.policy_namespace, ctx.policy);
     const choice = policy.select(decisionContext, rngFor(deps.seed, "policy", ctx.policy_namespace, state.interaction_id!));
     const templateId = TemplateId.parse(deps.policies.armIds[choice.arm]);
@@ -37,8 +37,10 @@ export function composeReply(deps: CareDeps, mode: Mode) {
       writerFallback = true;
     }
     return {
-      decision: { template: templateId, arm: choice.arm, propensity: choice.propensity, policy: ctx.policy, namespace: ctx.policy_namespace },
-      draft: { text, source: "policy", writer_fallback: writerFallback || undefined },
+      contact: {
+        decision: { template: templateId, arm: choice.arm, propensity: choice.propensity, policy: ctx.policy, namespace: ctx.policy_namespace },
+        draft: { text, source: "policy", writer_fallback: writerFallback || undefined },
+      },
     };
   };
 }

@@ -11,11 +11,21 @@ export const CareContext = z.object({
   churn_threshold: z.number().min(0).max(1).default(0.85),
   reward_weights: RewardWeights.default({ nps: 0.6, engagement: 0.3, churn: 0.3 }),
   experiment_id: z.string().nullable().default(null),
+  iteration: z.number().int().nullable().default(null),
+  /** Names the simulated customer's random draws (defaults to the interaction id): an experiment gives
+   * a policy and its baseline the same key, so both face the same reactions. */
+  draw_key: z.string().nullable().default(null),
 });
 export type CareContext = z.infer<typeof CareContext>;
 export type CareContextInput = z.input<typeof CareContext>;
 
-/** Parsed once per node: LangGraph hands the context through as given. */
+const parsed = new WeakMap<object, CareContext>();
+
+/** LangGraph hands the context through as given: parsed once per run (the same object reaches every node). */
 export function readContext(runtime: { context?: unknown } | undefined): CareContext {
-  return CareContext.parse(runtime?.context ?? {});
+  const raw = runtime?.context;
+  if (typeof raw !== "object" || raw === null) return CareContext.parse({});
+  let ctx = parsed.get(raw);
+  if (!ctx) parsed.set(raw, (ctx = CareContext.parse(raw)));
+  return ctx;
 }

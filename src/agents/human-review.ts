@@ -15,14 +15,15 @@ export const HANDOFF_PRIORITY: Record<string, number> = {
 
 export function handoffRequest(state: CareStateType, deps: CareDeps): HumanInterrupt {
   const customer = deps.customers.get(state.customer_id)!;
-  const draft = state.draft?.text ?? null;
-  const esc = state.escalation!;
+  const { draft: drafted, escalation, decision, score } = state.contact;
+  const draft = drafted?.text ?? null;
+  const esc = escalation!;
   const lines = [
     `**Motivo:** ${esc.reason} — ${esc.detail}`,
     `**Cliente:** ${customer.customer_id} · ${customer.segment} · ${customer.issue_bucket} · ${customer.mini_story}`,
     incomingMessage(state, customer) ? `**Escribió:** ${incomingMessage(state, customer)}` : "**No ha escrito** (contacto proactivo).",
-    draft ? `**Borrador (${state.decision?.template ?? "—"}):**\n${draft}` : "**Sin borrador:** responde tú.",
-    state.score ? `**Juez:** NPS ${state.score.nps_expected}, churn ${state.score.churn_prob} — ${state.score.rationale}` : "",
+    draft ? `**Borrador (${decision?.template ?? "—"}):**\n${draft}` : "**Sin borrador:** responde tú.",
+    score ? `**Juez:** NPS ${score.nps_expected}, churn ${score.churn_prob} — ${score.rationale}` : "",
   ];
   return {
     action_request: {
@@ -66,25 +67,26 @@ export function humanReview(deps: CareDeps) {
   return (state: CareStateType, config: { configurable?: Record<string, unknown> }): CareUpdate => {
     const request = handoffRequest(state, deps);
     const id = state.interaction_id!;
+    const { escalation, draft, outcome } = state.contact;
     deps.handoffs.open({
       interaction_id: id,
       thread_id: (config.configurable?.thread_id as string | undefined) ?? null,
       customer_id: state.customer_id,
-      reason: state.escalation!.reason,
-      priority: Math.max(state.priority ?? 0, HANDOFF_PRIORITY[state.escalation!.reason] ?? 5),
-      draft: state.draft?.text ?? null,
+      reason: escalation!.reason,
+      priority: Math.max(state.priority ?? 0, HANDOFF_PRIORITY[escalation!.reason] ?? 5),
+      draft: draft?.text ?? null,
     });
     const resume = interrupt<HumanInterrupt[], unknown>([request]);
     const parsed = HumanResume.safeParse(resume);
     if (!parsed.success) throw new InvalidHumanResponseError(`invalid human response: ${parsed.error.issues[0]?.message}`);
-    const review = applyResponse(parsed.data, request, state.draft?.text ?? null);
+    const review = applyResponse(parsed.data, request, draft?.text ?? null);
     deps.db.transaction(() => {
       deps.handoffs.resolve(id, review.action);
-      if (state.outcome) {
-        const sent = sentMessage(review, state.draft);
+      if (outcome) {
+        const sent = sentMessage(review, draft);
         deps.interactions.recordHumanAction(id, review.action, sent.message, sent.source);
       }
     })();
-    return { review };
+    return { contact: { review } };
   };
 }

@@ -4,7 +4,7 @@ import { rngFor } from "../policy/random.js";
 import { readContext } from "./context.js";
 import type { CareDeps } from "./deps.js";
 import { sentMessage } from "./human-review.js";
-import type { CareStateType, CareUpdate, Outcome } from "./state.js";
+import { modeOf, type CareStateType, type CareUpdate, type Outcome } from "./state.js";
 
 /**
  * The one place where an interaction is logged and, when it qualifies, learned from. The policy learns
@@ -14,8 +14,8 @@ import type { CareStateType, CareUpdate, Outcome } from "./state.js";
 export function policyUpdate(deps: CareDeps) {
   return (state: CareStateType, config: { context?: unknown; configurable?: Record<string, unknown> }): CareUpdate => {
     const ctx = readContext(config);
-    const context = state.context!;
-    const { score, review, decision, draft } = state;
+    const { score, review, decision, draft, route, safety_verdict, escalation } = state.contact;
+    const context = state.contact.context!;
     const value = score ? reward(score, ctx.reward_weights) : null;
     const namespace = decision?.namespace ?? ctx.policy_namespace;
     const policy = decision ? PolicyName.parse(decision.policy) : ctx.policy;
@@ -36,22 +36,22 @@ export function policyUpdate(deps: CareDeps) {
         interaction_id: state.interaction_id!,
         thread_id: (config.configurable?.thread_id as string | undefined) ?? null,
         experiment_id: ctx.experiment_id ?? null,
-        iteration: state.iteration ?? null,
+        iteration: ctx.iteration,
         policy_namespace: namespace,
         policy,
         customer_id: state.customer_id,
         segment: context.segment,
         issue_bucket: context.issue_bucket,
         context_key: context.key,
-        mode: state.mode ?? null,
-        route: state.route!,
+        mode: modeOf(route) ?? null,
+        route: route!,
         template: decision?.template ?? null,
         propensity: decision?.propensity ?? null,
         message: sent.message,
         message_source: sent.source,
-        safety_verdict: state.safety_verdict?.verdict ?? null,
-        safety_rules: state.safety_verdict?.rules ?? [],
-        escalation_reason: state.escalation?.reason ?? null,
+        safety_verdict: safety_verdict?.verdict ?? null,
+        safety_rules: safety_verdict?.rules ?? [],
+        escalation_reason: escalation?.reason ?? null,
         human_action: review?.action ?? null,
         score: score ?? null,
         reward: value,
@@ -63,6 +63,6 @@ export function policyUpdate(deps: CareDeps) {
       score && !review && score.churn_prob > ctx.churn_threshold
         ? { escalation: { reason: "churn_risk" as const, detail: `churn ${score.churn_prob.toFixed(2)} > ${ctx.churn_threshold}` } }
         : {};
-    return { outcome, ...churnEscalation };
+    return { contact: { outcome, ...churnEscalation } };
   };
 }

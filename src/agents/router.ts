@@ -5,7 +5,7 @@ import type { Customer } from "../domain/customer.js";
 import { containsAny, normalize } from "../domain/text-rules.js";
 import type { SeverityRules } from "../store/assets.js";
 import type { CareDeps } from "./deps.js";
-import type { CareStateType, CareUpdate, Escalation } from "./state.js";
+import type { CareStateType, Contact, Escalation } from "./state.js";
 
 export class UnknownCustomerError extends Error {
   override readonly name = "UnknownCustomerError";
@@ -31,9 +31,9 @@ export function incomingMessage(state: Pick<CareStateType, "message">, customer:
 }
 
 export function router(deps: CareDeps) {
-  return (state: CareStateType, config: LangGraphRunnableConfig): CareUpdate => {
+  return (state: CareStateType, config: LangGraphRunnableConfig): { interaction_id: string; contact: Contact } => {
     // One thread is one contact: its interaction id has been learned from already.
-    if (state.outcome) throw new ThreadCompletedError("this thread already completed a contact; start a new thread for a new contact");
+    if (state.contact.outcome) throw new ThreadCompletedError("this thread already completed a contact; start a new thread for a new contact");
     const customer = deps.customers.get(state.customer_id);
     if (!customer) throw new UnknownCustomerError(`customer ${state.customer_id} does not exist`);
     const interactionId = state.interaction_id ?? (config.configurable?.thread_id as string | undefined) ?? randomUUID();
@@ -44,10 +44,7 @@ export function router(deps: CareDeps) {
     const vocal = customer.is_vocal || incoming.trim() !== "";
     return {
       interaction_id: interactionId,
-      context,
-      route: escalation ? "severe" : vocal ? "vocal" : "silent",
-      mode: escalation ? undefined : vocal ? "responder" : "outreach",
-      escalation,
+      contact: { context, route: escalation ? "severe" : vocal ? "vocal" : "silent", escalation },
     };
   };
 }

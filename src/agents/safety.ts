@@ -11,7 +11,7 @@ import {
 } from "../domain/text-rules.js";
 import type { CareDeps } from "./deps.js";
 import { incomingMessage } from "./router.js";
-import type { CareStateType, CareUpdate, SafetyVerdict } from "./state.js";
+import { modeOf, type CareStateType, type CareUpdate, type SafetyVerdict } from "./state.js";
 
 export interface SafetyInput {
   text: string;
@@ -42,17 +42,15 @@ export function checkSafety(input: SafetyInput, rules: SafetyRules): SafetyVerdi
 export function safety(deps: CareDeps) {
   return (state: CareStateType): CareUpdate => {
     const customer = deps.customers.get(state.customer_id)!;
-    const template = state.decision && deps.templates.get(state.decision.template);
-    const verdict = checkSafety(
-      { text: state.draft!.text, mode: state.mode!, template, incoming: incomingMessage(state, customer) },
-      deps.safetyRules,
-    );
+    const { decision, draft, route } = state.contact;
+    const template = decision && deps.templates.get(decision.template);
+    const verdict = checkSafety({ text: draft!.text, mode: modeOf(route)!, template, incoming: incomingMessage(state, customer) }, deps.safetyRules);
     if (verdict.verdict === "fixable" && template) {
-      return { safety_verdict: verdict, draft: { text: template.fallback, source: "fallback" } };
+      return { contact: { safety_verdict: verdict, draft: { text: template.fallback, source: "fallback" } } };
     }
     if (verdict.verdict === "severe") {
-      return { safety_verdict: verdict, escalation: { reason: "safety_violation", detail: verdict.rules.join(", ") } };
+      return { contact: { safety_verdict: verdict, escalation: { reason: "safety_violation", detail: verdict.rules.join(", ") } } };
     }
-    return { safety_verdict: verdict };
+    return { contact: { safety_verdict: verdict } };
   };
 }

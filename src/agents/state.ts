@@ -41,9 +41,26 @@ export interface Outcome {
   learned: boolean;
 }
 
+/** What the nodes decided about one contact so far. */
+export interface Contact {
+  route?: Route;
+  context?: DecisionContext;
+  decision?: Decision;
+  draft?: Draft;
+  safety_verdict?: SafetyVerdict;
+  /** null: the judge failed and the contact stays unscored. */
+  score?: JudgeScore | null;
+  judge_error?: string;
+  escalation?: Escalation;
+  review?: Review;
+  outcome?: Outcome;
+}
+
 /**
- * Control state of one customer contact. Transcripts and analytics go to our own tables
- * (interactions, handoffs); the checkpoint keeps what the next node needs.
+ * Control state of one customer contact: the caller's input, and one `contact` record the nodes
+ * fill in (merged key by key). Transcripts and analytics go to our own tables (interactions,
+ * handoffs); the checkpoint keeps what the next node needs. One channel for all control data keeps
+ * LangGraph's per-channel work per step flat.
  */
 export const CareState = Annotation.Root({
   // Input
@@ -54,22 +71,13 @@ export const CareState = Annotation.Root({
   priority: Annotation<number | undefined>,
   /** Defaults to the thread id. One id, one policy update. */
   interaction_id: Annotation<string | undefined>,
-  /** Names the simulated customer's random draws; defaults to the interaction id. */
-  draw_key: Annotation<string | undefined>,
-  iteration: Annotation<number | undefined>,
 
-  // Control
-  route: Annotation<Route | undefined>,
-  mode: Annotation<Mode | undefined>,
-  context: Annotation<DecisionContext | undefined>,
-  decision: Annotation<Decision | undefined>,
-  draft: Annotation<Draft | undefined>,
-  safety_verdict: Annotation<SafetyVerdict | undefined>,
-  score: Annotation<JudgeScore | null | undefined>,
-  judge_error: Annotation<string | undefined>,
-  escalation: Annotation<Escalation | undefined>,
-  review: Annotation<Review | undefined>,
-  outcome: Annotation<Outcome | undefined>,
+  contact: Annotation<Contact>({ reducer: (current, update) => ({ ...current, ...update }), default: () => ({}) }),
 });
 export type CareStateType = typeof CareState.State;
+
+/** Vocal customers get a reply, silent ones outreach; a severe case gets neither from the bot. */
+export function modeOf(route: Route | undefined): Mode | undefined {
+  return route === "vocal" ? "responder" : route === "silent" ? "outreach" : undefined;
+}
 export type CareUpdate = typeof CareState.Update;

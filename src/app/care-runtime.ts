@@ -31,16 +31,17 @@ export function openCareRuntime(o: Omit<CareDepsOptions, "db"> & { dbPath: strin
 }
 
 export function contactResult(state: CareStateType & { __interrupt__?: unknown[] }): ContactResult {
+  const c = state.contact;
   return {
-    context_key: state.context!.key,
-    route: state.route!,
-    template: state.decision?.template ?? null,
-    safety_verdict: state.safety_verdict?.verdict ?? null,
-    safety_rules: state.safety_verdict?.rules ?? [],
-    score: state.score ?? null,
-    reward: state.outcome?.reward ?? null,
-    learned: state.outcome?.learned ?? false,
-    escalation: state.escalation?.reason ?? null,
+    context_key: c.context!.key,
+    route: c.route!,
+    template: c.decision?.template ?? null,
+    safety_verdict: c.safety_verdict?.verdict ?? null,
+    safety_rules: c.safety_verdict?.rules ?? [],
+    score: c.score ?? null,
+    reward: c.outcome?.reward ?? null,
+    learned: c.outcome?.learned ?? false,
+    escalation: c.escalation?.reason ?? null,
     pending: (state.__interrupt__?.length ?? 0) > 0,
   };
 }
@@ -48,8 +49,14 @@ export function contactResult(state: CareStateType & { __interrupt__?: unknown[]
 /** One contact through the graph, thread = interaction id. */
 export function contactRunner(rt: CareRuntime, durability: Durability = "async") {
   return async (input: ContactInput, run: ContactRun): Promise<ContactResult> => {
-    const context = CareContext.parse({ policy: run.policy, policy_namespace: run.policy_namespace, experiment_id: run.experiment_id });
-    const state = await rt.graph.invoke(input, { configurable: { thread_id: input.interaction_id }, context, durability });
+    const context = CareContext.parse({
+      policy: run.policy,
+      policy_namespace: run.policy_namespace,
+      experiment_id: run.experiment_id,
+      iteration: input.iteration,
+      draw_key: input.draw_key,
+    });
+    const state = await rt.graph.invoke({ customer_id: input.customer_id, interaction_id: input.interaction_id }, { configurable: { thread_id: input.interaction_id }, context, durability });
     return contactResult(state);
   };
 }

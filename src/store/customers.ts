@@ -7,8 +7,9 @@ function toRow(c: Customer): Row {
   return { ...c, is_vocal: c.is_vocal ? 1 : 0 };
 }
 
+/** Rows were parsed on the way in (upsertMany); reads skip a second parse. */
 function fromRow(r: Row): Customer {
-  return Customer.parse({ ...r, is_vocal: r.is_vocal === 1 });
+  return { ...r, is_vocal: r.is_vocal === 1 } as Customer;
 }
 
 export class CustomerStore {
@@ -23,10 +24,11 @@ export class CustomerStore {
     this.getStmt = db.prepare(`SELECT ${cols} FROM customers WHERE customer_id = ?`);
   }
 
-  /** All or nothing: callers validate first; a failing row rolls the whole batch back. */
+  /** All or nothing: every record is parsed before the first is written. */
   upsertMany(customers: readonly Customer[]): number {
+    const rows = customers.map((c) => toRow(Customer.parse(c)));
     this.db.transaction(() => {
-      for (const c of customers) this.upsertStmt.run(toRow(c));
+      for (const row of rows) this.upsertStmt.run(row);
     })();
     return customers.length;
   }

@@ -40,21 +40,20 @@ describe("care graph", () => {
   it("answers a vocal customer, logs the interaction with its propensity, and learns once", async () => {
     rt = testRuntime({ customers });
     const out = await run(rt, { customer_id: "ve" }, "t1");
-    expect(out.route).toBe("vocal");
-    expect(out.mode).toBe("responder");
-    expect(out.safety_verdict).toEqual({ verdict: "ok", rules: [] });
-    expect(out.outcome?.learned).toBe(true);
+    expect(out.contact.route).toBe("vocal");
+    expect(out.contact.safety_verdict).toEqual({ verdict: "ok", rules: [] });
+    expect(out.contact.outcome?.learned).toBe(true);
     const row = rt.deps.interactions.get("t1")!;
-    expect(row).toMatchObject({ customer_id: "ve", template: out.decision!.template, message_source: "policy", status: "scored", learned: true });
+    expect(row).toMatchObject({ customer_id: "ve", template: out.contact.decision!.template, message_source: "policy", status: "scored", learned: true });
     expect(row.propensity).toBeGreaterThan(0);
-    expect(row.reward).toBeCloseTo(out.outcome!.reward!, 10);
+    expect(row.reward).toBeCloseTo(out.contact.outcome!.reward!, 10);
     expect(pulls(rt)).toBe(1);
   });
 
   it("reaches a silent customer through outreach", async () => {
     rt = testRuntime({ customers });
     const out = await run(rt, { customer_id: "nvf" }, "t2");
-    expect(out.route).toBe("silent");
+    expect(out.contact.route).toBe("silent");
     expect(rt.deps.interactions.get("t2")!.mode).toBe("outreach");
   });
 
@@ -76,9 +75,9 @@ describe("care graph", () => {
   it("sends the fallback on a fixable violation, scores it, and does not learn from it", async () => {
     rt = testRuntime({ customers, writer: writerSaying("Hola, eso fue por tu culpa. Te llamamos en 24 horas.") });
     const out = await run(rt, { customer_id: "ve" }, "t4");
-    expect(out.safety_verdict?.rules).toEqual(["blame"]);
-    expect(out.draft?.source).toBe("fallback");
-    expect(out.score).not.toBeNull();
+    expect(out.contact.safety_verdict?.rules).toEqual(["blame"]);
+    expect(out.contact.draft?.source).toBe("fallback");
+    expect(out.contact.score).not.toBeNull();
     expect(rt.deps.interactions.get("t4")).toMatchObject({ message_source: "fallback", status: "scored", learned: false });
     expect(pulls(rt)).toBe(0);
   });
@@ -86,15 +85,15 @@ describe("care graph", () => {
   it("falls back to the filled template when the writer fails", async () => {
     rt = testRuntime({ customers, writer: { kind: "llm", write: async () => Promise.reject(new Error("boom")) } });
     const out = await run(rt, { customer_id: "ve" }, "t5");
-    expect(out.draft).toMatchObject({ source: "policy", writer_fallback: true });
-    expect(out.draft!.text).toContain("— ");
-    expect(out.outcome?.learned).toBe(true);
+    expect(out.contact.draft).toMatchObject({ source: "policy", writer_fallback: true });
+    expect(out.contact.draft!.text).toContain("— ");
+    expect(out.contact.outcome?.learned).toBe(true);
   });
 
   it("leaves the contact unscored and the policy untouched when the judge fails", async () => {
     rt = testRuntime({ customers, judge: { kind: "llm", score: async () => Promise.reject(new Error("judge down")) } });
     const out = await run(rt, { customer_id: "ve" }, "t6");
-    expect(out.judge_error).toBe("judge down");
+    expect(out.contact.judge_error).toBe("judge down");
     expect(rt.deps.interactions.get("t6")).toMatchObject({ status: "unscored", learned: false, reward: null });
     expect(pulls(rt)).toBe(0);
   });
@@ -118,7 +117,7 @@ describe("human review (Agent Inbox interrupts)", () => {
     const [intr] = (out as { __interrupt__?: Array<{ value: unknown }> }).__interrupt__!;
     const [request] = intr!.value as Array<Record<string, any>>;
     expect(request).toMatchObject({
-      action_request: { action: "reply_to_customer", args: { customer_id: "ve", message: out.draft!.text } },
+      action_request: { action: "reply_to_customer", args: { customer_id: "ve", message: out.contact.draft!.text } },
       config: { allow_accept: true, allow_edit: true, allow_respond: true, allow_ignore: true },
     });
     expect(request!.description).toMatch(/churn_risk/);
@@ -136,8 +135,8 @@ describe("human review (Agent Inbox interrupts)", () => {
     rt = churny();
     const first = await run(rt, { customer_id: "ve" }, "ha");
     const out = await resume(rt, [{ type: "accept", args: null }], "ha");
-    expect(out.review).toEqual({ action: "accept", message: first.draft!.text });
-    expect(rt.deps.interactions.get("ha")).toMatchObject({ human_action: "accept", message: first.draft!.text, message_source: "policy" });
+    expect(out.contact.review).toEqual({ action: "accept", message: first.contact.draft!.text });
+    expect(rt.deps.interactions.get("ha")).toMatchObject({ human_action: "accept", message: first.contact.draft!.text, message_source: "policy" });
     expect(rt.deps.handoffs.get("ha")).toMatchObject({ status: "resolved", resolution: "accept" });
     expect(pulls(rt)).toBe(1);
   });
@@ -147,7 +146,7 @@ describe("human review (Agent Inbox interrupts)", () => {
     await run(rt, { customer_id: "ve" }, "he");
     const edited = { type: "edit", args: { action: "reply_to_customer", args: { message: "Hola, te llamo hoy mismo. — Ana" } } };
     const out = await resume(rt, [edited], "he");
-    expect(out.review).toEqual({ action: "edit", message: "Hola, te llamo hoy mismo. — Ana" });
+    expect(out.contact.review).toEqual({ action: "edit", message: "Hola, te llamo hoy mismo. — Ana" });
     expect(rt.deps.interactions.get("he")).toMatchObject({ human_action: "edit", message_source: "human" });
     expect(pulls(rt)).toBe(1);
   });
@@ -156,7 +155,7 @@ describe("human review (Agent Inbox interrupts)", () => {
     rt = testRuntime({ customers });
     await run(rt, { customer_id: "legal" }, "hr");
     const out = await resume(rt, { type: "response", args: "Hola, soy Luis de Legal; te llamo en 1 hora." }, "hr");
-    expect(out.review?.action).toBe("response");
+    expect(out.contact.review?.action).toBe("response");
     expect(rt.deps.interactions.get("hr")).toMatchObject({
       route: "severe",
       status: "human",
@@ -185,7 +184,7 @@ describe("human review (Agent Inbox interrupts)", () => {
   it("escalates a severe safety violation with the draft to review", async () => {
     rt = testRuntime({ customers, writer: writerSaying("Hola, no sea idiota. Te llamamos en 24 horas.") });
     const out = await run(rt, { customer_id: "ve" }, "hs");
-    expect(out.escalation).toMatchObject({ reason: "safety_violation", detail: "blacklist" });
+    expect(out.contact.escalation).toMatchObject({ reason: "safety_violation", detail: "blacklist" });
     expect(rt.deps.handoffs.get("hs")).toMatchObject({ status: "pending", reason: "safety_violation" });
     await resume(rt, [{ type: "response", args: "Hola, una disculpa; te llamamos en 24 horas." }], "hs");
     expect(rt.deps.interactions.get("hs")).toMatchObject({ status: "human", learned: false });
@@ -201,9 +200,9 @@ describe("human review (Agent Inbox interrupts)", () => {
     rt = testRuntime({ customers, dbPath: tmp.path });
     const snapshot = await rt.graph.getState({ configurable: { thread_id: "durable" } });
     expect(snapshot.next).toEqual(["human_review"]);
-    expect(snapshot.values.escalation?.reason).toBe("legal_threat");
+    expect(snapshot.values.contact.escalation?.reason).toBe("legal_threat");
     expect(rt.deps.handoffs.pending().map((h) => h.interaction_id)).toEqual(["durable"]);
     const out = await resume(rt, [{ type: "response", args: "Hola, te llamamos en 2 horas." }], "durable");
-    expect(out.outcome?.status).toBe("human");
+    expect(out.contact.outcome?.status).toBe("human");
   });
 });

@@ -49,9 +49,9 @@ describe("real LLM path against an OpenAI-compatible server on 127.0.0.1", () =>
     fake.otherwise(route({ kind: "content", content: JSON.stringify(judgeAnswer) }));
     rt = llmRuntime();
     const out = await run(rt, "llm-ok");
-    expect(out.draft?.text).toBe(REWRITE);
-    expect(out.score).toEqual(judgeAnswer);
-    expect(out.outcome?.learned).toBe(true);
+    expect(out.contact.draft?.text).toBe(REWRITE);
+    expect(out.contact.score).toEqual(judgeAnswer);
+    expect(out.contact.outcome?.learned).toBe(true);
     const [judgeReq] = judgeRequests();
     expect(judgeReq!.model).toBe("judge-m");
     expect(judgeReq!.response_format!.json_schema!.name).toBe("judge_score");
@@ -64,15 +64,15 @@ describe("real LLM path against an OpenAI-compatible server on 127.0.0.1", () =>
     fake.otherwise(route({ kind: "content", content: JSON.stringify({ ...judgeAnswer, rationale: "x".repeat(400) }) }));
     rt = llmRuntime();
     const out = await run(rt, "llm-long");
-    expect(out.score?.rationale).toHaveLength(280);
+    expect(out.contact.score?.rationale).toHaveLength(280);
   });
 
   it("leaves a malformed judge answer unscored and the policy untouched", async () => {
     fake.otherwise(route({ kind: "content", content: '{"nps_expected": "muy alto"' }));
     rt = llmRuntime();
     const out = await run(rt, "llm-bad");
-    expect(out.score).toBeNull();
-    expect(out.judge_error).toBeTruthy();
+    expect(out.contact.score).toBeNull();
+    expect(out.contact.judge_error).toBeTruthy();
     expect(rt.deps.interactions.get("llm-bad")).toMatchObject({ status: "unscored", learned: false });
     expect(pulls(rt)).toBe(0);
   });
@@ -80,14 +80,14 @@ describe("real LLM path against an OpenAI-compatible server on 127.0.0.1", () =>
   it("treats an out-of-range judge answer as malformed", async () => {
     fake.otherwise(route({ kind: "content", content: JSON.stringify({ ...judgeAnswer, churn_prob: 1.7 }) }));
     rt = llmRuntime();
-    expect((await run(rt, "llm-range")).score).toBeNull();
+    expect((await run(rt, "llm-range")).contact.score).toBeNull();
   });
 
   it("treats a tool call where JSON was asked as malformed", async () => {
     fake.otherwise(route({ kind: "tool_call", name: "judge_score", args: judgeAnswer }));
     rt = llmRuntime();
     const out = await run(rt, "llm-tool");
-    expect(out.score).toBeNull();
+    expect(out.contact.score).toBeNull();
     expect(pulls(rt)).toBe(0);
   });
 
@@ -100,7 +100,7 @@ describe("real LLM path against an OpenAI-compatible server on 127.0.0.1", () =>
     rt = llmRuntime();
     const out = await run(rt, "llm-429");
     expect(judgeRequests()).toHaveLength(2);
-    expect(out.score).toEqual(judgeAnswer);
+    expect(out.contact.score).toEqual(judgeAnswer);
     expect(pulls(rt)).toBe(1);
   });
 
@@ -123,7 +123,7 @@ describe("real LLM path against an OpenAI-compatible server on 127.0.0.1", () =>
     rt = llmRuntime();
     const out = await run(rt, "llm-500");
     expect(judgeRequests()).toHaveLength(3);
-    expect(out.score).toBeNull();
+    expect(out.contact.score).toBeNull();
     expect(rt.deps.interactions.get("llm-500")).toMatchObject({ status: "unscored", message_source: "policy" });
   });
 
@@ -139,7 +139,7 @@ describe("real LLM path against an OpenAI-compatible server on 127.0.0.1", () =>
     rt = llmRuntime();
     const t0 = Date.now();
     const out = await run(rt, "llm-hang");
-    expect(out.score).toBeNull();
+    expect(out.contact.score).toBeNull();
     expect(Date.now() - t0).toBeLessThan(5000);
   });
 
@@ -147,8 +147,8 @@ describe("real LLM path against an OpenAI-compatible server on 127.0.0.1", () =>
     fake.otherwise((req) => (isJudge(req) ? { kind: "content", content: JSON.stringify(judgeAnswer) } : { kind: "error", status: 503, message: "down" }));
     rt = llmRuntime();
     const out = await run(rt, "llm-writer-down");
-    expect(out.draft).toMatchObject({ source: "policy", writer_fallback: true });
-    expect(out.draft!.text).not.toBe(REWRITE);
-    expect(out.score).toEqual(judgeAnswer);
+    expect(out.contact.draft).toMatchObject({ source: "policy", writer_fallback: true });
+    expect(out.contact.draft!.text).not.toBe(REWRITE);
+    expect(out.contact.score).toEqual(judgeAnswer);
   });
 });

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { END } from "@langchain/langgraph";
 import { routeAfterHumanReview, routeAfterPolicyUpdate, routeAfterRouter, routeAfterSafety } from "../../graphs/care.js";
 import { router, severity } from "../../src/agents/router.js";
-import type { CareStateType } from "../../src/agents/state.js";
+import { modeOf, type CareStateType } from "../../src/agents/state.js";
 import { loadSeverityRules } from "../../src/store/assets.js";
 import { customer, testRuntime } from "../helpers/runtime.js";
 
@@ -16,7 +16,10 @@ const rt = testRuntime({
   ],
 });
 afterAll(() => rt.close());
-const route = (input: Partial<CareStateType>) => router(rt.deps)({ ...input } as CareStateType, { configurable: { thread_id: "th-1" } });
+const route = (input: Partial<CareStateType>) => {
+  const update = router(rt.deps)({ contact: {}, ...input } as CareStateType, { configurable: { thread_id: "th-1" } });
+  return { interaction_id: update.interaction_id, ...update.contact };
+};
 
 describe("router", () => {
   it.each([
@@ -27,7 +30,7 @@ describe("router", () => {
   ])("sends %s to %s (%s) with context %s", (id, expected, mode, key) => {
     const out = route({ customer_id: id });
     expect(out.route).toBe(expected);
-    expect(out.mode).toBe(mode);
+    expect(modeOf(out.route)).toBe(mode);
     expect(out.context?.key).toBe(key);
     expect(out.escalation).toBeUndefined();
   });
@@ -68,7 +71,7 @@ describe("router", () => {
 });
 
 describe("routing functions", () => {
-  const s = (x: Partial<CareStateType>) => x as CareStateType;
+  const s = (contact: CareStateType["contact"]) => ({ contact }) as CareStateType;
   it("after the router", () => {
     expect(routeAfterRouter(s({ route: "vocal" }))).toBe("responder");
     expect(routeAfterRouter(s({ route: "silent" }))).toBe("outreach");

@@ -1,0 +1,13 @@
+import { CareContext } from "../src/agents/context.js";
+import { openCareRuntime } from "../src/app/care-runtime.js";
+import { forgeCustomers } from "../src/sim/persona-forge.js";
+import { mapPool } from "../src/sim/pool.js";
+import { loadPersonaCorpus } from "../src/store/assets.js";
+const customers = forgeCustomers({ n: 2000, seed: 11 }, loadPersonaCorpus());
+const rt = openCareRuntime({ dbPath: "/tmp/prof.sqlite", seed: 11 });
+rt.deps.customers.upsertMany(customers);
+const context = CareContext.parse({ policy_namespace: "p" + Date.now() });
+const t0 = performance.now();
+await mapPool(Array.from({ length: 3000 }, (_, i) => i), 16, (i) => rt.graph.invoke({ customer_id: customers[i % 2000]!.customer_id }, { configurable: { thread_id: `p${Date.now()}-${i}` }, context, durability: "async" }));
+console.log(3000 / ((performance.now() - t0) / 1000));
+rt.close();
