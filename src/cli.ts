@@ -13,6 +13,8 @@ import { forgeCustomers, PersonaParams } from "./sim/persona-forge.js";
 import { AssetError, loadEnvironment, loadPersonaCorpus } from "./store/assets.js";
 import { CustomerCsvError, customersFromCsv, customersToCsv } from "./store/customer-csv.js";
 import { ThreadCompletedError, UnknownCustomerError } from "./agents/router.js";
+import { createLogger } from "./app/logger.js";
+import type { RunningServer } from "./server/serve.js";
 
 /** Bad input from the person at the terminal: a message and exit code 2, no stack trace. */
 class UsageError extends Error {}
@@ -20,7 +22,8 @@ class UsageError extends Error {}
 const USAGE = `care-graph — customer-care learning graph (offline by default)
 
 Usage:
-  care-graph start                          create the default dataset if missing, run a short experiment
+  care-graph start                          create the default dataset if missing, run a short experiment, serve
+  care-graph serve                          the HTTP service (PORT 8080, HOST 127.0.0.1; see README)
   care-graph experiment [options]           policy vs uniform baseline through the care graph
       --customers N (200) --iterations N (5) --policy ${POLICY_NAMES.join("|")} (thompson)
       --seed N (7) --environment FILE --out DIR --top-n N (30) --concurrency N (8)
@@ -195,6 +198,43 @@ async function start(v: Record<string, string | boolean | undefined>) {
     }
   });
   await experiment({ ...v, iterations: v.iterations ?? "3" });
+  await serveUntilSignal();
+}
+
+/** The HTTP service until SIGTERM/SIGINT, which drains in-flight requests before exiting. */
+async function serveUntilSignal() {
+  // Loaded here: the server's dependencies are not needed by the other commands.
+  const { serverConfigFromEnv, startServer, UnsafeBindError } = await import("./server/serve.js");
+  let cfg;
+  try {
+    cfg = serverConfigFromEnv();
+  } catch (e) {
+    if (e instanceof z.ZodError) throw new UsageError(`server settings: ${e.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+    throw e;
+  }
+  const log = createLogger();
+  const config = appConfigFromEnv();
+  const rt = openCareRuntime({ dbPath: config.dbPath, seed: config.seed, environment: loadEnv(config.environmentFile), models: config.models });
+  let server: RunningServer;
+  try {
+    server = await startServer(rt, cfg, log);
+  } catch (e) {
+    rt.close();
+    if (e instanceof UnsafeBindError) throw new UsageError(e.message);
+    throw e;
+  }
+  console.log(`Serving on http://${cfg.host}:${server.port} (LangGraph SDK: apiUrl = that URL; /v1 for the domain API). Ctrl-C stops.`);
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      log.info({ signal }, "draining in-flight requests");
+      void server.close().then(() => {
+        rt.close();
+        resolve();
+      });
+    };
+    process.once("SIGTERM", stop);
+    process.once("SIGINT", stop);
+  });
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -224,6 +264,9 @@ export async function main(argv: string[]): Promise<number> {
         break;
       case "run":
         await runOne(v);
+        break;
+      case "serve":
+        await serveUntilSignal();
         break;
       default:
         throw new UsageError(`unknown command "${command}"`);

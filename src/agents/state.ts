@@ -1,4 +1,5 @@
 import { Annotation } from "@langchain/langgraph";
+import { z } from "zod";
 import type { DecisionContext } from "../domain/context.js";
 import type { HumanAction, InteractionStatus, MessageSource, Route } from "../domain/interaction.js";
 import type { JudgeScore } from "../domain/judge-score.js";
@@ -40,6 +41,16 @@ export interface Outcome {
   reward: number | null;
   learned: boolean;
 }
+
+/** What a caller may send to start a contact (API boundary; the graph's own channels are below). */
+export const CareInput = z
+  .object({
+    customer_id: z.string().min(1).max(64),
+    message: z.string().trim().min(1).max(2000).optional(),
+    priority: z.number().int().min(0).max(10).optional(),
+    interaction_id: z.string().min(1).max(200).optional(),
+  })
+  .strict();
 
 /** What the nodes decided about one contact so far. */
 export interface Contact {

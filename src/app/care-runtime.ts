@@ -4,7 +4,11 @@ import { CareContext } from "../agents/context.js";
 import { createCareDeps, type CareDeps, type CareDepsOptions } from "../agents/deps.js";
 import type { CareStateType } from "../agents/state.js";
 import type { ContactInput, ContactResult, ContactRun } from "../sim/experiment.js";
+import { AuditLog } from "../store/audit.js";
 import { openDb, type Db } from "../store/db.js";
+import { InboundStore } from "../store/inbound.js";
+import { OwnershipStore } from "../store/ownership.js";
+import { ThreadStore } from "../store/threads.js";
 
 export type Durability = "sync" | "async" | "exit";
 
@@ -14,6 +18,10 @@ export interface CareRuntime {
   deps: CareDeps;
   graph: ReturnType<typeof compileCareGraph>;
   checkpointer: SqliteSaver;
+  threads: ThreadStore;
+  ownership: OwnershipStore;
+  audit: AuditLog;
+  inbound: InboundStore;
   close(): void;
 }
 
@@ -23,7 +31,17 @@ export function openCareRuntime(o: Omit<CareDepsOptions, "db"> & { dbPath: strin
     const deps = createCareDeps({ ...o, db });
     const checkpointer = new SqliteSaver(db);
     const graph = compileCareGraph(deps, checkpointer);
-    return { db, deps, graph, checkpointer, close: () => db.close() };
+    return {
+      db,
+      deps,
+      graph,
+      checkpointer,
+      threads: new ThreadStore(db),
+      ownership: new OwnershipStore(db),
+      audit: new AuditLog(db),
+      inbound: new InboundStore(db),
+      close: () => db.close(),
+    };
   } catch (e) {
     db.close();
     throw e;

@@ -6,6 +6,7 @@ import { EnvironmentSpec } from "../domain/environment.js";
 import { IssueBucket } from "../domain/segment.js";
 import { TEMPLATE_IDS, Template, type TemplateId } from "../domain/template.js";
 import { SafetyRules } from "../domain/text-rules.js";
+import { ClassifierKeywords } from "../models/keyword-classifier.js";
 
 /** The project root, found from this file whether it runs from src/ (tsx) or dist/ (compiled). */
 export const PROJECT_ROOT = (() => {
@@ -90,6 +91,10 @@ export function loadPersonaCorpus(path = join(PROJECT_ROOT, "data/personas.json"
 
 export function loadEnvironment(path = DEFAULT_ENVIRONMENT_FILE): EnvironmentSpec {
   return readJson(resolve(path), EnvironmentSpec);
+}
+
+export function loadClassifierKeywords(path = join(PROJECT_ROOT, "data/classifier-keywords.json")): ClassifierKeywords {
+  return readJson(path, ClassifierKeywords);
 }
 
 export function loadPrompt(name: string): string {

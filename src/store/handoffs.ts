@@ -12,9 +12,13 @@ export interface HandoffOpen {
 export interface Handoff extends HandoffOpen {
   status: "pending" | "resolved";
   resolution: string | null;
+  claimed_by: string | null;
+  claimed_at: string | null;
   created_at: string;
   resolved_at: string | null;
 }
+
+export type ClaimResult = "claimed" | "already_yours" | "taken" | "resolved" | "missing";
 
 /** Escalations to people, kept in our own table so who owns a conversation never depends on a model. */
 export class HandoffStore {
@@ -42,6 +46,21 @@ export class HandoffStore {
 
   get(interactionId: string): Handoff | undefined {
     return this.db.prepare("SELECT * FROM handoffs WHERE interaction_id = ?").get(interactionId) as Handoff | undefined;
+  }
+
+  /** Atomic: of two agents claiming at once, one wins and the other learns who has it. */
+  claim(interactionId: string, agent: string): ClaimResult {
+    const won = this.db
+      .prepare(
+        `UPDATE handoffs SET claimed_by = ?, claimed_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+         WHERE interaction_id = ? AND status = 'pending' AND claimed_by IS NULL`,
+      )
+      .run(agent, interactionId).changes;
+    if (won) return "claimed";
+    const h = this.get(interactionId);
+    if (!h) return "missing";
+    if (h.status === "resolved") return "resolved";
+    return h.claimed_by === agent ? "already_yours" : "taken";
   }
 
   pending(): Handoff[] {

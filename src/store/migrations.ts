@@ -99,4 +99,44 @@ export const MIGRATIONS: readonly string[] = [
     finished_at TEXT
   );
   `,
+  `
+  -- Threads of the LangGraph-compatible API (the checkpoints themselves live in LangGraph's tables).
+  CREATE TABLE threads (
+    thread_id TEXT PRIMARY KEY,
+    metadata TEXT NOT NULL DEFAULT '{}',
+    created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+  );
+
+  ALTER TABLE handoffs ADD COLUMN claimed_by TEXT;
+  ALTER TABLE handoffs ADD COLUMN claimed_at TEXT;
+
+  -- Who speaks for us to a customer. No row: the bot. Never inferred from a model's memory.
+  CREATE TABLE conversation_owners (
+    customer_id TEXT PRIMARY KEY,
+    owner TEXT NOT NULL CHECK (owner IN ('bot', 'human')),
+    agent TEXT,
+    since TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+  );
+
+  CREATE TABLE audit_log (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    detail TEXT NOT NULL DEFAULT '{}'
+  );
+  CREATE INDEX audit_by_subject ON audit_log (subject, id);
+
+  -- Inbound WhatsApp messages, keyed by Twilio's MessageSid: a retried webhook is answered once.
+  CREATE TABLE inbound_messages (
+    message_sid TEXT PRIMARY KEY,
+    customer_id TEXT NOT NULL,
+    thread_id TEXT,
+    status TEXT NOT NULL,
+    reply TEXT,
+    received_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+  );
+  `,
 ];

@@ -1,0 +1,96 @@
+import { randomUUID } from "node:crypto";
+import { Command } from "@langchain/langgraph";
+import { CareContext, type CareContextInput } from "../agents/context.js";
+import { sentMessage } from "../agents/human-review.js";
+import type { CareStateType } from "../agents/state.js";
+import type { HumanResponse } from "../domain/human.js";
+import type { Interaction } from "../domain/interaction.js";
+import type { Handoff } from "../store/handoffs.js";
+import type { CareRuntime } from "./care-runtime.js";
+
+export interface ContactRequest {
+  customer_id: string;
+  message?: string;
+  priority?: number;
+  thread_id?: string;
+  context?: CareContextInput;
+}
+
+/** What a caller learns of one contact: what was sent (if anything), or that a person has it now. */
+export interface ContactOutcome {
+  thread_id: string;
+  interaction_id: string;
+  status: "completed" | "handed_off";
+  /** The message the customer gets now; null when a person must answer first or chose not to. */
+  reply: string | null;
+  interaction: Interaction | null;
+  handoff: Handoff | null;
+}
+
+export class ConversationOwnedError extends Error {
+  override readonly name = "ConversationOwnedError";
+}
+
+function outcomeOf(rt: CareRuntime, threadId: string, state: CareStateType & { __interrupt__?: unknown[] }): ContactOutcome {
+  const id = state.interaction_id!;
+  const pending = (state.__interrupt__?.length ?? 0) > 0;
+  const interaction = rt.deps.interactions.get(id) ?? null;
+  return {
+    thread_id: threadId,
+    interaction_id: id,
+    status: pending ? "handed_off" : "completed",
+    reply: pending ? null : sentMessage(state.contact.review, state.contact.draft).message,
+    interaction,
+    handoff: rt.deps.handoffs.get(id) ?? null,
+  };
+}
+
+/**
+ * One contact through the care graph, unless a person owns the conversation: then the bot stays
+ * silent. An escalation hands the conversation to people until someone hands it back.
+ */
+export async function runContact(rt: CareRuntime, req: ContactRequest, signal?: AbortSignal): Promise<ContactOutcome> {
+  const owner = rt.ownership.get(req.customer_id);
+  if (owner.owner === "human") throw new ConversationOwnedError(`a person (${owner.agent}) owns the conversation with ${req.customer_id}`);
+  const threadId = req.thread_id ?? randomUUID();
+  rt.threads.upsert(threadId, "patch", { graph_id: "care", customer_id: req.customer_id });
+  const state = await rt.graph.invoke(
+    { customer_id: req.customer_id, message: req.message, priority: req.priority },
+    { configurable: { thread_id: threadId }, context: CareContext.parse(req.context ?? {}), signal },
+  );
+  const out = outcomeOf(rt, threadId, state);
+  if (out.status === "handed_off") {
+    // From the escalation on, the bot is silent: the queue owns the conversation until an agent claims it.
+    rt.db.transaction(() => {
+      rt.ownership.takeOver(req.customer_id, null);
+      rt.audit.record("bot", "handoff.opened", req.customer_id, { interaction_id: out.interaction_id, reason: out.handoff?.reason });
+    })();
+  }
+  return out;
+}
+
+export type ResolveError = "missing" | "resolved" | "not_claimed" | "taken";
+
+/** A person answers a hand-off they claimed: the graph resumes with their Agent Inbox response. */
+export async function resolveHandoff(
+  rt: CareRuntime,
+  interactionId: string,
+  agent: string,
+  response: HumanResponse,
+  signal?: AbortSignal,
+): Promise<ContactOutcome | ResolveError> {
+  const h = rt.deps.handoffs.get(interactionId);
+  if (!h) return "missing";
+  if (h.status === "resolved") return "resolved";
+  if (h.claimed_by === null) return "not_claimed";
+  if (h.claimed_by !== agent) return "taken";
+  const threadId = h.thread_id!;
+  // The policy namespace of the decision travels in the state; the rest of the context is per run.
+  const state = await rt.graph.invoke(new Command({ resume: [response] }), {
+    configurable: { thread_id: threadId },
+    context: CareContext.parse({}),
+    signal,
+  });
+  rt.audit.record(agent, `handoff.${response.type}`, h.customer_id, { interaction_id: interactionId });
+  return outcomeOf(rt, threadId, state);
+}

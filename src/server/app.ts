@@ -1,0 +1,74 @@
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { cors } from "hono/cors";
+import { requestId } from "hono/request-id";
+import { InvalidHumanResponseError } from "../agents/human-review.js";
+import { ThreadCompletedError, UnknownCustomerError } from "../agents/router.js";
+import type { CareRuntime } from "../app/care-runtime.js";
+import { PolicyBindingError } from "../policy/book.js";
+import type { AppEnv } from "./env.js";
+import { errorBody, HttpError } from "./helper/http.js";
+import { apiKeyAuth } from "./middleware/auth.js";
+import { rateLimit } from "./middleware/rate-limit.js";
+import { customersRouter } from "./router/customers.js";
+import { conversationsRouter, handoffsRouter } from "./router/handoffs.js";
+import { healthRouter } from "./router/health.js";
+import { interactionsRouter } from "./router/interactions.js";
+import { platformRouter } from "./router/platform.js";
+import { policyRouter } from "./router/policy.js";
+import { runsRouter } from "./router/runs.js";
+import { twilioRouter, type TwilioConfig } from "./router/twilio.js";
+
+export interface AppOptions {
+  apiKeys: readonly string[];
+  corsOrigins: readonly string[];
+  bodyLimitBytes: number;
+  rateLimit: { perSecond: number; burst: number };
+  twilio: TwilioConfig;
+  onError?: (error: unknown, requestId: string) => void;
+}
+
+/** Errors of the graph layer that are the caller's doing, as HTTP answers. */
+function domainError(e: unknown): HttpError | undefined {
+  if (e instanceof HttpError) return e;
+  if (e instanceof UnknownCustomerError) return new HttpError(404, "not_found", e.message);
+  if (e instanceof ThreadCompletedError || e instanceof PolicyBindingError) return new HttpError(409, "conflict", e.message);
+  if (e instanceof InvalidHumanResponseError) return new HttpError(400, "invalid_request", e.message);
+  return undefined;
+}
+
+export function createApp(rt: CareRuntime, o: AppOptions) {
+  const app = new Hono<AppEnv>();
+  app.use(requestId());
+  if (o.corsOrigins.length) app.use(cors({ origin: [...o.corsOrigins] }));
+  app.use(
+    bodyLimit({
+      maxSize: o.bodyLimitBytes,
+      onError: () => {
+        throw new HttpError(413, "payload_too_large", `body over ${o.bodyLimitBytes} bytes`);
+      },
+    }),
+  );
+  app.route("/", healthRouter(rt));
+  app.route("/webhooks/twilio", twilioRouter(rt, o.twilio));
+
+  const guarded = new Hono<AppEnv>();
+  guarded.use(apiKeyAuth(o.apiKeys), rateLimit(o.rateLimit));
+  guarded.route("/v1/customers", customersRouter(rt));
+  guarded.route("/v1/customers", runsRouter(rt));
+  guarded.route("/v1/policy", policyRouter(rt));
+  guarded.route("/v1/interactions", interactionsRouter(rt));
+  guarded.route("/v1/handoffs", handoffsRouter(rt));
+  guarded.route("/v1/conversations", conversationsRouter(rt));
+  guarded.route("/", platformRouter(rt));
+  app.route("/", guarded);
+
+  app.notFound((c) => c.json(errorBody(new HttpError(404, "not_found", `${c.req.method} ${c.req.path} does not exist`)), 404));
+  app.onError((e, c) => {
+    const known = domainError(e);
+    if (known) return c.json(errorBody(known), known.status);
+    o.onError?.(e, c.get("requestId"));
+    return c.json({ error: { code: "internal", message: "internal error", request_id: c.get("requestId") } }, 500);
+  });
+  return app;
+}

@@ -1,0 +1,60 @@
+import type { Context } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { z } from "zod";
+
+export interface ErrorIssue {
+  path: string;
+  message: string;
+}
+
+/** An answer the client caused: status, a stable code, a message naming the field at fault. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: ContentfulStatusCode,
+    readonly code: string,
+    message: string,
+    readonly issues?: ErrorIssue[],
+  ) {
+    super(message);
+  }
+}
+
+export const notFound = (what: string) => new HttpError(404, "not_found", `${what} not found`);
+export const conflict = (message: string) => new HttpError(409, "conflict", message);
+
+function issuesOf(error: z.ZodError, where: string): ErrorIssue[] {
+  return error.issues.map((i) => ({ path: [where, ...i.path].join("."), message: i.message }));
+}
+
+export function invalid(error: z.ZodError, where: string): HttpError {
+  const issues = issuesOf(error, where);
+  return new HttpError(400, "invalid_request", issues.map((i) => `${i.path}: ${i.message}`).join("; "), issues);
+}
+
+export function parseWith<T>(schema: z.ZodType<T>, value: unknown, where: "body" | "query" | "path" | "form"): T {
+  const r = schema.safeParse(value);
+  if (!r.success) throw invalid(r.error, where);
+  return r.data;
+}
+
+export async function readJson<T>(c: Context, schema: z.ZodType<T>): Promise<T> {
+  let body: unknown;
+  try {
+    const text = await c.req.text();
+    body = text.trim() === "" ? {} : JSON.parse(text);
+  } catch {
+    throw new HttpError(400, "invalid_json", "body: not valid JSON");
+  }
+  return parseWith(schema, body, "body");
+}
+
+export function readQuery<T>(c: Context, schema: z.ZodType<T>): T {
+  return parseWith(schema, c.req.query(), "query");
+}
+
+export function errorBody(e: HttpError) {
+  return { error: { code: e.code, message: e.message, ...(e.issues ? { issues: e.issues } : {}) } };
+}
+
+/** Query-string integers and booleans arrive as text. */
+export const queryInt = (min: number, max: number, fallback: number) => z.coerce.number().int().min(min).max(max).default(fallback);

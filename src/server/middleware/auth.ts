@@ -1,0 +1,26 @@
+import type { AppEnv } from "../env.js";
+import { timingSafeEqual } from "node:crypto";
+import type { MiddlewareHandler } from "hono";
+import { HttpError } from "../helper/http.js";
+
+function same(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/** Bearer API keys. The key that matched is kept for rate limiting and logs (never the key itself). */
+export function apiKeyAuth(keys: readonly string[]): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    if (keys.length === 0) return next();
+    const header = c.req.header("authorization") ?? "";
+    const token = header.startsWith("Bearer ") ? header.slice(7).trim() : "";
+    const index = token ? keys.findIndex((k) => same(k, token)) : -1;
+    if (index < 0) {
+      c.header("WWW-Authenticate", 'Bearer realm="care-graph"');
+      throw new HttpError(401, "unauthorized", token ? "invalid API key" : "missing bearer API key");
+    }
+    c.set("apiKey", `key-${index + 1}`);
+    await next();
+  };
+}

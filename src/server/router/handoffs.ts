@@ -1,0 +1,89 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import type { CareRuntime } from "../../app/care-runtime.js";
+import { resolveHandoff } from "../../app/contacts.js";
+import { HumanResume } from "../../domain/human.js";
+import type { AppEnv } from "../env.js";
+import { conflict, HttpError, notFound, parseWith, readJson, readQuery } from "../helper/http.js";
+
+const Agent = z.string().trim().min(1).max(120);
+const ClaimBody = z.object({ agent: Agent }).strict();
+const ResolveBody = z.object({ agent: Agent, response: HumanResume }).strict();
+const ListQuery = z.object({ status: z.enum(["pending", "resolved"]).default("pending") }).strict();
+const Id = z.string().min(1).max(200);
+
+/**
+ * The human side of escalations. A claim is exclusive (two agents never answer the same customer) and
+ * makes the conversation the agent's; resolving resumes the graph; handing back is its own event.
+ */
+export function handoffsRouter(rt: CareRuntime) {
+  return new Hono<AppEnv>()
+    .get("/", (c) => {
+      const { status } = readQuery(c, ListQuery);
+      const rows =
+        status === "pending"
+          ? rt.deps.handoffs.pending()
+          : (rt.db.prepare("SELECT * FROM handoffs WHERE status = 'resolved' ORDER BY resolved_at DESC LIMIT 200").all() as ReturnType<
+              typeof rt.deps.handoffs.pending
+            >);
+      const items = rows.map((h) => ({ ...h, customer: rt.deps.customers.get(h.customer_id) ?? null }));
+      return c.json({ items });
+    })
+    .get("/:id", (c) => {
+      const id = parseWith(Id, c.req.param("id"), "path");
+      const h = rt.deps.handoffs.get(id);
+      if (!h) throw notFound(`hand-off ${id}`);
+      return c.json({ ...h, customer: rt.deps.customers.get(h.customer_id) ?? null, audit: rt.audit.list(h.customer_id) });
+    })
+    .post("/:id/claim", async (c) => {
+      const id = parseWith(Id, c.req.param("id"), "path");
+      const { agent } = await readJson(c, ClaimBody);
+      const result = rt.db.transaction(() => {
+        const r = rt.deps.handoffs.claim(id, agent);
+        if (r === "claimed") {
+          const h = rt.deps.handoffs.get(id)!;
+          rt.ownership.takeOver(h.customer_id, agent);
+          rt.audit.record(agent, "handoff.claimed", h.customer_id, { interaction_id: id });
+        }
+        return r;
+      })();
+      if (result === "missing") throw notFound(`hand-off ${id}`);
+      if (result === "taken") throw conflict(`hand-off ${id} is claimed by another agent`);
+      if (result === "resolved") throw conflict(`hand-off ${id} is already resolved`);
+      return c.json(rt.deps.handoffs.get(id));
+    })
+    .post("/:id/resolve", async (c) => {
+      const id = parseWith(Id, c.req.param("id"), "path");
+      const { agent, response } = await readJson(c, ResolveBody);
+      const out = await resolveHandoff(rt, id, agent, response, c.req.raw.signal);
+      if (out === "missing") throw notFound(`hand-off ${id}`);
+      if (out === "resolved") throw conflict(`hand-off ${id} is already resolved`);
+      if (out === "not_claimed") throw conflict(`claim hand-off ${id} before resolving it`);
+      if (out === "taken") throw conflict(`hand-off ${id} is claimed by another agent`);
+      return c.json(out);
+    });
+}
+
+const HandBack = z.object({ agent: Agent }).strict();
+
+/** Conversation ownership: who speaks to the customer, and the explicit hand-back to the bot. */
+export function conversationsRouter(rt: CareRuntime) {
+  return new Hono<AppEnv>()
+    .get("/:customer_id", (c) => {
+      const id = parseWith(Id, c.req.param("customer_id"), "path");
+      if (!rt.deps.customers.get(id)) throw notFound(`customer ${id}`);
+      return c.json({ customer_id: id, ...rt.ownership.get(id), audit: rt.audit.list(id) });
+    })
+    .post("/:customer_id/handback", async (c) => {
+      const id = parseWith(Id, c.req.param("customer_id"), "path");
+      const { agent } = await readJson(c, HandBack);
+      const owner = rt.ownership.get(id);
+      if (owner.owner !== "human") throw conflict(`the bot already owns the conversation with ${id}`);
+      if (owner.agent !== agent) throw new HttpError(403, "forbidden", `only ${owner.agent} can hand this conversation back`);
+      rt.db.transaction(() => {
+        rt.ownership.handBack(id);
+        rt.audit.record(agent, "conversation.handback", id);
+      })();
+      return c.json({ customer_id: id, ...rt.ownership.get(id) });
+    });
+}

@@ -1,0 +1,82 @@
+import { Command } from "@langchain/langgraph";
+import { createEmbedServer } from "@langchain/langgraph-api/experimental/embed";
+import { Hono } from "hono";
+import { z } from "zod";
+import { CareContext } from "../../agents/context.js";
+import { CareInput } from "../../agents/state.js";
+import type { CareRuntime } from "../../app/care-runtime.js";
+import type { AppEnv } from "../env.js";
+import { HttpError, notFound, parseWith, readJson } from "../helper/http.js";
+
+export const GRAPH_ID = "care";
+
+const ThreadId = z.string().uuid();
+const WaitRequest = z.object({
+  assistant_id: z.string().min(1),
+  input: z.record(z.string(), z.unknown()).nullish(),
+  command: z.object({ resume: z.unknown().optional(), goto: z.unknown().optional(), update: z.unknown().optional() }).nullish(),
+  context: z.record(z.string(), z.unknown()).nullish(),
+  config: z.object({ configurable: z.record(z.string(), z.unknown()).optional() }).passthrough().nullish(),
+  metadata: z.record(z.string(), z.unknown()).nullish(),
+});
+
+function assistant(graphId: string) {
+  const at = new Date(0).toISOString();
+  return { assistant_id: graphId, graph_id: graphId, name: graphId, description: "One customer contact: router → responder/outreach → safety → judge → policy_update", config: {}, context: {}, metadata: { created_by: "system" }, version: 1, created_at: at, updated_at: at };
+}
+
+/**
+ * The LangGraph Platform routes the official SDK uses, on our durable SqliteSaver: threads, state,
+ * history and streaming runs from @langchain/langgraph-api's embed server; assistants and
+ * `runs/wait`, which it lacks, here.
+ */
+export function platformRouter(rt: CareRuntime) {
+  const embed = createEmbedServer({
+    graph: { [GRAPH_ID]: rt.graph },
+    checkpointer: rt.checkpointer,
+    threads: {
+      get: async (id) => rt.threads.get(id) as never,
+      set: async (id, { kind, metadata }) => rt.threads.upsert(id, kind, metadata ?? {}) as never,
+      delete: async (id) => rt.threads.delete(id),
+      search: async function* (o) {
+        const { total, threads } = rt.threads.search(o);
+        for (const thread of threads) yield { thread: thread as never, total };
+      },
+    },
+  });
+  const graphOf = (assistantId: string) => {
+    if (assistantId !== GRAPH_ID) throw notFound(`assistant ${assistantId}`);
+    return rt.graph;
+  };
+
+  return new Hono<AppEnv>()
+    .post("/assistants/search", (c) => c.json([assistant(GRAPH_ID)]))
+    .get("/assistants/:id", (c) => {
+      graphOf(c.req.param("id"));
+      return c.json(assistant(GRAPH_ID));
+    })
+    .get("/assistants/:id/graph", async (c) => c.json(graphOf(c.req.param("id")).getGraph().toJSON()))
+    .get("/threads/:thread_id", (c) => {
+      const id = parseWith(ThreadId, c.req.param("thread_id"), "path");
+      const thread = rt.threads.get(id);
+      if (!thread) throw notFound(`thread ${id}`);
+      return c.json(thread);
+    })
+    .post("/threads/:thread_id/runs/wait", async (c) => {
+      const id = parseWith(ThreadId, c.req.param("thread_id"), "path");
+      const body = await readJson(c, WaitRequest);
+      const graph = graphOf(body.assistant_id);
+      if (!rt.threads.get(id)) throw notFound(`thread ${id}`);
+      if (!body.input && !body.command) throw new HttpError(400, "invalid_request", "body: input or command is required");
+      const context = parseWith(CareContext, body.context ?? {}, "body");
+      if (body.input) parseWith(CareInput, body.input, "body");
+      rt.threads.upsert(id, "patch", { graph_id: GRAPH_ID, assistant_id: GRAPH_ID });
+      const values = await graph.invoke(body.command ? (new Command(body.command as never) as never) : (body.input as never), {
+        configurable: { ...body.config?.configurable, thread_id: id },
+        context,
+        signal: c.req.raw.signal,
+      });
+      return c.json(values);
+    })
+    .route("/", embed as unknown as Hono<AppEnv>);
+}

@@ -1,0 +1,87 @@
+import { createHash } from "node:crypto";
+import { Hono } from "hono";
+import { z } from "zod";
+import type { CareRuntime } from "../../app/care-runtime.js";
+import { runContact } from "../../app/contacts.js";
+import type { Customer } from "../../domain/customer.js";
+import { segmentOf } from "../../domain/segment.js";
+import { classifyMessage } from "../../models/keyword-classifier.js";
+import { loadClassifierKeywords } from "../../store/assets.js";
+import type { AppEnv } from "../env.js";
+import { HttpError, parseWith } from "../helper/http.js";
+import { twiml, validTwilioSignature } from "../helper/twilio.js";
+
+/** The fields of Twilio's WhatsApp webhook that we use; the rest are signed and ignored. */
+const TwilioMessage = z.object({
+  MessageSid: z.string().regex(/^[A-Z]{2}[0-9a-f]{32}$/, "a Twilio message SID"),
+  From: z.string().min(1).max(64),
+  To: z.string().min(1).max(64),
+  WaId: z.string().regex(/^\d{6,20}$/, "digits of a WhatsApp id"),
+  Body: z.string().max(4096).default(""),
+  ProfileName: z.string().max(256).optional(),
+  NumMedia: z.coerce.number().int().min(0).max(10).default(0),
+});
+
+export interface TwilioConfig {
+  authToken: string | undefined;
+  /** The URL Twilio calls, as the public sees it (behind proxies it is not the request's own URL). */
+  publicBaseUrl: string | undefined;
+}
+
+/** A WhatsApp id is a phone number: the customer id is a hash of it, so ids and logs carry no phone. */
+export function customerIdForWaId(waId: string): string {
+  return `wa-${createHash("sha256").update(waId).digest("hex").slice(0, 16)}`;
+}
+
+export function twilioRouter(rt: CareRuntime, cfg: TwilioConfig) {
+  const keywords = loadClassifierKeywords();
+  const reply = (c: { body: (b: string, s: 200, h: Record<string, string>) => Response }, message: string | null) =>
+    c.body(twiml(message), 200, { "content-type": "text/xml; charset=utf-8" });
+
+  return new Hono<AppEnv>().post("/whatsapp", async (c) => {
+    if (!cfg.authToken || !cfg.publicBaseUrl) throw new HttpError(503, "not_configured", "set TWILIO_AUTH_TOKEN and PUBLIC_BASE_URL");
+    const form = await c.req.parseBody();
+    const params: Record<string, string> = {};
+    for (const [k, v] of Object.entries(form)) if (typeof v === "string") params[k] = v;
+    const url = new URL(c.req.url);
+    const publicUrl = cfg.publicBaseUrl.replace(/\/$/, "") + url.pathname + url.search;
+    if (!validTwilioSignature(cfg.authToken, publicUrl, params, c.req.header("x-twilio-signature")))
+      throw new HttpError(403, "bad_signature", "X-Twilio-Signature does not match");
+    const msg = parseWith(TwilioMessage, params, "form");
+    const media = msg.NumMedia > 0 ? ` [${msg.NumMedia} adjunto(s)]` : "";
+    const text = (msg.Body + media).trim();
+
+    const customerId = customerIdForWaId(msg.WaId);
+    const seen = rt.inbound.get(msg.MessageSid);
+    if (seen) return reply(c, seen.status === "answered" ? seen.reply : null);
+
+    const klass = classifyMessage(text, keywords);
+    const known = rt.deps.customers.get(customerId);
+    const d = keywords.whatsapp_defaults;
+    const customer: Customer = {
+      ...(known ?? { ...d, issues_flag: 1, channel_pref: "whatsapp", first_message: text || "(sin texto)", customer_id: customerId }),
+      segment: segmentOf(true, klass.angry),
+      is_vocal: true,
+      issue_bucket: klass.issue,
+    } as Customer;
+    const threadId = crypto.randomUUID();
+    rt.db.transaction(() => {
+      rt.deps.customers.upsertMany([customer]);
+      rt.inbound.claim(msg.MessageSid, customerId, threadId);
+    })();
+
+    if (rt.ownership.get(customerId).owner === "human") {
+      rt.inbound.finish(msg.MessageSid, "human", null);
+      rt.audit.record("customer", "inbound.to_human", customerId, { message_sid: msg.MessageSid });
+      return reply(c, null);
+    }
+    try {
+      const out = await runContact(rt, { customer_id: customerId, message: text || undefined, thread_id: threadId });
+      rt.inbound.finish(msg.MessageSid, out.status === "handed_off" ? "human" : "answered", out.reply);
+      return reply(c, out.reply);
+    } catch (e) {
+      rt.inbound.finish(msg.MessageSid, "failed", null);
+      throw e;
+    }
+  });
+}

@@ -1,0 +1,102 @@
+import { serve, type ServerType } from "@hono/node-server";
+import { z } from "zod";
+import type { CareRuntime } from "../app/care-runtime.js";
+import type { Logger } from "../app/logger.js";
+import { createApp } from "./app.js";
+
+const csv = z.string().transform((s) => s.split(",").map((x) => x.trim()).filter(Boolean));
+
+/** The service's settings, from the environment, each with an embedded default. */
+export const ServerConfig = z.object({
+  port: z.coerce.number().int().min(0).max(65535).default(8080),
+  host: z.string().min(1).default("127.0.0.1"),
+  apiKeys: csv.default([]),
+  corsOrigins: csv.default([]),
+  bodyLimitBytes: z.coerce.number().int().positive().default(1024 * 1024),
+  ratePerSecond: z.coerce.number().positive().default(50),
+  rateBurst: z.coerce.number().int().positive().default(100),
+  twilioAuthToken: z.string().min(1).optional(),
+  publicBaseUrl: z.string().url().optional(),
+  drainMs: z.coerce.number().int().min(0).default(30_000),
+});
+export type ServerConfig = z.infer<typeof ServerConfig>;
+
+export function serverConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfig {
+  const v = (k: string) => (env[k] === "" ? undefined : env[k]);
+  return ServerConfig.parse({
+    port: v("PORT"),
+    host: v("HOST"),
+    apiKeys: v("CARE_GRAPH_API_KEYS"),
+    corsOrigins: v("CORS_ORIGINS"),
+    bodyLimitBytes: v("BODY_LIMIT_BYTES"),
+    ratePerSecond: v("RATE_LIMIT_PER_SECOND"),
+    rateBurst: v("RATE_LIMIT_BURST"),
+    twilioAuthToken: v("TWILIO_AUTH_TOKEN"),
+    publicBaseUrl: v("PUBLIC_BASE_URL"),
+    drainMs: v("DRAIN_MS"),
+  });
+}
+
+export class UnsafeBindError extends Error {
+  override readonly name = "UnsafeBindError";
+}
+
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
+
+export interface RunningServer {
+  port: number;
+  /** Stops accepting, lets in-flight requests finish (up to drainMs), then resolves. */
+  close(): Promise<void>;
+}
+
+/** Serves the app; without API keys only on a loopback address. */
+export async function startServer(rt: CareRuntime, cfg: ServerConfig, log: Logger): Promise<RunningServer> {
+  if (cfg.apiKeys.length === 0 && !LOOPBACK.test(cfg.host))
+    throw new UnsafeBindError(`no API key configured (CARE_GRAPH_API_KEYS): refusing to listen on ${cfg.host}; use a loopback address or set keys`);
+  const app = createApp(rt, {
+    apiKeys: cfg.apiKeys,
+    corsOrigins: cfg.corsOrigins,
+    bodyLimitBytes: cfg.bodyLimitBytes,
+    rateLimit: { perSecond: cfg.ratePerSecond, burst: cfg.rateBurst },
+    twilio: { authToken: cfg.twilioAuthToken, publicBaseUrl: cfg.publicBaseUrl },
+    onError: (e, requestId) => log.error({ err: e, request_id: requestId }, "request failed"),
+  });
+  let inFlight = 0;
+  let idle: (() => void) | undefined;
+  const server: ServerType = await new Promise((resolve) => {
+    const s = serve(
+      {
+        fetch: async (req, env) => {
+          inFlight++;
+          const t0 = performance.now();
+          try {
+            const res = await app.fetch(req, env);
+            log.info({ method: req.method, path: new URL(req.url).pathname, status: res.status, ms: Math.round(performance.now() - t0), request_id: res.headers.get("x-request-id") }, "request");
+            return res;
+          } finally {
+            if (--inFlight === 0) idle?.();
+          }
+        },
+        port: cfg.port,
+        hostname: cfg.host,
+      },
+      () => resolve(s),
+    );
+  });
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : cfg.port;
+  log.info({ host: cfg.host, port, auth: cfg.apiKeys.length > 0 }, "care-graph serving");
+  return {
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        const drained = inFlight === 0 ? Promise.resolve() : new Promise<void>((r) => (idle = r));
+        const timer = setTimeout(() => ("closeAllConnections" in server ? server.closeAllConnections() : undefined), cfg.drainMs);
+        void drained.then(() => {
+          clearTimeout(timer);
+          if ("closeIdleConnections" in server) server.closeIdleConnections();
+        });
+      }),
+  };
+}

@@ -1,0 +1,32 @@
+import type { Db } from "./db.js";
+
+export interface InboundMessage {
+  message_sid: string;
+  customer_id: string;
+  thread_id: string | null;
+  status: "received" | "answered" | "human" | "failed";
+  reply: string | null;
+}
+
+/** Inbound WhatsApp messages by MessageSid: Twilio retries a webhook, we answer it once. */
+export class InboundStore {
+  constructor(private readonly db: Db) {}
+
+  /** Records a new message; returns the earlier record when the sid was seen before. */
+  claim(sid: string, customerId: string, threadId: string): InboundMessage | undefined {
+    const inserted = this.db
+      .prepare("INSERT INTO inbound_messages (message_sid, customer_id, thread_id, status) VALUES (?, ?, ?, 'received') ON CONFLICT DO NOTHING")
+      .run(sid, customerId, threadId).changes;
+    return inserted ? undefined : this.get(sid);
+  }
+
+  finish(sid: string, status: InboundMessage["status"], reply: string | null): void {
+    this.db.prepare("UPDATE inbound_messages SET status = ?, reply = ? WHERE message_sid = ?").run(status, reply, sid);
+  }
+
+  get(sid: string): InboundMessage | undefined {
+    return this.db.prepare("SELECT message_sid, customer_id, thread_id, status, reply FROM inbound_messages WHERE message_sid = ?").get(sid) as
+      | InboundMessage
+      | undefined;
+  }
+}
