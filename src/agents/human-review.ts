@@ -13,6 +13,11 @@ export const HANDOFF_PRIORITY: Record<string, number> = {
   churn_risk: 7,
 };
 
+/** Without a draft there is nothing to accept or edit: the person answers or lets it go. */
+export function handoffConfig(draft: string | null): HumanInterrupt["config"] {
+  return { allow_accept: draft !== null, allow_edit: draft !== null, allow_respond: true, allow_ignore: true };
+}
+
 export function handoffRequest(state: CareStateType, deps: CareDeps): HumanInterrupt {
   const customer = deps.customers.get(state.customer_id)!;
   const { draft: drafted, escalation, decision, score } = state.contact;
@@ -30,7 +35,7 @@ export function handoffRequest(state: CareStateType, deps: CareDeps): HumanInter
       action: "reply_to_customer",
       args: { customer_id: customer.customer_id, interaction_id: state.interaction_id, reason: esc.reason, message: draft ?? "" },
     },
-    config: { allow_accept: draft !== null, allow_edit: draft !== null, allow_respond: true, allow_ignore: true },
+    config: handoffConfig(draft),
     description: lines.filter(Boolean).join("\n\n"),
   };
 }
@@ -47,7 +52,11 @@ export class InvalidHumanResponseError extends Error {
   override readonly name = "InvalidHumanResponseError";
 }
 
-export function applyResponse(response: HumanResponse, request: HumanInterrupt, draft: string | null): Review {
+/**
+ * Check a response before resuming: a resume value that the node rejects stays recorded on the thread
+ * and would be replayed on the next attempt.
+ */
+export function applyResponse(response: HumanResponse, request: Pick<HumanInterrupt, "config">, draft: string | null): Review {
   const allowed = { accept: request.config.allow_accept, edit: request.config.allow_edit, response: request.config.allow_respond, ignore: request.config.allow_ignore };
   if (!allowed[response.type]) throw new InvalidHumanResponseError(`"${response.type}" is not allowed for this hand-off`);
   switch (response.type) {

@@ -12,7 +12,10 @@ import { modeOf, type CareStateType, type CareUpdate, type Outcome } from "./sta
  * learns before a churn escalation goes to a person, so the worst outcomes are not censored from it.
  */
 export function policyUpdate(deps: CareDeps) {
-  return (state: CareStateType, config: { context?: unknown; configurable?: Record<string, unknown> }): CareUpdate => {
+  return (
+    state: CareStateType,
+    config: { context?: unknown; configurable?: Record<string, unknown>; writer?: (chunk: unknown) => void },
+  ): CareUpdate => {
     const ctx = readContext(config);
     const { score, review, decision, draft, route, safety_verdict, escalation } = state.contact;
     const context = state.contact.context!;
@@ -63,6 +66,8 @@ export function policyUpdate(deps: CareDeps) {
       score && !review && score.churn_prob > ctx.churn_threshold
         ? { escalation: { reason: "churn_risk" as const, detail: `churn ${score.churn_prob.toFixed(2)} > ${ctx.churn_threshold}` } }
         : {};
+    // Streamed as a "custom" event: a client watching the run sees the outcome as it is logged.
+    config.writer?.({ event: "interaction_logged", interaction_id: state.interaction_id, ...outcome });
     return { contact: { outcome, ...churnEscalation } };
   };
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { Command } from "@langchain/langgraph";
 import { CareContext, type CareContextInput } from "../agents/context.js";
-import { sentMessage } from "../agents/human-review.js";
+import { applyResponse, handoffConfig, sentMessage } from "../agents/human-review.js";
 import type { CareStateType } from "../agents/state.js";
 import type { HumanResponse } from "../domain/human.js";
 import type { Interaction } from "../domain/interaction.js";
@@ -84,6 +84,7 @@ export async function resolveHandoff(
   if (h.status === "resolved") return "resolved";
   if (h.claimed_by === null) return "not_claimed";
   if (h.claimed_by !== agent) return "taken";
+  applyResponse(response, { config: handoffConfig(h.draft) }, h.draft);
   const threadId = h.thread_id!;
   // The policy namespace of the decision travels in the state; the rest of the context is per run.
   const state = await rt.graph.invoke(new Command({ resume: [response] }), {

@@ -4,7 +4,8 @@ import type { CareRuntime } from "../app/care-runtime.js";
 import type { Logger } from "../app/logger.js";
 import { createApp } from "./app.js";
 
-const csv = z.string().transform((s) => s.split(",").map((x) => x.trim()).filter(Boolean));
+/** A list, or the comma-separated text an environment variable holds. */
+const csv = z.union([z.array(z.string().min(1)), z.string().transform((s) => s.split(",").map((x) => x.trim()).filter(Boolean))]);
 
 /** The service's settings, from the environment, each with an embedded default. */
 export const ServerConfig = z.object({

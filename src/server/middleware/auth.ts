@@ -9,12 +9,13 @@ function same(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-/** Bearer API keys. The key that matched is kept for rate limiting and logs (never the key itself). */
+/** API keys, as a bearer token or an x-api-key header. The key that matched is kept for rate limiting and logs (never the key itself). */
 export function apiKeyAuth(keys: readonly string[]): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     if (keys.length === 0) return next();
+    // The LangGraph SDK sends its apiKey as x-api-key; other clients use a bearer token.
     const header = c.req.header("authorization") ?? "";
-    const token = header.startsWith("Bearer ") ? header.slice(7).trim() : "";
+    const token = header.startsWith("Bearer ") ? header.slice(7).trim() : (c.req.header("x-api-key") ?? "").trim();
     const index = token ? keys.findIndex((k) => same(k, token)) : -1;
     if (index < 0) {
       c.header("WWW-Authenticate", 'Bearer realm="care-graph"');

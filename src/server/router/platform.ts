@@ -6,7 +6,9 @@ import { CareContext } from "../../agents/context.js";
 import { CareInput } from "../../agents/state.js";
 import type { CareRuntime } from "../../app/care-runtime.js";
 import type { AppEnv } from "../env.js";
-import { HttpError, notFound, parseWith, readJson } from "../helper/http.js";
+import { applyResponse } from "../../agents/human-review.js";
+import { HumanInterrupt, HumanResume } from "../../domain/human.js";
+import { HttpError, invalid, notFound, parseWith, readJson } from "../helper/http.js";
 
 export const GRAPH_ID = "care";
 
@@ -19,6 +21,17 @@ const WaitRequest = z.object({
   config: z.object({ configurable: z.record(z.string(), z.unknown()).optional() }).passthrough().nullish(),
   metadata: z.record(z.string(), z.unknown()).nullish(),
 });
+
+/** Reject a resume the waiting hand-off cannot take before it reaches the graph (see applyResponse). */
+async function checkResume(graph: CareRuntime["graph"], threadId: string, resume: unknown) {
+  const snapshot = await graph.getState({ configurable: { thread_id: threadId } });
+  const pending = snapshot.tasks.flatMap((t) => t.interrupts ?? [])[0];
+  if (!pending) throw new HttpError(409, "conflict", `thread ${threadId} is not waiting for a person`);
+  const request = z.array(HumanInterrupt).min(1).safeParse(pending.value);
+  const response = HumanResume.safeParse(resume);
+  if (!response.success) throw invalid(response.error, "body.command.resume");
+  if (request.success) applyResponse(response.data, request.data[0]!, (request.data[0]!.action_request.args.message as string) || null);
+}
 
 function assistant(graphId: string) {
   const at = new Date(0).toISOString();
@@ -70,6 +83,7 @@ export function platformRouter(rt: CareRuntime) {
       if (!body.input && !body.command) throw new HttpError(400, "invalid_request", "body: input or command is required");
       const context = parseWith(CareContext, body.context ?? {}, "body");
       if (body.input) parseWith(CareInput, body.input, "body");
+      if (body.command?.resume !== undefined) await checkResume(graph, id, body.command.resume);
       rt.threads.upsert(id, "patch", { graph_id: GRAPH_ID, assistant_id: GRAPH_ID });
       const values = await graph.invoke(body.command ? (new Command(body.command as never) as never) : (body.input as never), {
         configurable: { ...body.config?.configurable, thread_id: id },

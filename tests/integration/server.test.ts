@@ -1,0 +1,238 @@
+import { Client } from "@langchain/langgraph-sdk";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { CareRuntime } from "../../src/app/care-runtime.js";
+import { createLogger } from "../../src/app/logger.js";
+import { startServer, ServerConfig, type RunningServer } from "../../src/server/serve.js";
+import { customer, testRuntime } from "../helpers/runtime.js";
+
+const KEY = "test-key-123";
+let rt: CareRuntime;
+let server: RunningServer;
+let base: string;
+const log = createLogger({ level: "silent" });
+
+beforeAll(async () => {
+  rt = testRuntime({
+    customers: [
+      customer({ customer_id: "vf", segment: "VF", first_message: "Hola, ¿me confirman el día de entrega?", issue_bucket: "logistica", churn_risk_est: 0.1 }),
+      customer({ customer_id: "legal", first_message: "Voy a ir a PROFECO a denunciarlos." }),
+      customer({ customer_id: "legal2", first_message: "Ya hablé con mi abogado." }),
+    ],
+  });
+  server = await startServer(rt, ServerConfig.parse({ port: 0, apiKeys: [KEY], ratePerSecond: 1000, rateBurst: 1000 }), log);
+  base = `http://127.0.0.1:${server.port}`;
+});
+afterAll(async () => {
+  await server.close();
+  rt.close();
+});
+
+const api = (path: string, init: RequestInit & { json?: unknown; key?: string | null } = {}) =>
+  fetch(base + path, {
+    ...init,
+    method: init.method ?? (init.json !== undefined ? "POST" : "GET"),
+    headers: {
+      ...(init.key === null ? {} : { authorization: `Bearer ${init.key ?? KEY}` }),
+      ...(init.json !== undefined ? { "content-type": "application/json" } : {}),
+      ...(init.headers as Record<string, string>),
+    },
+    body: init.json !== undefined ? JSON.stringify(init.json) : init.body,
+  });
+
+describe("the official LangGraph SDK against our server", () => {
+  const client = () => new Client({ apiUrl: base, apiKey: KEY });
+
+  it("finds the care assistant", async () => {
+    const assistants = await client().assistants.search();
+    expect(assistants.map((a) => a.graph_id)).toEqual(["care"]);
+  });
+
+  it("creates a thread, runs and waits, reads state and history from SqliteSaver", async () => {
+    const c = client();
+    const thread = await c.threads.create();
+    const values = (await c.runs.wait(thread.thread_id, "care", { input: { customer_id: "vf" } })) as Record<string, any>;
+    expect(values.contact.outcome.status).toBe("scored");
+    const state = await c.threads.getState(thread.thread_id);
+    expect((state.values as any).contact.decision.template).toBe(values.contact.decision.template);
+    expect(state.next).toEqual([]);
+    const history = await c.threads.getHistory(thread.thread_id);
+    expect(history.length).toBeGreaterThanOrEqual(6);
+    // Durable: the checkpoints are in the SQLite file, not in the server's memory.
+    expect(rt.db.prepare("SELECT count(*) AS n FROM checkpoints WHERE thread_id = ?").get(thread.thread_id)).toMatchObject({ n: history.length });
+  });
+
+  it("streams values, updates and custom events", async () => {
+    const c = client();
+    const thread = await c.threads.create();
+    const seen = new Map<string, unknown[]>();
+    for await (const chunk of c.runs.stream(thread.thread_id, "care", { input: { customer_id: "vf" }, streamMode: ["values", "updates", "custom"] })) {
+      seen.set(chunk.event, [...(seen.get(chunk.event) ?? []), chunk.data]);
+    }
+    expect(seen.get("values")!.length).toBeGreaterThan(1);
+    expect(Object.keys(seen.get("updates")![0] as object)).toEqual(["router"]);
+    expect(seen.get("custom")).toEqual([expect.objectContaining({ event: "interaction_logged", status: "scored", learned: true })]);
+  });
+
+  it("resumes an interrupt with command: { resume }", async () => {
+    const c = client();
+    const thread = await c.threads.create();
+    const paused = (await c.runs.wait(thread.thread_id, "care", { input: { customer_id: "legal" } })) as Record<string, any>;
+    expect(paused.__interrupt__[0].value[0].action_request.action).toBe("reply_to_customer");
+    const state = await c.threads.getState(thread.thread_id);
+    expect(state.next).toEqual(["human_review"]);
+    const done = (await c.runs.wait(thread.thread_id, "care", {
+      command: { resume: [{ type: "response", args: "Hola, soy Ana de Legal; te llamo en 1 hora." }] },
+    })) as Record<string, any>;
+    expect(done.contact.outcome.status).toBe("human");
+    expect(rt.deps.interactions.get(paused.interaction_id)!.message).toBe("Hola, soy Ana de Legal; te llamo en 1 hora.");
+  });
+
+  it("answers 400 to a resume the hand-off cannot take, and still resumes with a valid one", async () => {
+    const c = client();
+    const thread = await c.threads.create();
+    await c.runs.wait(thread.thread_id, "care", { input: { customer_id: "legal" } });
+    const bad = await api(`/threads/${thread.thread_id}/runs/wait`, { json: { assistant_id: "care", command: { resume: [{ type: "accept" }] } } });
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).error.message).toMatch(/"accept" is not allowed/);
+    const done = (await c.runs.wait(thread.thread_id, "care", { command: { resume: [{ type: "ignore", args: null }] } })) as Record<string, any>;
+    expect(done.contact.outcome.status).toBe("ignored");
+    const again = await api(`/threads/${thread.thread_id}/runs/wait`, { json: { assistant_id: "care", command: { resume: [{ type: "ignore" }] } } });
+    expect(again.status).toBe(409);
+  });
+
+  it("validates run input: 400 naming the field, 404 for an unknown thread or customer", async () => {
+    const c = client();
+    const thread = await c.threads.create();
+    const bad = await api(`/threads/${thread.thread_id}/runs/wait`, { json: { assistant_id: "care", input: { customer_id: "vf", priority: 99 } } });
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).error.issues[0].path).toBe("body.priority");
+    const ghost = await api(`/threads/${thread.thread_id}/runs/wait`, { json: { assistant_id: "care", input: { customer_id: "ghost" } } });
+    expect(ghost.status).toBe(404);
+    const noThread = await api(`/threads/00000000-0000-4000-8000-000000000000/runs/wait`, { json: { assistant_id: "care", input: { customer_id: "vf" } } });
+    expect(noThread.status).toBe(404);
+    expect((await api(`/threads/${thread.thread_id}/runs/wait`, { json: { assistant_id: "other", input: { customer_id: "vf" } } })).status).toBe(404);
+  });
+
+  it("is refused without the API key", async () => {
+    await expect(new Client({ apiUrl: base }).assistants.search()).rejects.toThrow(/401/);
+  });
+});
+
+describe("/v1", () => {
+  it("401 without or with a wrong key, JSON body naming the problem", async () => {
+    const none = await api("/v1/customers", { key: null });
+    expect(none.status).toBe(401);
+    expect(await none.json()).toEqual({ error: { code: "unauthorized", message: "missing bearer API key" } });
+    expect((await api("/v1/customers", { key: "nope" })).status).toBe(401);
+    expect((await api("/healthz", { key: null })).status).toBe(200);
+  });
+
+  it("customers: list, get, 404, generate with PersonaForge parameters, 400 naming the field", async () => {
+    expect((await (await api("/v1/customers?limit=2")).json()).items).toHaveLength(2);
+    expect((await (await api("/v1/customers/vf")).json()).segment).toBe("VF");
+    expect((await api("/v1/customers/nobody")).status).toBe(404);
+    const gen = await api("/v1/customers/generate", { json: { n: 10, share_angry: 0.2, seed: 5, id_prefix: "g" } });
+    expect(gen.status).toBe(201);
+    expect((await gen.json()).created).toBe(10);
+    const bad = await api("/v1/customers/generate", { json: { n: 10, share_angry: 2 } });
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).error.issues[0].path).toBe("body.share_angry");
+    expect((await api("/v1/customers?limit=0")).status).toBe(400);
+  });
+
+  it("customers: CSV import is all or nothing", async () => {
+    const { customersToCsv } = await import("../../src/store/customer-csv.js");
+    const before = rt.deps.customers.count();
+    const bad = customersToCsv([customer({ customer_id: "csv1" }), customer({ customer_id: "csv2", churn_risk_est: 3 })]);
+    const r = await api("/v1/customers/import", { method: "POST", body: bad, headers: { "content-type": "text/csv" } });
+    expect(r.status).toBe(400);
+    expect((await r.json()).error.message).toMatch(/line 3: churn_risk_est/);
+    expect(rt.deps.customers.count()).toBe(before);
+  });
+
+  it("runs one contact and returns the interaction; bad body 400; unknown customer 404", async () => {
+    const r = await api("/v1/customers/vf/runs", { json: { message: "Hola, ¿cuándo llegan mis placas?" } });
+    expect(r.status).toBe(200);
+    const out = await r.json();
+    expect(out.status).toBe("completed");
+    expect(out.reply).toContain("Kavak");
+    expect(out.interaction.customer_id).toBe("vf");
+    expect((await api("/v1/customers/vf/runs", { json: { nonsense: true } })).status).toBe(400);
+    expect((await api("/v1/customers/ghost/runs", { json: {} })).status).toBe(404);
+    const broken = await api("/v1/customers/vf/runs", { method: "POST", body: "{not json", headers: { "content-type": "application/json" } });
+    expect(broken.status).toBe(400);
+    expect((await broken.json()).error.code).toBe("invalid_json");
+  });
+
+  it("policy: posterior per context and template, freeze, reset; 404 for an unknown namespace", async () => {
+    const p = await (await api("/v1/policy")).json();
+    expect(p.policy).toBe("thompson");
+    expect(p.arms.find((a: any) => a.n > 0)).toMatchObject({ context: expect.stringMatching(/\//), template: expect.any(String) });
+    expect((await api("/v1/policy/freeze", { json: {} })).status).toBe(200);
+    expect((await (await api("/v1/policy")).json()).frozen).toBe(true);
+    const before = rt.deps.policies.get("main", "thompson").estimates().reduce((a, e) => a + e.n, 0);
+    await api("/v1/customers/vf/runs", { json: {} });
+    expect(rt.deps.policies.get("main", "thompson").estimates().reduce((a, e) => a + e.n, 0)).toBe(before);
+    await api("/v1/policy/unfreeze", { json: {} });
+    expect((await api("/v1/policy?namespace=nope")).status).toBe(404);
+    expect((await (await api("/v1/policy/recommendations")).json()).items.length).toBeGreaterThan(0);
+  });
+
+  it("interactions: filters and pagination; 400 on a bad filter", async () => {
+    const page = await (await api("/v1/interactions?segment=VF&limit=1")).json();
+    expect(page.items).toHaveLength(1);
+    expect(page.items[0].segment).toBe("VF");
+    expect(page.next_offset).toBe(1);
+    expect((await api("/v1/interactions?segment=XX")).status).toBe(400);
+    expect((await api("/v1/interactions?since=yesterday")).status).toBe(400);
+  });
+});
+
+describe("human hand-off", () => {
+  it("lists, claims exclusively, keeps the bot silent, resolves, hands back — all audited", async () => {
+    const first = await (await api("/v1/customers/legal2/runs", { json: {} })).json();
+    expect(first.status).toBe("handed_off");
+    expect(first.reply).toBeNull();
+    const id = first.interaction_id;
+    const list = await (await api("/v1/handoffs")).json();
+    expect(list.items.find((h: any) => h.interaction_id === id)).toMatchObject({ reason: "legal_threat", priority: 10, customer: { customer_id: "legal2" } });
+
+    // While the hand-off waits in the queue, the bot does not answer this customer.
+    expect((await api("/v1/customers/legal2/runs", { json: {} })).status).toBe(409);
+
+    expect((await api(`/v1/handoffs/${id}/resolve`, { json: { agent: "ana", response: { type: "ignore" } } })).status).toBe(409);
+    expect((await api(`/v1/handoffs/${id}/claim`, { json: { agent: "ana" } })).status).toBe(200);
+    const second = await api(`/v1/handoffs/${id}/claim`, { json: { agent: "luis" } });
+    expect(second.status).toBe(409);
+    expect((await second.json()).error.message).toMatch(/claimed by another agent/);
+    expect((await api(`/v1/handoffs/${id}/resolve`, { json: { agent: "luis", response: { type: "ignore" } } })).status).toBe(409);
+    expect((await api(`/v1/handoffs/${id}/resolve`, { json: { agent: "ana", response: { type: "accept" } } })).status).toBe(400);
+
+    const done = await api(`/v1/handoffs/${id}/resolve`, { json: { agent: "ana", response: { type: "response", args: "Hola, soy Ana; te llamo hoy." } } });
+    expect(done.status).toBe(200);
+    expect((await done.json()).reply).toBe("Hola, soy Ana; te llamo hoy.");
+    expect((await api(`/v1/handoffs/${id}/claim`, { json: { agent: "ana" } })).status).toBe(409);
+
+    // Resolved, but the conversation stays with Ana until she hands it back.
+    expect((await api("/v1/customers/legal2/runs", { json: {} })).status).toBe(409);
+    expect((await api("/v1/conversations/legal2/handback", { json: { agent: "luis" } })).status).toBe(403);
+    expect((await api("/v1/conversations/legal2/handback", { json: { agent: "ana" } })).status).toBe(200);
+    expect((await api("/v1/conversations/legal2/handback", { json: { agent: "ana" } })).status).toBe(409);
+    const audit = (await (await api("/v1/conversations/legal2")).json()).audit.map((a: any) => a.action);
+    expect(audit).toEqual(["handoff.opened", "handoff.claimed", "handoff.response", "conversation.handback"]);
+    expect((await api("/v1/handoffs/nope/claim", { json: { agent: "ana" } })).status).toBe(404);
+  });
+});
+
+describe("errors", () => {
+  it("answers an unknown route with a JSON 404", async () => {
+    const r = await api("/v1/nothing-here");
+    expect(r.status).toBe(404);
+    expect((await r.json()).error.code).toBe("not_found");
+  });
+
+  it("refuses an oversized body with 413", async () => {
+    const r = await api("/v1/customers", { method: "POST", body: "x".repeat(2 * 1024 * 1024), headers: { "content-type": "application/json" } });
+    expect(r.status).toBe(413);
+  });
+});

@@ -1,0 +1,99 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { CareRuntime } from "../../src/app/care-runtime.js";
+import { createLogger } from "../../src/app/logger.js";
+import { twilioSignature } from "../../src/server/helper/twilio.js";
+import { customerIdForWaId } from "../../src/server/router/twilio.js";
+import { startServer, ServerConfig, type RunningServer } from "../../src/server/serve.js";
+import { testRuntime } from "../helpers/runtime.js";
+
+const TOKEN = "twilio-test-token";
+const PUBLIC = "https://care.example.mx";
+let rt: CareRuntime;
+let server: RunningServer;
+let base: string;
+
+beforeAll(async () => {
+  rt = testRuntime({ customers: [] });
+  server = await startServer(
+    rt,
+    ServerConfig.parse({ port: 0, apiKeys: ["k"], twilioAuthToken: TOKEN, publicBaseUrl: PUBLIC }),
+    createLogger({ level: "silent" }),
+  );
+  base = `http://127.0.0.1:${server.port}`;
+});
+afterAll(async () => {
+  await server.close();
+  rt.close();
+});
+
+let sid = 0;
+const nextSid = () => `SM${(++sid).toString(16).padStart(32, "0")}`;
+const message = (over: Record<string, string> = {}) => ({
+  MessageSid: nextSid(),
+  AccountSid: "AC00000000000000000000000000000000",
+  From: "whatsapp:+5215512345678",
+  To: "whatsapp:+14155238886",
+  WaId: "5215512345678",
+  ProfileName: "Juan Pérez",
+  Body: "Hola, ¿me confirman el día de entrega de mi auto?",
+  NumMedia: "0",
+  ...over,
+});
+
+async function post(params: Record<string, string>, signature = twilioSignature(TOKEN, `${PUBLIC}/webhooks/twilio/whatsapp`, params)) {
+  const r = await fetch(`${base}/webhooks/twilio/whatsapp`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded", "x-twilio-signature": signature },
+    body: new URLSearchParams(params).toString(),
+  });
+  return { status: r.status, type: r.headers.get("content-type"), text: await r.text() };
+}
+const count = (sql: string) => (rt.db.prepare(sql).get() as { n: number }).n;
+
+describe("WhatsApp webhook (Twilio)", () => {
+  it("answers a signed message with TwiML and keeps the phone number out of the customer id", async () => {
+    const r = await post(message());
+    expect(r.status).toBe(200);
+    expect(r.type).toMatch(/text\/xml/);
+    expect(r.text).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?><Response><Message>Hola.*Kavak<\/Message><\/Response>$/s);
+    const id = customerIdForWaId("5215512345678");
+    expect(id).not.toContain("5512345678");
+    expect(rt.deps.customers.get(id)).toMatchObject({ segment: "VF", issue_bucket: "logistica", channel_pref: "whatsapp" });
+  });
+
+  it("handles a replayed MessageSid once, with the same answer", async () => {
+    const m = message({ Body: "Me cobraron dos veces la mensualidad, ya es el colmo" });
+    const before = count("SELECT count(*) AS n FROM interactions");
+    const first = await post(m);
+    const second = await post(m);
+    expect(second.text).toBe(first.text);
+    expect(count("SELECT count(*) AS n FROM interactions")).toBe(before + 1);
+  });
+
+  it("rejects a bad signature with 403 and stores nothing", async () => {
+    const m = message({ WaId: "5219990001111" });
+    const before = [count("SELECT count(*) AS n FROM customers"), count("SELECT count(*) AS n FROM inbound_messages")];
+    const r = await post(m, "bm90LXRoZS1zaWduYXR1cmU=");
+    expect(r.status).toBe(403);
+    const tampered = await post({ ...m, Body: "otro texto" }, twilioSignature(TOKEN, `${PUBLIC}/webhooks/twilio/whatsapp`, m));
+    expect(tampered.status).toBe(403);
+    expect([count("SELECT count(*) AS n FROM customers"), count("SELECT count(*) AS n FROM inbound_messages")]).toEqual(before);
+  });
+
+  it("rejects a signed but malformed message with 400 naming the field", async () => {
+    const r = await post(message({ WaId: "not-digits" }));
+    expect(r.status).toBe(400);
+    expect(JSON.parse(r.text).error.issues[0].path).toBe("form.WaId");
+  });
+
+  it("sends nothing while a person owns the conversation", async () => {
+    const waId = "5213337778888";
+    const threat = await post(message({ WaId: waId, Body: "Si no me resuelven voy a ir a PROFECO" }));
+    expect(threat.text).toBe(`<?xml version="1.0" encoding="UTF-8"?><Response/>`);
+    const later = await post(message({ WaId: waId, Body: "¿Hola? ¿Alguien?" }));
+    expect(later.text).toBe(`<?xml version="1.0" encoding="UTF-8"?><Response/>`);
+    const customerId = customerIdForWaId(waId);
+    expect(count(`SELECT count(*) AS n FROM interactions WHERE customer_id = '${customerId}'`)).toBe(0);
+    expect(rt.ownership.get(customerId).owner).toBe("human");
+  });
+});
