@@ -5,7 +5,7 @@ import { parseArgs, type ParseArgsConfig } from "node:util";
 import { z } from "zod";
 import { CareContext } from "./agents/context.js";
 import { EnvironmentMismatchError } from "./agents/deps.js";
-import { experimentOnGraph, formatSummary, writeExperimentFiles } from "./app/experiment.js";
+import { ExperimentParams, experimentFromParams, formatSummary, newExperimentId, writeExperimentFiles } from "./app/experiment.js";
 import { openCareRuntime, type CareRuntime } from "./app/care-runtime.js";
 import { appConfigFromEnv } from "./config.js";
 import { PolicyName, POLICY_NAMES } from "./policy/registry.js";
@@ -14,6 +14,7 @@ import { AssetError, loadEnvironment, loadPersonaCorpus } from "./store/assets.j
 import { CustomerCsvError, customersFromCsv, customersToCsv } from "./store/customer-csv.js";
 import { ThreadCompletedError, UnknownCustomerError } from "./agents/router.js";
 import { createLogger } from "./app/logger.js";
+import { evaluateFromLog, formatOpeReport, OpeInputError } from "./app/ope.js";
 import type { RunningServer } from "./server/serve.js";
 
 /** Bad input from the person at the terminal: a message and exit code 2, no stack trace. */
@@ -33,6 +34,9 @@ Usage:
   care-graph customers export [--out FILE.csv]
   care-graph run --customer ID [--message TEXT] [--policy NAME]
                                             one contact through the care graph
+  care-graph ope --policy NAME [--since DATE] [--namespace NS] [--train-share X (0.5)] [--seed N]
+                                            off-policy estimate (IPS, SNIPS, DM, DR) of NAME from the
+                                            interaction log: trained on the older rows, scored on the newer
 Environment: CARE_GRAPH_DB (var/care-graph.sqlite), CARE_GRAPH_SEED, OPENAI_API_KEY / OPENAI_BASE_URL.`;
 
 const OPTIONS = {
@@ -49,6 +53,9 @@ const OPTIONS = {
   n: { type: "string" },
   customer: { type: "string" },
   message: { type: "string" },
+  since: { type: "string" },
+  namespace: { type: "string" },
+  "train-share": { type: "string" },
   help: { type: "boolean", short: "h" },
 } satisfies ParseArgsConfig["options"];
 
@@ -96,31 +103,25 @@ function progressBar(label: string) {
   };
 }
 
-async function experiment(v: Record<string, string | boolean | undefined>, defaults: { iterations: number } = { iterations: 5 }) {
-  const n = parseOr(int(1, 1_000_000), v.customers ?? 200, "customers");
-  const iterations = parseOr(int(1, 1000), v.iterations ?? defaults.iterations, "iterations");
-  const policy = parseOr(PolicyName, v.policy ?? "thompson", "policy");
-  const seed = parseOr(z.coerce.number().int(), v.seed ?? 7, "seed");
-  const topN = parseOr(int(0, 1_000_000), v["top-n"] ?? 30, "top-n");
-  const concurrency = parseOr(int(1, 256), v.concurrency ?? 8, "concurrency");
-  const shareAngry = parseOr(share, v["share-angry"] ?? 0.5, "share-angry");
-  const shareVocal = parseOr(share, v["share-vocal"] ?? 0.5, "share-vocal");
-  return withRuntime(v.environment as string | undefined, seed, async (rt) => {
-    const customers = forgeCustomers({ n, seed, share_angry: shareAngry, share_vocal: shareVocal, id_prefix: `s${seed}n${n}-` }, loadPersonaCorpus());
-    const stamp = new Date().toISOString().replace(/[-:]/g, "").replace(/\..*/, "").replace("T", "-");
-    const experimentId = `exp-${stamp}-${policy}-s${seed}`;
-    const environment = loadEnv((v.environment as string | undefined) ?? appConfigFromEnv().environmentFile);
-    const summary = await experimentOnGraph(rt, {
-      experimentId,
-      customers,
-      iterations,
-      policy,
-      topN,
-      concurrency,
-      environment,
-      params: { customers: n, iterations, policy, seed, top_n: topN, concurrency, share_angry: shareAngry, share_vocal: shareVocal, environment: environment.name },
-      onProgress: progressBar(experimentId),
-    });
+/** Flags named like the parameters, with dashes: --top-n is top_n. */
+function experimentParams(v: Record<string, string | boolean | undefined>, defaults: Partial<ExperimentParams> = {}): ExperimentParams {
+  const fields = ["customers", "iterations", "policy", "seed", "top_n", "concurrency", "share_angry", "share_vocal"] as const;
+  const given = Object.fromEntries(fields.map((f) => [f, v[f.replace("_", "-")]]).filter(([, x]) => x !== undefined));
+  const r = ExperimentParams.safeParse({ ...defaults, ...given });
+  if (!r.success) {
+    const i = r.error.issues[0]!;
+    const flag = String(i.path[0] ?? "").replace("_", "-");
+    throw new UsageError(`--${flag}: ${i.message}${v[flag] === undefined ? "" : ` (got "${v[flag]}")`}`);
+  }
+  return r.data;
+}
+
+async function experiment(v: Record<string, string | boolean | undefined>, defaults: Partial<ExperimentParams> = {}) {
+  const params = experimentParams(v, defaults);
+  const environment = loadEnv((v.environment as string | undefined) ?? appConfigFromEnv().environmentFile);
+  return withRuntime(v.environment as string | undefined, params.seed, async (rt) => {
+    const experimentId = newExperimentId(params);
+    const summary = await experimentFromParams(rt, params, environment, { experimentId, onProgress: progressBar(experimentId) });
     const files = writeExperimentFiles(rt, summary, (v.out as string | undefined) ?? join("var/experiments", experimentId));
     console.log(formatSummary(summary));
     console.log(`\nWrote ${files.join(", ")}`);
@@ -169,6 +170,22 @@ async function customers(sub: string | undefined, args: string[], v: Record<stri
   throw new UsageError(`unknown customers subcommand "${sub ?? ""}"`);
 }
 
+async function ope(v: Record<string, string | boolean | undefined>) {
+  const policy = parseOr(PolicyName, v.policy, "policy");
+  const since = v.since === undefined ? undefined : parseOr(z.iso.date().or(z.iso.datetime()), v.since, "since");
+  const trainShare = parseOr(z.coerce.number().min(0).max(0.95), v["train-share"] ?? 0.5, "train-share");
+  const seed = parseOr(z.coerce.number().int(), v.seed ?? 7, "seed");
+  await withRuntime(undefined, undefined, async (rt) => {
+    try {
+      const report = evaluateFromLog(rt.deps, rt.deps.policies.armIds, { policy, since, namespace: v.namespace as string | undefined, trainShare, seed });
+      console.log(formatOpeReport(report));
+    } catch (e) {
+      if (e instanceof OpeInputError) throw new UsageError(e.message);
+      throw e;
+    }
+  });
+}
+
 async function runOne(v: Record<string, string | boolean | undefined>) {
   const customerId = parseOr(z.string().min(1), v.customer, "customer");
   const policy = parseOr(PolicyName, v.policy ?? "thompson", "policy");
@@ -197,7 +214,7 @@ async function start(v: Record<string, string | boolean | undefined>) {
       console.log(`Created the default dataset: ${n} customers (PersonaForge, seed 7)`);
     }
   });
-  await experiment({ ...v, iterations: v.iterations ?? "3" });
+  await experiment(v, { iterations: 3 });
   await serveUntilSignal();
 }
 
@@ -267,6 +284,9 @@ export async function main(argv: string[]): Promise<number> {
         break;
       case "serve":
         await serveUntilSignal();
+        break;
+      case "ope":
+        await ope(v);
         break;
       default:
         throw new UsageError(`unknown command "${command}"`);

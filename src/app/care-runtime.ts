@@ -6,6 +6,7 @@ import type { CareStateType } from "../agents/state.js";
 import type { ContactInput, ContactResult, ContactRun } from "../sim/experiment.js";
 import { AuditLog } from "../store/audit.js";
 import { openDb, type Db } from "../store/db.js";
+import { ExperimentStore } from "../store/experiments.js";
 import { InboundStore } from "../store/inbound.js";
 import { OwnershipStore } from "../store/ownership.js";
 import { ThreadStore } from "../store/threads.js";
@@ -22,6 +23,7 @@ export interface CareRuntime {
   ownership: OwnershipStore;
   audit: AuditLog;
   inbound: InboundStore;
+  experiments: ExperimentStore;
   close(): void;
 }
 
@@ -40,6 +42,7 @@ export function openCareRuntime(o: Omit<CareDepsOptions, "db"> & { dbPath: strin
       ownership: new OwnershipStore(db),
       audit: new AuditLog(db),
       inbound: new InboundStore(db),
+      experiments: new ExperimentStore(db),
       close: () => db.close(),
     };
   } catch (e) {
@@ -66,7 +69,7 @@ export function contactResult(state: CareStateType & { __interrupt__?: unknown[]
 
 /** One contact through the graph, thread = interaction id. */
 export function contactRunner(rt: CareRuntime, durability: Durability = "async") {
-  return async (input: ContactInput, run: ContactRun): Promise<ContactResult> => {
+  return async (input: ContactInput, run: ContactRun, signal?: AbortSignal): Promise<ContactResult> => {
     const context = CareContext.parse({
       policy: run.policy,
       policy_namespace: run.policy_namespace,
@@ -74,7 +77,8 @@ export function contactRunner(rt: CareRuntime, durability: Durability = "async")
       iteration: input.iteration,
       draw_key: input.draw_key,
     });
-    const state = await rt.graph.invoke({ customer_id: input.customer_id, interaction_id: input.interaction_id }, { configurable: { thread_id: input.interaction_id }, context, durability });
+    const state = await rt.graph.invoke({ customer_id: input.customer_id, interaction_id: input.interaction_id }, {
+      signal, configurable: { thread_id: input.interaction_id }, context, durability });
     return contactResult(state);
   };
 }

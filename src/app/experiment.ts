@@ -1,9 +1,13 @@
+import { randomUUID } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Customer } from "../domain/customer.js";
 import type { EnvironmentSpec } from "../domain/environment.js";
 import { TEMPLATE_IDS } from "../domain/template.js";
-import type { PolicyName } from "../policy/registry.js";
+import { z } from "zod";
+import { PolicyName } from "../policy/registry.js";
+import { forgeCustomers } from "../sim/persona-forge.js";
+import { loadPersonaCorpus } from "../store/assets.js";
 import { Environment } from "../sim/environment.js";
 import { runExperiment, type ExperimentResult } from "../sim/experiment.js";
 import { recommendations, type CohortRecommendation } from "../sim/recommendations.js";
@@ -35,9 +39,7 @@ export type ExperimentSummary = ExperimentResult & {
 /** Runs an experiment on the graph and records it in the experiments table. */
 export async function experimentOnGraph(rt: CareRuntime, req: ExperimentRequest): Promise<ExperimentSummary> {
   const started = new Date().toISOString();
-  rt.db
-    .prepare("INSERT INTO experiments (experiment_id, params, status) VALUES (?, ?, 'running')")
-    .run(req.experimentId, JSON.stringify(req.params));
+  rt.experiments.create(req.experimentId, req.params);
   try {
     rt.deps.customers.upsertMany(req.customers);
     const result = await runExperiment(
@@ -63,14 +65,57 @@ export async function experimentOnGraph(rt: CareRuntime, req: ExperimentRequest)
       started_at: started,
       finished_at: new Date().toISOString(),
     };
-    rt.db
-      .prepare("UPDATE experiments SET status = 'done', summary = ?, finished_at = ? WHERE experiment_id = ?")
-      .run(JSON.stringify(summary), summary.finished_at, req.experimentId);
+    rt.experiments.finish(req.experimentId, "done", summary as unknown as Record<string, unknown>);
     return summary;
   } catch (e) {
-    rt.db.prepare("UPDATE experiments SET status = 'failed', summary = ? WHERE experiment_id = ?").run(JSON.stringify({ error: String(e) }), req.experimentId);
+    rt.experiments.finish(req.experimentId, req.signal?.aborted ? "cancelled" : "failed", { error: String(e) });
     throw e;
   }
+}
+
+/** What an experiment is asked for, from the CLI's flags or the API's body alike. */
+export const ExperimentParams = z
+  .object({
+    customers: z.coerce.number().int().min(1).max(1_000_000).default(200),
+    iterations: z.coerce.number().int().min(1).max(1000).default(5),
+    policy: PolicyName.default("thompson"),
+    seed: z.coerce.number().int().default(7),
+    top_n: z.coerce.number().int().min(0).max(1_000_000).default(30),
+    concurrency: z.coerce.number().int().min(1).max(256).default(8),
+    share_angry: z.coerce.number().min(0).max(1).default(0.5),
+    share_vocal: z.coerce.number().min(0).max(1).default(0.5),
+  })
+  .strict();
+export type ExperimentParams = z.infer<typeof ExperimentParams>;
+
+export function newExperimentId(p: ExperimentParams): string {
+  const stamp = new Date().toISOString().replace(/[-:]/g, "").replace(/\..*/, "").replace("T", "-");
+  return `exp-${stamp}-${p.policy}-s${p.seed}-${randomUUID().slice(0, 4)}`;
+}
+
+/** PersonaForge customers for the parameters, then the experiment on the graph. */
+export function experimentFromParams(
+  rt: CareRuntime,
+  p: ExperimentParams,
+  environment: EnvironmentSpec,
+  o: { experimentId?: string; onProgress?: (done: number, total: number) => void; signal?: AbortSignal } = {},
+): Promise<ExperimentSummary> {
+  const customers = forgeCustomers(
+    { n: p.customers, seed: p.seed, share_angry: p.share_angry, share_vocal: p.share_vocal, id_prefix: `s${p.seed}n${p.customers}-` },
+    loadPersonaCorpus(),
+  );
+  return experimentOnGraph(rt, {
+    experimentId: o.experimentId ?? newExperimentId(p),
+    customers,
+    iterations: p.iterations,
+    policy: p.policy,
+    topN: p.top_n,
+    concurrency: p.concurrency,
+    environment,
+    params: { ...p, environment: environment.name },
+    onProgress: o.onProgress,
+    signal: o.signal,
+  });
 }
 
 const INTERACTION_COLUMNS = [

@@ -21,6 +21,11 @@ export abstract class PerContextPolicy implements Policy {
 
   abstract select(ctx: DecisionContext, rng: Rng): ArmChoice;
 
+  /** Where the propensity comes free with the decision, the fast path is the decision itself. */
+  choose(ctx: DecisionContext, rng: Rng): number {
+    return this.select(ctx, rng).arm;
+  }
+
   protected counts(key: string): ArmCounts {
     let row = this.table.get(key);
     if (!row) {

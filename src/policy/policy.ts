@@ -25,6 +25,11 @@ export interface Policy {
   readonly name: string;
   readonly armCount: number;
   select(ctx: DecisionContext, rng: Rng): ArmChoice;
+  /**
+   * The arm alone, drawn as `select` draws it but without estimating its propensity: simulation's fast
+   * path. The product logs propensities, so it calls `select`.
+   */
+  choose(ctx: DecisionContext, rng: Rng): number;
   /** Learns from one reward in [0, 1]; returns the keys of the state rows it changed. */
   update(ctx: DecisionContext, arm: number, reward: number, rng: Rng): string[];
   exportRows(keys?: readonly string[]): Map<string, unknown>;

@@ -36,7 +36,7 @@ export interface ContactResult {
 }
 
 /** The care graph, seen from the experiment: injected so sim/ never imports the graph layer. */
-export type RunContact = (input: ContactInput, run: ContactRun) => Promise<ContactResult>;
+export type RunContact = (input: ContactInput, run: ContactRun, signal?: AbortSignal) => Promise<ContactResult>;
 
 export interface ExperimentSpec {
   experimentId: string;
@@ -168,6 +168,7 @@ export async function runExperiment(spec: ExperimentSpec, runContact: RunContact
         const r = await runContact(
           { customer_id: c.customer_id, interaction_id: `${run.policy_namespace}:${iteration}:${c.customer_id}`, draw_key: drawKey, iteration },
           run,
+          spec.signal,
         );
         spec.onProgress?.(++done, total);
         return r;
