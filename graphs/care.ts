@@ -1,4 +1,4 @@
-import { Command, END, START, StateGraph, type BaseCheckpointSaver } from "@langchain/langgraph";
+import { Command, END, START, isGraphInterrupt, StateGraph, type BaseCheckpointSaver } from "@langchain/langgraph";
 import { CareContext } from "../src/agents/context.js";
 import { createCareDeps, type CareDeps } from "../src/agents/deps.js";
 import { humanReview } from "../src/agents/human-review.js";
@@ -33,10 +33,26 @@ export function routeAfterHumanReview(state: CareStateType): "policy_update" | t
   return state.contact.outcome ? END : "policy_update";
 }
 
-/** Nodes are made on first use, so importing this file (Studio, tests) opens nothing. */
-function lazyNode<A extends unknown[], R>(make: (deps: CareDeps) => (...args: A) => R, deps: () => CareDeps) {
+/**
+ * Nodes are made on first use, so importing this file (Studio, tests) opens nothing; each call is timed
+ * for the observer (an interrupt is a pause, not a failure).
+ */
+function lazyNode<A extends unknown[], R>(name: string, make: (deps: CareDeps) => (...args: A) => R, deps: () => CareDeps) {
   let fn: ((...args: A) => R) | undefined;
-  return (...args: A): R => (fn ??= make(deps()))(...args);
+  return async (...args: A): Promise<Awaited<R>> => {
+    const d = deps();
+    fn ??= make(d);
+    const t0 = performance.now();
+    let failed = false;
+    try {
+      return await fn(...args);
+    } catch (e) {
+      failed = !isGraphInterrupt(e);
+      throw e;
+    } finally {
+      d.observer.node(name, (performance.now() - t0) / 1000, failed);
+    }
+  };
 }
 
 /**
@@ -53,13 +69,13 @@ function routed<C>(node: (state: CareStateType, config: C) => CareUpdate | Promi
 
 export function createCareBuilder(deps: () => CareDeps) {
   return new StateGraph(CareState, CareContext)
-    .addNode("router", routed(lazyNode(router, deps), routeAfterRouter), { ends: ["responder", "outreach", "human_review"] })
-    .addNode("responder", lazyNode(responder, deps))
-    .addNode("outreach", lazyNode(outreach, deps))
-    .addNode("safety", routed(lazyNode(safety, deps), routeAfterSafety), { ends: ["judge", "human_review"] })
-    .addNode("human_review", routed(lazyNode(humanReview, deps), routeAfterHumanReview), { ends: ["policy_update", END] })
-    .addNode("judge", lazyNode(judge, deps))
-    .addNode("policy_update", routed(lazyNode(policyUpdate, deps), routeAfterPolicyUpdate), { ends: ["human_review", END] })
+    .addNode("router", routed(lazyNode("router", router, deps), routeAfterRouter), { ends: ["responder", "outreach", "human_review"] })
+    .addNode("responder", lazyNode("responder", responder, deps))
+    .addNode("outreach", lazyNode("outreach", outreach, deps))
+    .addNode("safety", routed(lazyNode("safety", safety, deps), routeAfterSafety), { ends: ["judge", "human_review"] })
+    .addNode("human_review", routed(lazyNode("human_review", humanReview, deps), routeAfterHumanReview), { ends: ["policy_update", END] })
+    .addNode("judge", lazyNode("judge", judge, deps))
+    .addNode("policy_update", routed(lazyNode("policy_update", policyUpdate, deps), routeAfterPolicyUpdate), { ends: ["human_review", END] })
     .addEdge(START, "router")
     .addEdge("responder", "safety")
     .addEdge("outreach", "safety")

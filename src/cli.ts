@@ -222,6 +222,7 @@ async function start(v: Record<string, string | boolean | undefined>) {
 async function serveUntilSignal() {
   // Loaded here: the server's dependencies are not needed by the other commands.
   const { serverConfigFromEnv, startServer, UnsafeBindError } = await import("./server/serve.js");
+  const { createMetrics } = await import("./server/helper/prometheus.js");
   let cfg;
   try {
     cfg = serverConfigFromEnv();
@@ -231,10 +232,13 @@ async function serveUntilSignal() {
   }
   const log = createLogger();
   const config = appConfigFromEnv();
-  const rt = openCareRuntime({ dbPath: config.dbPath, seed: config.seed, environment: loadEnv(config.environmentFile), models: config.models });
+  let opened: CareRuntime | undefined;
+  const metrics = createMetrics(() => opened?.db);
+  const rt = openCareRuntime({ dbPath: config.dbPath, seed: config.seed, environment: loadEnv(config.environmentFile), models: config.models, observer: metrics.observer });
+  opened = rt;
   let server: RunningServer;
   try {
-    server = await startServer(rt, cfg, log);
+    server = await startServer(rt, cfg, log, metrics);
   } catch (e) {
     rt.close();
     if (e instanceof UnsafeBindError) throw new UsageError(e.message);

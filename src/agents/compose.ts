@@ -33,8 +33,11 @@ export function composeReply(deps: CareDeps, mode: Mode) {
         { template, mode, customer, incoming: incomingMessage(state, customer), draft: filled, maxWords: deps.safetyRules.max_words[mode] },
         config.signal,
       );
+      if (deps.writer.kind === "llm") deps.observer.llm("writer", "ok");
     } catch {
       writerFallback = true;
+      deps.observer.llm("writer", "failed");
+      deps.observer.fallback("writer");
     }
     return {
       contact: {

@@ -3,6 +3,7 @@ import { TEMPLATE_IDS } from "../domain/template.js";
 import type { EnvironmentSpec } from "../domain/environment.js";
 import type { SafetyRules } from "../domain/text-rules.js";
 import { ModelConfig } from "../models/config.js";
+import { silentObserver, type CareObserver } from "./observer.js";
 import { createModels } from "../models/factory.js";
 import type { Judge, Writer } from "../models/types.js";
 import { PolicyBook } from "../policy/book.js";
@@ -37,6 +38,7 @@ export interface CareDeps {
   judge: Judge;
   /** Seeds the policy's and the simulated customer's random streams. */
   seed: number;
+  observer: CareObserver;
 }
 
 export interface CareDepsOptions {
@@ -47,6 +49,7 @@ export interface CareDepsOptions {
   /** Replace a model (tests, custom integrations). */
   writer?: Writer;
   judge?: Judge;
+  observer?: CareObserver;
 }
 
 export class EnvironmentMismatchError extends Error {
@@ -76,5 +79,6 @@ export function createCareDeps(o: CareDepsOptions): CareDeps {
     writer: o.writer ?? models.writer,
     judge: o.judge ?? models.judge,
     seed,
+    observer: o.observer ?? silentObserver,
   };
 }

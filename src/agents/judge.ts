@@ -26,8 +26,10 @@ export function judge(deps: CareDeps) {
         },
         config.signal,
       );
+      if (deps.judge.kind === "llm") deps.observer.llm("judge", "ok");
       return { contact: { score, judge_error: undefined } };
     } catch (e) {
+      deps.observer.llm("judge", "failed");
       return { contact: { score: null, judge_error: (e as Error).message.slice(0, 500) } };
     }
   };

@@ -34,6 +34,7 @@ export function policyUpdate(deps: CareDeps) {
         const id = state.interaction_id!;
         deps.policies.learn(namespace, policy, id, context, decision.arm, value, rngFor(deps.seed, "update", namespace, id));
         outcome.learned = true;
+        deps.observer.policyUpdate(namespace);
       }
       deps.interactions.upsert({
         interaction_id: state.interaction_id!,
@@ -66,6 +67,7 @@ export function policyUpdate(deps: CareDeps) {
       score && !review && score.churn_prob > ctx.churn_threshold
         ? { escalation: { reason: "churn_risk" as const, detail: `churn ${score.churn_prob.toFixed(2)} > ${ctx.churn_threshold}` } }
         : {};
+    deps.observer.contact(route!, outcome.status);
     // Streamed as a "custom" event: a client watching the run sees the outcome as it is logged.
     config.writer?.({ event: "interaction_logged", interaction_id: state.interaction_id, ...outcome });
     return { contact: { outcome, ...churnEscalation } };

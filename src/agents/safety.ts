@@ -46,6 +46,7 @@ export function safety(deps: CareDeps) {
     const template = decision && deps.templates.get(decision.template);
     const verdict = checkSafety({ text: draft!.text, mode: modeOf(route)!, template, incoming: incomingMessage(state, customer) }, deps.safetyRules);
     if (verdict.verdict === "fixable" && template) {
+      deps.observer.fallback("safety");
       return { contact: { safety_verdict: verdict, draft: { text: template.fallback, source: "fallback" } } };
     }
     if (verdict.verdict === "severe") {

@@ -5,6 +5,8 @@ import { createCareDeps, type CareDeps, type CareDepsOptions } from "../agents/d
 import type { CareStateType } from "../agents/state.js";
 import type { ContactInput, ContactResult, ContactRun } from "../sim/experiment.js";
 import { AuditLog } from "../store/audit.js";
+import type { EnvironmentSpec } from "../domain/environment.js";
+import { loadEnvironment } from "../store/assets.js";
 import { openDb, type Db } from "../store/db.js";
 import { ExperimentStore } from "../store/experiments.js";
 import { InboundStore } from "../store/inbound.js";
@@ -24,13 +26,16 @@ export interface CareRuntime {
   audit: AuditLog;
   inbound: InboundStore;
   experiments: ExperimentStore;
+  /** The simulated world the offline judge draws from (and experiments measure regret against). */
+  environment: EnvironmentSpec;
   close(): void;
 }
 
 export function openCareRuntime(o: Omit<CareDepsOptions, "db"> & { dbPath: string }): CareRuntime {
   const db = openDb(o.dbPath);
   try {
-    const deps = createCareDeps({ ...o, db });
+    const environment = o.environment ?? loadEnvironment();
+    const deps = createCareDeps({ ...o, environment, db });
     const checkpointer = new SqliteSaver(db);
     const graph = compileCareGraph(deps, checkpointer);
     return {
@@ -43,6 +48,7 @@ export function openCareRuntime(o: Omit<CareDepsOptions, "db"> & { dbPath: strin
       audit: new AuditLog(db),
       inbound: new InboundStore(db),
       experiments: new ExperimentStore(db),
+      environment,
       close: () => db.close(),
     };
   } catch (e) {

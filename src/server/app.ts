@@ -10,7 +10,11 @@ import type { AppEnv } from "./env.js";
 import { errorBody, HttpError } from "./helper/http.js";
 import { apiKeyAuth } from "./middleware/auth.js";
 import { rateLimit } from "./middleware/rate-limit.js";
+import type { ExperimentJobs } from "../app/experiment-jobs.js";
+import { routeFamily, type Metrics } from "./helper/prometheus.js";
 import { customersRouter } from "./router/customers.js";
+import { experimentsRouter } from "./router/experiments.js";
+import { kpiRouter } from "./router/metrics.js";
 import { conversationsRouter, handoffsRouter } from "./router/handoffs.js";
 import { healthRouter } from "./router/health.js";
 import { interactionsRouter } from "./router/interactions.js";
@@ -25,6 +29,8 @@ export interface AppOptions {
   bodyLimitBytes: number;
   rateLimit: { perSecond: number; burst: number };
   twilio: TwilioConfig;
+  jobs: ExperimentJobs;
+  metrics: Metrics;
   onError?: (error: unknown, requestId: string) => void;
 }
 
@@ -40,6 +46,11 @@ function domainError(e: unknown): HttpError | undefined {
 export function createApp(rt: CareRuntime, o: AppOptions) {
   const app = new Hono<AppEnv>();
   app.use(requestId());
+  app.use(async (c, next) => {
+    const t0 = performance.now();
+    await next();
+    o.metrics.http.observe({ method: c.req.method, route: routeFamily(c.req.path), status: String(c.res.status) }, (performance.now() - t0) / 1000);
+  });
   if (o.corsOrigins.length) app.use(cors({ origin: [...o.corsOrigins] }));
   app.use(
     bodyLimit({
@@ -50,6 +61,7 @@ export function createApp(rt: CareRuntime, o: AppOptions) {
     }),
   );
   app.route("/", healthRouter(rt));
+  app.get("/metrics", async (c) => c.body(await o.metrics.registry.metrics(), 200, { "content-type": o.metrics.registry.contentType }));
   app.route("/webhooks/twilio", twilioRouter(rt, o.twilio));
 
   const guarded = new Hono<AppEnv>();
@@ -60,6 +72,8 @@ export function createApp(rt: CareRuntime, o: AppOptions) {
   guarded.route("/v1/interactions", interactionsRouter(rt));
   guarded.route("/v1/handoffs", handoffsRouter(rt));
   guarded.route("/v1/conversations", conversationsRouter(rt));
+  guarded.route("/v1/experiments", experimentsRouter(rt, o.jobs));
+  guarded.route("/v1/metrics", kpiRouter(rt));
   guarded.route("/", platformRouter(rt));
   app.route("/", guarded);
 

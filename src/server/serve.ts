@@ -2,7 +2,9 @@ import { serve, type ServerType } from "@hono/node-server";
 import { z } from "zod";
 import type { CareRuntime } from "../app/care-runtime.js";
 import type { Logger } from "../app/logger.js";
+import { ExperimentJobs } from "../app/experiment-jobs.js";
 import { createApp } from "./app.js";
+import { createMetrics, type Metrics } from "./helper/prometheus.js";
 
 /** A list, or the comma-separated text an environment variable holds. */
 const csv = z.union([z.array(z.string().min(1)), z.string().transform((s) => s.split(",").map((x) => x.trim()).filter(Boolean))]);
@@ -51,10 +53,15 @@ export interface RunningServer {
 }
 
 /** Serves the app; without API keys only on a loopback address. */
-export async function startServer(rt: CareRuntime, cfg: ServerConfig, log: Logger): Promise<RunningServer> {
+export async function startServer(rt: CareRuntime, cfg: ServerConfig, log: Logger, metrics: Metrics = createMetrics(() => rt.db)): Promise<RunningServer> {
   if (cfg.apiKeys.length === 0 && !LOOPBACK.test(cfg.host))
     throw new UnsafeBindError(`no API key configured (CARE_GRAPH_API_KEYS): refusing to listen on ${cfg.host}; use a loopback address or set keys`);
+  const stale = rt.experiments.failInterrupted();
+  if (stale) log.warn({ experiments: stale }, "experiments left running by a previous process marked failed");
+  const jobs = new ExperimentJobs(rt, rt.environment, (id, e) => log.error({ err: e, experiment_id: id }, "experiment failed"));
   const app = createApp(rt, {
+    jobs,
+    metrics,
     apiKeys: cfg.apiKeys,
     corsOrigins: cfg.corsOrigins,
     bodyLimitBytes: cfg.bodyLimitBytes,
@@ -91,7 +98,7 @@ export async function startServer(rt: CareRuntime, cfg: ServerConfig, log: Logge
     port,
     close: () =>
       new Promise<void>((resolve) => {
-        server.close(() => resolve());
+        server.close(() => void jobs.stopAll().then(() => resolve()));
         const drained = inFlight === 0 ? Promise.resolve() : new Promise<void>((r) => (idle = r));
         const timer = setTimeout(() => ("closeAllConnections" in server ? server.closeAllConnections() : undefined), cfg.drainMs);
         void drained.then(() => {

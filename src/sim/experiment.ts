@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import type { Customer } from "../domain/customer.js";
 import type { JudgeScore } from "../domain/judge-score.js";
 import type { PolicyName } from "../policy/registry.js";
@@ -155,6 +156,8 @@ export async function runExperiment(spec: ExperimentSpec, runContact: RunContact
     { policy: spec.policy, policy_namespace: `${spec.experimentId}/policy`, experiment_id: spec.experimentId },
     { policy: "uniform", policy_namespace: `${spec.experimentId}/baseline`, experiment_id: spec.experimentId },
   ];
+  // Each contact in flight listens on the experiment's signal (the graph run does, per step).
+  if (spec.signal) setMaxListeners(Math.max(10, spec.concurrency * 8), spec.signal);
   const total = cohort.length * arms.length * spec.iterations;
   let done = 0;
   const results: ContactResult[][][] = arms.map(() => []);
@@ -171,6 +174,9 @@ export async function runExperiment(spec: ExperimentSpec, runContact: RunContact
           spec.signal,
         );
         spec.onProgress?.(++done, total);
+        // An offline contact never waits on real I/O: without this, an experiment inside the server
+        // would hold the event loop (requests, timers, cancellation) until it finished.
+        await new Promise<void>((resolve) => setImmediate(resolve));
         return r;
       },
       spec.signal,

@@ -49,6 +49,22 @@ export interface InteractionFilter {
   offset?: number;
 }
 
+export interface Kpi {
+  group: string | number | null;
+  contacts: number;
+  scored: number;
+  mean_reward: number | null;
+  mean_nps: number | null;
+  mean_engagement: number | null;
+  mean_churn: number | null;
+  fallbacks: number;
+  escalations: number;
+  learned: number;
+}
+
+const KPI_GROUPS = { iteration: "iteration", segment: "segment", template: "template", issue: "issue_bucket", namespace: "policy_namespace" } as const;
+export type KpiGroup = keyof typeof KPI_GROUPS;
+
 export class InteractionStore {
   private readonly upsertStmt;
   private readonly getStmt;
@@ -77,6 +93,23 @@ export class InteractionStore {
   /** A person acted on an already logged interaction (an escalation after the judge). */
   recordHumanAction(id: string, action: HumanAction, message: string | null, source: MessageSource): void {
     this.humanStmt.run(action, message, source, id);
+  }
+
+  /** Contacts and mean judge scores per group, over the rows the filter selects. */
+  kpis(by: KpiGroup, f: Pick<InteractionFilter, "experiment_id" | "policy_namespace" | "since"> = {}): Kpi[] {
+    const col = KPI_GROUPS[by];
+    const where: string[] = [];
+    if (f.experiment_id !== undefined) where.push("experiment_id = @experiment_id");
+    if (f.policy_namespace !== undefined) where.push("policy_namespace = @policy_namespace");
+    if (f.since) where.push("created_at >= @since");
+    return this.db
+      .prepare(
+        `SELECT ${col} AS "group", count(*) AS contacts, count(reward) AS scored, avg(reward) AS mean_reward,
+           avg(nps_expected) AS mean_nps, avg(engagement_prob) AS mean_engagement, avg(churn_prob) AS mean_churn,
+           sum(message_source = 'fallback') AS fallbacks, sum(escalation_reason IS NOT NULL) AS escalations, sum(learned) AS learned
+         FROM interactions ${where.length ? `WHERE ${where.join(" AND ")}` : ""} GROUP BY ${col} ORDER BY ${col}`,
+      )
+      .all({ experiment_id: f.experiment_id, policy_namespace: f.policy_namespace, since: f.since }) as Kpi[];
   }
 
   list(f: InteractionFilter = {}): Interaction[] {

@@ -2,6 +2,7 @@ import { Client } from "@langchain/langgraph-sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CareRuntime } from "../../src/app/care-runtime.js";
 import { createLogger } from "../../src/app/logger.js";
+import { createMetrics } from "../../src/server/helper/prometheus.js";
 import { startServer, ServerConfig, type RunningServer } from "../../src/server/serve.js";
 import { customer, testRuntime } from "../helpers/runtime.js";
 
@@ -11,15 +12,19 @@ let server: RunningServer;
 let base: string;
 const log = createLogger({ level: "silent" });
 
+let metrics: ReturnType<typeof createMetrics>;
+
 beforeAll(async () => {
+  metrics = createMetrics(() => rt?.db);
   rt = testRuntime({
+    observer: metrics.observer,
     customers: [
       customer({ customer_id: "vf", segment: "VF", first_message: "Hola, ¿me confirman el día de entrega?", issue_bucket: "logistica", churn_risk_est: 0.1 }),
       customer({ customer_id: "legal", first_message: "Voy a ir a PROFECO a denunciarlos." }),
       customer({ customer_id: "legal2", first_message: "Ya hablé con mi abogado." }),
     ],
   });
-  server = await startServer(rt, ServerConfig.parse({ port: 0, apiKeys: [KEY], ratePerSecond: 1000, rateBurst: 1000 }), log);
+  server = await startServer(rt, ServerConfig.parse({ port: 0, apiKeys: [KEY], ratePerSecond: 1000, rateBurst: 1000 }), log, metrics);
   base = `http://127.0.0.1:${server.port}`;
 });
 afterAll(async () => {
@@ -221,6 +226,63 @@ describe("human hand-off", () => {
     const audit = (await (await api("/v1/conversations/legal2")).json()).audit.map((a: any) => a.action);
     expect(audit).toEqual(["handoff.opened", "handoff.claimed", "handoff.response", "conversation.handback"]);
     expect((await api("/v1/handoffs/nope/claim", { json: { agent: "ana" } })).status).toBe(404);
+  });
+});
+
+describe("experiments, KPIs and operations", () => {
+  it("starts an experiment in the background, reports progress, then results", async () => {
+    const r = await api("/v1/experiments", { json: { customers: 40, iterations: 2, policy: "thompson", seed: 3 } });
+    expect(r.status).toBe(202);
+    const { experiment_id, status } = await r.json();
+    expect(status).toBe("running");
+    let e: any;
+    for (let i = 0; i < 200; i++) {
+      e = await (await api(`/v1/experiments/${experiment_id}`)).json();
+      if (e.status !== "running") break;
+      await new Promise((ok) => setTimeout(ok, 50));
+    }
+    expect(e.status).toBe("done");
+    expect(e.summary.policy.iterations).toHaveLength(2);
+    expect(typeof e.summary.lift_pct).toBe("number");
+    expect((await api(`/v1/experiments/${experiment_id}/cancel`, { json: {} })).status).toBe(409);
+    const kpis = await (await api(`/v1/metrics?experiment_id=${experiment_id}`)).json();
+    expect(kpis.by_iteration.map((k: any) => k.group)).toEqual([1, 2]);
+    expect(kpis.by_namespace.map((k: any) => k.group)).toEqual([`${experiment_id}/baseline`, `${experiment_id}/policy`]);
+    expect(kpis.by_segment.reduce((a: number, k: any) => a + k.contacts, 0)).toBe(kpis.by_iteration.reduce((a: number, k: any) => a + k.contacts, 0));
+  });
+
+  it("cancels a running experiment", async () => {
+    const { experiment_id } = await (await api("/v1/experiments", { json: { customers: 2000, iterations: 5, seed: 4 } })).json();
+    expect((await api(`/v1/experiments/${experiment_id}/cancel`, { json: {} })).status).toBe(202);
+    let e: any;
+    for (let i = 0; i < 200; i++) {
+      e = await (await api(`/v1/experiments/${experiment_id}`)).json();
+      if (e.status !== "running") break;
+      await new Promise((ok) => setTimeout(ok, 50));
+    }
+    expect(e.status).toBe("cancelled");
+  });
+
+  it("validates experiment parameters and ids", async () => {
+    const r = await api("/v1/experiments", { json: { customers: 10, policy: "magic" } });
+    expect(r.status).toBe(400);
+    expect((await r.json()).error.issues[0].path).toBe("body.policy");
+    expect((await api("/v1/experiments", { json: { customers: 10_000_000 } })).status).toBe(400);
+    expect((await api("/v1/experiments/nope")).status).toBe(404);
+    expect((await api("/v1/metrics?since=ayer")).status).toBe(400);
+  });
+
+  it("exposes Prometheus metrics: runs, node latency, pending escalations, policy updates, HTTP", async () => {
+    const text = await (await fetch(`${base}/metrics`)).text();
+    expect(text).toMatch(/care_graph_runs_total\{route="vocal",status="scored"\} \d+/);
+    expect(text).toMatch(/care_graph_node_duration_seconds_count\{node="judge",outcome="ok"\} \d+/);
+    expect(text).toMatch(/care_graph_pending_escalations \d+/);
+    expect(text).toMatch(/care_graph_policy_updates_total\{namespace="main"\} \d+/);
+    expect(text).toMatch(/care_graph_http_request_duration_seconds_count\{method="POST",route="\/v1\/customers\/:id\/runs",status="200"\} \d+/);
+  });
+
+  it("answers readiness from the database", async () => {
+    expect(await (await fetch(`${base}/readyz`)).json()).toEqual({ status: "ready" });
   });
 });
 

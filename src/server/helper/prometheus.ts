@@ -1,0 +1,54 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import type { CareObserver } from "../../agents/observer.js";
+import type { Db } from "../../store/db.js";
+
+/** The service's Prometheus metrics, fed by the graph's observer and the HTTP layer. */
+export function createMetrics(db: () => Db | undefined) {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: "care_graph_process_" });
+  const contacts = new Counter({ name: "care_graph_runs_total", help: "Care graph contacts by route and outcome", labelNames: ["route", "status"], registers: [registry] });
+  const nodes = new Histogram({
+    name: "care_graph_node_duration_seconds",
+    help: "Care graph node latency",
+    labelNames: ["node", "outcome"],
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  const llm = new Counter({ name: "care_graph_llm_calls_total", help: "LLM calls by agent and outcome", labelNames: ["agent", "outcome"], registers: [registry] });
+  const fallbacks = new Counter({ name: "care_graph_fallbacks_total", help: "Messages replaced: writer failures and safety fallbacks", labelNames: ["kind"], registers: [registry] });
+  const updates = new Counter({ name: "care_graph_policy_updates_total", help: "Rewards applied to a policy", labelNames: ["namespace"], registers: [registry] });
+  new Gauge({
+    name: "care_graph_pending_escalations",
+    help: "Hand-offs waiting for a person",
+    registers: [registry],
+    collect() {
+      const d = db();
+      if (d) this.set((d.prepare("SELECT count(*) AS n FROM handoffs WHERE status = 'pending'").get() as { n: number }).n);
+    },
+  });
+  const http = new Histogram({
+    name: "care_graph_http_request_duration_seconds",
+    help: "HTTP requests by method, route family and status",
+    labelNames: ["method", "route", "status"],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
+  });
+  const observer: CareObserver = {
+    node: (name, seconds, failed) => nodes.observe({ node: name, outcome: failed ? "error" : "ok" }, seconds),
+    llm: (agent, outcome) => llm.inc({ agent, outcome }),
+    fallback: (kind) => fallbacks.inc({ kind }),
+    policyUpdate: (namespace) => updates.inc({ namespace }),
+    contact: (route, status) => contacts.inc({ route, status }),
+  };
+  return { registry, observer, http };
+}
+export type Metrics = ReturnType<typeof createMetrics>;
+
+/** "/v1/customers/C0001/runs" → "/v1/customers/:id/runs": bounded label values. */
+export function routeFamily(path: string): string {
+  return path
+    .split("/")
+    .map((seg, i, all) => (i >= 2 && (all[i - 1] === "customers" || all[i - 1] === "handoffs" || all[i - 1] === "threads" || all[i - 1] === "experiments" || all[i - 1] === "conversations" || all[i - 1] === "runs" || all[i - 1] === "assistants") && seg && !["generate", "import", "search", "stream", "wait"].includes(seg) ? ":id" : seg))
+    .join("/")
+    .slice(0, 80);
+}
