@@ -14,7 +14,7 @@ import { modeOf, type CareStateType, type CareUpdate, type Outcome } from "./sta
 export function policyUpdate(deps: CareDeps) {
   return (
     state: CareStateType,
-    config: { context?: unknown; configurable?: Record<string, unknown>; writer?: (chunk: unknown) => void },
+    config: { context?: unknown; configurable?: Record<string, unknown>; metadata?: Record<string, unknown>; writer?: (chunk: unknown) => void },
   ): CareUpdate => {
     const ctx = readContext(config);
     const { score, review, decision, draft, route, safety_verdict, escalation } = state.contact;
@@ -61,6 +61,8 @@ export function policyUpdate(deps: CareDeps) {
         reward: value,
         status: outcome.status,
         learned: outcome.learned,
+        request_id: typeof config.metadata?.request_id === "string" ? config.metadata.request_id : null,
+        features: context.features,
       });
     })();
     const churnEscalation =

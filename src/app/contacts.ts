@@ -14,6 +14,8 @@ export interface ContactRequest {
   priority?: number;
   thread_id?: string;
   context?: CareContextInput;
+  /** The HTTP request's tracking id, kept in the run's checkpoint metadata. */
+  request_id?: string;
 }
 
 /** What a caller learns of one contact: what was sent (if anything), or that a person has it now. */
@@ -56,7 +58,7 @@ export async function runContact(rt: CareRuntime, req: ContactRequest, signal?: 
   rt.threads.upsert(threadId, "patch", { graph_id: "care", customer_id: req.customer_id });
   const state = await rt.graph.invoke(
     { customer_id: req.customer_id, message: req.message, priority: req.priority },
-    { configurable: { thread_id: threadId }, context: CareContext.parse(req.context ?? {}), signal },
+    { configurable: { thread_id: threadId }, context: CareContext.parse(req.context ?? {}), signal, metadata: { request_id: req.request_id } },
   );
   const out = outcomeOf(rt, threadId, state);
   if (out.status === "handed_off") {
@@ -78,6 +80,7 @@ export async function resolveHandoff(
   agent: string,
   response: HumanResponse,
   signal?: AbortSignal,
+  requestId?: string,
 ): Promise<ContactOutcome | ResolveError> {
   const h = rt.deps.handoffs.get(interactionId);
   if (!h) return "missing";
@@ -91,6 +94,7 @@ export async function resolveHandoff(
     configurable: { thread_id: threadId },
     context: CareContext.parse({}),
     signal,
+    metadata: { request_id: requestId },
   });
   rt.audit.record(agent, `handoff.${response.type}`, h.customer_id, { interaction_id: interactionId });
   return outcomeOf(rt, threadId, state);

@@ -39,19 +39,24 @@ const NEUTRAL_FEATURES: DecisionContext["features"] = { price: 0.5, recency: 0.5
  * "A candidate policy" is the named policy trained from scratch by replaying the older part of the log
  * (its logged template and reward; the learners are estimators, so they learn from anyone's choices),
  * then frozen and evaluated as a stochastic policy on the newer part. Train and test never overlap,
- * so the candidate is not scored on the noise it fitted. The log keeps the cohort but not the numeric
- * features, so those come from the customer's current record (neutral when the customer is gone).
+ * so the candidate is not scored on the noise it fitted. The numeric features are the ones logged at
+ * decision time; rows logged before they were kept take the customer's current record (neutral when
+ * the customer is gone).
  */
+function featuresNow(customers: CustomerStore, id: string): DecisionContext["features"] {
+  const customer = customers.get(id);
+  return customer ? decisionContext(customer).features : NEUTRAL_FEATURES;
+}
+
 export function evaluateFromLog(stores: { interactions: InteractionStore; customers: CustomerStore }, armIds: readonly string[], req: OpeRequest): OpeReport {
   const logged: Array<LoggedReward & { propensity: number }> = [];
   for (const i of stores.interactions.list({ since: req.since, policy_namespace: req.namespace })) {
     if (i.message_source !== "policy" || i.template === null || i.propensity === null || !(i.propensity > 0) || i.reward === null) continue;
-    const customer = stores.customers.get(i.customer_id);
     const ctx: DecisionContext = {
       key: i.context_key as ContextKey,
       segment: i.segment as Segment,
       issue_bucket: i.issue_bucket as IssueBucket,
-      features: customer ? decisionContext(customer).features : NEUTRAL_FEATURES,
+      features: (i.features as DecisionContext["features"] | null) ?? featuresNow(stores.customers, i.customer_id),
     };
     logged.push({ ctx, arm: armIds.indexOf(i.template), reward: i.reward, propensity: i.propensity });
   }

@@ -42,6 +42,8 @@ export const Interaction = z.object({
   reward: z.number().nullable(),
   status: InteractionStatus,
   learned: z.boolean(),
+  request_id: z.string().nullable().default(null),
+  features: z.record(z.string(), z.number()).nullable().default(null),
   created_at: z.string().optional(),
 });
 export type Interaction = z.infer<typeof Interaction>;

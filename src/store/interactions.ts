@@ -5,7 +5,7 @@ const COLUMNS = [
   "interaction_id", "thread_id", "experiment_id", "iteration", "policy_namespace", "policy", "customer_id", "segment",
   "issue_bucket", "context_key", "mode", "route", "template", "propensity", "message", "message_source", "safety_verdict",
   "safety_rules", "escalation_reason", "human_action", "nps_expected", "engagement_prob", "churn_prob", "aspect_sentiment",
-  "rationale", "reward", "status", "learned",
+  "rationale", "reward", "status", "learned", "request_id", "features",
 ] as const;
 
 type Row = Record<(typeof COLUMNS)[number] | "created_at", unknown>;
@@ -20,6 +20,7 @@ function toRow(i: Interaction): Row {
     aspect_sentiment: i.score ? JSON.stringify(i.score.aspect_sentiment) : null,
     rationale: i.score?.rationale ?? null,
     learned: i.learned ? 1 : 0,
+    features: i.features ? JSON.stringify(i.features) : null,
     created_at: undefined,
   };
 }
@@ -35,7 +36,13 @@ function fromRow(r: Row): Interaction {
           aspect_sentiment: JSON.parse(r.aspect_sentiment as string),
           rationale: r.rationale,
         };
-  return Interaction.parse({ ...r, safety_rules: JSON.parse(r.safety_rules as string), score, learned: r.learned === 1 });
+  return Interaction.parse({
+    ...r,
+    safety_rules: JSON.parse(r.safety_rules as string),
+    score,
+    learned: r.learned === 1,
+    features: r.features === null ? null : JSON.parse(r.features as string),
+  });
 }
 
 export interface InteractionFilter {

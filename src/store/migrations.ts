@@ -139,4 +139,10 @@ export const MIGRATIONS: readonly string[] = [
     received_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
   );
   `,
+  `
+  -- The request that started the contact (log correlation) and the numeric features the policy saw
+  -- (off-policy evaluation of contextual policies needs them as they were at decision time).
+  ALTER TABLE interactions ADD COLUMN request_id TEXT;
+  ALTER TABLE interactions ADD COLUMN features TEXT;
+  `,
 ];

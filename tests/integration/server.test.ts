@@ -160,6 +160,11 @@ describe("/v1", () => {
     expect(r.status).toBe(200);
     const out = await r.json();
     expect(out.status).toBe("completed");
+    // The request's tracking id travels into the graph run's checkpoints.
+    const requestId = r.headers.get("x-request-id");
+    expect(requestId).toBeTruthy();
+    expect(out.interaction.request_id).toBe(requestId);
+    expect(out.interaction.features).toMatchObject({ price: expect.any(Number), churn_risk: expect.any(Number) });
     expect(out.reply).toContain("Kavak");
     expect(out.interaction.customer_id).toBe("vf");
     expect((await api("/v1/customers/vf/runs", { json: { nonsense: true } })).status).toBe(400);

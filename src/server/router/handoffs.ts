@@ -55,7 +55,7 @@ export function handoffsRouter(rt: CareRuntime) {
     .post("/:id/resolve", async (c) => {
       const id = parseWith(Id, c.req.param("id"), "path");
       const { agent, response } = await readJson(c, ResolveBody);
-      const out = await resolveHandoff(rt, id, agent, response, c.req.raw.signal);
+      const out = await resolveHandoff(rt, id, agent, response, c.req.raw.signal, c.get("requestId"));
       if (out === "missing") throw notFound(`hand-off ${id}`);
       if (out === "resolved") throw conflict(`hand-off ${id} is already resolved`);
       if (out === "not_claimed") throw conflict(`claim hand-off ${id} before resolving it`);

@@ -89,6 +89,7 @@ export function platformRouter(rt: CareRuntime) {
         configurable: { ...body.config?.configurable, thread_id: id },
         context,
         signal: c.req.raw.signal,
+        metadata: { ...body.metadata, request_id: c.get("requestId") },
       });
       return c.json(values);
     })

@@ -23,7 +23,11 @@ export function runsRouter(rt: CareRuntime) {
     const body = await readJson(c, RunRequest);
     if (!rt.deps.customers.get(id)) throw notFound(`customer ${id}`);
     try {
-      const out = await runContact(rt, { customer_id: id, message: body.message, priority: body.priority, context: body.context }, c.req.raw.signal);
+      const out = await runContact(
+        rt,
+        { customer_id: id, message: body.message, priority: body.priority, context: body.context, request_id: c.get("requestId") },
+        c.req.raw.signal,
+      );
       return c.json(out, out.status === "handed_off" ? 202 : 200);
     } catch (e) {
       if (e instanceof ConversationOwnedError || e instanceof PolicyBindingError) throw conflict(e.message);

@@ -76,7 +76,7 @@ export function twilioRouter(rt: CareRuntime, cfg: TwilioConfig) {
       return reply(c, null);
     }
     try {
-      const out = await runContact(rt, { customer_id: customerId, message: text || undefined, thread_id: threadId });
+      const out = await runContact(rt, { customer_id: customerId, message: text || undefined, thread_id: threadId, request_id: c.get("requestId") });
       rt.inbound.finish(msg.MessageSid, out.status === "handed_off" ? "human" : "answered", out.reply);
       return reply(c, out.reply);
     } catch (e) {
