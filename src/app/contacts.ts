@@ -55,12 +55,15 @@ export async function runContact(rt: CareRuntime, req: ContactRequest, signal?: 
   const owner = rt.ownership.get(req.customer_id);
   if (owner.owner === "human") throw new ConversationOwnedError(`a person (${owner.agent}) owns the conversation with ${req.customer_id}`);
   const threadId = req.thread_id ?? randomUUID();
-  rt.threads.upsert(threadId, "patch", { graph_id: "care", customer_id: req.customer_id });
+  const context = CareContext.parse(req.context ?? {});
+  // "running" until the graph returns: a process that dies in between leaves it for recoverRuns.
+  rt.threads.upsert(threadId, "patch", { graph_id: "care", customer_id: req.customer_id, status: "running", context });
   const state = await rt.graph.invoke(
     { customer_id: req.customer_id, message: req.message, priority: req.priority },
-    { configurable: { thread_id: threadId }, context: CareContext.parse(req.context ?? {}), signal, metadata: { request_id: req.request_id } },
+    { configurable: { thread_id: threadId }, context, signal, metadata: { request_id: req.request_id } },
   );
   const out = outcomeOf(rt, threadId, state);
+  rt.threads.upsert(threadId, "patch", { status: out.status === "handed_off" ? "interrupted" : "done" });
   if (out.status === "handed_off") {
     // From the escalation on, the bot is silent: the queue owns the conversation until an agent claims it.
     rt.db.transaction(() => {
@@ -69,6 +72,33 @@ export async function runContact(rt: CareRuntime, req: ContactRequest, signal?: 
     })();
   }
   return out;
+}
+
+/**
+ * After a crash: every contact whose thread was still running is resumed from its last checkpoint.
+ * Nodes before the crash are not repeated (they were checkpointed); the policy update, if it ran,
+ * is not applied twice (the policy_updates guard). A run that cannot resume is marked failed.
+ */
+export async function recoverRuns(rt: CareRuntime, onFailure: (threadId: string, e: unknown) => void = () => undefined) {
+  const { threads } = rt.threads.search({ metadata: { status: "running" }, limit: 10_000, offset: 0, sortBy: "created_at", sortOrder: "asc" });
+  let resumed = 0;
+  let failed = 0;
+  for (const t of threads) {
+    const config = { configurable: { thread_id: t.thread_id }, context: CareContext.parse(t.metadata.context ?? {}) };
+    try {
+      const snapshot = await rt.graph.getState(config);
+      const waiting = snapshot.tasks.some((task) => (task.interrupts?.length ?? 0) > 0);
+      const state = snapshot.next.length === 0 || waiting ? snapshot.values : await rt.graph.invoke(null, config);
+      const pending = waiting || ((state as { __interrupt__?: unknown[] }).__interrupt__?.length ?? 0) > 0;
+      rt.threads.upsert(t.thread_id, "patch", { status: pending ? "interrupted" : "done", recovered: true });
+      resumed++;
+    } catch (e) {
+      rt.threads.upsert(t.thread_id, "patch", { status: "failed", error: String(e).slice(0, 300) });
+      onFailure(t.thread_id, e);
+      failed++;
+    }
+  }
+  return { resumed, failed };
 }
 
 export type ResolveError = "missing" | "resolved" | "not_claimed" | "taken";

@@ -2,6 +2,7 @@ import { serve, type ServerType } from "@hono/node-server";
 import { z } from "zod";
 import type { CareRuntime } from "../app/care-runtime.js";
 import type { Logger } from "../app/logger.js";
+import { recoverRuns } from "../app/contacts.js";
 import { ExperimentJobs } from "../app/experiment-jobs.js";
 import { createApp } from "./app.js";
 import { createMetrics, type Metrics } from "./helper/prometheus.js";
@@ -94,6 +95,9 @@ export async function startServer(rt: CareRuntime, cfg: ServerConfig, log: Logge
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : cfg.port;
   log.info({ host: cfg.host, port, auth: cfg.apiKeys.length > 0 }, "care-graph serving");
+  void recoverRuns(rt, (threadId, e) => log.error({ err: e, thread_id: threadId }, "could not resume a run after a restart")).then(
+    (r) => r.resumed + r.failed > 0 && log.warn(r, "runs left unfinished by a previous process"),
+  );
   return {
     port,
     close: () =>

@@ -13,7 +13,8 @@ export type Reply =
   | { kind: "content"; content: string }
   | { kind: "tool_call"; name: string; args: unknown }
   | { kind: "error"; status: number; message: string; headers?: Record<string, string> }
-  | { kind: "hang" };
+  | { kind: "hang" }
+  | { kind: "delay"; ms: number; then: Reply };
 
 /**
  * An OpenAI-compatible chat-completions server on 127.0.0.1, speaking the real wire format, whose
@@ -60,7 +61,11 @@ export class FakeOpenAI {
     }
     const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as ChatRequest;
     this.requests.push(body);
-    const reply = (this.script.shift() ?? this.fallback)(body);
+    let reply = (this.script.shift() ?? this.fallback)(body);
+    while (reply.kind === "delay") {
+      await new Promise((r) => setTimeout(r, (reply as { ms: number }).ms));
+      reply = (reply as { then: Reply }).then;
+    }
     if (reply.kind === "hang") {
       this.hanging.push(res);
       return;

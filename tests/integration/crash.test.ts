@@ -1,0 +1,115 @@
+import Database from "better-sqlite3";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startChildServer, type ChildServer } from "../helpers/child-server.js";
+import { FakeOpenAI, type ChatRequest, type Reply } from "../helpers/fake-openai.js";
+import { tempDbPath } from "../helpers/runtime.js";
+
+const KEY = "crash-test-key";
+const judgeAnswer = {
+  nps_expected: 7,
+  engagement_prob: 0.6,
+  churn_prob: 0.2,
+  aspect_sentiment: { finanzas: 0, mecanica: 0, logistica: 0.3, atencion: 0 },
+  rationale: "Plazo claro.",
+};
+const isJudge = (r: ChatRequest) => r.response_format?.type === "json_schema";
+
+let fake: FakeOpenAI;
+const tmp = tempDbPath();
+const children: ChildServer[] = [];
+beforeAll(async () => {
+  fake = await new FakeOpenAI().start();
+});
+afterAll(async () => {
+  for (const c of children) c.proc.kill("SIGKILL");
+  await fake.stop();
+  tmp.cleanup();
+});
+
+const env = () => ({ CARE_GRAPH_DB: tmp.path, OPENAI_BASE_URL: fake.url, OPENAI_API_KEY: "x", CARE_GRAPH_API_KEYS: KEY, CARE_GRAPH_LLM_TIMEOUT_MS: "60000" });
+const call = (base: string, path: string, body?: unknown) =>
+  fetch(base + path, {
+    method: body === undefined ? "GET" : "POST",
+    headers: { authorization: `Bearer ${KEY}`, "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+const until = async (what: () => boolean, ms = 20_000) => {
+  const t0 = Date.now();
+  while (!what()) {
+    if (Date.now() - t0 > ms) throw new Error("timed out waiting");
+    await new Promise((r) => setTimeout(r, 50));
+  }
+};
+const query = <T>(sql: string): T => {
+  const db = new Database(tmp.path, { readonly: true, fileMustExist: true });
+  try {
+    return db.prepare(sql).get() as T;
+  } finally {
+    db.close();
+  }
+};
+
+describe("a server killed mid-run", () => {
+  it("resumes the run after a restart, and the policy learns from it once", async () => {
+    // First life: the judge never answers, so the run is in flight when the process dies.
+    let judgeCalls = 0;
+    fake.otherwise((req): Reply => {
+      if (!isJudge(req)) return { kind: "content", content: "Hola, te confirmamos la fecha de entrega en menos de 24 horas. — Equipo Kavak" };
+      judgeCalls++;
+      return { kind: "hang" };
+    });
+    const first = await startChildServer(env());
+    children.push(first);
+    expect((await call(first.url, "/v1/customers/generate", { n: 4, share_vocal: 1, share_angry: 0, seed: 2, id_prefix: "k" })).status).toBe(201);
+    const pending = call(first.url, "/v1/customers/k0001/runs", {}).catch(() => undefined);
+    await until(() => judgeCalls === 1);
+    first.proc.kill("SIGKILL");
+    await first.exited;
+    await pending;
+    expect(query<{ n: number }>("SELECT count(*) AS n FROM interactions").n).toBe(0);
+    expect(query<{ n: number }>(`SELECT count(*) AS n FROM threads WHERE json_extract(metadata, '$.status') = 'running'`).n).toBe(1);
+
+    // Second life: the judge answers; the unfinished run resumes from its last checkpoint.
+    fake.otherwise((req): Reply =>
+      isJudge(req)
+        ? (judgeCalls++, { kind: "content", content: JSON.stringify(judgeAnswer) })
+        : { kind: "content", content: "Hola, te confirmamos la fecha de entrega en menos de 24 horas. — Equipo Kavak" },
+    );
+    const second = await startChildServer(env());
+    children.push(second);
+    await until(() => query<{ n: number }>("SELECT count(*) AS n FROM interactions").n === 1);
+    const row = query<{ status: string; learned: number; customer_id: string }>("SELECT status, learned, customer_id FROM interactions");
+    expect(row).toEqual({ status: "scored", learned: 1, customer_id: "k0001" });
+    expect(query<{ n: number }>("SELECT count(*) AS n FROM policy_updates").n).toBe(1);
+    expect(query<{ s: string }>(`SELECT json_extract(metadata, '$.status') AS s FROM threads`).s).toBe("done");
+    // The writer ran before the crash and was checkpointed: only the judge is asked again.
+    expect(judgeCalls).toBe(2);
+    expect(fake.requests.filter((r) => !isJudge(r))).toHaveLength(1);
+
+    // A third start finds nothing to resume and applies nothing twice.
+    second.proc.kill("SIGTERM");
+    expect(await second.exited).toBe(0);
+    const third = await startChildServer(env());
+    children.push(third);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(query<{ n: number }>("SELECT count(*) AS n FROM policy_updates").n).toBe(1);
+    third.proc.kill("SIGKILL");
+  });
+
+  it("drains in-flight requests on SIGTERM, then exits 0", async () => {
+    fake.otherwise((req): Reply =>
+      isJudge(req)
+        ? { kind: "delay", ms: 800, then: { kind: "content", content: JSON.stringify(judgeAnswer) } }
+        : { kind: "content", content: "Hola, te confirmamos la fecha de entrega en menos de 24 horas. — Equipo Kavak" },
+    );
+    const server = await startChildServer(env());
+    children.push(server);
+    const inFlight = call(server.url, "/v1/customers/k0002/runs", {});
+    await new Promise((r) => setTimeout(r, 300));
+    server.proc.kill("SIGTERM");
+    const res = await inFlight;
+    expect(res.status).toBe(200);
+    expect((await res.json()).interaction.status).toBe("scored");
+    expect(await server.exited).toBe(0);
+  });
+});
