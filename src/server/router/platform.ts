@@ -1,6 +1,6 @@
 import { Command } from "@langchain/langgraph";
 import { createEmbedServer } from "@langchain/langgraph-api/experimental/embed";
-import { Hono } from "hono";
+import { Hono, type MiddlewareHandler } from "hono";
 import { z } from "zod";
 import { CareContext } from "../../agents/context.js";
 import { CareInput } from "../../agents/state.js";
@@ -8,7 +8,8 @@ import type { CareRuntime } from "../../app/care-runtime.js";
 import type { AppEnv } from "../env.js";
 import { applyResponse } from "../../agents/human-review.js";
 import { HumanInterrupt, HumanResume } from "../../domain/human.js";
-import { HttpError, invalid, notFound, parseWith, readJson } from "../helper/http.js";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { errorBody, HttpError, invalid, notFound, parseWith, readJson } from "../helper/http.js";
 
 export const GRAPH_ID = "care";
 
@@ -31,6 +32,39 @@ async function checkResume(graph: CareRuntime["graph"], threadId: string, resume
   const response = HumanResume.safeParse(resume);
   if (!response.success) throw invalid(response.error, "body.command.resume");
   if (request.success) applyResponse(response.data, request.data[0]!, (request.data[0]!.action_request.args.message as string) || null);
+}
+
+/**
+ * The embed server's validators throw (a 500) on a body that is not JSON: answer 400 first (Hono caches
+ * the body, so the route still reads it); and its error answers are rewritten into ours.
+ */
+const platformGuard: MiddlewareHandler<AppEnv> = async (c, next) => {
+  if (c.req.method === "POST" || c.req.method === "PATCH" || c.req.method === "PUT") {
+    const text = await c.req.text();
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      if (text.trim() === "") throw new HttpError(400, "invalid_request", "body: expected a JSON object (send {} for none)");
+      throw new HttpError(400, "invalid_json", "body: not valid JSON");
+    }
+    if (typeof body !== "object" || body === null || Array.isArray(body)) throw new HttpError(400, "invalid_request", "body: expected a JSON object");
+  }
+  await next();
+  if (c.res.status >= 400 && (c.res.headers.get("content-type") ?? "").includes("json")) {
+    const sent = (await c.res.clone().json()) as { error?: unknown };
+    if (typeof (sent.error as { message?: unknown } | undefined)?.message === "string" && !(sent.error as { issues?: unknown }).issues) return;
+    c.res = c.json(errorBody(embedError(c.res.status as ContentfulStatusCode, sent)), c.res.status as ContentfulStatusCode);
+  }
+};
+
+/** The embed server answers errors as `{ error: "text" }` or a zod result; ours name the field. */
+function embedError(status: ContentfulStatusCode, sent: { error?: unknown }): HttpError {
+  const e = sent.error as { issues?: Array<{ path: Array<string | number>; message: string }>; message?: string } | string | undefined;
+  if (typeof e === "string") return new HttpError(status, status === 404 ? "not_found" : "invalid_request", e);
+  const issues = (e?.issues ?? []).map((i) => ({ path: i.path.join("."), message: i.message }));
+  const message = issues.length ? issues.map((i) => `${i.path}: ${i.message}`).join("; ") : (e?.message ?? "request rejected");
+  return new HttpError(status, "invalid_request", message, issues.length ? issues : undefined);
 }
 
 function assistant(graphId: string) {
@@ -93,5 +127,8 @@ export function platformRouter(rt: CareRuntime) {
       });
       return c.json(values);
     })
+    .use("/threads/*", platformGuard)
+    .use("/threads", platformGuard)
+    .use("/runs/*", platformGuard)
     .route("/", embed as unknown as Hono<AppEnv>);
 }
