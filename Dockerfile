@@ -20,6 +20,7 @@ COPY package.json langgraph.json ./
 COPY bin ./bin
 COPY prompts ./prompts
 COPY data ./data
+COPY public ./public
 RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]

@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
@@ -6,7 +8,9 @@ import { InvalidHumanResponseError } from "../agents/human-review.js";
 import { ThreadCompletedError, UnknownCustomerError } from "../agents/router.js";
 import type { CareRuntime } from "../app/care-runtime.js";
 import { PolicyBindingError } from "../policy/book.js";
+import { PROJECT_ROOT } from "../store/assets.js";
 import type { AppEnv } from "./env.js";
+import { openApiDocument } from "./openapi.js";
 import { errorBody, HttpError } from "./helper/http.js";
 import { apiKeyAuth } from "./middleware/auth.js";
 import { rateLimit } from "./middleware/rate-limit.js";
@@ -62,6 +66,10 @@ export function createApp(rt: CareRuntime, o: AppOptions) {
   );
   app.route("/", healthRouter(rt));
   app.get("/metrics", async (c) => c.body(await o.metrics.registry.metrics(), 200, { "content-type": o.metrics.registry.contentType }));
+  const openapi = openApiDocument();
+  const docs = readFileSync(join(PROJECT_ROOT, "public/docs.html"), "utf8");
+  app.get("/openapi.json", (c) => c.json(openapi));
+  app.get("/docs", (c) => c.html(docs));
   app.route("/webhooks/twilio", twilioRouter(rt, o.twilio));
 
   const guarded = new Hono<AppEnv>();

@@ -9,14 +9,14 @@ import { loadPersonaCorpus } from "../../store/assets.js";
 import { CustomerCsvError, customersFromCsv } from "../../store/customer-csv.js";
 import { HttpError, notFound, parseWith, queryInt, readJson, readQuery } from "../helper/http.js";
 
-const ListQuery = z.object({ limit: queryInt(1, 1000, 100), offset: queryInt(0, 10_000_000, 0), segment: Segment.optional() });
-const Generate = PersonaParams.partial().strict().extend({ n: z.number().int().min(1).max(100_000).default(200) });
+export const CustomerListQuery = z.object({ limit: queryInt(1, 1000, 100), offset: queryInt(0, 10_000_000, 0), segment: Segment.optional() });
+export const GenerateRequest = PersonaParams.partial().strict().extend({ n: z.number().int().min(1).max(100_000).default(200) });
 
 export function customersRouter(rt: CareRuntime) {
   const corpus = loadPersonaCorpus();
   return new Hono<AppEnv>()
     .get("/", (c) => {
-      const q = readQuery(c, ListQuery);
+      const q = readQuery(c, CustomerListQuery);
       return c.json({ items: rt.deps.customers.list(q), total: rt.deps.customers.count(), limit: q.limit, offset: q.offset });
     })
     .post("/", async (c) => {
@@ -25,7 +25,7 @@ export function customersRouter(rt: CareRuntime) {
       return c.json(customer, 201);
     })
     .post("/generate", async (c) => {
-      const params = await readJson(c, Generate);
+      const params = await readJson(c, GenerateRequest);
       const customers = forgeCustomers(params, corpus);
       rt.deps.customers.upsertMany(customers);
       return c.json({ created: customers.length, first_id: customers[0]?.customer_id, last_id: customers.at(-1)?.customer_id }, 201);

@@ -7,7 +7,7 @@ import type { AppEnv } from "../env.js";
 import { conflict, notFound, parseWith, readJson } from "../helper/http.js";
 
 /** Experiments over HTTP: stricter size limits than the CLI, since they run inside the serving process. */
-const ApiExperimentParams = ExperimentParams.extend({
+export const ApiExperimentParams = ExperimentParams.extend({
   customers: z.number().int().min(1).max(20_000).default(200),
   iterations: z.number().int().min(1).max(50).default(5),
   concurrency: z.number().int().min(1).max(32).default(8),

@@ -7,9 +7,9 @@ import type { AppEnv } from "../env.js";
 import { conflict, HttpError, notFound, parseWith, readJson, readQuery } from "../helper/http.js";
 
 const Agent = z.string().trim().min(1).max(120);
-const ClaimBody = z.object({ agent: Agent }).strict();
-const ResolveBody = z.object({ agent: Agent, response: HumanResume }).strict();
-const ListQuery = z.object({ status: z.enum(["pending", "resolved"]).default("pending") }).strict();
+export const ClaimRequest = z.object({ agent: Agent }).strict();
+export const ResolveRequest = z.object({ agent: Agent, response: HumanResume }).strict();
+export const HandoffListQuery = z.object({ status: z.enum(["pending", "resolved"]).default("pending") }).strict();
 const Id = z.string().min(1).max(200);
 
 /**
@@ -19,7 +19,7 @@ const Id = z.string().min(1).max(200);
 export function handoffsRouter(rt: CareRuntime) {
   return new Hono<AppEnv>()
     .get("/", (c) => {
-      const { status } = readQuery(c, ListQuery);
+      const { status } = readQuery(c, HandoffListQuery);
       const rows =
         status === "pending"
           ? rt.deps.handoffs.pending()
@@ -37,7 +37,7 @@ export function handoffsRouter(rt: CareRuntime) {
     })
     .post("/:id/claim", async (c) => {
       const id = parseWith(Id, c.req.param("id"), "path");
-      const { agent } = await readJson(c, ClaimBody);
+      const { agent } = await readJson(c, ClaimRequest);
       const result = rt.db.transaction(() => {
         const r = rt.deps.handoffs.claim(id, agent);
         if (r === "claimed") {
@@ -54,7 +54,7 @@ export function handoffsRouter(rt: CareRuntime) {
     })
     .post("/:id/resolve", async (c) => {
       const id = parseWith(Id, c.req.param("id"), "path");
-      const { agent, response } = await readJson(c, ResolveBody);
+      const { agent, response } = await readJson(c, ResolveRequest);
       const out = await resolveHandoff(rt, id, agent, response, c.req.raw.signal, c.get("requestId"));
       if (out === "missing") throw notFound(`hand-off ${id}`);
       if (out === "resolved") throw conflict(`hand-off ${id} is already resolved`);
@@ -64,7 +64,7 @@ export function handoffsRouter(rt: CareRuntime) {
     });
 }
 
-const HandBack = z.object({ agent: Agent }).strict();
+export const HandBackRequest = z.object({ agent: Agent }).strict();
 
 /** Conversation ownership: who speaks to the customer, and the explicit hand-back to the bot. */
 export function conversationsRouter(rt: CareRuntime) {
@@ -76,7 +76,7 @@ export function conversationsRouter(rt: CareRuntime) {
     })
     .post("/:customer_id/handback", async (c) => {
       const id = parseWith(Id, c.req.param("customer_id"), "path");
-      const { agent } = await readJson(c, HandBack);
+      const { agent } = await readJson(c, HandBackRequest);
       const owner = rt.ownership.get(id);
       if (owner.owner !== "human") throw conflict(`the bot already owns the conversation with ${id}`);
       if (owner.agent !== agent) throw new HttpError(403, "forbidden", `only ${owner.agent} can hand this conversation back`);

@@ -6,7 +6,7 @@ import { IssueBucket, Segment } from "../../domain/segment.js";
 import { TemplateId } from "../../domain/template.js";
 import { queryInt, readQuery } from "../helper/http.js";
 
-const Filter = z
+export const InteractionQuery = z
   .object({
     segment: Segment.optional(),
     issue: IssueBucket.optional(),
@@ -21,7 +21,7 @@ const Filter = z
 
 export function interactionsRouter(rt: CareRuntime) {
   return new Hono<AppEnv>().get("/", (c) => {
-    const f = readQuery(c, Filter);
+    const f = readQuery(c, InteractionQuery);
     const items = rt.deps.interactions.list({
       segment: f.segment,
       issue_bucket: f.issue,

@@ -4,7 +4,7 @@ import type { CareRuntime } from "../../app/care-runtime.js";
 import type { AppEnv } from "../env.js";
 import { readQuery } from "../helper/http.js";
 
-const Filter = z
+export const KpiQuery = z
   .object({
     experiment_id: z.string().max(200).optional(),
     namespace: z.string().max(120).optional(),
@@ -15,7 +15,7 @@ const Filter = z
 /** KPIs of the interaction log per iteration, segment and template (and issue, namespace). */
 export function kpiRouter(rt: CareRuntime) {
   return new Hono<AppEnv>().get("/", (c) => {
-    const f = readQuery(c, Filter);
+    const f = readQuery(c, KpiQuery);
     const filter = { experiment_id: f.experiment_id, policy_namespace: f.namespace, since: f.since };
     const k = (by: Parameters<typeof rt.deps.interactions.kpis>[0]) => rt.deps.interactions.kpis(by, filter);
     return c.json({

@@ -14,7 +14,7 @@ import { errorBody, HttpError, invalid, notFound, parseWith, readJson } from "..
 export const GRAPH_ID = "care";
 
 const ThreadId = z.string().uuid();
-const WaitRequest = z.object({
+export const WaitRequest = z.object({
   assistant_id: z.string().min(1),
   input: z.record(z.string(), z.unknown()).nullish(),
   command: z.object({ resume: z.unknown().optional(), goto: z.unknown().optional(), update: z.unknown().optional() }).nullish(),

@@ -7,7 +7,7 @@ import { PolicyName } from "../../policy/registry.js";
 import { recommendations } from "../../sim/recommendations.js";
 import { notFound, readJson, readQuery } from "../helper/http.js";
 
-const Namespace = z.object({ namespace: z.string().min(1).max(120).default("main") });
+export const NamespaceQuery = z.object({ namespace: z.string().min(1).max(120).default("main") });
 
 interface Binding {
   policy: string;
@@ -22,7 +22,7 @@ export function policyRouter(rt: CareRuntime) {
     return { policy: PolicyName.parse(row.policy), frozen: row.frozen === 1 };
   };
   const freeze = (frozen: boolean) => async (c: Context<AppEnv>) => {
-    const { namespace } = await readJson(c, Namespace);
+    const { namespace } = await readJson(c, NamespaceQuery);
     binding(namespace);
     rt.deps.policies.setFrozen(namespace, frozen);
     rt.audit.record(c.get("apiKey") ?? "api", frozen ? "policy.freeze" : "policy.unfreeze", `policy:${namespace}`);
@@ -30,7 +30,7 @@ export function policyRouter(rt: CareRuntime) {
   };
   return new Hono<AppEnv>()
     .get("/", (c) => {
-      const { namespace } = readQuery(c, Namespace);
+      const { namespace } = readQuery(c, NamespaceQuery);
       const { policy, frozen } = binding(namespace);
       const arms = rt.deps.policies.get(namespace, policy).estimates().map((e) => ({
         context: e.context,
@@ -42,12 +42,12 @@ export function policyRouter(rt: CareRuntime) {
       return c.json({ namespace, policy, frozen, arms });
     })
     .get("/recommendations", (c) => {
-      const { namespace } = readQuery(c, Namespace);
+      const { namespace } = readQuery(c, NamespaceQuery);
       const { policy } = binding(namespace);
       return c.json({ namespace, policy, items: recommendations(rt.deps.policies.get(namespace, policy).estimates(), TEMPLATE_IDS) });
     })
     .post("/reset", async (c) => {
-      const { namespace } = await readJson(c, Namespace);
+      const { namespace } = await readJson(c, NamespaceQuery);
       binding(namespace);
       rt.deps.policies.reset(namespace);
       rt.audit.record(c.get("apiKey") ?? "api", "policy.reset", `policy:${namespace}`);

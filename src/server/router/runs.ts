@@ -8,7 +8,7 @@ import { ConversationOwnedError, runContact } from "../../app/contacts.js";
 import { PolicyBindingError } from "../../policy/book.js";
 import { conflict, notFound, parseWith, readJson } from "../helper/http.js";
 
-const RunRequest = z
+export const RunRequest = z
   .object({
     message: z.string().trim().min(1).max(2000).optional(),
     priority: z.number().int().min(0).max(10).optional(),

@@ -12,7 +12,7 @@ import { HttpError, parseWith } from "../helper/http.js";
 import { twiml, validTwilioSignature } from "../helper/twilio.js";
 
 /** The fields of Twilio's WhatsApp webhook that we use; the rest are signed and ignored. */
-const TwilioMessage = z.object({
+export const TwilioMessage = z.object({
   MessageSid: z.string().regex(/^[A-Z]{2}[0-9a-f]{32}$/, "a Twilio message SID"),
   From: z.string().min(1).max(64),
   To: z.string().min(1).max(64),
