@@ -58,3 +58,13 @@ export function priorPrecision(spec: FeatureSpec): number[] {
   if (spec.interactions) p.push(...Array(S * I).fill(spec.precision.interactions));
   return p;
 }
+
+export type FeatureGroup = keyof FeatureSpec["precision"];
+
+/** Which prior group each coordinate of `encode`'s layout belongs to. */
+export function featureGroups(spec: FeatureSpec): FeatureGroup[] {
+  const g: FeatureGroup[] = Array(1 + S + I).fill("main");
+  if (spec.numeric) g.push(...Array<FeatureGroup>(N).fill("numeric"));
+  if (spec.interactions) g.push(...Array<FeatureGroup>(S * I).fill("interactions"));
+  return g;
+}

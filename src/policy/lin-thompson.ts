@@ -3,21 +3,25 @@ import type { FeatureSpec, SparseVector } from "./features.js";
 import { LinearPolicy } from "./linear.js";
 import type { ArmChoice } from "./policy.js";
 import { normal, type Rng } from "./random.js";
+import type { RidgeArm } from "./ridge.js";
 
 /**
  * Linear Thompson sampling (Agrawal & Goyal 2013) with θ ~ N(θ̂, v²A⁻¹) per arm. Only xᵀθ matters for
  * the decision, and xᵀθ ~ N(xᵀθ̂, v²·xᵀA⁻¹x): one normal per arm instead of a d-dimensional draw.
  */
 export class LinThompsonPolicy extends LinearPolicy {
-  readonly name: string = "lin-thompson";
+  readonly name: string;
 
   constructor(
     armCount: number,
     features: FeatureSpec,
     readonly v = 0.25,
     readonly propensitySamples = 100,
+    name = "lin-thompson",
+    makeArm?: (features: FeatureSpec) => RidgeArm,
   ) {
-    super(armCount, features);
+    super(armCount, features, makeArm);
+    this.name = name;
   }
 
   protected scores(x: SparseVector, rng: Rng): number[] {

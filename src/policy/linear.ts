@@ -4,7 +4,7 @@ import type { IssueBucket, Segment } from "../domain/segment.js";
 import { encode, NUMERIC_FEATURES, priorPrecision, type FeatureSpec, type SparseVector } from "./features.js";
 import type { ArmChoice, ArmEstimate, Policy } from "./policy.js";
 import type { Rng } from "./random.js";
-import { RidgeArm, RidgeState } from "./ridge.js";
+import { RidgeArm } from "./ridge.js";
 
 /** What the operator's view needs of a cohort the model has seen: pulls, rewards, its average customer. */
 const CohortStats = z.object({
@@ -31,9 +31,9 @@ export abstract class LinearPolicy implements Policy {
   constructor(
     readonly armCount: number,
     readonly features: FeatureSpec,
+    makeArm: (features: FeatureSpec) => RidgeArm = (f) => new RidgeArm(priorPrecision(f)),
   ) {
-    const precision = priorPrecision(features);
-    this.arms = Array.from({ length: armCount }, () => new RidgeArm(precision));
+    this.arms = Array.from({ length: armCount }, () => makeArm(features));
   }
 
   /** Each arm's score for this customer; the policy plays the highest. */
@@ -65,7 +65,7 @@ export abstract class LinearPolicy implements Policy {
     for (const key of all) {
       if (key.startsWith(ARM_PREFIX)) {
         const arm = this.arms[Number(key.slice(ARM_PREFIX.length))];
-        if (arm) out.set(key, arm.toState());
+        if (arm) out.set(key, arm.exportRow());
       } else {
         const c = this.cohorts.get(key.slice(COHORT_PREFIX.length));
         if (c) out.set(key, c);
@@ -79,7 +79,7 @@ export abstract class LinearPolicy implements Policy {
       if (key.startsWith(ARM_PREFIX)) {
         const arm = this.arms[Number(key.slice(ARM_PREFIX.length))];
         if (!arm) throw new Error(`policy state row ${key}: no such arm (${this.armCount} arms)`);
-        arm.load(RidgeState.parse(value));
+        arm.loadRow(value);
       } else if (key.startsWith(COHORT_PREFIX)) {
         const c = CohortStats.parse(value);
         if (c.n.length !== this.armCount) throw new Error(`policy state for ${key} has ${c.n.length} arms, expected ${this.armCount}`);

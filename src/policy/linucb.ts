@@ -3,6 +3,7 @@ import type { FeatureSpec, SparseVector } from "./features.js";
 import { LinearPolicy } from "./linear.js";
 import { argmaxTies, type ArmChoice } from "./policy.js";
 import { randInt, type Rng } from "./random.js";
+import type { RidgeArm } from "./ridge.js";
 
 /**
  * Disjoint LinUCB (Li et al. 2010): the arm with the highest xᵀθ + α(t)·√(xᵀA⁻¹x). A fixed α stops
@@ -18,8 +19,9 @@ export class LinUcbPolicy extends LinearPolicy {
     readonly alphaScale = 0.75,
     readonly alphaMin = 1,
     name = "linucb",
+    makeArm?: (features: FeatureSpec) => RidgeArm,
   ) {
-    super(armCount, features);
+    super(armCount, features, makeArm);
     this.name = name;
   }
 

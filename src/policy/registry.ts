@@ -4,15 +4,16 @@ import type { FeatureSpec } from "./features.js";
 import { LinThompsonPolicy } from "./lin-thompson.js";
 import { LinUcbPolicy } from "./linucb.js";
 import type { Policy } from "./policy.js";
+import { PoolSplitPolicy } from "./pool-split.js";
 import { DiscountedThompsonPolicy, ThompsonPolicy } from "./thompson.js";
 import { UniformPolicy } from "./uniform.js";
 
-export const POLICY_NAMES = ["uniform", "epsilon-greedy", "thompson", "thompson-discounted", "linucb", "lin-thompson", "linucb-hybrid"] as const;
+export const POLICY_NAMES = ["uniform", "epsilon-greedy", "thompson", "thompson-discounted", "linucb", "lin-thompson", "linucb-hybrid", "pool-split"] as const;
 export const PolicyName = z.enum(POLICY_NAMES);
 export type PolicyName = z.infer<typeof PolicyName>;
 
 /** The policy recommended as the product's default (bench/RESULTS.md, "Learning benchmark"). */
-export const RECOMMENDED_POLICY: PolicyName = "linucb-hybrid";
+export const RECOMMENDED_POLICY: PolicyName = "pool-split";
 
 /** Segment and issue main effects and the numeric signals, all under a weak prior: the classic additive model. */
 const ADDITIVE: FeatureSpec = { numeric: true, interactions: false, precision: { main: 1, numeric: 1, interactions: 1 } };
@@ -42,5 +43,7 @@ export function createPolicy(name: PolicyName, armCount: number): Policy {
     case "linucb-hybrid":
       // α(t) = ½·max(1, 0.75·√ln t): the growing weight times the noise scale of a [0,1] reward (σ ≤ ½).
       return new LinUcbPolicy(armCount, HYBRID, 0.375, 0.5, "linucb-hybrid");
+    case "pool-split":
+      return new PoolSplitPolicy(armCount);
   }
 }

@@ -72,6 +72,15 @@ export class RidgeArm {
     this.n++;
   }
 
+  /** The persisted row; a subclass with more state extends it. */
+  exportRow(): unknown {
+    return this.toState();
+  }
+
+  loadRow(row: unknown): void {
+    this.load(RidgeState.parse(row));
+  }
+
   toState(): RidgeState {
     return { n: this.n, ainv: [...this.ainv], b: [...this.b] };
   }
