@@ -65,8 +65,6 @@ function parseOr<T>(schema: z.ZodType<T>, value: unknown, flag: string): T {
   return r.data;
 }
 
-const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
-const share = z.coerce.number().min(0).max(1);
 
 function loadEnv(file: string | undefined) {
   try {

@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Customer } from "../domain/customer.js";
 import type { EnvironmentSpec } from "../domain/environment.js";
 import { TEMPLATE_IDS } from "../domain/template.js";
 import { z } from "zod";
@@ -9,24 +8,17 @@ import { PolicyName } from "../policy/registry.js";
 import { forgeCustomers } from "../sim/persona-forge.js";
 import { loadPersonaCorpus } from "../store/assets.js";
 import { Environment } from "../sim/environment.js";
-import { runExperiment, type ExperimentResult } from "../sim/experiment.js";
+import { runExperiment, type ExperimentResult, type ExperimentSpec } from "../sim/experiment.js";
 import { recommendations, type CohortRecommendation } from "../sim/recommendations.js";
 import { toCsv } from "../store/csv.js";
 import { contactRunner, type CareRuntime, type Durability } from "./care-runtime.js";
 
-export interface ExperimentRequest {
-  experimentId: string;
-  customers: readonly Customer[];
-  iterations: number;
-  policy: PolicyName;
-  topN: number;
-  concurrency: number;
+/** The runner's spec, with the environment as its file states it and what to record of the request. */
+export type ExperimentRequest = Omit<ExperimentSpec, "environment"> & {
   environment: EnvironmentSpec;
   params: Record<string, unknown>;
   durability?: Durability;
-  onProgress?: (done: number, total: number) => void;
-  signal?: AbortSignal;
-}
+};
 
 export type ExperimentSummary = ExperimentResult & {
   params: Record<string, unknown>;
@@ -42,20 +34,7 @@ export async function experimentOnGraph(rt: CareRuntime, req: ExperimentRequest)
   rt.experiments.create(req.experimentId, req.params);
   try {
     rt.deps.customers.upsertMany(req.customers);
-    const result = await runExperiment(
-      {
-        experimentId: req.experimentId,
-        customers: req.customers,
-        iterations: req.iterations,
-        policy: req.policy,
-        topN: req.topN,
-        concurrency: req.concurrency,
-        environment: new Environment(req.environment),
-        onProgress: req.onProgress,
-        signal: req.signal,
-      },
-      contactRunner(rt, req.durability),
-    );
+    const result = await runExperiment({ ...req, environment: new Environment(req.environment) }, contactRunner(rt, req.durability));
     const estimates = (ns: string, p: PolicyName) => rt.deps.policies.get(ns, p).estimates();
     const summary: ExperimentSummary = {
       ...result,
