@@ -3,7 +3,6 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { z } from "zod";
-import { CareContext } from "./agents/context.js";
 import { EnvironmentMismatchError } from "./agents/deps.js";
 import { ExperimentParams, experimentFromParams, formatSummary, newExperimentId, writeExperimentFiles } from "./app/experiment.js";
 import { openCareRuntime, type CareRuntime } from "./app/care-runtime.js";
@@ -12,8 +11,9 @@ import { PolicyName, POLICY_NAMES } from "./policy/registry.js";
 import { forgeCustomers, PersonaParams } from "./sim/persona-forge.js";
 import { AssetError, loadEnvironment, loadPersonaCorpus } from "./store/assets.js";
 import { CustomerCsvError, customersFromCsv, customersToCsv } from "./store/customer-csv.js";
-import { ThreadCompletedError, UnknownCustomerError } from "./agents/router.js";
+import { ConversationOwnedError, runContact } from "./app/contacts.js";
 import { createLogger } from "./app/logger.js";
+import { PolicyBindingError } from "./policy/book.js";
 import { evaluateFromLog, formatOpeReport, OpeInputError } from "./app/ope.js";
 import type { RunningServer } from "./server/serve.js";
 
@@ -151,7 +151,7 @@ async function customers(sub: string | undefined, args: string[], v: Record<stri
     try {
       parsed = customersFromCsv(text);
     } catch (e) {
-      if (e instanceof CustomerCsvError || e instanceof Error) throw new UsageError(`${file}: ${e.message}; nothing was imported`);
+      if (e instanceof CustomerCsvError) throw new UsageError(`${file}: ${e.message}; nothing was imported`);
       throw e;
     }
     await withRuntime(undefined, undefined, async (rt) => console.log(`Imported ${rt.deps.customers.upsertMany(parsed)} customers`));
@@ -188,15 +188,12 @@ async function runOne(v: Record<string, string | boolean | undefined>) {
   const customerId = parseOr(z.string().min(1), v.customer, "customer");
   const policy = parseOr(PolicyName, v.policy ?? "thompson", "policy");
   await withRuntime(undefined, undefined, async (rt) => {
-    const threadId = `cli-${Date.now().toString(36)}`;
+    if (!rt.deps.customers.get(customerId)) throw new UsageError(`customer ${customerId} does not exist`);
     try {
-      const state = await rt.graph.invoke(
-        { customer_id: customerId, message: v.message as string | undefined },
-        { configurable: { thread_id: threadId }, context: CareContext.parse({ policy }) },
-      );
-      console.log(JSON.stringify({ thread_id: threadId, ...state }, null, 2));
+      const out = await runContact(rt, { customer_id: customerId, message: v.message as string | undefined, context: { policy } });
+      console.log(JSON.stringify(out, null, 2));
     } catch (e) {
-      if (e instanceof UnknownCustomerError || e instanceof ThreadCompletedError) throw new UsageError(e.message);
+      if (e instanceof ConversationOwnedError || e instanceof PolicyBindingError) throw new UsageError(e.message);
       throw e;
     }
   });
@@ -231,7 +228,7 @@ async function serveUntilSignal() {
   const log = createLogger();
   const config = appConfigFromEnv();
   let opened: CareRuntime | undefined;
-  const metrics = createMetrics(() => opened?.db);
+  const metrics = createMetrics(() => opened?.deps.handoffs.pendingCount());
   const rt = openCareRuntime({ dbPath: config.dbPath, seed: config.seed, environment: loadEnv(config.environmentFile), models: config.models, observer: metrics.observer });
   opened = rt;
   let server: RunningServer;

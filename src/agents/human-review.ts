@@ -1,6 +1,7 @@
 import { interrupt } from "@langchain/langgraph";
 import { HumanResume, type HumanInterrupt, type HumanResponse } from "../domain/human.js";
 import type { MessageSource } from "../domain/interaction.js";
+import { readContext } from "./context.js";
 import type { CareDeps } from "./deps.js";
 import { incomingMessage } from "./router.js";
 import type { CareStateType, CareUpdate, Draft, Review } from "./state.js";
@@ -73,7 +74,7 @@ export function applyResponse(response: HumanResponse, request: Pick<HumanInterr
 
 /** A person takes the contact: Agent Inbox interrupt, resumed with Command({ resume: [HumanResponse] }). */
 export function humanReview(deps: CareDeps) {
-  return (state: CareStateType, config: { configurable?: Record<string, unknown> }): CareUpdate => {
+  return (state: CareStateType, config: { context?: unknown; configurable?: Record<string, unknown> }): CareUpdate => {
     const request = handoffRequest(state, deps);
     const id = state.interaction_id!;
     const { escalation, draft, outcome } = state.contact;
@@ -84,6 +85,7 @@ export function humanReview(deps: CareDeps) {
       reason: escalation!.reason,
       priority: Math.max(state.priority ?? 0, HANDOFF_PRIORITY[escalation!.reason] ?? 5),
       draft: draft?.text ?? null,
+      experiment_id: readContext(config).experiment_id,
     });
     const resume = interrupt<HumanInterrupt[], unknown>([request]);
     const parsed = HumanResume.safeParse(resume);

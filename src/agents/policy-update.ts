@@ -29,12 +29,13 @@ export function policyUpdate(deps: CareDeps) {
       reward: value,
       learned: false,
     };
-    deps.db.transaction(() => {
+    const write = deps.db.transaction(() => {
       if (learnable && !deps.policies.isFrozen(namespace)) {
         const id = state.interaction_id!;
-        deps.policies.learn(namespace, policy, id, context, decision.arm, value, rngFor(deps.seed, "update", namespace, id));
-        outcome.learned = true;
-        deps.observer.policyUpdate(namespace);
+        const r = deps.policies.learn(namespace, policy, id, context, decision.arm, value, rngFor(deps.seed, "update", namespace, id));
+        // A replay of this decision was learned before; an id reused for another decision never was.
+        outcome.learned = r !== "conflict";
+        if (r === "applied") deps.observer.policyUpdate(namespace);
       }
       deps.interactions.upsert({
         interaction_id: state.interaction_id!,
@@ -64,7 +65,14 @@ export function policyUpdate(deps: CareDeps) {
         request_id: typeof config.metadata?.request_id === "string" ? config.metadata.request_id : null,
         features: context.features,
       });
-    })();
+    });
+    try {
+      write();
+    } catch (e) {
+      // The transaction rolled back, the cached policy did not: reload it next time.
+      deps.policies.forget(namespace);
+      throw e;
+    }
     const churnEscalation =
       score && !review && score.churn_prob > ctx.churn_threshold
         ? { escalation: { reason: "churn_risk" as const, detail: `churn ${score.churn_prob.toFixed(2)} > ${ctx.churn_threshold}` } }

@@ -14,7 +14,7 @@ export interface ContactRequest {
   priority?: number;
   thread_id?: string;
   context?: CareContextInput;
-  /** The HTTP request's tracking id, kept in the run's checkpoint metadata. */
+  /** The HTTP request's tracking id, kept with the interaction. */
   request_id?: string;
 }
 
@@ -33,16 +33,33 @@ export class ConversationOwnedError extends Error {
   override readonly name = "ConversationOwnedError";
 }
 
-function outcomeOf(rt: CareRuntime, threadId: string, state: CareStateType & { __interrupt__?: unknown[] }): ContactOutcome {
+type RunState = CareStateType & { __interrupt__?: unknown[] };
+
+/**
+ * After a run (or its recovery): the thread's status, and on an escalation the conversation passes to
+ * people. If a person took the conversation while the contact ran, the bot's reply is withheld.
+ */
+function finishRun(rt: CareRuntime, threadId: string, customerId: string, state: RunState): ContactOutcome {
   const id = state.interaction_id!;
   const pending = (state.__interrupt__?.length ?? 0) > 0;
-  const interaction = rt.deps.interactions.get(id) ?? null;
+  rt.db.transaction(() => {
+    rt.threads.upsert(threadId, "patch", { status: pending ? "interrupted" : "done" });
+    if (pending) {
+      rt.ownership.escalate(customerId);
+      rt.audit.record("bot", "handoff.opened", customerId, { interaction_id: id, reason: state.contact.escalation?.reason });
+    }
+  })();
+  let reply = pending ? null : sentMessage(state.contact.review, state.contact.draft).message;
+  if (reply !== null && !state.contact.review && rt.ownership.get(customerId).owner === "human") {
+    rt.audit.record("bot", "reply.withheld", customerId, { interaction_id: id });
+    reply = null;
+  }
   return {
     thread_id: threadId,
     interaction_id: id,
     status: pending ? "handed_off" : "completed",
-    reply: pending ? null : sentMessage(state.contact.review, state.contact.draft).message,
-    interaction,
+    reply,
+    interaction: rt.deps.interactions.get(id) ?? null,
     handoff: rt.deps.handoffs.get(id) ?? null,
   };
 }
@@ -52,26 +69,47 @@ function outcomeOf(rt: CareRuntime, threadId: string, state: CareStateType & { _
  * silent. An escalation hands the conversation to people until someone hands it back.
  */
 export async function runContact(rt: CareRuntime, req: ContactRequest, signal?: AbortSignal): Promise<ContactOutcome> {
+  return (await runOnThread(rt, req, signal)).outcome;
+}
+
+/** runContact's work, with the graph's final state too (what the LangGraph-compatible API answers). */
+export async function runOnThread(
+  rt: CareRuntime,
+  req: ContactRequest & { interaction_id?: string },
+  signal?: AbortSignal,
+): Promise<{ state: RunState; outcome: ContactOutcome }> {
   const owner = rt.ownership.get(req.customer_id);
-  if (owner.owner === "human") throw new ConversationOwnedError(`a person (${owner.agent}) owns the conversation with ${req.customer_id}`);
+  if (owner.owner === "human") throw new ConversationOwnedError(`a person (${owner.agent ?? "the hand-off queue"}) owns the conversation with ${req.customer_id}`);
   const threadId = req.thread_id ?? randomUUID();
   const context = CareContext.parse(req.context ?? {});
   // "running" until the graph returns: a process that dies in between leaves it for recoverRuns.
   rt.threads.upsert(threadId, "patch", { graph_id: "care", customer_id: req.customer_id, status: "running", context });
-  const state = await rt.graph.invoke(
-    { customer_id: req.customer_id, message: req.message, priority: req.priority },
-    { configurable: { thread_id: threadId }, context, signal, metadata: { request_id: req.request_id } },
-  );
-  const out = outcomeOf(rt, threadId, state);
-  rt.threads.upsert(threadId, "patch", { status: out.status === "handed_off" ? "interrupted" : "done" });
-  if (out.status === "handed_off") {
-    // From the escalation on, the bot is silent: the queue owns the conversation until an agent claims it.
-    rt.db.transaction(() => {
-      rt.ownership.takeOver(req.customer_id, null);
-      rt.audit.record("bot", "handoff.opened", req.customer_id, { interaction_id: out.interaction_id, reason: out.handoff?.reason });
-    })();
+  let state: RunState;
+  try {
+    state = await rt.graph.invoke(
+      { customer_id: req.customer_id, message: req.message, priority: req.priority, interaction_id: req.interaction_id },
+      { configurable: { thread_id: threadId }, context, signal, metadata: { request_id: req.request_id } },
+    );
+  } catch (e) {
+    // Failed or abandoned: not to be finished by a later start (nobody would deliver its reply).
+    rt.threads.upsert(threadId, "patch", { status: "failed", error: String(e).slice(0, 300) });
+    throw e;
   }
-  return out;
+  return { state, outcome: finishRun(rt, threadId, req.customer_id, state) };
+}
+
+/**
+ * A resume that arrives through the LangGraph-compatible API (e.g. from an Agent Inbox UI): the same
+ * bookkeeping as a hand-off resolved over /v1, with the API key as the actor.
+ */
+export async function resumeThread(rt: CareRuntime, threadId: string, resume: unknown, actor: string, signal?: AbortSignal, requestId?: string): Promise<RunState> {
+  const thread = rt.threads.get(threadId);
+  const context = CareContext.parse(thread?.metadata.context ?? {});
+  const state: RunState = await rt.graph.invoke(new Command({ resume }), { configurable: { thread_id: threadId }, context, signal, metadata: { request_id: requestId } });
+  const customerId = String(thread?.metadata.customer_id ?? state.customer_id);
+  rt.audit.record(actor, "handoff.resumed", customerId, { interaction_id: state.interaction_id, thread_id: threadId });
+  finishRun(rt, threadId, customerId, state);
+  return state;
 }
 
 /**
@@ -87,10 +125,11 @@ export async function recoverRuns(rt: CareRuntime, onFailure: (threadId: string,
     const config = { configurable: { thread_id: t.thread_id }, context: CareContext.parse(t.metadata.context ?? {}) };
     try {
       const snapshot = await rt.graph.getState(config);
-      const waiting = snapshot.tasks.some((task) => (task.interrupts?.length ?? 0) > 0);
-      const state = snapshot.next.length === 0 || waiting ? snapshot.values : await rt.graph.invoke(null, config);
-      const pending = waiting || ((state as { __interrupt__?: unknown[] }).__interrupt__?.length ?? 0) > 0;
-      rt.threads.upsert(t.thread_id, "patch", { status: pending ? "interrupted" : "done", recovered: true });
+      const waiting = snapshot.tasks.flatMap((task) => task.interrupts ?? []);
+      const state: RunState =
+        snapshot.next.length === 0 || waiting.length > 0 ? { ...(snapshot.values as CareStateType), __interrupt__: waiting } : await rt.graph.invoke(null, config);
+      finishRun(rt, t.thread_id, String(t.metadata.customer_id), state);
+      rt.threads.upsert(t.thread_id, "patch", { recovered: true });
       resumed++;
     } catch (e) {
       rt.threads.upsert(t.thread_id, "patch", { status: "failed", error: String(e).slice(0, 300) });
@@ -101,7 +140,10 @@ export async function recoverRuns(rt: CareRuntime, onFailure: (threadId: string,
   return { resumed, failed };
 }
 
-export type ResolveError = "missing" | "resolved" | "not_claimed" | "taken";
+export type ResolveError = "missing" | "resolved" | "not_claimed" | "taken" | "in_progress";
+
+/** Hand-offs being resumed in this process: a double submit must not resume the thread twice. */
+const resolving = new Set<string>();
 
 /** A person answers a hand-off they claimed: the graph resumes with their Agent Inbox response. */
 export async function resolveHandoff(
@@ -117,15 +159,21 @@ export async function resolveHandoff(
   if (h.status === "resolved") return "resolved";
   if (h.claimed_by === null) return "not_claimed";
   if (h.claimed_by !== agent) return "taken";
+  if (resolving.has(interactionId)) return "in_progress";
   applyResponse(response, { config: handoffConfig(h.draft) }, h.draft);
-  const threadId = h.thread_id!;
-  // The policy namespace of the decision travels in the state; the rest of the context is per run.
-  const state = await rt.graph.invoke(new Command({ resume: [response] }), {
-    configurable: { thread_id: threadId },
-    context: CareContext.parse({}),
-    signal,
-    metadata: { request_id: requestId },
-  });
-  rt.audit.record(agent, `handoff.${response.type}`, h.customer_id, { interaction_id: interactionId });
-  return outcomeOf(rt, threadId, state);
+  resolving.add(interactionId);
+  try {
+    const threadId = h.thread_id!;
+    const context = CareContext.parse(rt.threads.get(threadId)?.metadata.context ?? {});
+    const state: RunState = await rt.graph.invoke(new Command({ resume: [response] }), {
+      configurable: { thread_id: threadId },
+      context,
+      signal,
+      metadata: { request_id: requestId },
+    });
+    rt.audit.record(agent, `handoff.${response.type}`, h.customer_id, { interaction_id: interactionId });
+    return finishRun(rt, threadId, h.customer_id, state);
+  } finally {
+    resolving.delete(interactionId);
+  }
 }

@@ -1,19 +1,27 @@
-import { pino, type DestinationStream, type Logger } from "pino";
+import { pino, stdSerializers, type DestinationStream, type Logger } from "pino";
 import { redactPii } from "../domain/text-rules.js";
 
 function scrub(value: unknown, depth = 0): unknown {
   if (typeof value === "string") return redactPii(value);
-  if (depth > 4 || value === null || typeof value !== "object") return value;
+  // Errors reach the err serializer below intact (their message and stack are not enumerable).
+  if (depth > 4 || value === null || typeof value !== "object" || value instanceof Error) return value;
   if (Array.isArray(value)) return value.map((v) => scrub(v, depth + 1));
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrub(v, depth + 1)]));
 }
 
-/** JSON logs; phone-like and card-like numbers are replaced in every string, message and fields alike. */
+/** pino's error serializer, then the same redaction on its message and stack. */
+function errSerializer(e: Error) {
+  const s = stdSerializers.err(e);
+  return { ...s, message: redactPii(s.message ?? ""), stack: redactPii(s.stack ?? "") };
+}
+
+/** JSON logs; phone-like and card-like numbers are replaced in every string, message, fields and errors. */
 export function createLogger(o: { level?: string; destination?: DestinationStream } = {}): Logger {
   return pino(
     {
       level: o.level ?? process.env.LOG_LEVEL ?? "info",
       base: { service: "care-graph" },
+      serializers: { err: errSerializer },
       formatters: { log: (obj) => scrub(obj) as Record<string, unknown> },
       hooks: {
         logMethod(args, method) {

@@ -62,13 +62,25 @@ function luhn(digits: string): boolean {
   return sum % 10 === 0;
 }
 
-/** Card numbers (13–19 digits passing Luhn) and phone numbers (10 digits, optional +52) in a text. */
+/** Mexican numbers: 10 digits, +52 and 12, the old mobile +52 1 and 13 (WhatsApp ids); +1 and 11. */
+function isPhone(digits: string): boolean {
+  return (
+    digits.length === 10 ||
+    (digits.length === 12 && digits.startsWith("52")) ||
+    (digits.length === 13 && digits.startsWith("521")) ||
+    (digits.length === 11 && digits.startsWith("1"))
+  );
+}
+
+/** Card numbers (13–19 digits passing Luhn) and phone numbers in a text, whatever the separators. */
 export function findPii(text: string): Array<{ kind: "card" | "phone"; match: string }> {
   const found: Array<{ kind: "card" | "phone"; match: string }> = [];
-  for (const m of text.matchAll(/\+?\d[\d\s-]{8,22}\d/g)) {
-    const digits = m[0].replace(/\D/g, "");
-    if (digits.length >= 13 && digits.length <= 19 && luhn(digits)) found.push({ kind: "card", match: m[0] });
-    else if (digits.length === 10 || (digits.length === 12 && digits.startsWith("52"))) found.push({ kind: "phone", match: m[0] });
+  for (const m of text.matchAll(/\+?\(?\d[\d\s().-]{8,24}\d/g)) {
+    const match = m[0].trim();
+    const digits = match.replace(/\D/g, "");
+    if (digits.length === 13 && digits.startsWith("521")) found.push({ kind: "phone", match });
+    else if (digits.length >= 13 && digits.length <= 19 && luhn(digits)) found.push({ kind: "card", match });
+    else if (isPhone(digits)) found.push({ kind: "phone", match });
   }
   return found;
 }

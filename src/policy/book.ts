@@ -13,7 +13,8 @@ export class PolicyBindingError extends Error {
  * from the store once and written through on every update.
  */
 export class PolicyBook {
-  private readonly live = new Map<string, Policy>();
+  /** The policy of each namespace and the store sequence its state reflects. */
+  private readonly live = new Map<string, { policy: Policy; seq: number }>();
 
   constructor(
     private readonly store: PolicyStateStore,
@@ -21,17 +22,22 @@ export class PolicyBook {
   ) {}
 
   get(namespace: string, name: PolicyName): Policy {
+    return this.entry(namespace, name).policy;
+  }
+
+  private entry(namespace: string, name: PolicyName) {
     const cached = this.live.get(namespace);
     if (cached) {
-      if (cached.name !== name) throw new PolicyBindingError(`policy namespace "${namespace}" runs ${cached.name}, not ${name}`);
+      if (cached.policy.name !== name) throw new PolicyBindingError(`policy namespace "${namespace}" runs ${cached.policy.name}, not ${name}`);
       return cached;
     }
     const bound = this.store.bind(namespace, name);
     if (bound.policy !== name) throw new PolicyBindingError(`policy namespace "${namespace}" runs ${bound.policy}, not ${name}`);
     const policy = createPolicy(name, this.armIds.length);
     policy.importRows(this.store.loadRows(namespace));
-    this.live.set(namespace, policy);
-    return policy;
+    const entry = { policy, seq: bound.seq };
+    this.live.set(namespace, entry);
+    return entry;
   }
 
   isFrozen(namespace: string): boolean {
@@ -39,8 +45,9 @@ export class PolicyBook {
   }
 
   /**
-   * Applies a reward exactly once per interaction id. Returns "applied", or "duplicate" when the id was
-   * seen before (a replayed or resumed run), in which case the policy is untouched.
+   * Applies a reward exactly once per interaction id. Returns "applied"; "duplicate" when this same
+   * decision was applied before (a replayed or resumed run); "conflict" when the id was used for another
+   * decision. In the last two the policy is untouched. Another process's updates are loaded first.
    */
   learn(
     namespace: string,
@@ -50,18 +57,34 @@ export class PolicyBook {
     arm: number,
     reward: number,
     rng: Rng,
-  ): "applied" | "duplicate" {
-    const policy = this.get(namespace, name);
+  ): "applied" | "duplicate" | "conflict" {
+    const entry = this.entry(namespace, name);
+    const template = this.armIds[arm]!;
     try {
-      const applied = this.store.applyOnce(namespace, { interactionId, contextKey: ctx.key, template: this.armIds[arm]!, reward }, () =>
-        policy.exportRows(policy.update(ctx, arm, reward, rng)),
+      const r = this.store.applyOnce(
+        namespace,
+        { interactionId, contextKey: ctx.key, template, reward },
+        {
+          seenSeq: entry.seq,
+          reload: (rows) => entry.policy.importRows(rows),
+          apply: () => entry.policy.exportRows(entry.policy.update(ctx, arm, reward, rng)),
+        },
       );
-      return applied ? "applied" : "duplicate";
+      if (r.applied) {
+        entry.seq = r.seq;
+        return "applied";
+      }
+      const e = r.earlier;
+      return e.namespace === namespace && e.template === template && e.contextKey === ctx.key ? "duplicate" : "conflict";
     } catch (e) {
-      // The store rolled back; drop the in-memory copy that may hold the lost update.
-      this.live.delete(namespace);
+      this.forget(namespace);
       throw e;
     }
+  }
+
+  /** Drops the in-memory copy (it may hold an update its store transaction rolled back). */
+  forget(namespace: string): void {
+    this.live.delete(namespace);
   }
 
   /** A frozen namespace still decides and logs, but learns nothing. */

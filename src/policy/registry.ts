@@ -12,8 +12,6 @@ export const POLICY_NAMES = ["uniform", "epsilon-greedy", "thompson", "thompson-
 export const PolicyName = z.enum(POLICY_NAMES);
 export type PolicyName = z.infer<typeof PolicyName>;
 
-/** The policy recommended as the product's default (bench/RESULTS.md, "Learning benchmark"). */
-export const RECOMMENDED_POLICY: PolicyName = "pool-split";
 
 /** Segment and issue main effects and the numeric signals, all under a weak prior: the classic additive model. */
 const ADDITIVE: FeatureSpec = { numeric: true, interactions: false, precision: { main: 1, numeric: 1, interactions: 1 } };

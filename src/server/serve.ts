@@ -21,6 +21,7 @@ export const ServerConfig = z.object({
   rateBurst: z.coerce.number().int().positive().default(100),
   twilioAuthToken: z.string().min(1).optional(),
   publicBaseUrl: z.string().url().optional(),
+  customerIdSecret: z.string().min(16).optional(),
   drainMs: z.coerce.number().int().min(0).default(30_000),
 });
 export type ServerConfig = z.infer<typeof ServerConfig>;
@@ -37,6 +38,7 @@ export function serverConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Serve
     rateBurst: v("RATE_LIMIT_BURST"),
     twilioAuthToken: v("TWILIO_AUTH_TOKEN"),
     publicBaseUrl: v("PUBLIC_BASE_URL"),
+    customerIdSecret: v("CARE_GRAPH_ID_SECRET"),
     drainMs: v("DRAIN_MS"),
   });
 }
@@ -54,7 +56,7 @@ export interface RunningServer {
 }
 
 /** Serves the app; without API keys only on a loopback address. */
-export async function startServer(rt: CareRuntime, cfg: ServerConfig, log: Logger, metrics: Metrics = createMetrics(() => rt.db)): Promise<RunningServer> {
+export async function startServer(rt: CareRuntime, cfg: ServerConfig, log: Logger, metrics: Metrics = createMetrics(() => rt.deps.handoffs.pendingCount())): Promise<RunningServer> {
   if (cfg.apiKeys.length === 0 && !LOOPBACK.test(cfg.host))
     throw new UnsafeBindError(`no API key configured (CARE_GRAPH_API_KEYS): refusing to listen on ${cfg.host}; use a loopback address or set keys`);
   const stale = rt.experiments.failInterrupted();
@@ -67,7 +69,7 @@ export async function startServer(rt: CareRuntime, cfg: ServerConfig, log: Logge
     corsOrigins: cfg.corsOrigins,
     bodyLimitBytes: cfg.bodyLimitBytes,
     rateLimit: { perSecond: cfg.ratePerSecond, burst: cfg.rateBurst },
-    twilio: { authToken: cfg.twilioAuthToken, publicBaseUrl: cfg.publicBaseUrl },
+    twilio: { authToken: cfg.twilioAuthToken, publicBaseUrl: cfg.publicBaseUrl, idSecret: cfg.customerIdSecret },
     onError: (e, requestId) => log.error({ err: e, request_id: requestId }, "request failed"),
   });
   let inFlight = 0;

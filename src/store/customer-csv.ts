@@ -22,7 +22,13 @@ function cell(column: string, raw: string): unknown {
 
 /** Every row validated before any is returned; the first bad row is named with its line and field. */
 export function customersFromCsv(text: string): Customer[] {
-  const [header, ...rows] = parseCsv(text);
+  let parsed: string[][];
+  try {
+    parsed = parseCsv(text);
+  } catch (e) {
+    throw new CustomerCsvError((e as Error).message);
+  }
+  const [header, ...rows] = parsed;
   if (!header) throw new CustomerCsvError("CSV is empty");
   const missing = CUSTOMER_COLUMNS.filter((c) => !header.includes(c));
   if (missing.length) throw new CustomerCsvError(`CSV header lacks ${missing.join(", ")}`);

@@ -7,6 +7,8 @@ export interface HandoffOpen {
   reason: string;
   priority: number;
   draft: string | null;
+  /** Set for a simulated customer's escalation: kept, but out of the people's queue. */
+  experiment_id: string | null;
 }
 
 export interface Handoff extends HandoffOpen {
@@ -27,8 +29,8 @@ export class HandoffStore {
 
   constructor(private readonly db: Db) {
     this.openStmt = db.prepare(
-      `INSERT INTO handoffs (interaction_id, thread_id, customer_id, reason, priority, draft)
-       VALUES (@interaction_id, @thread_id, @customer_id, @reason, @priority, @draft) ON CONFLICT DO NOTHING`,
+      `INSERT INTO handoffs (interaction_id, thread_id, customer_id, reason, priority, draft, experiment_id)
+       VALUES (@interaction_id, @thread_id, @customer_id, @reason, @priority, @draft, @experiment_id) ON CONFLICT DO NOTHING`,
     );
     this.resolveStmt = db.prepare(
       "UPDATE handoffs SET status = 'resolved', resolution = ?, resolved_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE interaction_id = ?",
@@ -63,7 +65,18 @@ export class HandoffStore {
     return h.claimed_by === agent ? "already_yours" : "taken";
   }
 
+  /** The people's queue: real customers' escalations, most urgent first. */
   pending(): Handoff[] {
-    return this.db.prepare("SELECT * FROM handoffs WHERE status = 'pending' ORDER BY priority DESC, created_at").all() as Handoff[];
+    return this.db
+      .prepare("SELECT * FROM handoffs WHERE status = 'pending' AND experiment_id IS NULL ORDER BY priority DESC, created_at")
+      .all() as Handoff[];
+  }
+
+  resolved(limit = 200): Handoff[] {
+    return this.db.prepare("SELECT * FROM handoffs WHERE status = 'resolved' AND experiment_id IS NULL ORDER BY resolved_at DESC LIMIT ?").all(limit) as Handoff[];
+  }
+
+  pendingCount(): number {
+    return (this.db.prepare("SELECT count(*) AS n FROM handoffs WHERE status = 'pending' AND experiment_id IS NULL").get() as { n: number }).n;
   }
 }

@@ -13,15 +13,22 @@ export class InboundStore {
   constructor(private readonly db: Db) {}
 
   /** Records a new message; returns the earlier record when the sid was seen before. */
-  claim(sid: string, customerId: string, threadId: string): InboundMessage | undefined {
+  claim(sid: string, customerId: string, threadId: string, body: string): InboundMessage | undefined {
     const inserted = this.db
-      .prepare("INSERT INTO inbound_messages (message_sid, customer_id, thread_id, status) VALUES (?, ?, ?, 'received') ON CONFLICT DO NOTHING")
-      .run(sid, customerId, threadId).changes;
+      .prepare("INSERT INTO inbound_messages (message_sid, customer_id, thread_id, status, body) VALUES (?, ?, ?, 'received', ?) ON CONFLICT DO NOTHING")
+      .run(sid, customerId, threadId, body).changes;
     return inserted ? undefined : this.get(sid);
   }
 
   finish(sid: string, status: InboundMessage["status"], reply: string | null): void {
     this.db.prepare("UPDATE inbound_messages SET status = ?, reply = ? WHERE message_sid = ?").run(status, reply, sid);
+  }
+
+  /** What the customer wrote lately, newest first: for the person who owns the conversation. */
+  recent(customerId: string, limit = 20): Array<{ message_sid: string; body: string | null; status: string; received_at: string }> {
+    return this.db
+      .prepare("SELECT message_sid, body, status, received_at FROM inbound_messages WHERE customer_id = ? ORDER BY received_at DESC LIMIT ?")
+      .all(customerId, limit) as Array<{ message_sid: string; body: string | null; status: string; received_at: string }>;
   }
 
   get(sid: string): InboundMessage | undefined {

@@ -145,4 +145,12 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE interactions ADD COLUMN request_id TEXT;
   ALTER TABLE interactions ADD COLUMN features TEXT;
   `,
+  `
+  -- Escalations of simulated customers stay out of the people's queue.
+  ALTER TABLE handoffs ADD COLUMN experiment_id TEXT;
+  -- What a customer wrote while a person owned the conversation: the agent reads it there.
+  ALTER TABLE inbound_messages ADD COLUMN body TEXT;
+  -- Bumped by every applied update: a process whose copy is older reloads before it writes.
+  ALTER TABLE policies ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;
+  `,
 ];

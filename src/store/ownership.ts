@@ -15,8 +15,13 @@ export class OwnershipStore {
     return row ?? { owner: "bot", agent: null, since: null };
   }
 
-  /** agent null: escalated, waiting in the queue for someone to claim it. */
-  takeOver(customerId: string, agent: string | null): void {
+  /** Escalated: people own the conversation, waiting for someone to claim it. Never undoes a claim. */
+  escalate(customerId: string): void {
+    this.db.prepare("INSERT INTO conversation_owners (customer_id, owner, agent) VALUES (?, 'human', NULL) ON CONFLICT DO NOTHING").run(customerId);
+  }
+
+  /** An agent claimed a hand-off of this customer. */
+  takeOver(customerId: string, agent: string): void {
     this.db
       .prepare(
         `INSERT INTO conversation_owners (customer_id, owner, agent) VALUES (?, 'human', ?)

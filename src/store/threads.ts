@@ -49,8 +49,9 @@ export class ThreadStore {
     })();
   }
 
-  /** Metadata filter by equality on top-level keys. */
+  /** Metadata filter by equality on top-level keys (a key no thread can have matches nothing). */
   search(o: { metadata?: Record<string, unknown>; limit: number; offset: number; sortBy: "created_at" | "updated_at"; sortOrder: "asc" | "desc" }) {
+    if (Object.keys(o.metadata ?? {}).some((k) => !/^\w{1,64}$/.test(k))) return { total: 0, threads: [] };
     const where = Object.keys(o.metadata ?? {}).map((_, i) => `json_extract(metadata, '$.' || @k${i}) = @v${i}`);
     const params: Record<string, unknown> = { limit: o.limit, offset: o.offset };
     Object.entries(o.metadata ?? {}).forEach(([k, v], i) => {

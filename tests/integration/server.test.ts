@@ -15,13 +15,14 @@ const log = createLogger({ level: "silent" });
 let metrics: ReturnType<typeof createMetrics>;
 
 beforeAll(async () => {
-  metrics = createMetrics(() => rt?.db);
+  metrics = createMetrics(() => rt?.deps.handoffs.pendingCount());
   rt = testRuntime({
     observer: metrics.observer,
     customers: [
       customer({ customer_id: "vf", segment: "VF", first_message: "Hola, ¿me confirman el día de entrega?", issue_bucket: "logistica", churn_risk_est: 0.1 }),
       customer({ customer_id: "legal", first_message: "Voy a ir a PROFECO a denunciarlos." }),
       customer({ customer_id: "legal2", first_message: "Ya hablé con mi abogado." }),
+      customer({ customer_id: "legal3", first_message: "Esto es un fraude, voy a ir a PROFECO." }),
     ],
   });
   server = await startServer(rt, ServerConfig.parse({ port: 0, apiKeys: [KEY], ratePerSecond: 1000, rateBurst: 1000 }), log, metrics);
@@ -95,14 +96,21 @@ describe("the official LangGraph SDK against our server", () => {
   it("answers 400 to a resume the hand-off cannot take, and still resumes with a valid one", async () => {
     const c = client();
     const thread = await c.threads.create();
-    await c.runs.wait(thread.thread_id, "care", { input: { customer_id: "legal" } });
+    await c.runs.wait(thread.thread_id, "care", { input: { customer_id: "legal3" } });
+    // The escalation gave the conversation to people: the bot does not start another contact.
+    const again = await api(`/threads/${(await c.threads.create()).thread_id}/runs/wait`, { json: { assistant_id: "care", input: { customer_id: "legal3" } } });
+    expect(again.status).toBe(409);
     const bad = await api(`/threads/${thread.thread_id}/runs/wait`, { json: { assistant_id: "care", command: { resume: [{ type: "accept" }] } } });
     expect(bad.status).toBe(400);
     expect((await bad.json()).error.message).toMatch(/"accept" is not allowed/);
     const done = (await c.runs.wait(thread.thread_id, "care", { command: { resume: [{ type: "ignore", args: null }] } })) as Record<string, any>;
     expect(done.contact.outcome.status).toBe("ignored");
-    const again = await api(`/threads/${thread.thread_id}/runs/wait`, { json: { assistant_id: "care", command: { resume: [{ type: "ignore" }] } } });
-    expect(again.status).toBe(409);
+    const twice = await api(`/threads/${thread.thread_id}/runs/wait`, { json: { assistant_id: "care", command: { resume: [{ type: "ignore" }] } } });
+    expect(twice.status).toBe(409);
+    const poison = await api(`/threads/${thread.thread_id}/runs/wait`, { json: { assistant_id: "care", command: { goto: "policy_update", update: { contact: {} } } } });
+    expect(poison.status).toBe(400);
+    const streamPoison = await api(`/threads/${thread.thread_id}/runs/stream`, { json: { assistant_id: "care", command: { update: { contact: {} } } } });
+    expect(streamPoison.status).toBe(400);
   });
 
   it("validates run input: 400 naming the field, 404 for an unknown thread or customer", async () => {
@@ -116,6 +124,9 @@ describe("the official LangGraph SDK against our server", () => {
     const noThread = await api(`/threads/00000000-0000-4000-8000-000000000000/runs/wait`, { json: { assistant_id: "care", input: { customer_id: "vf" } } });
     expect(noThread.status).toBe(404);
     expect((await api(`/threads/${thread.thread_id}/runs/wait`, { json: { assistant_id: "other", input: { customer_id: "vf" } } })).status).toBe(404);
+    const used = rt.deps.interactions.list({ limit: 1 })[0]!.interaction_id;
+    const reuse = await api(`/threads/${thread.thread_id}/runs/wait`, { json: { assistant_id: "care", input: { customer_id: "vf", interaction_id: used } } });
+    expect(reuse.status).toBe(409);
   });
 
   it("is refused without the API key", async () => {
@@ -181,7 +192,8 @@ describe("/v1", () => {
     expect((await api("/v1/policy/freeze", { json: {} })).status).toBe(200);
     expect((await (await api("/v1/policy")).json()).frozen).toBe(true);
     const before = rt.deps.policies.get("main", "thompson").estimates().reduce((a, e) => a + e.n, 0);
-    await api("/v1/customers/vf/runs", { json: {} });
+    const frozenRun = await (await api("/v1/customers/vf/runs", { json: {} })).json();
+    expect(frozenRun.interaction).toMatchObject({ status: "scored", learned: false });
     expect(rt.deps.policies.get("main", "thompson").estimates().reduce((a, e) => a + e.n, 0)).toBe(before);
     await api("/v1/policy/unfreeze", { json: {} });
     expect((await api("/v1/policy?namespace=nope")).status).toBe(404);

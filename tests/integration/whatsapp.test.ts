@@ -56,8 +56,8 @@ describe("WhatsApp webhook (Twilio)", () => {
     expect(r.status).toBe(200);
     expect(r.type).toMatch(/text\/xml/);
     expect(r.text).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?><Response><Message>Hola.*Kavak<\/Message><\/Response>$/s);
-    const id = customerIdForWaId("5215512345678");
-    expect(id).not.toContain("5512345678");
+    const id = customerIdForWaId("5215512345678", TOKEN);
+    expect(id).not.toBe(customerIdForWaId("5215512345678", "another-secret"));
     expect(rt.deps.customers.get(id)).toMatchObject({ segment: "VF", issue_bucket: "logistica", channel_pref: "whatsapp" });
   });
 
@@ -92,8 +92,10 @@ describe("WhatsApp webhook (Twilio)", () => {
     expect(threat.text).toBe(`<?xml version="1.0" encoding="UTF-8"?><Response/>`);
     const later = await post(message({ WaId: waId, Body: "¿Hola? ¿Alguien?" }));
     expect(later.text).toBe(`<?xml version="1.0" encoding="UTF-8"?><Response/>`);
-    const customerId = customerIdForWaId(waId);
+    const customerId = customerIdForWaId(waId, TOKEN);
     expect(count(`SELECT count(*) AS n FROM interactions WHERE customer_id = '${customerId}'`)).toBe(0);
     expect(rt.ownership.get(customerId).owner).toBe("human");
+    // The agent who takes the conversation reads what the customer wrote meanwhile.
+    expect(rt.inbound.recent(customerId).map((m) => m.body)).toEqual(["¿Hola? ¿Alguien?", "Si no me resuelven voy a ir a PROFECO"]);
   });
 });

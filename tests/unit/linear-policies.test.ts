@@ -5,7 +5,7 @@ import { PolicyBook } from "../../src/policy/book.js";
 import { encode, featureDim, priorPrecision, type FeatureSpec } from "../../src/policy/features.js";
 import { LinUcbPolicy } from "../../src/policy/linucb.js";
 import { rngFor } from "../../src/policy/random.js";
-import { createPolicy, POLICY_NAMES, RECOMMENDED_POLICY } from "../../src/policy/registry.js";
+import { createPolicy, POLICY_NAMES } from "../../src/policy/registry.js";
 import { RidgeArm } from "../../src/policy/ridge.js";
 import { openDb } from "../../src/store/db.js";
 import { SqlitePolicyStateStore } from "../../src/store/policy-state.js";
@@ -73,10 +73,6 @@ describe("ridge arm", () => {
 });
 
 describe("linear policies", () => {
-  it("the recommended default is a registered policy", () => {
-    expect(POLICY_NAMES).toContain(RECOMMENDED_POLICY);
-  });
-
   it("LinUCB's exploration weight grows as max(1, 0.75·√ln t)", () => {
     const p = new LinUcbPolicy(5, HYBRID);
     expect(p.alpha()).toBe(1);

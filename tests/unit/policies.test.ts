@@ -144,6 +144,29 @@ describe("PolicyBook on SQLite", () => {
     expect(book.get("ns", "uniform").estimates().find((e) => e.arm === 0)!.n).toBe(1);
   });
 
+  it("two processes on one file: neither overwrites the other's updates", () => {
+    const db = openDb(":memory:");
+    const a = new PolicyBook(new SqlitePolicyStateStore(db), TEMPLATE_IDS);
+    const b = new PolicyBook(new SqlitePolicyStateStore(db), TEMPLATE_IDS);
+    a.get("ns", "thompson");
+    b.get("ns", "thompson"); // both hold a copy before anyone learns
+    a.learn("ns", "thompson", "i-a", ctx(), 1, 1, rngFor(1));
+    b.learn("ns", "thompson", "i-b", ctx(), 1, 1, rngFor(2));
+    a.learn("ns", "thompson", "i-c", ctx(), 1, 1, rngFor(3));
+    const fresh = new PolicyBook(new SqlitePolicyStateStore(db), TEMPLATE_IDS).get("ns", "thompson");
+    expect(fresh.estimates().find((e) => e.arm === 1)!.n).toBe(3);
+  });
+
+  it("tells a replayed decision from an id reused for another one", () => {
+    const db = openDb(":memory:");
+    const book = new PolicyBook(new SqlitePolicyStateStore(db), TEMPLATE_IDS);
+    expect(book.learn("ns", "uniform", "x", ctx(), 2, 1, rngFor(1))).toBe("applied");
+    expect(book.learn("ns", "uniform", "x", ctx(), 2, 1, rngFor(1))).toBe("duplicate");
+    expect(book.learn("ns", "uniform", "x", ctx(), 3, 1, rngFor(1))).toBe("conflict");
+    expect(book.learn("other", "uniform", "x", ctx(), 2, 1, rngFor(1))).toBe("conflict");
+    expect(book.get("other", "uniform").estimates().reduce((n, e) => n + e.n, 0)).toBe(0);
+  });
+
   it("keeps a namespace bound to its policy", () => {
     const db = openDb(":memory:");
     const book = new PolicyBook(new SqlitePolicyStateStore(db), TEMPLATE_IDS);

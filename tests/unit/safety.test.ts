@@ -88,6 +88,9 @@ describe("PII", () => {
     expect(findPii("tarjeta 4111-1111-1111-1112")).toEqual([]);
     expect(findPii("cel +52 55 1234 5678").map((p) => p.kind)).toEqual(["phone"]);
     expect(findPii("pedido 12345")).toEqual([]);
+    for (const phone of ["5215587654321", "+52 1 33 1234 5679", "(55) 1234-5678", "55.1234.5678", "+1 234 901 3030", "+52 55 1234 5678"])
+      expect(findPii(`llámame al ${phone} por favor`).map((p) => p.kind), phone).toEqual(["phone"]);
+    expect(findPii("el año 2024 y el precio 350000")).toEqual([]);
   });
 
   it("redacts them", () => {

@@ -1,9 +1,8 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 import type { CareObserver } from "../../agents/observer.js";
-import type { Db } from "../../store/db.js";
 
 /** The service's Prometheus metrics, fed by the graph's observer and the HTTP layer. */
-export function createMetrics(db: () => Db | undefined) {
+export function createMetrics(pendingHandoffs: () => number | undefined) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: "care_graph_process_" });
   const contacts = new Counter({ name: "care_graph_runs_total", help: "Care graph contacts by route and outcome", labelNames: ["route", "status"], registers: [registry] });
@@ -22,8 +21,8 @@ export function createMetrics(db: () => Db | undefined) {
     help: "Hand-offs waiting for a person",
     registers: [registry],
     collect() {
-      const d = db();
-      if (d) this.set((d.prepare("SELECT count(*) AS n FROM handoffs WHERE status = 'pending'").get() as { n: number }).n);
+      const n = pendingHandoffs();
+      if (n !== undefined) this.set(n);
     },
   });
   const http = new Histogram({

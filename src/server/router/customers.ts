@@ -7,7 +7,7 @@ import { Segment } from "../../domain/segment.js";
 import { forgeCustomers, PersonaParams } from "../../sim/persona-forge.js";
 import { loadPersonaCorpus } from "../../store/assets.js";
 import { CustomerCsvError, customersFromCsv } from "../../store/customer-csv.js";
-import { HttpError, notFound, parseWith, queryInt, readJson, readQuery } from "../helper/http.js";
+import { conflict, HttpError, notFound, parseWith, queryInt, readJson, readQuery } from "../helper/http.js";
 
 export const CustomerListQuery = z.object({ limit: queryInt(1, 1000, 100), offset: queryInt(0, 10_000_000, 0), segment: Segment.optional() });
 export const GenerateRequest = PersonaParams.partial().strict().extend({ n: z.number().int().min(1).max(100_000).default(200) });
@@ -27,6 +27,8 @@ export function customersRouter(rt: CareRuntime) {
     .post("/generate", async (c) => {
       const params = await readJson(c, GenerateRequest);
       const customers = forgeCustomers(params, corpus);
+      const taken = customers.find((x) => rt.deps.customers.get(x.customer_id));
+      if (taken) throw conflict(`customer ${taken.customer_id} exists already: choose another id_prefix (or seed and n)`);
       rt.deps.customers.upsertMany(customers);
       return c.json({ created: customers.length, first_id: customers[0]?.customer_id, last_id: customers.at(-1)?.customer_id }, 201);
     })
@@ -36,7 +38,7 @@ export function customersRouter(rt: CareRuntime) {
       try {
         customers = customersFromCsv(await c.req.text());
       } catch (e) {
-        if (e instanceof CustomerCsvError || e instanceof Error) throw new HttpError(400, "invalid_csv", `${e.message}; nothing was imported`);
+        if (e instanceof CustomerCsvError) throw new HttpError(400, "invalid_csv", `${e.message}; nothing was imported`);
         throw e;
       }
       rt.deps.customers.upsertMany(customers);

@@ -20,12 +20,7 @@ export function handoffsRouter(rt: CareRuntime) {
   return new Hono<AppEnv>()
     .get("/", (c) => {
       const { status } = readQuery(c, HandoffListQuery);
-      const rows =
-        status === "pending"
-          ? rt.deps.handoffs.pending()
-          : (rt.db.prepare("SELECT * FROM handoffs WHERE status = 'resolved' ORDER BY resolved_at DESC LIMIT 200").all() as ReturnType<
-              typeof rt.deps.handoffs.pending
-            >);
+      const rows = status === "pending" ? rt.deps.handoffs.pending() : rt.deps.handoffs.resolved();
       const items = rows.map((h) => ({ ...h, customer: rt.deps.customers.get(h.customer_id) ?? null }));
       return c.json({ items });
     })
@@ -60,6 +55,7 @@ export function handoffsRouter(rt: CareRuntime) {
       if (out === "resolved") throw conflict(`hand-off ${id} is already resolved`);
       if (out === "not_claimed") throw conflict(`claim hand-off ${id} before resolving it`);
       if (out === "taken") throw conflict(`hand-off ${id} is claimed by another agent`);
+      if (out === "in_progress") throw conflict(`hand-off ${id} is being resolved`);
       return c.json(out);
     });
 }
@@ -72,14 +68,16 @@ export function conversationsRouter(rt: CareRuntime) {
     .get("/:customer_id", (c) => {
       const id = parseWith(Id, c.req.param("customer_id"), "path");
       if (!rt.deps.customers.get(id)) throw notFound(`customer ${id}`);
-      return c.json({ customer_id: id, ...rt.ownership.get(id), audit: rt.audit.list(id) });
+      return c.json({ customer_id: id, ...rt.ownership.get(id), inbound: rt.inbound.recent(id), audit: rt.audit.list(id) });
     })
     .post("/:customer_id/handback", async (c) => {
       const id = parseWith(Id, c.req.param("customer_id"), "path");
       const { agent } = await readJson(c, HandBackRequest);
       const owner = rt.ownership.get(id);
       if (owner.owner !== "human") throw conflict(`the bot already owns the conversation with ${id}`);
-      if (owner.agent !== agent) throw new HttpError(403, "forbidden", `only ${owner.agent} can hand this conversation back`);
+      if (owner.agent === null && rt.deps.handoffs.pending().some((h) => h.customer_id === id))
+        throw conflict(`claim the pending hand-off of ${id} before handing it back`);
+      if (owner.agent !== null && owner.agent !== agent) throw new HttpError(403, "forbidden", `only ${owner.agent} can hand this conversation back`);
       rt.db.transaction(() => {
         rt.ownership.handBack(id);
         rt.audit.record(agent, "conversation.handback", id);

@@ -1,10 +1,10 @@
-import { Command } from "@langchain/langgraph";
 import { createEmbedServer } from "@langchain/langgraph-api/experimental/embed";
 import { Hono, type MiddlewareHandler } from "hono";
 import { z } from "zod";
 import { CareContext } from "../../agents/context.js";
 import { CareInput } from "../../agents/state.js";
 import type { CareRuntime } from "../../app/care-runtime.js";
+import { ConversationOwnedError, resumeThread, runOnThread } from "../../app/contacts.js";
 import type { AppEnv } from "../env.js";
 import { applyResponse } from "../../agents/human-review.js";
 import { HumanInterrupt, HumanResume } from "../../domain/human.js";
@@ -17,7 +17,8 @@ const ThreadId = z.string().uuid();
 export const WaitRequest = z.object({
   assistant_id: z.string().min(1),
   input: z.record(z.string(), z.unknown()).nullish(),
-  command: z.object({ resume: z.unknown().optional(), goto: z.unknown().optional(), update: z.unknown().optional() }).nullish(),
+  // Only resume: update/goto would let a client write any state (a made-up score straight into policy_update).
+  command: z.object({ resume: z.unknown() }).strict().nullish(),
   context: z.record(z.string(), z.unknown()).nullish(),
   config: z.object({ configurable: z.record(z.string(), z.unknown()).optional() }).passthrough().nullish(),
   metadata: z.record(z.string(), z.unknown()).nullish(),
@@ -49,6 +50,12 @@ const platformGuard: MiddlewareHandler<AppEnv> = async (c, next) => {
       throw new HttpError(400, "invalid_json", "body: not valid JSON");
     }
     if (typeof body !== "object" || body === null || Array.isArray(body)) throw new HttpError(400, "invalid_request", "body: expected a JSON object");
+    // The embed server's run routes take any input and command: hold them to the same rules as runs/wait.
+    if (/\/runs(\/stream)?$/.test(c.req.path)) {
+      const run = body as { input?: unknown; command?: unknown };
+      if (run.command != null) parseWith(z.object({ resume: z.unknown() }).strict(), run.command, "body");
+      else if (run.input != null) parseWith(CareInput, run.input, "body");
+    }
   }
   await next();
   if (c.res.status >= 400 && (c.res.headers.get("content-type") ?? "").includes("json")) {
@@ -116,16 +123,21 @@ export function platformRouter(rt: CareRuntime) {
       if (!rt.threads.get(id)) throw notFound(`thread ${id}`);
       if (!body.input && !body.command) throw new HttpError(400, "invalid_request", "body: input or command is required");
       const context = parseWith(CareContext, body.context ?? {}, "body");
-      if (body.input) parseWith(CareInput, body.input, "body");
-      if (body.command?.resume !== undefined) await checkResume(graph, id, body.command.resume);
       rt.threads.upsert(id, "patch", { graph_id: GRAPH_ID, assistant_id: GRAPH_ID });
-      const values = await graph.invoke(body.command ? (new Command(body.command as never) as never) : (body.input as never), {
-        configurable: { ...body.config?.configurable, thread_id: id },
-        context,
-        signal: c.req.raw.signal,
-        metadata: { ...body.metadata, request_id: c.get("requestId") },
-      });
-      return c.json(values);
+      if (body.command) {
+        await checkResume(graph, id, body.command.resume);
+        return c.json(await resumeThread(rt, id, body.command.resume, c.get("apiKey") ?? "api", c.req.raw.signal, c.get("requestId")));
+      }
+      const input = parseWith(CareInput, body.input, "body");
+      if (input.interaction_id && (rt.deps.interactions.get(input.interaction_id) || rt.deps.handoffs.get(input.interaction_id)))
+        throw new HttpError(409, "conflict", `interaction ${input.interaction_id} exists already: one id, one contact`);
+      try {
+        const { state } = await runOnThread(rt, { ...input, thread_id: id, context, request_id: c.get("requestId") }, c.req.raw.signal);
+        return c.json(state);
+      } catch (e) {
+        if (e instanceof ConversationOwnedError) throw new HttpError(409, "conflict", e.message);
+        throw e;
+      }
     })
     .use("/threads/*", platformGuard)
     .use("/threads", platformGuard)

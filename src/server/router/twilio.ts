@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createHmac } from "node:crypto";
 import { Hono } from "hono";
 import { z } from "zod";
 import type { CareRuntime } from "../../app/care-runtime.js";
@@ -26,12 +26,19 @@ export interface TwilioConfig {
   authToken: string | undefined;
   /** The URL Twilio calls, as the public sees it (behind proxies it is not the request's own URL). */
   publicBaseUrl: string | undefined;
+  /** Keys the hash from WhatsApp id to customer id; defaults to the auth token. Changing it changes the ids. */
+  idSecret?: string;
 }
 
-/** A WhatsApp id is a phone number: the customer id is a hash of it, so ids and logs carry no phone. */
-export function customerIdForWaId(waId: string): string {
-  return `wa-${createHash("sha256").update(waId).digest("hex").slice(0, 16)}`;
+/**
+ * A WhatsApp id is a phone number: the customer id is a keyed hash of it, so ids and logs carry no phone
+ * (a plain hash would not do: every Mexican mobile number can be hashed and matched in minutes).
+ */
+export function customerIdForWaId(waId: string, secret: string): string {
+  return `wa-${createHmac("sha256", secret).update(waId).digest("hex").slice(0, 20)}`;
 }
+
+const MAX_MESSAGE = 2000;
 
 export function twilioRouter(rt: CareRuntime, cfg: TwilioConfig) {
   const keywords = loadClassifierKeywords();
@@ -49,9 +56,9 @@ export function twilioRouter(rt: CareRuntime, cfg: TwilioConfig) {
       throw new HttpError(403, "bad_signature", "X-Twilio-Signature does not match");
     const msg = parseWith(TwilioMessage, params, "form");
     const media = msg.NumMedia > 0 ? ` [${msg.NumMedia} adjunto(s)]` : "";
-    const text = (msg.Body + media).trim();
+    const text = (msg.Body + media).trim().slice(0, MAX_MESSAGE);
 
-    const customerId = customerIdForWaId(msg.WaId);
+    const customerId = customerIdForWaId(msg.WaId, cfg.idSecret ?? cfg.authToken);
     const seen = rt.inbound.get(msg.MessageSid);
     if (seen) return reply(c, seen.status === "answered" ? seen.reply : null);
 
@@ -67,7 +74,7 @@ export function twilioRouter(rt: CareRuntime, cfg: TwilioConfig) {
     const threadId = crypto.randomUUID();
     rt.db.transaction(() => {
       rt.deps.customers.upsertMany([customer]);
-      rt.inbound.claim(msg.MessageSid, customerId, threadId);
+      rt.inbound.claim(msg.MessageSid, customerId, threadId, text);
     })();
 
     if (rt.ownership.get(customerId).owner === "human") {
