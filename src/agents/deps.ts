@@ -10,10 +10,13 @@ import { PolicyBook } from "../policy/book.js";
 import { Environment } from "../sim/environment.js";
 import {
   loadEnvironment,
+  loadHandoffPriorities,
+  loadHandoffTexts,
   loadSafetyRules,
   loadServiceLevels,
   loadSeverityRules,
   loadTemplates,
+  type HandoffTexts,
   type ServiceLevels,
   type SeverityRules,
 } from "../store/assets.js";
@@ -34,6 +37,9 @@ export interface CareDeps {
   safetyRules: SafetyRules;
   severityRules: SeverityRules;
   serviceLevels: ServiceLevels;
+  handoffTexts: HandoffTexts;
+  /** Queue priority of an escalation by its reason (0–10). */
+  handoffPriorities: Record<string, number>;
   writer: Writer;
   judge: Judge;
   /** Seeds the policy's and the simulated customer's random streams. */
@@ -76,6 +82,8 @@ export function createCareDeps(o: CareDepsOptions): CareDeps {
     safetyRules,
     severityRules: loadSeverityRules(),
     serviceLevels: loadServiceLevels(),
+    handoffTexts: loadHandoffTexts(),
+    handoffPriorities: loadHandoffPriorities(),
     writer: o.writer ?? models.writer,
     judge: o.judge ?? models.judge,
     seed,

@@ -1,18 +1,12 @@
 import { interrupt } from "@langchain/langgraph";
 import { HumanResume, type HumanInterrupt, type HumanResponse } from "../domain/human.js";
 import type { MessageSource } from "../domain/interaction.js";
+import { interpolate } from "../domain/fill.js";
 import { readContext } from "./context.js";
 import type { CareDeps } from "./deps.js";
 import { incomingMessage } from "./router.js";
 import type { CareStateType, CareUpdate, Draft, Review } from "./state.js";
 
-export const HANDOFF_PRIORITY: Record<string, number> = {
-  legal_threat: 10,
-  safety_risk: 10,
-  priority: 9,
-  safety_violation: 8,
-  churn_risk: 7,
-};
 
 /** Without a draft there is nothing to accept or edit: the person answers or lets it go. */
 export function handoffConfig(draft: string | null): HumanInterrupt["config"] {
@@ -24,12 +18,14 @@ export function handoffRequest(state: CareStateType, deps: CareDeps): HumanInter
   const { draft: drafted, escalation, decision, score } = state.contact;
   const draft = drafted?.text ?? null;
   const esc = escalation!;
+  const t = deps.handoffTexts;
+  const incoming = incomingMessage(state, customer);
   const lines = [
-    `**Motivo:** ${esc.reason} — ${esc.detail}`,
-    `**Cliente:** ${customer.customer_id} · ${customer.segment} · ${customer.issue_bucket} · ${customer.mini_story}`,
-    incomingMessage(state, customer) ? `**Escribió:** ${incomingMessage(state, customer)}` : "**No ha escrito** (contacto proactivo).",
-    draft ? `**Borrador (${decision?.template ?? "—"}):**\n${draft}` : "**Sin borrador:** responde tú.",
-    score ? `**Juez:** NPS ${score.nps_expected}, churn ${score.churn_prob} — ${score.rationale}` : "",
+    interpolate(t.reason, { reason: esc.reason, detail: esc.detail }),
+    interpolate(t.customer, { customer_id: customer.customer_id, segment: customer.segment, issue: customer.issue_bucket, story: customer.mini_story }),
+    incoming ? interpolate(t.incoming, { text: incoming }) : t.no_incoming,
+    draft ? interpolate(t.draft, { template: decision?.template ?? "—", text: draft }) : t.no_draft,
+    score ? interpolate(t.judge, { nps: String(score.nps_expected), churn: String(score.churn_prob), rationale: score.rationale }) : "",
   ];
   return {
     action_request: {
@@ -83,7 +79,7 @@ export function humanReview(deps: CareDeps) {
       thread_id: (config.configurable?.thread_id as string | undefined) ?? null,
       customer_id: state.customer_id,
       reason: escalation!.reason,
-      priority: Math.max(state.priority ?? 0, HANDOFF_PRIORITY[escalation!.reason] ?? 5),
+      priority: Math.max(state.priority ?? 0, deps.handoffPriorities[escalation!.reason] ?? 5),
       draft: draft?.text ?? null,
       experiment_id: readContext(config).experiment_id,
     });

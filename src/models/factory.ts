@@ -7,6 +7,7 @@ import { usesLlm, type ModelConfig } from "./config.js";
 import { LlmJudge } from "./llm-judge.js";
 import { LlmWriter } from "./llm-writer.js";
 import { chatModel } from "./openai.js";
+import { PromptFragments } from "./prompts.js";
 import { TemplateWriter } from "./template-writer.js";
 import type { Judge, Writer } from "./types.js";
 
@@ -25,8 +26,9 @@ export function createModels(config: ModelConfig, deps: ModelDeps): { writer: Wr
       judge: new SimulatedJudge(deps.environment, deps.templates, deps.safetyRules, deps.seed),
     };
   }
+  const fragments = PromptFragments.parse(JSON.parse(loadPrompt("fragments.es-MX.json")));
   return {
-    writer: new LlmWriter(chatModel(config, config.writerModel, 0.4), loadPrompt("writer.es-MX.md"), config),
-    judge: new LlmJudge(chatModel(config, config.judgeModel, 0), loadPrompt("judge.es-MX.md"), config),
+    writer: new LlmWriter(chatModel(config, config.writerModel, 0.4), { system: loadPrompt("writer.es-MX.md"), user: loadPrompt("writer-user.es-MX.md"), fragments }, config),
+    judge: new LlmJudge(chatModel(config, config.judgeModel, 0), { system: loadPrompt("judge.es-MX.md"), user: loadPrompt("judge-user.es-MX.md"), fragments }, config),
   };
 }

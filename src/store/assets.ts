@@ -6,7 +6,7 @@ import { EnvironmentSpec } from "../domain/environment.js";
 import { IssueBucket } from "../domain/segment.js";
 import { TEMPLATE_IDS, Template, type TemplateId } from "../domain/template.js";
 import { SafetyRules } from "../domain/text-rules.js";
-import { ClassifierKeywords } from "../models/keyword-classifier.js";
+import { ClassifierKeywords } from "../domain/message-class.js";
 
 /** The project root, found from this file whether it runs from src/ (tsx) or dist/ (compiled). */
 export const PROJECT_ROOT = (() => {
@@ -95,6 +95,25 @@ export function loadEnvironment(path = DEFAULT_ENVIRONMENT_FILE): EnvironmentSpe
 
 export function loadClassifierKeywords(path = join(PROJECT_ROOT, "data/classifier-keywords.json")): ClassifierKeywords {
   return readJson(path, ClassifierKeywords);
+}
+
+export const HandoffTexts = z.object({
+  reason: z.string(),
+  customer: z.string(),
+  incoming: z.string(),
+  no_incoming: z.string(),
+  draft: z.string(),
+  no_draft: z.string(),
+  judge: z.string(),
+});
+export type HandoffTexts = z.infer<typeof HandoffTexts>;
+
+export function loadHandoffTexts(path = join(PROJECT_ROOT, "prompts/handoff/description.es-MX.json")): HandoffTexts {
+  return readJson(path, HandoffTexts);
+}
+
+export function loadHandoffPriorities(path = join(PROJECT_ROOT, "data/handoff-priorities.json")): Record<string, number> {
+  return readJson(path, z.record(z.string(), z.number().int().min(0).max(10)));
 }
 
 export function loadPrompt(name: string): string {

@@ -81,7 +81,7 @@ describe("a server killed mid-run", () => {
     const row = query<{ status: string; learned: number; customer_id: string }>("SELECT status, learned, customer_id FROM interactions");
     expect(row).toEqual({ status: "scored", learned: 1, customer_id: "k0001" });
     expect(query<{ n: number }>("SELECT count(*) AS n FROM policy_updates").n).toBe(1);
-    expect(query<{ s: string }>(`SELECT json_extract(metadata, '$.status') AS s FROM threads`).s).toBe("done");
+    await until(() => query<{ s: string }>(`SELECT json_extract(metadata, '$.status') AS s FROM threads`).s === "done");
     // The writer ran before the crash and was checkpointed: only the judge is asked again.
     expect(judgeCalls).toBe(2);
     expect(fake.requests.filter((r) => !isJudge(r))).toHaveLength(1);

@@ -294,6 +294,7 @@ describe("experiments, KPIs and operations", () => {
     expect(text).toMatch(/care_graph_runs_total\{route="vocal",status="scored"\} \d+/);
     expect(text).toMatch(/care_graph_node_duration_seconds_count\{node="judge",outcome="ok"\} \d+/);
     expect(text).toMatch(/care_graph_pending_escalations \d+/);
+    expect(text).toMatch(/^care_graph_process_resident_memory_bytes \d+/m);
     expect(text).toMatch(/care_graph_policy_updates_total\{namespace="main"\} \d+/);
     expect(text).toMatch(/care_graph_http_request_duration_seconds_count\{method="POST",route="\/v1\/customers\/:id\/runs",status="200"\} \d+/);
   });

@@ -4,7 +4,7 @@ import type { CareObserver } from "../../agents/observer.js";
 /** The service's Prometheus metrics, fed by the graph's observer and the HTTP layer. */
 export function createMetrics(pendingHandoffs: () => number | undefined) {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: "care_graph_process_" });
+  collectDefaultMetrics({ register: registry, prefix: "care_graph_" });
   const contacts = new Counter({ name: "care_graph_runs_total", help: "Care graph contacts by route and outcome", labelNames: ["route", "status"], registers: [registry] });
   const nodes = new Histogram({
     name: "care_graph_node_duration_seconds",

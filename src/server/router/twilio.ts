@@ -5,7 +5,7 @@ import type { CareRuntime } from "../../app/care-runtime.js";
 import { runContact } from "../../app/contacts.js";
 import type { Customer } from "../../domain/customer.js";
 import { segmentOf } from "../../domain/segment.js";
-import { classifyMessage } from "../../models/keyword-classifier.js";
+import { classifyMessage } from "../../domain/message-class.js";
 import { loadClassifierKeywords } from "../../store/assets.js";
 import type { AppEnv } from "../env.js";
 import { HttpError, parseWith } from "../helper/http.js";

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { IssueBucket, ISSUE_BUCKETS } from "../domain/segment.js";
-import { normalize } from "../domain/text-rules.js";
+import { IssueBucket, ISSUE_BUCKETS } from "./segment.js";
+import { normalize } from "./text-rules.js";
 
 export const ClassifierKeywords = z.object({
   angry: z.array(z.string()),
