@@ -14,6 +14,7 @@ import { CustomerCsvError, customersFromCsv, customersToCsv } from "./store/cust
 import { ConversationOwnedError, runContact } from "./app/contacts.js";
 import { createLogger } from "./app/logger.js";
 import { PolicyBindingError } from "./policy/book.js";
+import { pruneCheckpoints } from "./store/retention.js";
 import { evaluateFromLog, formatOpeReport, OpeInputError } from "./app/ope.js";
 import type { RunningServer } from "./server/serve.js";
 
@@ -25,6 +26,7 @@ const USAGE = `care-graph — customer-care learning graph (offline by default)
 Usage:
   care-graph start                          create the default dataset if missing, run a short experiment, serve
   care-graph serve                          the HTTP service (PORT 8080, HOST 127.0.0.1; see README)
+  care-graph prune [--older-than-days 7]    keep only the last checkpoint of finished contacts
   care-graph experiment [options]           policy vs uniform baseline through the care graph
       --customers N (200) --iterations N (5) --policy ${POLICY_NAMES.join("|")} (thompson)
       --seed N (7) --environment FILE --out DIR --top-n N (30) --concurrency N (8)
@@ -56,6 +58,7 @@ const OPTIONS = {
   since: { type: "string" },
   namespace: { type: "string" },
   "train-share": { type: "string" },
+  "older-than-days": { type: "string" },
   help: { type: "boolean", short: "h" },
 } satisfies ParseArgsConfig["options"];
 
@@ -284,6 +287,14 @@ export async function main(argv: string[]): Promise<number> {
       case "serve":
         await serveUntilSignal();
         break;
+      case "prune": {
+        const days = parseOr(z.coerce.number().min(0).max(3650), v["older-than-days"] ?? 7, "older-than-days");
+        await withRuntime(undefined, undefined, async (rt) => {
+          const r = pruneCheckpoints(rt.db, new Date(Date.now() - days * 86_400_000));
+          console.log(`Pruned ${r.checkpoints} checkpoints and ${r.writes} writes of ${r.threads} finished contacts older than ${days} days`);
+        });
+        break;
+      }
       case "ope":
         await ope(v);
         break;

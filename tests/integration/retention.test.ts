@@ -1,0 +1,37 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { Command } from "@langchain/langgraph";
+import { pruneCheckpoints } from "../../src/store/retention.js";
+import { customer, ctx, testRuntime } from "../helpers/runtime.js";
+
+const rt = testRuntime({ customers: [customer({ customer_id: "a", segment: "VF", first_message: "Hola, ¿y mis placas?", issue_bucket: "logistica" }), customer({ customer_id: "legal", first_message: "Voy a ir a PROFECO" })] });
+afterAll(() => rt.close());
+const count = (thread: string) => (rt.db.prepare("SELECT count(*) AS n FROM checkpoints WHERE thread_id = ?").get(thread) as { n: number }).n;
+
+describe("checkpoint retention", () => {
+  it("keeps only the last checkpoint of finished contacts, and leaves waiting ones whole", async () => {
+    const done = await rt.graph.invoke({ customer_id: "a" }, { configurable: { thread_id: "done" }, context: ctx({ churn_threshold: 1 }) });
+    await rt.graph.invoke({ customer_id: "legal" }, { configurable: { thread_id: "waiting" }, context: ctx() });
+    const before = { done: count("done"), waiting: count("waiting") };
+    expect(before.done).toBeGreaterThan(3);
+
+    const r = pruneCheckpoints(rt.db, new Date(Date.now() + 60_000));
+    expect(r.threads).toBe(1);
+    expect(r.checkpoints).toBe(before.done - 1);
+    expect(count("done")).toBe(1);
+    expect(count("waiting")).toBe(before.waiting);
+    // The finished contact's state is still readable, and the log is untouched.
+    const snapshot = await rt.graph.getState({ configurable: { thread_id: "done" } });
+    expect(snapshot.values.contact.outcome).toEqual(done.contact.outcome);
+    expect(rt.deps.interactions.get("done")!.status).toBe("scored");
+    // The waiting one still resumes.
+    const resumed = await rt.graph.invoke(new Command({ resume: [{ type: "ignore", args: null }] }), { configurable: { thread_id: "waiting" }, context: ctx() });
+    expect(resumed.contact.outcome?.status).toBe("ignored");
+  });
+
+  it("spares contacts newer than the cut-off", async () => {
+    await rt.graph.invoke({ customer_id: "a" }, { configurable: { thread_id: "fresh" }, context: ctx({ churn_threshold: 1 }) });
+    const n = count("fresh");
+    pruneCheckpoints(rt.db, new Date(Date.now() - 3_600_000));
+    expect(count("fresh")).toBe(n);
+  });
+});
