@@ -5,7 +5,7 @@ import type { SafetyRules } from "../domain/text-rules.js";
 import { ModelConfig } from "../models/config.js";
 import { silentObserver, type CareObserver } from "./observer.js";
 import { createModels } from "../models/factory.js";
-import type { Judge, Writer } from "../models/types.js";
+import type { Judge, Writer } from "../domain/ports.js";
 import { PolicyBook } from "../policy/book.js";
 import { Environment } from "../sim/environment.js";
 import {

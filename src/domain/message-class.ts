@@ -12,6 +12,8 @@ export const ClassifierKeywords = z.object({
     churn_risk_est: z.number().min(0).max(1),
     mini_story: z.string(),
   }),
+  /** What stands in a message for what is not text. */
+  whatsapp_texts: z.object({ attachments: z.string(), empty_body: z.string() }),
 });
 export type ClassifierKeywords = z.infer<typeof ClassifierKeywords>;
 

@@ -9,7 +9,7 @@ import { LlmWriter } from "./llm-writer.js";
 import { chatModel } from "./openai.js";
 import { PromptFragments } from "./prompts.js";
 import { TemplateWriter } from "./template-writer.js";
-import type { Judge, Writer } from "./types.js";
+import type { Judge, Writer } from "../domain/ports.js";
 
 export interface ModelDeps {
   environment: Environment;

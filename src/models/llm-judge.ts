@@ -5,7 +5,7 @@ import { interpolate } from "../domain/fill.js";
 import type { ModelConfig } from "./config.js";
 import { incomingBlock, type PromptSet } from "./prompts.js";
 import { withRetry } from "./retry.js";
-import type { Judge, JudgeInput } from "./types.js";
+import type { Judge, JudgeInput } from "../domain/ports.js";
 
 /** What the model must return; a long rationale is cut rather than the whole score thrown away. */
 const JudgeAnswer = JudgeScore.extend({ rationale: z.string() });

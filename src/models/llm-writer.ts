@@ -3,7 +3,7 @@ import { interpolate } from "../domain/fill.js";
 import type { ModelConfig } from "./config.js";
 import { incomingBlock, type PromptSet } from "./prompts.js";
 import { withRetry } from "./retry.js";
-import type { Writer, WriterInput } from "./types.js";
+import type { Writer, WriterInput } from "../domain/ports.js";
 
 /** Rewords the filled template with a chat model. Failures propagate: the caller falls back to the template. */
 export class LlmWriter implements Writer {

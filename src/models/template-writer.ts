@@ -1,4 +1,4 @@
-import type { Writer, WriterInput } from "./types.js";
+import type { Writer, WriterInput } from "../domain/ports.js";
 
 /** The offline writer: the filled template is the message. Deterministic by construction. */
 export class TemplateWriter implements Writer {

@@ -2,7 +2,7 @@ import type { DecisionContext } from "../domain/context.js";
 import { EbRidgeArm } from "./eb-ridge.js";
 import type { FeatureSpec } from "./features.js";
 import { LinUcbPolicy } from "./linucb.js";
-import type { ArmChoice, ArmEstimate, Policy } from "./policy.js";
+import { argmaxTies, type ArmChoice, type ArmEstimate, type Policy } from "./policy.js";
 import type { Rng } from "./random.js";
 import { ThompsonPolicy } from "./thompson.js";
 
@@ -13,10 +13,15 @@ const POOL = "pool:";
 const SPLIT = "split:";
 
 /** Additive LinUCB over empirical-Bayes arms, exposing their joint evidence for segment × issue effects. */
-class PooledLinUcb extends LinUcbPolicy {
-  constructor(armCount: number) {
+export class PooledLinUcb extends LinUcbPolicy {
+  constructor(armCount: number, name = "pool-split") {
     // α = 1 fixed: the reference's exploration weight, which a world that is truly additive rewards.
-    super(armCount, FEATURES, 0, 1, "pool-split", (f) => new EbRidgeArm(f));
+    super(armCount, FEATURES, 0, 1, name, (f) => new EbRidgeArm(f));
+  }
+
+  /** The arms tied for the highest score: LinUCB plays one of them uniformly. */
+  greedy(ctx: DecisionContext): number[] {
+    return argmaxTies(this.scores(this.encode(ctx)));
   }
 
   /** The arms are independent, so their Bayes factors multiply. */

@@ -46,6 +46,14 @@ export class ThompsonPolicy extends PerContextPolicy {
     return { arm, propensity: wins / this.propensitySamples };
   }
 
+  /** P(`arm` wins a posterior draw) in this context, estimated from `samples` draws (at least 1/samples). */
+  winShare(ctx: DecisionContext, arm: number, rng: Rng, samples = this.propensitySamples): number {
+    const row = this.counts(ctx.key);
+    let wins = 0;
+    for (let s = 0; s < samples; s++) if (this.draw(row, rng) === arm) wins++;
+    return Math.max(1, wins) / samples;
+  }
+
   override update(ctx: DecisionContext, arm: number, reward: number, rng: Rng): string[] {
     if (this.discount < 1) {
       const row = this.counts(ctx.key);

@@ -2,7 +2,7 @@ import { isAngrySegment, ISSUE_BUCKETS } from "../domain/segment.js";
 import type { JudgeScore } from "../domain/judge-score.js";
 import type { Template, TemplateId } from "../domain/template.js";
 import { containsAny, findPii, hasSla, maxCompensation, normalize, wordCount, type SafetyRules } from "../domain/text-rules.js";
-import type { Judge, JudgeInput } from "../models/types.js";
+import type { Judge, JudgeInput } from "../domain/ports.js";
 import { rngFor, type Rng } from "../policy/random.js";
 import type { Environment } from "./environment.js";
 

@@ -2,7 +2,7 @@ import { Command } from "@langchain/langgraph";
 import { afterEach, describe, expect, it } from "vitest";
 import type { CareRuntime } from "../../src/app/care-runtime.js";
 import type { JudgeScore } from "../../src/domain/judge-score.js";
-import type { Judge, Writer } from "../../src/models/types.js";
+import type { Judge, Writer } from "../../src/domain/ports.js";
 import { customer, ctx, tempDbPath, testRuntime } from "../helpers/runtime.js";
 
 const customers = [

@@ -4,6 +4,7 @@ import { z } from "zod";
 import type { CareRuntime } from "../../app/care-runtime.js";
 import { runContact } from "../../app/contacts.js";
 import type { Customer } from "../../domain/customer.js";
+import { interpolate } from "../../domain/fill.js";
 import { segmentOf } from "../../domain/segment.js";
 import { classifyMessage } from "../../domain/message-class.js";
 import { loadClassifierKeywords } from "../../store/assets.js";
@@ -55,7 +56,7 @@ export function twilioRouter(rt: CareRuntime, cfg: TwilioConfig) {
     if (!validTwilioSignature(cfg.authToken, publicUrl, params, c.req.header("x-twilio-signature")))
       throw new HttpError(403, "bad_signature", "X-Twilio-Signature does not match");
     const msg = parseWith(TwilioMessage, params, "form");
-    const media = msg.NumMedia > 0 ? ` [${msg.NumMedia} adjunto(s)]` : "";
+    const media = msg.NumMedia > 0 ? ` ${interpolate(keywords.whatsapp_texts.attachments, { n: String(msg.NumMedia) })}` : "";
     const text = (msg.Body + media).trim().slice(0, MAX_MESSAGE);
 
     const customerId = customerIdForWaId(msg.WaId, cfg.idSecret ?? cfg.authToken);
@@ -66,7 +67,7 @@ export function twilioRouter(rt: CareRuntime, cfg: TwilioConfig) {
     const known = rt.deps.customers.get(customerId);
     const d = keywords.whatsapp_defaults;
     const customer: Customer = {
-      ...(known ?? { ...d, issues_flag: 1, channel_pref: "whatsapp", first_message: text || "(sin texto)", customer_id: customerId }),
+      ...(known ?? { ...d, issues_flag: 1, channel_pref: "whatsapp", first_message: text || keywords.whatsapp_texts.empty_body, customer_id: customerId }),
       segment: segmentOf(true, klass.angry),
       is_vocal: true,
       issue_bucket: klass.issue,

@@ -1,7 +1,7 @@
-import type { DecisionContext } from "../domain/context.js";
-import type { Customer } from "../domain/customer.js";
-import type { JudgeScore } from "../domain/judge-score.js";
-import type { Mode, Template, TemplateId } from "../domain/template.js";
+import type { DecisionContext } from "./context.js";
+import type { Customer } from "./customer.js";
+import type { JudgeScore } from "./judge-score.js";
+import type { Mode, Template, TemplateId } from "./template.js";
 
 export interface WriterInput {
   template: Template;
