@@ -19,14 +19,22 @@ import { loadPersonaCorpus } from "../src/store/assets.js";
 import { openDb } from "../src/store/db.js";
 
 const { values } = parseArgs({
-  options: { runs: { type: "string", default: "2000" }, soak: { type: "string", default: "50000" }, inflight: { type: "string", default: "16" }, rounds: { type: "string", default: "3" } },
+  options: {
+    runs: { type: "string", default: "2000" },
+    soak: { type: "string", default: "50000" },
+    inflight: { type: "string", default: "16" },
+    rounds: { type: "string", default: "3" },
+    // --no-escalations: churn threshold 1 and no legal/safety messages, so no contact ends in an interrupt.
+    "no-escalations": { type: "boolean", default: false },
+  },
 });
 const RUNS = Number(values.runs);
 const SOAK = Number(values.soak);
 const INFLIGHT = Number(values.inflight);
 const ROUNDS = Number(values.rounds);
 const dir = mkdtempSync(join(tmpdir(), "care-graph-bench-"));
-const customers = forgeCustomers({ n: 2000, seed: 11 }, loadPersonaCorpus());
+const NO_ESCALATIONS = values["no-escalations"] === true;
+const customers = forgeCustomers({ n: 2000, seed: 11, ...(NO_ESCALATIONS ? { share_severe: 0 } : {}) }, loadPersonaCorpus());
 
 function bareGraph(path: string) {
   const db = openDb(path);
@@ -45,7 +53,7 @@ async function timed(n: number, fn: (i: number) => Promise<unknown>): Promise<nu
   return n / ((performance.now() - t0) / 1000);
 }
 
-const context = CareContext.parse({ policy: "thompson", policy_namespace: "bench" });
+const context = CareContext.parse({ policy: "thompson", policy_namespace: "bench", ...(NO_ESCALATIONS ? { churn_threshold: 1 } : {}) });
 let seq = 0;
 
 async function throughput(durability: Durability) {
@@ -95,7 +103,9 @@ async function soak() {
   rt.close();
 }
 
-console.log(`care-graph bench:graph — ${RUNS} runs × ${ROUNDS} rounds per graph, ${INFLIGHT} in flight, node ${process.version}`);
+console.log(
+  `care-graph bench:graph — ${RUNS} runs × ${ROUNDS} rounds per graph, ${INFLIGHT} in flight, ${NO_ESCALATIONS ? "no escalations" : "default escalations"}, node ${process.version}`,
+);
 try {
   for (const d of ["async", "exit"] as const) await throughput(d);
   if (SOAK > 0) await soak();
