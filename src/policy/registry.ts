@@ -4,11 +4,12 @@ import type { FeatureSpec } from "./features.js";
 import { LinThompsonPolicy } from "./lin-thompson.js";
 import { LinUcbPolicy } from "./linucb.js";
 import type { Policy } from "./policy.js";
+import { PoolMixPolicy } from "./pool-mix.js";
 import { PoolSplitPolicy } from "./pool-split.js";
 import { DiscountedThompsonPolicy, ThompsonPolicy } from "./thompson.js";
 import { UniformPolicy } from "./uniform.js";
 
-export const POLICY_NAMES = ["uniform", "epsilon-greedy", "thompson", "thompson-discounted", "linucb", "lin-thompson", "linucb-hybrid", "pool-split"] as const;
+export const POLICY_NAMES = ["uniform", "epsilon-greedy", "thompson", "thompson-discounted", "linucb", "lin-thompson", "linucb-hybrid", "pool-split", "pool-mix"] as const;
 export const PolicyName = z.enum(POLICY_NAMES);
 export type PolicyName = z.infer<typeof PolicyName>;
 
@@ -43,5 +44,7 @@ export function createPolicy(name: PolicyName, armCount: number): Policy {
       return new LinUcbPolicy(armCount, HYBRID, 0.375, 0.5, "linucb-hybrid");
     case "pool-split":
       return new PoolSplitPolicy(armCount);
+    case "pool-mix":
+      return new PoolMixPolicy(armCount);
   }
 }
