@@ -1,43 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { contextKey, type DecisionContext } from "../../src/domain/context.js";
+import { additive, ctxAt, latin, playShareBest } from "../helpers/bandit-worlds.js";
 import { PoolMixPolicy } from "../../src/policy/pool-mix.js";
 import { rngFor } from "../../src/policy/random.js";
 import { createPolicy } from "../../src/policy/registry.js";
 
-const SEGS = ["VF", "VE", "NVF", "NVE"] as const;
-const ISSUES = ["finanzas", "mecanica", "logistica", "atencion"] as const;
-
-function ctxAt(seed: number, t: number): DecisionContext {
-  const r = rngFor(seed, "ctx", t);
-  const s = Math.floor(r.next() * 4);
-  const i = Math.floor(r.next() * 4);
-  return {
-    key: contextKey(SEGS[s]!, ISSUES[i]!),
-    segment: SEGS[s]!,
-    issue_bucket: ISSUES[i]!,
-    features: { price: r.next(), recency: r.next(), past_nps: r.next(), churn_risk: r.next(), issues_flag: r.next() < 0.5 ? 1 : 0 },
-  };
-}
-
-const cohort = (c: DecisionContext) => [SEGS.indexOf(c.segment), ISSUES.indexOf(c.issue_bucket)] as const;
-/** Additive: arm 2 best everywhere, the segment shifts every arm alike. */
-const additive = (c: DecisionContext, arm: number) => 0.3 + (arm === 2 ? 0.25 : 0) + 0.05 * cohort(c)[0];
-/** Latin square: arm (segment + issue) mod 4 is best in its cohort, arm 4 a safe middle everywhere. */
-const latin = (c: DecisionContext, arm: number) => (arm === 4 ? 0.5 : arm === (cohort(c)[0] + cohort(c)[1]) % 4 ? 0.8 : 0.3);
-
-/** Plays `rounds` contacts; returns the share of the last 500 on the cohort's best arm. */
-function run(p: PoolMixPolicy, mean: (c: DecisionContext, a: number) => number, seed: number, rounds: number): number {
-  let best = 0;
-  for (let t = 0; t < rounds; t++) {
-    const c = ctxAt(seed, t);
-    const rng = rngFor(seed, "run", t);
-    const arm = p.choose(c, rng);
-    const means = [0, 1, 2, 3, 4].map((a) => mean(c, a));
-    if (t >= rounds - 500 && means[arm] === Math.max(...means)) best++;
-    p.update(c, arm, rng.next() < means[arm]! ? 1 : 0, rng);
-  }
-  return best / 500;
-}
 
 describe("pool-mix policy", () => {
   it("is the registry's pool-mix", () => {
@@ -46,19 +12,19 @@ describe("pool-mix policy", () => {
 
   it("pools in an additive world: the interaction model loses credibility and the best arm is played", () => {
     const p = new PoolMixPolicy(5);
-    expect(run(p, additive, 5, 3000)).toBeGreaterThan(0.85);
+    expect(playShareBest(p, additive, 5, 3000)).toBeGreaterThan(0.85);
     expect(p.pInteractions()).toBeLessThan(0.05);
   });
 
   it("finds each cohort's own best arm in a Latin-square world", () => {
     const p = new PoolMixPolicy(5);
-    expect(run(p, latin, 6, 5000)).toBeGreaterThan(0.8); // the additive optimum (arm 4) is never a cohort's best
+    expect(playShareBest(p, latin, 6, 5000)).toBeGreaterThan(0.8); // the additive optimum (arm 4) is never a cohort's best
     expect(p.pInteractions()).toBeGreaterThan(0.99);
   });
 
   it("logs the propensity with which choose picks the arm: p·Thompson share + (1 − p)·LinUCB's", () => {
     const p = new PoolMixPolicy(5, 0.5);
-    run(p, latin, 11, 80);
+    playShareBest(p, latin, 11, 80);
     expect(p.pInteractions()).toBeGreaterThan(0.05); // both models still take part
     expect(p.pInteractions()).toBeLessThan(0.95);
     const c = ctxAt(12, 0);
@@ -74,7 +40,7 @@ describe("pool-mix policy", () => {
   it("round-trips its state through JSON rows to the same decisions and estimates", () => {
     for (const mean of [additive, latin]) {
       const live = new PoolMixPolicy(5);
-      run(live, mean, 7, 2000);
+      playShareBest(live, mean, 7, 2000);
       const rows = new Map([...live.exportRows()].map(([k, v]) => [k, JSON.parse(JSON.stringify(v)) as unknown]));
       const reloaded = new PoolMixPolicy(5);
       reloaded.importRows(rows);
