@@ -37,3 +37,17 @@ export function playShareBest(p: Policy, mean: (c: DecisionContext, a: number) =
   }
   return best / 500;
 }
+
+/** The arms a fresh policy picks over `rounds` contacts of the Latin-square world: for same-seed checks. */
+export function decisionsOf(make: () => Policy, seed: number, rounds = 2000): number[] {
+  const p = make();
+  const out: number[] = [];
+  for (let t = 0; t < rounds; t++) {
+    const c = ctxAt(seed, t);
+    const rng = rngFor(seed, "d", t);
+    const arm = p.choose(c, rng);
+    out.push(arm);
+    p.update(c, arm, rng.next() < latin(c, arm) ? 1 : 0, rng);
+  }
+  return out;
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { additive, ctxAt, latin, playShareBest } from "../helpers/bandit-worlds.js";
+import { additive, ctxAt, decisionsOf, latin, playShareBest } from "../helpers/bandit-worlds.js";
 import { EbRidgeArm } from "../../src/policy/eb-ridge.js";
 import { encode, type FeatureSpec } from "../../src/policy/features.js";
 import { PoolSplitPolicy } from "../../src/policy/pool-split.js";
@@ -68,18 +68,6 @@ describe("pool-split policy", () => {
   });
 
   it("same seed, same decisions", () => {
-    const decisions = () => {
-      const p = new PoolSplitPolicy(5);
-      const out: number[] = [];
-      for (let t = 0; t < 2000; t++) {
-        const c = ctxAt(10, t);
-        const rng = rngFor(10, "d", t);
-        const arm = p.choose(c, rng);
-        out.push(arm);
-        p.update(c, arm, rng.next() < latin(c, arm) ? 1 : 0, rng);
-      }
-      return out;
-    };
-    expect(decisions()).toEqual(decisions());
+    expect(decisionsOf(() => new PoolSplitPolicy(5), 10)).toEqual(decisionsOf(() => new PoolSplitPolicy(5), 10));
   });
 });
