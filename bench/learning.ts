@@ -4,6 +4,7 @@
  * [--policies a,b] [--quick]`. See bench/RESULTS.md.
  */
 import { parseArgs } from "node:util";
+import { EpsilonGreedyPolicy } from "../src/policy/epsilon-greedy.js";
 import { LinUcbPolicy } from "../src/policy/linucb.js";
 import type { Policy } from "../src/policy/policy.js";
 import { createPolicy, POLICY_NAMES, PolicyName } from "../src/policy/registry.js";
@@ -23,9 +24,13 @@ const { values: v } = parseArgs({
   },
 });
 
-/** The reference file's LinUCB (α = 1, x = [1, segment, issue]), kept to check the harness against it. */
+/**
+ * Policies as the reference file describes them, kept to check the harness against its figures: LinUCB
+ * with α = 1 over x = [1, segment, issue], and ε-greedy 0.1 whose untried arms start at 0.
+ */
 const REPLICAS: Record<string, (arms: number) => Policy> = {
-  "linucb-ref(α=1,d=9)": (arms) => new LinUcbPolicy(arms, { numeric: false, interactions: false, precision: { main: 1, numeric: 1, interactions: 1 } }, 0, 1, "linucb-ref"),
+  "ref-linucb": (arms) => new LinUcbPolicy(arms, { numeric: false, interactions: false, precision: { main: 1, numeric: 1, interactions: 1 } }, 0, 1, "linucb-ref"),
+  "ref-epsilon-greedy": (arms) => new EpsilonGreedyPolicy(arms, 0.1, false, "epsilon-greedy-ref"),
 };
 
 const seeds = v.quick ? 5 : Number(v.seeds);

@@ -81,6 +81,17 @@ describe("policies", () => {
     for (const [arm, prop] of seen) if (arm !== 3) expect(prop).toBeCloseTo(0.02, 10);
   });
 
+  it("ε-greedy tries untried arms first unless told to count them as 0", () => {
+    const firstGreedyArms = (untriedFirst: boolean) => {
+      const p = new EpsilonGreedyPolicy(5, 0, untriedFirst);
+      p.update(ctx(), 2, 0.4, rngFor(1));
+      return new Set(Array.from({ length: 200 }, (_, i) => p.select(ctx(), rngFor(3, i)).arm));
+    };
+    // Arm 2 scored 0.4: above the untried arms' 0, below their ∞.
+    expect(firstGreedyArms(false)).toEqual(new Set([2]));
+    expect(firstGreedyArms(true)).toEqual(new Set([0, 1, 3, 4]));
+  });
+
   it("Thompson's propensity matches how often it picks the arm", () => {
     const p = new ThompsonPolicy(5, 400);
     const rewards = [0.3, 0.5, 0.55, 0.2, 0.4];
