@@ -33,13 +33,35 @@ export class ConversationOwnedError extends Error {
   override readonly name = "ConversationOwnedError";
 }
 
-type RunState = CareStateType & { __interrupt__?: unknown[] };
+export type RunState = CareStateType & { __interrupt__?: unknown[] };
+
+/**
+ * Before a contact runs on a thread: a conversation a person owns gets no bot run, and the thread is
+ * marked "running" until the graph returns, so a process that dies in between leaves it for recoverRuns.
+ */
+export function beginRun(rt: CareRuntime, threadId: string, customerId: string, context: CareContext): void {
+  const owner = rt.ownership.get(customerId);
+  if (owner.owner === "human") throw new ConversationOwnedError(`a person (${owner.agent ?? "the hand-off queue"}) owns the conversation with ${customerId}`);
+  rt.threads.upsert(threadId, "patch", { graph_id: "care", customer_id: customerId, status: "running", context });
+}
+
+/** Failed or abandoned: not to be finished by a later start (nobody would deliver its reply). */
+export function failRun(rt: CareRuntime, threadId: string, e: unknown): void {
+  rt.threads.upsert(threadId, "patch", { status: "failed", error: String(e).slice(0, 300) });
+}
+
+/** A thread's saved state as invoke would have returned it, with the interrupts it waits on. */
+export async function savedRunState(rt: CareRuntime, threadId: string): Promise<{ state: RunState; done: boolean }> {
+  const snapshot = await rt.graph.getState({ configurable: { thread_id: threadId } });
+  const waiting = snapshot.tasks.flatMap((task) => task.interrupts ?? []);
+  return { state: { ...(snapshot.values as CareStateType), __interrupt__: waiting }, done: snapshot.next.length === 0 || waiting.length > 0 };
+}
 
 /**
  * After a run (or its recovery): the thread's status, and on an escalation the conversation passes to
  * people. If a person took the conversation while the contact ran, the bot's reply is withheld.
  */
-function finishRun(rt: CareRuntime, threadId: string, customerId: string, state: RunState): ContactOutcome {
+export function finishRun(rt: CareRuntime, threadId: string, customerId: string, state: RunState): ContactOutcome {
   const id = state.interaction_id!;
   const pending = (state.__interrupt__?.length ?? 0) > 0;
   rt.db.transaction(() => {
@@ -78,12 +100,9 @@ export async function runOnThread(
   req: ContactRequest & { interaction_id?: string },
   signal?: AbortSignal,
 ): Promise<{ state: RunState; outcome: ContactOutcome }> {
-  const owner = rt.ownership.get(req.customer_id);
-  if (owner.owner === "human") throw new ConversationOwnedError(`a person (${owner.agent ?? "the hand-off queue"}) owns the conversation with ${req.customer_id}`);
   const threadId = req.thread_id ?? randomUUID();
   const context = CareContext.parse(req.context ?? {});
-  // "running" until the graph returns: a process that dies in between leaves it for recoverRuns.
-  rt.threads.upsert(threadId, "patch", { graph_id: "care", customer_id: req.customer_id, status: "running", context });
+  beginRun(rt, threadId, req.customer_id, context);
   let state: RunState;
   try {
     state = await rt.graph.invoke(
@@ -91,8 +110,7 @@ export async function runOnThread(
       { configurable: { thread_id: threadId }, context, signal, metadata: { request_id: req.request_id } },
     );
   } catch (e) {
-    // Failed or abandoned: not to be finished by a later start (nobody would deliver its reply).
-    rt.threads.upsert(threadId, "patch", { status: "failed", error: String(e).slice(0, 300) });
+    failRun(rt, threadId, e);
     throw e;
   }
   return { state, outcome: finishRun(rt, threadId, req.customer_id, state) };
@@ -106,10 +124,15 @@ export async function resumeThread(rt: CareRuntime, threadId: string, resume: un
   const thread = rt.threads.get(threadId);
   const context = CareContext.parse(thread?.metadata.context ?? {});
   const state: RunState = await rt.graph.invoke(new Command({ resume }), { configurable: { thread_id: threadId }, context, signal, metadata: { request_id: requestId } });
-  const customerId = String(thread?.metadata.customer_id ?? state.customer_id);
-  rt.audit.record(actor, "handoff.resumed", customerId, { interaction_id: state.interaction_id, thread_id: threadId });
-  finishRun(rt, threadId, customerId, state);
+  finishResume(rt, threadId, state, actor);
   return state;
+}
+
+/** resumeThread's bookkeeping once the resumed graph has returned. */
+export function finishResume(rt: CareRuntime, threadId: string, state: RunState, actor: string): ContactOutcome {
+  const customerId = String(rt.threads.get(threadId)?.metadata.customer_id ?? state.customer_id);
+  rt.audit.record(actor, "handoff.resumed", customerId, { interaction_id: state.interaction_id, thread_id: threadId });
+  return finishRun(rt, threadId, customerId, state);
 }
 
 /**
@@ -124,15 +147,13 @@ export async function recoverRuns(rt: CareRuntime, onFailure: (threadId: string,
   for (const t of threads) {
     const config = { configurable: { thread_id: t.thread_id }, context: CareContext.parse(t.metadata.context ?? {}) };
     try {
-      const snapshot = await rt.graph.getState(config);
-      const waiting = snapshot.tasks.flatMap((task) => task.interrupts ?? []);
-      const state: RunState =
-        snapshot.next.length === 0 || waiting.length > 0 ? { ...(snapshot.values as CareStateType), __interrupt__: waiting } : await rt.graph.invoke(null, config);
+      const saved = await savedRunState(rt, t.thread_id);
+      const state: RunState = saved.done ? saved.state : await rt.graph.invoke(null, config);
       finishRun(rt, t.thread_id, String(t.metadata.customer_id), state);
       rt.threads.upsert(t.thread_id, "patch", { recovered: true });
       resumed++;
     } catch (e) {
-      rt.threads.upsert(t.thread_id, "patch", { status: "failed", error: String(e).slice(0, 300) });
+      failRun(rt, t.thread_id, e);
       onFailure(t.thread_id, e);
       failed++;
     }

@@ -23,6 +23,7 @@ beforeAll(async () => {
       customer({ customer_id: "legal", first_message: "Voy a ir a PROFECO a denunciarlos." }),
       customer({ customer_id: "legal2", first_message: "Ya hablé con mi abogado." }),
       customer({ customer_id: "legal3", first_message: "Esto es un fraude, voy a ir a PROFECO." }),
+      customer({ customer_id: "legal4", first_message: "Mi abogado los va a demandar." }),
     ],
   });
   server = await startServer(rt, ServerConfig.parse({ port: 0, apiKeys: [KEY], ratePerSecond: 1000, rateBurst: 1000 }), log, metrics);
@@ -77,6 +78,34 @@ describe("the official LangGraph SDK against our server", () => {
     expect(seen.get("values")!.length).toBeGreaterThan(1);
     expect(Object.keys(seen.get("updates")![0] as object)).toEqual(["router"]);
     expect(seen.get("custom")).toEqual([expect.objectContaining({ event: "interaction_logged", status: "scored", learned: true })]);
+  });
+
+  it("gives streamed runs the same bookkeeping as runs/wait: hand-off, silence, resume", async () => {
+    const c = client();
+    const drain = async (stream: AsyncIterable<{ event: string }>) => {
+      const events: string[] = [];
+      for await (const chunk of stream) events.push(chunk.event);
+      return events;
+    };
+    const answered = await c.threads.create();
+    await drain(c.runs.stream(answered.thread_id, "care", { input: { customer_id: "vf" } }));
+    expect(rt.threads.get(answered.thread_id)!.metadata).toMatchObject({ status: "done", customer_id: "vf" });
+
+    const escalated = await c.threads.create();
+    expect(await drain(c.runs.stream(escalated.thread_id, "care", { input: { customer_id: "legal4" } }))).not.toContain("error");
+    expect(rt.threads.get(escalated.thread_id)!.metadata.status).toBe("interrupted");
+    expect(rt.ownership.get("legal4").owner).toBe("human");
+    // A person owns the conversation now: no bot run, streamed or not, and nothing written for the refused one.
+    const refused = await c.threads.create();
+    const again = await api(`/threads/${refused.thread_id}/runs/stream`, { json: { assistant_id: "care", input: { customer_id: "legal4" } } });
+    expect(again.status).toBe(409);
+    expect(rt.db.prepare("SELECT count(*) AS n FROM checkpoints WHERE thread_id = ?").get(refused.thread_id)).toEqual({ n: 0 });
+
+    await drain(c.runs.stream(escalated.thread_id, "care", { command: { resume: [{ type: "response", args: "Soy Ana, de Legal: te llamo hoy." }] } }));
+    expect(rt.threads.get(escalated.thread_id)!.metadata.status).toBe("done");
+    expect(rt.audit.list("legal4").map((a) => [a.actor, a.action])).toEqual(
+      expect.arrayContaining([["bot", "handoff.opened"], ["api:stream", "handoff.resumed"]]),
+    );
   });
 
   it("resumes an interrupt with command: { resume }", async () => {

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { CareContext } from "../../agents/context.js";
 import { CareInput } from "../../agents/state.js";
 import type { CareRuntime } from "../../app/care-runtime.js";
+import { bookkeptGraph } from "../../app/streamed-runs.js";
 import { ConversationOwnedError, resumeThread, runOnThread } from "../../app/contacts.js";
 import type { AppEnv } from "../env.js";
 import { applyResponse } from "../../agents/human-review.js";
@@ -39,7 +40,7 @@ async function checkResume(graph: CareRuntime["graph"], threadId: string, resume
  * The embed server's validators throw (a 500) on a body that is not JSON: answer 400 first (Hono caches
  * the body, so the route still reads it); and its error answers are rewritten into ours.
  */
-const platformGuard: MiddlewareHandler<AppEnv> = async (c, next) => {
+const platformGuard = (rt: CareRuntime): MiddlewareHandler<AppEnv> => async (c, next) => {
   if (c.req.method === "POST" || c.req.method === "PATCH" || c.req.method === "PUT") {
     const text = await c.req.text();
     let body: unknown;
@@ -54,7 +55,7 @@ const platformGuard: MiddlewareHandler<AppEnv> = async (c, next) => {
     if (/\/runs(\/stream)?$/.test(c.req.path)) {
       const run = body as { input?: unknown; command?: unknown };
       if (run.command != null) parseWith(z.object({ resume: z.unknown() }).strict(), run.command, "body");
-      else if (run.input != null) parseWith(CareInput, run.input, "body");
+      else if (run.input != null) checkNewContact(rt, parseWith(CareInput, run.input, "body"));
     }
   }
   await next();
@@ -64,6 +65,17 @@ const platformGuard: MiddlewareHandler<AppEnv> = async (c, next) => {
     c.res = c.json(errorBody(embedError(c.res.status as ContentfulStatusCode, sent)), c.res.status as ContentfulStatusCode);
   }
 };
+
+/**
+ * A contact the API may start: its interaction id is new (one id, one contact) and no person owns the
+ * conversation. runOnThread checks ownership again; this answers it as a 409 before a stream opens.
+ */
+function checkNewContact(rt: CareRuntime, input: z.infer<typeof CareInput>): z.infer<typeof CareInput> {
+  if (input.interaction_id && (rt.deps.interactions.get(input.interaction_id) || rt.deps.handoffs.get(input.interaction_id)))
+    throw new HttpError(409, "conflict", `interaction ${input.interaction_id} exists already: one id, one contact`);
+  if (rt.ownership.get(input.customer_id).owner === "human") throw new HttpError(409, "conflict", `a person owns the conversation with ${input.customer_id}`);
+  return input;
+}
 
 /** The embed server answers errors as `{ error: "text" }` or a zod result; ours name the field. */
 function embedError(status: ContentfulStatusCode, sent: { error?: unknown }): HttpError {
@@ -86,7 +98,7 @@ function assistant(graphId: string) {
  */
 export function platformRouter(rt: CareRuntime) {
   const embed = createEmbedServer({
-    graph: { [GRAPH_ID]: rt.graph },
+    graph: { [GRAPH_ID]: bookkeptGraph(rt) },
     checkpointer: rt.checkpointer,
     threads: {
       get: async (id) => rt.threads.get(id) as never,
@@ -98,6 +110,7 @@ export function platformRouter(rt: CareRuntime) {
       },
     },
   });
+  const guard = platformGuard(rt);
   const graphOf = (assistantId: string) => {
     if (assistantId !== GRAPH_ID) throw notFound(`assistant ${assistantId}`);
     return rt.graph;
@@ -128,9 +141,7 @@ export function platformRouter(rt: CareRuntime) {
         await checkResume(graph, id, body.command.resume);
         return c.json(await resumeThread(rt, id, body.command.resume, c.get("apiKey") ?? "api", c.req.raw.signal, c.get("requestId")));
       }
-      const input = parseWith(CareInput, body.input, "body");
-      if (input.interaction_id && (rt.deps.interactions.get(input.interaction_id) || rt.deps.handoffs.get(input.interaction_id)))
-        throw new HttpError(409, "conflict", `interaction ${input.interaction_id} exists already: one id, one contact`);
+      const input = checkNewContact(rt, parseWith(CareInput, body.input, "body"));
       try {
         const { state } = await runOnThread(rt, { ...input, thread_id: id, context, request_id: c.get("requestId") }, c.req.raw.signal);
         return c.json(state);
@@ -139,8 +150,8 @@ export function platformRouter(rt: CareRuntime) {
         throw e;
       }
     })
-    .use("/threads/*", platformGuard)
-    .use("/threads", platformGuard)
-    .use("/runs/*", platformGuard)
+    .use("/threads/*", guard)
+    .use("/threads", guard)
+    .use("/runs/*", guard)
     .route("/", embed as unknown as Hono<AppEnv>);
 }

@@ -1,0 +1,75 @@
+import { isCommand } from "@langchain/langgraph";
+import { CareContext } from "../agents/context.js";
+import { CareInput } from "../agents/state.js";
+import type { CareRuntime } from "./care-runtime.js";
+import { beginRun, failRun, finishResume, finishRun, savedRunState } from "./contacts.js";
+
+type CareGraph = CareRuntime["graph"];
+type StreamOptions = { configurable?: { thread_id?: unknown }; context?: unknown } | undefined;
+
+/** The actor the audit log names for a hand-off resumed over a streaming run. */
+export const STREAM_ACTOR = "api:stream";
+
+/**
+ * The compiled graph as the LangGraph Platform routes see it. Those routes run the graph themselves
+ * (`streamEvents`, or `stream` on the v3 protocol fallback), so this puts runOnThread's and resumeThread's
+ * bookkeeping around each streamed run on a thread: a conversation a person owns gets no bot run, the
+ * thread is marked running (crash recovery resumes it), and when the stream ends an escalation hands the
+ * conversation to people. Everything else is the graph itself.
+ */
+export function bookkeptGraph(rt: CareRuntime): CareGraph {
+  return new Proxy(rt.graph, {
+    get(target, prop, receiver) {
+      if (prop !== "stream" && prop !== "streamEvents") return Reflect.get(target, prop, receiver);
+      return (input: unknown, options: StreamOptions, ...rest: unknown[]) => {
+        const call = () => (target[prop] as (...args: unknown[]) => unknown).call(target, input, options, ...rest);
+        const threadId = options?.configurable?.thread_id;
+        if (typeof threadId !== "string" || input == null) return call();
+        const finish = startRun(rt, threadId, input, options?.context);
+        let source: unknown;
+        try {
+          source = call();
+        } catch (e) {
+          failRun(rt, threadId, e);
+          throw e;
+        }
+        // Callers may await the call itself and fall back on a rejection (the v3 protocol does): keep a
+        // promise a promise, so such errors still surface where they expect them.
+        if (source instanceof Promise)
+          return source.then(
+            (s) => follow(s as AsyncIterable<unknown>, rt, threadId, finish),
+            (e) => {
+              failRun(rt, threadId, e);
+              throw e;
+            },
+          );
+        return follow(source as AsyncIterable<unknown>, rt, threadId, finish);
+      };
+    },
+  });
+}
+
+/** Checks and marks a run before the graph starts; returns what to do once its stream has ended. */
+function startRun(rt: CareRuntime, threadId: string, input: unknown, context: unknown): (threadId: string) => Promise<void> {
+  if (isCommand(input)) return async (id) => void finishResume(rt, id, (await savedRunState(rt, id)).state, STREAM_ACTOR);
+  // The platform guard has validated the input already; parsing again keeps this safe on its own.
+  const { customer_id } = CareInput.parse(input);
+  beginRun(rt, threadId, customer_id, CareContext.parse(context ?? {}));
+  return async (id) => void finishRun(rt, id, customer_id, (await savedRunState(rt, id)).state);
+}
+
+async function* follow<T>(source: AsyncIterable<T>, rt: CareRuntime, threadId: string, finish: (threadId: string) => Promise<void>) {
+  let settled = false;
+  try {
+    yield* source;
+    settled = true;
+    await finish(threadId);
+  } catch (e) {
+    if (!settled) failRun(rt, threadId, e);
+    settled = true;
+    throw e;
+  } finally {
+    // The consumer stopped reading (a client that went away): as with an aborted invoke, nobody gets this reply.
+    if (!settled) failRun(rt, threadId, "abandoned: the stream was not read to its end");
+  }
+}
