@@ -101,6 +101,10 @@ describe("the official LangGraph SDK against our server", () => {
     expect(again.status).toBe(409);
     expect(rt.db.prepare("SELECT count(*) AS n FROM checkpoints WHERE thread_id = ?").get(refused.thread_id)).toEqual({ n: 0 });
 
+    const threadless = await api("/runs/stream", { json: { assistant_id: "care", input: { customer_id: "vf" } } });
+    expect(threadless.status).toBe(400);
+    expect((await threadless.json()).error.message).toMatch(/runs on a thread/);
+
     await drain(c.runs.stream(escalated.thread_id, "care", { command: { resume: [{ type: "response", args: "Soy Ana, de Legal: te llamo hoy." }] } }));
     expect(rt.threads.get(escalated.thread_id)!.metadata.status).toBe("done");
     expect(rt.audit.list("legal4").map((a) => [a.actor, a.action])).toEqual(

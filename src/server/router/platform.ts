@@ -51,6 +51,9 @@ const platformGuard = (rt: CareRuntime): MiddlewareHandler<AppEnv> => async (c, 
       throw new HttpError(400, "invalid_json", "body: not valid JSON");
     }
     if (typeof body !== "object" || body === null || Array.isArray(body)) throw new HttpError(400, "invalid_request", "body: expected a JSON object");
+    // The embed server deletes a thread-less run's thread when it ends, and an escalated contact must outlive its run.
+    if (c.req.path.endsWith("/runs/stream") && !c.req.path.includes("/threads/"))
+      throw new HttpError(400, "invalid_request", "path: a contact runs on a thread; create one with POST /threads, then POST /threads/{thread_id}/runs/stream");
     // The embed server's run routes take any input and command: hold them to the same rules as runs/wait.
     if (/\/runs(\/stream)?$/.test(c.req.path)) {
       const run = body as { input?: unknown; command?: unknown };
