@@ -1,4 +1,5 @@
 import { setMaxListeners } from "node:events";
+import { linkedSignal } from "./linked-signal.js";
 import type { Customer } from "../domain/customer.js";
 import type { JudgeScore } from "../domain/judge-score.js";
 import type { PolicyName } from "../policy/registry.js";
@@ -156,8 +157,8 @@ export async function runExperiment(spec: ExperimentSpec, runContact: RunContact
     { policy: spec.policy, policy_namespace: `${spec.experimentId}/policy`, experiment_id: spec.experimentId },
     { policy: "uniform", policy_namespace: `${spec.experimentId}/baseline`, experiment_id: spec.experimentId },
   ];
-  // Each contact in flight listens on the experiment's signal (the graph run does, per step).
-  if (spec.signal) setMaxListeners(Math.max(10, spec.concurrency * 8), spec.signal);
+  // Contacts in flight (and mapPool) listen on the experiment's signal, each through its own linked signal.
+  if (spec.signal) setMaxListeners(Math.max(10, spec.concurrency + 2), spec.signal);
   const total = cohort.length * arms.length * spec.iterations;
   let done = 0;
   const results: ContactResult[][][] = arms.map(() => []);
@@ -168,11 +169,12 @@ export async function runExperiment(spec: ExperimentSpec, runContact: RunContact
       spec.concurrency,
       async ({ c, run }) => {
         const drawKey = `${spec.experimentId}:${iteration}:${c.customer_id}`;
+        const { signal, release } = linkedSignal(spec.signal);
         const r = await runContact(
           { customer_id: c.customer_id, interaction_id: `${run.policy_namespace}:${iteration}:${c.customer_id}`, draw_key: drawKey, iteration },
           run,
-          spec.signal,
-        );
+          signal,
+        ).finally(release);
         spec.onProgress?.(++done, total);
         // An offline contact never waits on real I/O: without this, an experiment inside the server
         // would hold the event loop (requests, timers, cancellation) until it finished.
