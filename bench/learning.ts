@@ -29,7 +29,7 @@ const { values: v } = parseArgs({
  * with α = 1 over x = [1, segment, issue], and ε-greedy 0.1 whose untried arms start at 0.
  */
 const REPLICAS: Record<string, (arms: number) => Policy> = {
-  "ref-linucb": (arms) => new LinUcbPolicy(arms, { numeric: false, interactions: false, precision: { main: 1, numeric: 1, interactions: 1 } }, 0, 1, "linucb-ref"),
+  "ref-linucb": (arms) => new LinUcbPolicy(arms, { numeric: false, interactions: false, precision: { main: 1, numeric: 1, interactions: 1 } }, { schedule: "growing", scale: 0, min: 1 }, "linucb-ref"),
   "ref-epsilon-greedy": (arms) => new EpsilonGreedyPolicy(arms, 0.1, false, "epsilon-greedy-ref"),
 };
 

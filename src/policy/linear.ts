@@ -41,6 +41,11 @@ export abstract class LinearPolicy implements Policy {
   abstract select(ctx: DecisionContext, rng: Rng): ArmChoice;
   abstract choose(ctx: DecisionContext, rng: Rng): number;
 
+  /** Rewards learned from in one cohort, all arms together. */
+  protected cohortRewards(key: string): number {
+    return this.cohorts.get(key)?.n.reduce((a, b) => a + b, 0) ?? 0;
+  }
+
   protected encode(ctx: DecisionContext): SparseVector {
     return encode(ctx, this.features);
   }

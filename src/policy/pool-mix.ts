@@ -1,5 +1,6 @@
 import type { DecisionContext } from "../domain/context.js";
 import { DEFAULT_GRID, type EbGrid } from "./eb-ridge.js";
+import { ANYTIME, type Exploration } from "./linucb.js";
 import type { ArmChoice, ArmEstimate } from "./policy.js";
 import { PooledAndSplit, PooledLinUcb } from "./pooled-and-split.js";
 import type { Rng } from "./random.js";
@@ -15,7 +16,7 @@ const MIX_GRID: EbGrid = { ...DEFAULT_GRID, interactions: [0.05, 0.1, 0.2] };
 
 /**
  * Thompson sampling over two models of the world. Both learn from every contact: an additive LinUCB
- * (α = 1, empirical-Bayes arms as in pool-split) and per-cohort Beta Thompson. Each decision first draws
+ * (the anytime bonus, empirical-Bayes arms as in pool-split) and per-cohort Beta Thompson. Each decision first draws
  * which model to believe, with P(interactions) = the posterior probability of segment × issue deviations
  * given the arms' summed Bayes factor and a prior `priorInteractions`, then acts under that model. Unlike
  * pool-split's threshold, the per-cohort model is played in proportion to its credibility from the start,
@@ -35,12 +36,12 @@ export class PoolMixPolicy extends PooledAndSplit {
   constructor(
     armCount: number,
     readonly priorInteractions = 0.3,
-    readonly alpha = 1,
+    readonly exploration: Exploration = ANYTIME,
     readonly numeric = false,
     grid: EbGrid = MIX_GRID,
     readonly propensitySamples = 100,
   ) {
-    super(armCount, new PooledLinUcb(armCount, "pool-mix", alpha, numeric, grid), new ThompsonPolicy(armCount, propensitySamples));
+    super(armCount, new PooledLinUcb(armCount, "pool-mix", exploration, numeric, grid), new ThompsonPolicy(armCount, propensitySamples));
     this.priorLogOdds = Math.log(priorInteractions / (1 - priorInteractions));
   }
 

@@ -1,27 +1,24 @@
 import type { DecisionContext } from "../domain/context.js";
 import { DEFAULT_GRID, EbRidgeArm, type EbGrid } from "./eb-ridge.js";
 import type { FeatureSpec } from "./features.js";
-import { LinUcbPolicy } from "./linucb.js";
-import { argmaxTies, type ArmChoice, type ArmEstimate, type Policy } from "./policy.js";
+import { LinUcbPolicy, type Exploration } from "./linucb.js";
+import type { ArmChoice, ArmEstimate, Policy } from "./policy.js";
 import type { Rng } from "./random.js";
 import type { ThompsonPolicy } from "./thompson.js";
 
 /** Main effects, numeric signals and segment × issue columns; the arms decide how much of it to use. */
 const FEATURES: FeatureSpec = { numeric: true, interactions: true, precision: { main: 1, numeric: 1, interactions: 1 } };
 
+/** α = 1 fixed: the reference's exploration weight, which a world that is truly additive rewards. */
+const FIXED: Exploration = { schedule: "growing", scale: 0, min: 1 };
+
 const POOL = "pool:";
 const SPLIT = "split:";
 
 /** Additive LinUCB over empirical-Bayes arms, exposing their joint evidence for segment × issue effects. */
 export class PooledLinUcb extends LinUcbPolicy {
-  constructor(armCount: number, name = "pool-split", alpha = 1, numeric = true, grid: EbGrid = DEFAULT_GRID) {
-    // α = 1 fixed by default: the reference's exploration weight, which a world that is truly additive rewards.
-    super(armCount, { ...FEATURES, numeric }, 0, alpha, name, (f) => new EbRidgeArm(f, grid));
-  }
-
-  /** The arms tied for the highest score: LinUCB plays one of them uniformly. */
-  greedy(ctx: DecisionContext): number[] {
-    return argmaxTies(this.scores(this.encode(ctx)));
+  constructor(armCount: number, name = "pool-split", exploration: Exploration = FIXED, numeric = true, grid: EbGrid = DEFAULT_GRID) {
+    super(armCount, { ...FEATURES, numeric }, exploration, name, (f) => new EbRidgeArm(f, grid));
   }
 
   /** The arms are independent, so their Bayes factors multiply. */

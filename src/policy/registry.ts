@@ -2,7 +2,7 @@ import { z } from "zod";
 import { EpsilonGreedyPolicy } from "./epsilon-greedy.js";
 import type { FeatureSpec } from "./features.js";
 import { LinThompsonPolicy } from "./lin-thompson.js";
-import { LinUcbPolicy } from "./linucb.js";
+import { ANYTIME, LinUcbPolicy } from "./linucb.js";
 import type { Policy } from "./policy.js";
 import { PoolMixPolicy } from "./pool-mix.js";
 import { PoolSplitPolicy } from "./pool-split.js";
@@ -36,12 +36,12 @@ export function createPolicy(name: PolicyName, armCount: number): Policy {
     case "thompson-discounted":
       return new DiscountedThompsonPolicy(armCount);
     case "linucb":
-      return new LinUcbPolicy(armCount, ADDITIVE);
+      return new LinUcbPolicy(armCount, ADDITIVE, ANYTIME);
     case "lin-thompson":
       return new LinThompsonPolicy(armCount, ADDITIVE, 0.25);
     case "linucb-hybrid":
       // α(t) = ½·max(1, 0.75·√ln t): the growing weight times the noise scale of a [0,1] reward (σ ≤ ½).
-      return new LinUcbPolicy(armCount, HYBRID, 0.375, 0.5, "linucb-hybrid");
+      return new LinUcbPolicy(armCount, HYBRID, { schedule: "growing", scale: 0.375, min: 0.5 }, "linucb-hybrid");
     case "pool-split":
       return new PoolSplitPolicy(armCount);
     case "pool-mix":

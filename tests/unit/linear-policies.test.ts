@@ -3,7 +3,7 @@ import { contextKey, type DecisionContext } from "../../src/domain/context.js";
 import { TEMPLATE_IDS } from "../../src/domain/template.js";
 import { PolicyBook } from "../../src/policy/book.js";
 import { encode, featureDim, priorPrecision, type FeatureSpec } from "../../src/policy/features.js";
-import { LinUcbPolicy } from "../../src/policy/linucb.js";
+import { ANYTIME, GROWING, LinUcbPolicy, type Exploration } from "../../src/policy/linucb.js";
 import { rngFor } from "../../src/policy/random.js";
 import { createPolicy, POLICY_NAMES } from "../../src/policy/registry.js";
 import { RidgeArm } from "../../src/policy/ridge.js";
@@ -74,10 +74,30 @@ describe("ridge arm", () => {
 
 describe("linear policies", () => {
   it("LinUCB's exploration weight grows as max(1, 0.75·√ln t)", () => {
-    const p = new LinUcbPolicy(5, HYBRID);
+    const p = new LinUcbPolicy(5, HYBRID, GROWING);
     expect(p.alpha()).toBe(1);
     for (let t = 0; t < 3000; t++) p.update(randomCtx(t), t % 5, 0.5, rngFor(t));
     expect(p.alpha()).toBeCloseTo(0.75 * Math.sqrt(Math.log(3000)), 10);
+  });
+
+  it("the anytime bonus retries a template dismissed on a few unlucky rewards; a fixed α = 1 never does", () => {
+    const additive: FeatureSpec = { numeric: false, interactions: false, precision: { main: 1, numeric: 1, interactions: 1 } };
+    const c = randomCtx(5);
+    const rng = rngFor(5);
+    const retries = (exploration: Exploration) => {
+      const p = new LinUcbPolicy(2, additive, exploration);
+      // Arm 1 is the better one (0.9) but its first three rewards were 0.
+      for (let i = 0; i < 3; i++) p.update(c, 1, 0, rng);
+      let late = 0;
+      for (let t = 0; t < 2000; t++) {
+        const arm = p.choose(c, rng);
+        if (t >= 1500 && arm === 1) late++;
+        p.update(c, arm, arm === 1 ? 0.9 : 0.6, rng);
+      }
+      return late / 500;
+    };
+    expect(retries({ schedule: "growing", scale: 0, min: 1 })).toBe(0);
+    expect(retries(ANYTIME)).toBeGreaterThan(0.9);
   });
 
   it("LinUCB and linear Thompson find the best arm of an additive world", () => {
