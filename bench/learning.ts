@@ -1,7 +1,8 @@
 /**
  * The learning benchmark: every policy of the product on a simulated instance, 20 seeds, pseudo-regret at
- * 1k / 10k / 100k contacts. `npm run bench:learning -- [--instance FILE] [--seeds N] [--horizon N]
- * [--policies a,b] [--quick]`. See bench/RESULTS.md.
+ * 1k / 10k / 100k contacts, and each policy's regret minus a baseline's on the same seeds.
+ * `npm run bench:learning -- [--instance FILE] [--seeds N] [--horizon N] [--policies a,b] [--baseline NAME] [--quick]`.
+ * See bench/RESULTS.md.
  */
 import { parseArgs } from "node:util";
 import { EpsilonGreedyPolicy } from "../src/policy/epsilon-greedy.js";
@@ -21,6 +22,8 @@ const { values: v } = parseArgs({
     horizon: { type: "string", default: "100000" },
     policies: { type: "string" },
     quick: { type: "boolean", default: false },
+    // Paired against this policy on the same seeds (common random numbers): far tighter than comparing two intervals.
+    baseline: { type: "string", default: "ref-linucb" },
   },
 });
 
@@ -54,8 +57,14 @@ console.log(`\n| policy | ${checkpoints.map((t) => `regret ${t / 1000}k`).join("
 console.log(`|---|${checkpoints.map(() => "---").join("|")}|---|---|---|---|`);
 
 const at = (runs: RunResult[], t: number, f: (c: RunResult["checkpoints"][number]) => number): MeanCi => meanCi(runs.map((r) => f(r.checkpoints.find((c) => c.t === t)!)));
+const regretAt = (r: RunResult, t: number) => r.checkpoints.find((c) => c.t === t)!.regret;
+const runAll = (name: string) => Array.from({ length: seeds }, (_, s) => simulate(env, make(name), s + 1, horizon, checkpoints));
+const baseline = v.baseline ? runAll(v.baseline) : undefined;
+const paired: string[] = [];
 for (const name of names) {
-  const runs = Array.from({ length: seeds }, (_, s) => simulate(env, make(name), s + 1, horizon, checkpoints));
+  const runs = name === v.baseline && baseline ? baseline : runAll(name);
+  if (baseline && name !== v.baseline)
+    paired.push(`  ${name}: ${checkpoints.map((t) => `${t / 1000}k ${fmt(meanCi(runs.map((r, s) => regretAt(r, t) - regretAt(baseline[s]!, t))), 1)}`).join(", ")}`);
   const regret = checkpoints.map((t) => at(runs, t, (c) => c.regret));
   const lift = at(runs, horizon, (c) => (100 * (c.value - uniform(horizon))) / uniform(horizon));
   const share = at(runs, horizon, (c) => 100 * c.bestShare);
@@ -64,6 +73,7 @@ for (const name of names) {
   const speed = meanCi(runs.map((r) => r.roundsPerSecond));
   console.log(`| ${name} | ${regret.map((r) => fmt(r, 1)).join(" | ")} | ${fmt(lift, 1)}% (oracle ${((100 * (oracle(horizon) - uniform(horizon))) / uniform(horizon)).toFixed(1)}%) | ${fmt(share, 1)}% | ${slope ? fmt(slope, 0) : "–"} | ${Math.round(speed.mean / 1000)}k |`);
 }
+if (paired.length) console.log(`\nRegret minus ${v.baseline}'s on the same seeds (paired, mean ± 95% CI; negative = better):\n${paired.join("\n")}`);
 const ref = (spec as { reference_results?: { regret?: Record<string, Record<string, string>> } }).reference_results?.regret;
 if (ref) {
   console.log(`\nReference figures (${v.instance}):`);
