@@ -6,7 +6,7 @@
  */
 import { parseArgs } from "node:util";
 import { EpsilonGreedyPolicy } from "../src/policy/epsilon-greedy.js";
-import { LinUcbPolicy } from "../src/policy/linucb.js";
+import { FIXED, LinUcbPolicy } from "../src/policy/linucb.js";
 import type { Policy } from "../src/policy/policy.js";
 import { createPolicy, POLICY_NAMES, PolicyName } from "../src/policy/registry.js";
 import { Environment } from "../src/sim/environment.js";
@@ -32,7 +32,7 @@ const { values: v } = parseArgs({
  * with α = 1 over x = [1, segment, issue], and ε-greedy 0.1 whose untried arms start at 0.
  */
 const REPLICAS: Record<string, (arms: number) => Policy> = {
-  "ref-linucb": (arms) => new LinUcbPolicy(arms, { numeric: false, interactions: false, precision: { main: 1, numeric: 1, interactions: 1 } }, { schedule: "growing", scale: 0, min: 1 }, "linucb-ref"),
+  "ref-linucb": (arms) => new LinUcbPolicy(arms, { numeric: false, interactions: false, precision: { main: 1, numeric: 1, interactions: 1 } }, FIXED, "linucb-ref"),
   "ref-epsilon-greedy": (arms) => new EpsilonGreedyPolicy(arms, 0.1, false, "epsilon-greedy-ref"),
 };
 

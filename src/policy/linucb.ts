@@ -18,6 +18,9 @@ export type Exploration =
   | { schedule: "growing"; scale: number; min: number }
   | { schedule: "anytime"; base: number; growth: number };
 
+/** The classic fixed α = 1 (the benchmark reference's LinUCB). */
+export const FIXED: Exploration = { schedule: "growing", scale: 0, min: 1 };
+
 /** The recipe, α(t) = max(1, 0.75·√ln t). */
 export const GROWING: Exploration = { schedule: "growing", scale: 0.75, min: 1 };
 

@@ -1,7 +1,7 @@
 import type { DecisionContext } from "../domain/context.js";
 import { DEFAULT_GRID, EbRidgeArm, type EbGrid } from "./eb-ridge.js";
 import type { FeatureSpec } from "./features.js";
-import { LinUcbPolicy, type Exploration } from "./linucb.js";
+import { FIXED, LinUcbPolicy, type Exploration } from "./linucb.js";
 import type { ArmChoice, ArmEstimate, Policy } from "./policy.js";
 import type { Rng } from "./random.js";
 import type { ThompsonPolicy } from "./thompson.js";
@@ -9,14 +9,12 @@ import type { ThompsonPolicy } from "./thompson.js";
 /** Main effects, numeric signals and segment × issue columns; the arms decide how much of it to use. */
 const FEATURES: FeatureSpec = { numeric: true, interactions: true, precision: { main: 1, numeric: 1, interactions: 1 } };
 
-/** α = 1 fixed: the reference's exploration weight, which a world that is truly additive rewards. */
-const FIXED: Exploration = { schedule: "growing", scale: 0, min: 1 };
-
 const POOL = "pool:";
 const SPLIT = "split:";
 
 /** Additive LinUCB over empirical-Bayes arms, exposing their joint evidence for segment × issue effects. */
 export class PooledLinUcb extends LinUcbPolicy {
+  // pool-split keeps the fixed α = 1 it was measured with; pool-mix passes the anytime bonus.
   constructor(armCount: number, name = "pool-split", exploration: Exploration = FIXED, numeric = true, grid: EbGrid = DEFAULT_GRID) {
     super(armCount, { ...FEATURES, numeric }, exploration, name, (f) => new EbRidgeArm(f, grid));
   }

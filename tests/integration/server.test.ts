@@ -105,6 +105,11 @@ describe("the official LangGraph SDK against our server", () => {
     expect(threadless.status).toBe(400);
     expect((await threadless.json()).error.message).toMatch(/runs on a thread/);
 
+    // The same checks as runs/wait before a resume reaches the graph.
+    const badResume = await api(`/threads/${escalated.thread_id}/runs/stream`, { json: { assistant_id: "care", command: { resume: [{ type: "accept" }] } } });
+    expect(badResume.status).toBe(400);
+    expect(rt.threads.get(escalated.thread_id)!.metadata.status).toBe("interrupted");
+
     await drain(c.runs.stream(escalated.thread_id, "care", { command: { resume: [{ type: "response", args: "Soy Ana, de Legal: te llamo hoy." }] } }));
     expect(rt.threads.get(escalated.thread_id)!.metadata.status).toBe("done");
     expect(rt.audit.list("legal4").map((a) => [a.actor, a.action])).toEqual(

@@ -3,7 +3,7 @@ import { contextKey, type DecisionContext } from "../../src/domain/context.js";
 import { TEMPLATE_IDS } from "../../src/domain/template.js";
 import { PolicyBook } from "../../src/policy/book.js";
 import { encode, featureDim, priorPrecision, type FeatureSpec } from "../../src/policy/features.js";
-import { ANYTIME, GROWING, LinUcbPolicy, type Exploration } from "../../src/policy/linucb.js";
+import { ANYTIME, FIXED, GROWING, LinUcbPolicy, type Exploration } from "../../src/policy/linucb.js";
 import { rngFor } from "../../src/policy/random.js";
 import { createPolicy, POLICY_NAMES } from "../../src/policy/registry.js";
 import { RidgeArm } from "../../src/policy/ridge.js";
@@ -96,7 +96,7 @@ describe("linear policies", () => {
       }
       return late / 500;
     };
-    expect(retries({ schedule: "growing", scale: 0, min: 1 })).toBe(0);
+    expect(retries(FIXED)).toBe(0);
     expect(retries(ANYTIME)).toBeGreaterThan(0.9);
   });
 

@@ -57,8 +57,11 @@ const platformGuard = (rt: CareRuntime): MiddlewareHandler<AppEnv> => async (c, 
     // The embed server's run routes take any input and command: hold them to the same rules as runs/wait.
     if (/\/runs(\/stream)?$/.test(c.req.path)) {
       const run = body as { input?: unknown; command?: unknown };
-      if (run.command != null) parseWith(z.object({ resume: z.unknown() }).strict(), run.command, "body");
-      else if (run.input != null) checkNewContact(rt, parseWith(CareInput, run.input, "body"));
+      const threadId = /\/threads\/([^/]+)\/runs/.exec(c.req.path)?.[1];
+      if (run.command != null) {
+        const { resume } = parseWith(z.object({ resume: z.unknown() }).strict(), run.command, "body");
+        if (threadId && ThreadId.safeParse(threadId).success) await checkResume(rt.graph, threadId, resume);
+      } else if (run.input != null) checkNewContact(rt, parseWith(CareInput, run.input, "body"));
     }
   }
   await next();
