@@ -10,6 +10,7 @@ import { loadEnvironment } from "../store/assets.js";
 import { openDb, type Db } from "../store/db.js";
 import { ExperimentStore } from "../store/experiments.js";
 import { InboundStore } from "../store/inbound.js";
+import { ChannelAddressStore, OutboxStore } from "../store/outbox.js";
 import { OwnershipStore } from "../store/ownership.js";
 import { ThreadStore } from "../store/threads.js";
 
@@ -25,6 +26,8 @@ export interface CareRuntime {
   ownership: OwnershipStore;
   audit: AuditLog;
   inbound: InboundStore;
+  addresses: ChannelAddressStore;
+  outbox: OutboxStore;
   experiments: ExperimentStore;
   /** The simulated world the offline judge draws from (and experiments measure regret against). */
   environment: EnvironmentSpec;
@@ -47,6 +50,8 @@ export function openCareRuntime(o: Omit<CareDepsOptions, "db"> & { dbPath: strin
       ownership: new OwnershipStore(db),
       audit: new AuditLog(db),
       inbound: new InboundStore(db),
+      addresses: new ChannelAddressStore(db),
+      outbox: new OutboxStore(db),
       experiments: new ExperimentStore(db),
       environment,
       close: () => db.close(),

@@ -7,6 +7,7 @@ import type { HumanResponse } from "../domain/human.js";
 import type { Interaction } from "../domain/interaction.js";
 import type { Handoff } from "../store/handoffs.js";
 import type { CareRuntime } from "./care-runtime.js";
+import { queueMessage } from "./messages.js";
 
 export interface ContactRequest {
   customer_id: string;
@@ -132,7 +133,13 @@ export async function resumeThread(rt: CareRuntime, threadId: string, resume: un
 export function finishResume(rt: CareRuntime, threadId: string, state: RunState, actor: string): ContactOutcome {
   const customerId = String(rt.threads.get(threadId)?.metadata.customer_id ?? state.customer_id);
   rt.audit.record(actor, "handoff.resumed", customerId, { interaction_id: state.interaction_id, thread_id: threadId });
-  return finishRun(rt, threadId, customerId, state);
+  return deliverAnswer(rt, finishRun(rt, threadId, customerId, state), customerId, actor);
+}
+
+/** What a person decided to send goes out on the customer's channel (the webhook that escalated answered nothing). */
+function deliverAnswer(rt: CareRuntime, outcome: ContactOutcome, customerId: string, author: string): ContactOutcome {
+  if (outcome.reply !== null) queueMessage(rt, customerId, author, outcome.reply);
+  return outcome;
 }
 
 /**
@@ -193,7 +200,7 @@ export async function resolveHandoff(
       metadata: { request_id: requestId },
     });
     rt.audit.record(agent, `handoff.${response.type}`, h.customer_id, { interaction_id: interactionId });
-    return finishRun(rt, threadId, h.customer_id, state);
+    return deliverAnswer(rt, finishRun(rt, threadId, h.customer_id, state), h.customer_id, agent);
   } finally {
     resolving.delete(interactionId);
   }

@@ -23,7 +23,8 @@ export function isRetryable(error: unknown): boolean {
   return /timeout|timed out|connection|ECONNRESET|ECONNREFUSED|socket hang up|fetch failed/i.test(`${name} ${message}`);
 }
 
-function retryAfterMs(error: unknown): number | undefined {
+/** The wait a rate-limited answer asks for (Retry-After-Ms or Retry-After seconds), from an error or a response. */
+export function retryAfterMs(error: unknown): number | undefined {
   const headers = (error as { headers?: Record<string, string> | Headers })?.headers;
   const get = (k: string) => (headers instanceof Headers ? headers.get(k) : headers?.[k]) ?? undefined;
   const ms = Number(get("retry-after-ms"));

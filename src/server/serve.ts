@@ -4,6 +4,7 @@ import type { CareRuntime } from "../app/care-runtime.js";
 import type { Logger } from "../app/logger.js";
 import { recoverRuns } from "../app/contacts.js";
 import { ExperimentJobs } from "../app/experiment-jobs.js";
+import { OutboxSender, TwilioRestConfig } from "../app/outbox-sender.js";
 import { createApp } from "./app.js";
 import { createMetrics, type Metrics } from "./helper/prometheus.js";
 
@@ -20,6 +21,10 @@ export const ServerConfig = z.object({
   ratePerSecond: z.coerce.number().positive().default(50),
   rateBurst: z.coerce.number().int().positive().default(100),
   twilioAuthToken: z.string().min(1).optional(),
+  /** With the auth token and a WhatsApp sender, what people write is sent through Twilio's Messages API. */
+  twilioAccountSid: TwilioRestConfig.shape.accountSid.optional(),
+  twilioWhatsAppFrom: TwilioRestConfig.shape.from.optional(),
+  twilioApiBase: z.string().url().optional(),
   publicBaseUrl: z.string().url().optional(),
   customerIdSecret: z.string().min(16).optional(),
   drainMs: z.coerce.number().int().min(0).default(30_000),
@@ -37,6 +42,9 @@ export function serverConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Serve
     ratePerSecond: v("RATE_LIMIT_PER_SECOND"),
     rateBurst: v("RATE_LIMIT_BURST"),
     twilioAuthToken: v("TWILIO_AUTH_TOKEN"),
+    twilioAccountSid: v("TWILIO_ACCOUNT_SID"),
+    twilioWhatsAppFrom: v("TWILIO_WHATSAPP_FROM"),
+    twilioApiBase: v("TWILIO_API_BASE"),
     publicBaseUrl: v("PUBLIC_BASE_URL"),
     customerIdSecret: v("CARE_GRAPH_ID_SECRET"),
     drainMs: v("DRAIN_MS"),
@@ -55,12 +63,32 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/**
+ * The outbox's sender when Twilio's API is configured. Without it messages wait in the outbox (and are
+ * sent by the first process that has it), which the log says once at start.
+ */
+function outboxSender(rt: CareRuntime, cfg: ServerConfig, log: Logger): OutboxSender | undefined {
+  if (!cfg.twilioAccountSid || !cfg.twilioAuthToken || !cfg.twilioWhatsAppFrom) {
+    const pending = rt.outbox.pendingCount();
+    if (pending > 0) log.warn({ pending }, "outbound messages wait: set TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_WHATSAPP_FROM to send them");
+    return undefined;
+  }
+  const sender = new OutboxSender(
+    rt,
+    TwilioRestConfig.parse({ accountSid: cfg.twilioAccountSid, authToken: cfg.twilioAuthToken, from: cfg.twilioWhatsAppFrom, apiBase: cfg.twilioApiBase }),
+    log,
+  );
+  sender.start();
+  return sender;
+}
+
 /** Serves the app; without API keys only on a loopback address. */
 export async function startServer(rt: CareRuntime, cfg: ServerConfig, log: Logger, metrics: Metrics = createMetrics(() => rt.deps.handoffs.pendingCount())): Promise<RunningServer> {
   if (cfg.apiKeys.length === 0 && !LOOPBACK.test(cfg.host))
     throw new UnsafeBindError(`no API key configured (CARE_GRAPH_API_KEYS): refusing to listen on ${cfg.host}; use a loopback address or set keys`);
   const stale = rt.experiments.failInterrupted();
   if (stale) log.warn({ experiments: stale }, "experiments left running by a previous process marked failed");
+  const sender = outboxSender(rt, cfg, log);
   const jobs = new ExperimentJobs(rt, rt.environment, (id, e) => log.error({ err: e, experiment_id: id }, "experiment failed"));
   const app = createApp(rt, {
     jobs,
@@ -104,7 +132,7 @@ export async function startServer(rt: CareRuntime, cfg: ServerConfig, log: Logge
     port,
     close: () =>
       new Promise<void>((resolve) => {
-        server.close(() => void jobs.stopAll().then(() => resolve()));
+        server.close(() => void Promise.all([jobs.stopAll(), sender?.stop()]).then(() => resolve()));
         const drained = inFlight === 0 ? Promise.resolve() : new Promise<void>((r) => (idle = r));
         const timer = setTimeout(() => ("closeAllConnections" in server ? server.closeAllConnections() : undefined), cfg.drainMs);
         void drained.then(() => {

@@ -153,4 +153,32 @@ export const MIGRATIONS: readonly string[] = [
   -- Bumped by every applied update: a process whose copy is older reloads before it writes.
   ALTER TABLE policies ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;
   `,
+  `
+  -- Where a customer reached us ("whatsapp:+52…"): what a person writes later goes back there. A phone
+  -- number: kept here only, never in ids or logs.
+  CREATE TABLE channel_addresses (
+    customer_id TEXT PRIMARY KEY,
+    channel TEXT NOT NULL,
+    address TEXT NOT NULL,
+    updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+  );
+
+  -- Messages to customers outside a webhook's own reply (what a person writes): an outbox, so neither a
+  -- crash nor a provider outage loses one. Sent at least once.
+  CREATE TABLE outbound_messages (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    customer_id TEXT NOT NULL,
+    author TEXT NOT NULL,
+    body TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('pending', 'sent', 'failed')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    provider_id TEXT,
+    last_error TEXT,
+    created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    sent_at TEXT
+  );
+  CREATE INDEX outbound_due ON outbound_messages (status, next_attempt_at);
+  CREATE INDEX outbound_by_customer ON outbound_messages (customer_id, id);
+  `,
 ];

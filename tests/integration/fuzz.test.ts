@@ -30,9 +30,9 @@ const PATHS = [
   "/v1/policy", "/v1/policy/recommendations", "/v1/policy/reset", "/v1/policy/freeze", "/v1/policy/unfreeze",
   "/v1/interactions", "/v1/metrics", "/v1/experiments", "/v1/experiments/{id}", "/v1/experiments/{id}/cancel",
   "/v1/handoffs", "/v1/handoffs/{id}", "/v1/handoffs/{id}/claim", "/v1/handoffs/{id}/resolve",
-  "/v1/conversations/{id}", "/v1/conversations/{id}/handback", "/webhooks/twilio/whatsapp",
+  "/v1/conversations/{id}", "/v1/conversations/{id}/handback", "/v1/conversations/{id}/messages", "/webhooks/twilio/whatsapp",
   "/assistants/search", "/assistants/{id}", "/threads", "/threads/{id}", "/threads/{id}/state", "/threads/{id}/history",
-  "/threads/{id}/runs/wait", "/threads/search", "/healthz", "/readyz", "/nowhere/{id}",
+  "/threads/{id}/runs/wait", "/threads/{id}/runs/stream", "/runs/stream", "/threads/search", "/healthz", "/readyz", "/nowhere/{id}",
 ];
 
 const id = fc.oneof(fc.constantFrom("c1", "c2", "care", "main", "00000000-0000-4000-8000-000000000000"), fc.string({ maxLength: 40 }).map(encodeURIComponent));

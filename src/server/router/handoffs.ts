@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import type { CareRuntime } from "../../app/care-runtime.js";
 import { resolveHandoff } from "../../app/contacts.js";
+import { queueMessage } from "../../app/messages.js";
 import { HumanResume } from "../../domain/human.js";
 import type { AppEnv } from "../env.js";
 import { conflict, HttpError, notFound, parseWith, readJson, readQuery } from "../helper/http.js";
@@ -61,6 +62,8 @@ export function handoffsRouter(rt: CareRuntime) {
 }
 
 export const HandBackRequest = z.object({ agent: Agent }).strict();
+/** WhatsApp takes up to 1,600 characters in one message. */
+export const MessageRequest = z.object({ agent: Agent, text: z.string().trim().min(1).max(1600) }).strict();
 
 /** Conversation ownership: who speaks to the customer, and the explicit hand-back to the bot. */
 export function conversationsRouter(rt: CareRuntime) {
@@ -68,7 +71,19 @@ export function conversationsRouter(rt: CareRuntime) {
     .get("/:customer_id", (c) => {
       const id = parseWith(Id, c.req.param("customer_id"), "path");
       if (!rt.deps.customers.get(id)) throw notFound(`customer ${id}`);
-      return c.json({ customer_id: id, ...rt.ownership.get(id), inbound: rt.inbound.recent(id), audit: rt.audit.list(id) });
+      return c.json({ customer_id: id, ...rt.ownership.get(id), inbound: rt.inbound.recent(id), outbound: rt.outbox.recent(id), audit: rt.audit.list(id) });
+    })
+    .post("/:customer_id/messages", async (c) => {
+      const id = parseWith(Id, c.req.param("customer_id"), "path");
+      const { agent, text } = await readJson(c, MessageRequest);
+      if (!rt.deps.customers.get(id)) throw notFound(`customer ${id}`);
+      const owner = rt.ownership.get(id);
+      if (owner.owner !== "human") throw conflict(`the bot owns the conversation with ${id}: a person writes only after taking it over`);
+      if (owner.agent === null) throw conflict(`claim the pending hand-off of ${id} before writing to the customer`);
+      if (owner.agent !== agent) throw new HttpError(403, "forbidden", `${owner.agent} owns this conversation`);
+      const message = queueMessage(rt, id, agent, text);
+      if (!message) throw conflict(`no channel reaches ${id}: the customer has not written to us on WhatsApp`);
+      return c.json(message, 202);
     })
     .post("/:customer_id/handback", async (c) => {
       const id = parseWith(Id, c.req.param("customer_id"), "path");

@@ -76,6 +76,8 @@ export function twilioRouter(rt: CareRuntime, cfg: TwilioConfig) {
     rt.db.transaction(() => {
       rt.deps.customers.upsertMany([customer]);
       rt.inbound.claim(msg.MessageSid, customerId, threadId, text);
+      // Where a person's later answers go (the webhook's own reply travels back in the TwiML).
+      if (msg.From.startsWith("whatsapp:")) rt.addresses.set(customerId, "whatsapp", msg.From);
     })();
 
     if (rt.ownership.get(customerId).owner === "human") {

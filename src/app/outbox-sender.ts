@@ -1,0 +1,118 @@
+import { z } from "zod";
+import { isRetryable, retryAfterMs } from "../models/retry.js";
+import type { DueMessage } from "../store/outbox.js";
+import type { CareRuntime } from "./care-runtime.js";
+import type { Logger } from "./logger.js";
+
+/** Twilio's Messages API, for what a person writes to a WhatsApp customer after the webhook has answered. */
+export const TwilioRestConfig = z.object({
+  accountSid: z.string().regex(/^AC[0-9a-f]{32}$/, "a Twilio account SID (AC…)"),
+  authToken: z.string().min(1),
+  /** Our WhatsApp sender, e.g. "whatsapp:+14155238886". */
+  from: z.string().regex(/^whatsapp:\+\d{6,20}$/, 'a WhatsApp sender like "whatsapp:+14155238886"'),
+  apiBase: z.string().url().default("https://api.twilio.com"),
+  maxAttempts: z.number().int().min(1).default(8),
+  timeoutMs: z.number().int().positive().default(10_000),
+});
+export type TwilioRestConfig = z.infer<typeof TwilioRestConfig>;
+
+const BACKOFF_BASE_MS = 2_000;
+const BACKOFF_MAX_MS = 5 * 60_000;
+
+/** What one attempt came to: sent, worth retrying (after at least `retryAfterMs`), or never going to work. */
+type Attempt = { kind: "sent"; providerId: string | null } | { kind: "retry"; error: string; retryAfterMs?: number } | { kind: "permanent"; error: string };
+
+/**
+ * Sends the outbox. Each message is tried until Twilio accepts it: network errors, timeouts, 429 and 5xx
+ * back off exponentially (honouring Retry-After), other 4xx answers (a number that is not on WhatsApp, a
+ * body Twilio refuses) mark it failed at once, and after `maxAttempts` it is failed too. State lives in the
+ * outbox table, so a restart carries on where the last process stopped; a crash between Twilio's answer
+ * and our write sends that message again (at least once, never lost).
+ */
+export class OutboxSender {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private stopped = false;
+  private unsubscribe: (() => void) | undefined;
+
+  constructor(
+    private readonly rt: CareRuntime,
+    private readonly cfg: TwilioRestConfig,
+    private readonly log: Logger,
+    private readonly fetchImpl: typeof fetch = fetch,
+  ) {}
+
+  /** Sends what is pending, then whatever is enqueued or falls due later, until `stop`. */
+  start(): void {
+    this.stopped = false;
+    this.unsubscribe = this.rt.outbox.onEnqueue(() => this.kick());
+    this.kick();
+  }
+
+  /** Sends what is due now, then sleeps until the next message falls due. */
+  kick(): void {
+    if (this.stopped || this.running) return;
+    clearTimeout(this.timer);
+    this.running = this.flush().finally(() => {
+      this.running = undefined;
+      this.schedule();
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.unsubscribe?.();
+    clearTimeout(this.timer);
+    await this.running;
+  }
+
+  /** Every due message, one at a time (a person's messages to one customer keep their order). */
+  async flush(now = () => new Date()): Promise<void> {
+    for (let batch = this.rt.outbox.due(now()); batch.length > 0 && !this.stopped; batch = this.rt.outbox.due(now())) {
+      for (const m of batch) {
+        const r = await this.attempt(m);
+        if (r.kind === "sent") this.rt.outbox.sent(m.id, r.providerId);
+        else if (r.kind === "permanent" || m.attempts + 1 >= this.cfg.maxAttempts) {
+          this.rt.outbox.failed(m.id, r.error);
+          this.log.error({ outbound_id: m.id, customer_id: m.customer_id, error: r.error, attempts: m.attempts + 1 }, "outbound message failed");
+        } else {
+          const backoff = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** m.attempts);
+          this.rt.outbox.retryAt(m.id, r.error, new Date(now().getTime() + Math.max(backoff, r.kind === "retry" ? (r.retryAfterMs ?? 0) : 0)));
+          this.log.warn({ outbound_id: m.id, error: r.error, attempts: m.attempts + 1 }, "outbound message will be retried");
+        }
+      }
+    }
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    const next = this.rt.outbox.nextDue();
+    if (!next) return;
+    this.timer = setTimeout(() => this.kick(), Math.max(0, Math.min(BACKOFF_MAX_MS, next.getTime() - Date.now())));
+    this.timer.unref();
+  }
+
+  private async attempt(m: DueMessage): Promise<Attempt> {
+    if (m.channel !== "whatsapp") return { kind: "permanent", error: `no sender for channel ${m.channel}` };
+    const url = `${this.cfg.apiBase.replace(/\/$/, "")}/2010-04-01/Accounts/${this.cfg.accountSid}/Messages.json`;
+    try {
+      const res = await this.fetchImpl(url, {
+        method: "POST",
+        headers: {
+          authorization: `Basic ${Buffer.from(`${this.cfg.accountSid}:${this.cfg.authToken}`).toString("base64")}`,
+          "content-type": "application/x-www-form-urlencoded",
+        },
+        body: new URLSearchParams({ To: m.address, From: this.cfg.from, Body: m.body }),
+        signal: AbortSignal.timeout(this.cfg.timeoutMs),
+      });
+      const payload = (await res.json().catch(() => ({}))) as { sid?: unknown; code?: unknown; message?: unknown };
+      if (res.ok) return { kind: "sent", providerId: typeof payload.sid === "string" ? payload.sid : null };
+      const error = `twilio ${res.status}${payload.code ? ` (code ${String(payload.code)})` : ""}: ${String(payload.message ?? res.statusText)}`;
+      // 401/403 are our credentials, which an operator can fix: worth the remaining attempts too.
+      if (isRetryable({ status: res.status }) || res.status === 401 || res.status === 403) return { kind: "retry", error, retryAfterMs: retryAfterMs(res) };
+      return { kind: "permanent", error };
+    } catch (e) {
+      return { kind: "retry", error: e instanceof Error ? `${e.name}: ${e.message}` : String(e) };
+    }
+  }
+}

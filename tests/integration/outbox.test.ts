@@ -1,0 +1,148 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { CareRuntime } from "../../src/app/care-runtime.js";
+import { createLogger } from "../../src/app/logger.js";
+import { OutboxSender, TwilioRestConfig } from "../../src/app/outbox-sender.js";
+import { twilioSignature } from "../../src/server/helper/twilio.js";
+import { customerIdForWaId } from "../../src/server/router/twilio.js";
+import { startServer, ServerConfig, type RunningServer } from "../../src/server/serve.js";
+import { FakeTwilio } from "../helpers/fake-twilio.js";
+import { customer, testRuntime } from "../helpers/runtime.js";
+
+const TOKEN = "twilio-test-token";
+const ACCOUNT = "AC0123456789abcdef0123456789abcdef";
+const FROM = "whatsapp:+14155238886";
+const PUBLIC = "https://care.example.mx";
+const log = createLogger({ level: "silent" });
+
+describe("what a person writes reaches the WhatsApp customer (Twilio's Messages API)", () => {
+  let rt: CareRuntime;
+  let server: RunningServer;
+  let twilio: FakeTwilio;
+  let base: string;
+
+  beforeAll(async () => {
+    twilio = await new FakeTwilio().start();
+    rt = testRuntime({ customers: [customer({ customer_id: "api-only", first_message: "Voy a ir a PROFECO." })] });
+    const cfg = ServerConfig.parse({ port: 0, apiKeys: ["k"], twilioAuthToken: TOKEN, publicBaseUrl: PUBLIC, twilioAccountSid: ACCOUNT, twilioWhatsAppFrom: FROM, twilioApiBase: twilio.url });
+    server = await startServer(rt, cfg, log);
+    base = `http://127.0.0.1:${server.port}`;
+  });
+  afterAll(async () => {
+    await server.close();
+    rt.close();
+    await twilio.close();
+  });
+
+  const api = (path: string, json?: unknown) =>
+    fetch(base + path, { method: json === undefined ? "GET" : "POST", headers: { authorization: "Bearer k", "content-type": "application/json" }, body: json === undefined ? undefined : JSON.stringify(json) });
+  const inbound = (params: Record<string, string>) =>
+    fetch(`${base}/webhooks/twilio/whatsapp`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", "x-twilio-signature": twilioSignature(TOKEN, `${PUBLIC}/webhooks/twilio/whatsapp`, params) },
+      body: new URLSearchParams(params).toString(),
+    });
+
+  it("sends the resolved hand-off's answer and the agent's later messages, and only the owner may write", async () => {
+    const waId = "5215544332211";
+    const threat = await inbound({ MessageSid: `SM${"a".repeat(32)}`, From: `whatsapp:+${waId}`, To: FROM, WaId: waId, Body: "Mi abogado los va a demandar", NumMedia: "0" });
+    expect(await threat.text()).toMatch(/<Response\/>$/); // escalated: the webhook answers nothing
+    const customerId = customerIdForWaId(waId, TOKEN);
+    const handoff = ((await (await api("/v1/handoffs")).json()) as { items: Array<{ interaction_id: string; customer_id: string }> }).items.find((h) => h.customer_id === customerId)!;
+    expect((await api(`/v1/handoffs/${handoff.interaction_id}/claim`, { agent: "ana" })).status).toBe(200);
+    const answer = "Hola, soy Ana del equipo legal de Kavak. Te llamo hoy antes de las 6.";
+    expect((await api(`/v1/handoffs/${handoff.interaction_id}/resolve`, { agent: "ana", response: { type: "response", args: answer } })).status).toBe(200);
+
+    await twilio.received(1);
+    expect(twilio.requests[0]).toEqual({
+      path: `/2010-04-01/Accounts/${ACCOUNT}/Messages.json`,
+      authorization: `Basic ${Buffer.from(`${ACCOUNT}:${TOKEN}`).toString("base64")}`,
+      form: { To: `whatsapp:+${waId}`, From: FROM, Body: answer },
+    });
+
+    expect((await api(`/v1/conversations/${customerId}/messages`, { agent: "luis", text: "Hola" })).status).toBe(403);
+    const sent = await api(`/v1/conversations/${customerId}/messages`, { agent: "ana", text: "Ya revisé tu caso: el reembolso sale mañana." });
+    expect(sent.status).toBe(202);
+    await twilio.received(2);
+    expect(twilio.requests[1]!.form.Body).toBe("Ya revisé tu caso: el reembolso sale mañana.");
+    const conversation = (await (await api(`/v1/conversations/${customerId}`)).json()) as { outbound: Array<{ status: string; provider_id: string | null; author: string }> };
+    await expect.poll(async () => ((await (await api(`/v1/conversations/${customerId}`)).json()) as typeof conversation).outbound.map((m) => m.status)).toEqual(["sent", "sent"]);
+    expect(rt.outbox.recent(customerId).map((m) => [m.author, m.provider_id !== null])).toEqual([["ana", true], ["ana", true]]);
+
+    // Handed back: the bot owns the conversation again and a person's message is refused.
+    expect((await api(`/v1/conversations/${customerId}/handback`, { agent: "ana" })).status).toBe(200);
+    expect((await api(`/v1/conversations/${customerId}/messages`, { agent: "ana", text: "¿Algo más?" })).status).toBe(409);
+  });
+
+  it("answers 409 for a customer no channel reaches, and queues nothing", async () => {
+    await api("/v1/customers/api-only/runs", {});
+    const h = ((await (await api("/v1/handoffs")).json()) as { items: Array<{ interaction_id: string; customer_id: string }> }).items.find((x) => x.customer_id === "api-only")!;
+    await api(`/v1/handoffs/${h.interaction_id}/claim`, { agent: "ana" });
+    const r = await api("/v1/conversations/api-only/messages", { agent: "ana", text: "Hola" });
+    expect(r.status).toBe(409);
+    expect(((await r.json()) as { error: { message: string } }).error.message).toMatch(/no channel reaches/);
+    expect(rt.outbox.recent("api-only")).toEqual([]);
+  });
+});
+
+describe("the outbox sender", () => {
+  let rt: CareRuntime;
+  let twilio: FakeTwilio;
+  const cfg = () => TwilioRestConfig.parse({ accountSid: ACCOUNT, authToken: TOKEN, from: FROM, apiBase: twilio.url, maxAttempts: 3 });
+
+  beforeAll(async () => {
+    twilio = await new FakeTwilio().start();
+    rt = testRuntime({ customers: [] });
+    rt.addresses.set("c1", "whatsapp", "whatsapp:+5215500000001");
+  });
+  afterAll(async () => {
+    rt.close();
+    await twilio.close();
+  });
+
+  it("retries 5xx and 429 with backoff (honouring Retry-After), fails a 400 at once and gives up after maxAttempts", async () => {
+    const sender = new OutboxSender(rt, cfg(), log);
+    let clock = new Date("2026-11-22T10:00:00Z");
+    const now = () => clock;
+    twilio.reply({ status: 500 }, { status: 429, headers: { "retry-after": "120" } }, { status: 201 });
+    const m = rt.outbox.enqueue("c1", "ana", "uno");
+    rt.db.prepare("UPDATE outbound_messages SET next_attempt_at = ? WHERE id = ?").run(clock.toISOString(), m.id);
+
+    await sender.flush(now);
+    expect(rt.outbox.get(m.id)).toMatchObject({ status: "pending", attempts: 1, last_error: expect.stringMatching(/^twilio 500/) });
+    await sender.flush(now); // not due yet: nothing sent
+    expect(twilio.requests).toHaveLength(1);
+    clock = new Date(clock.getTime() + 2_000);
+    await sender.flush(now);
+    // 429 asked for 120 s, more than the 4 s backoff.
+    expect(rt.outbox.get(m.id)!.next_attempt_at).toBe(new Date(clock.getTime() + 120_000).toISOString());
+    clock = new Date(clock.getTime() + 120_000);
+    await sender.flush(now);
+    expect(rt.outbox.get(m.id)).toMatchObject({ status: "sent", attempts: 3, provider_id: expect.stringMatching(/^SM/) });
+
+    twilio.reply({ status: 400, code: 63016, message: "outside the 24 h window" });
+    const refused = rt.outbox.enqueue("c1", "ana", "dos");
+    rt.db.prepare("UPDATE outbound_messages SET next_attempt_at = ? WHERE id = ?").run(clock.toISOString(), refused.id);
+    await sender.flush(now);
+    expect(rt.outbox.get(refused.id)).toMatchObject({ status: "failed", attempts: 1, last_error: "twilio 400 (code 63016): outside the 24 h window" });
+
+    twilio.reply({ status: 503 }, { status: 503 }, { status: 503 });
+    const doomed = rt.outbox.enqueue("c1", "ana", "tres");
+    rt.db.prepare("UPDATE outbound_messages SET next_attempt_at = ? WHERE id = ?").run(clock.toISOString(), doomed.id);
+    for (let i = 0; i < 3; i++) {
+      await sender.flush(now);
+      clock = new Date(clock.getTime() + 3_600_000);
+    }
+    expect(rt.outbox.get(doomed.id)).toMatchObject({ status: "failed", attempts: 3 });
+  });
+
+  it("a restarted sender sends what a previous process left pending", async () => {
+    const left = rt.outbox.enqueue("c1", "ana", "pendiente");
+    const before = twilio.requests.length;
+    const sender = new OutboxSender(rt, cfg(), log);
+    sender.start();
+    await twilio.received(before + 1);
+    await sender.stop();
+    await expect.poll(() => rt.outbox.get(left.id)!.status).toBe("sent");
+    expect(twilio.requests.at(-1)!.form.Body).toBe("pendiente");
+  });
+});
