@@ -18,6 +18,8 @@ export type TwilioRestConfig = z.infer<typeof TwilioRestConfig>;
 
 const BACKOFF_BASE_MS = 2_000;
 const BACKOFF_MAX_MS = 5 * 60_000;
+/** How long past its timeout an attempt keeps its lease: a process that dies mid-attempt releases it then. */
+const LEASE_MARGIN_MS = 30_000;
 
 /** What one attempt came to: sent, worth retrying (after at least `retryAfterMs`), or never going to work. */
 type Attempt = { kind: "sent"; providerId: string | null } | { kind: "retry"; error: string; retryAfterMs?: number } | { kind: "permanent"; error: string };
@@ -70,6 +72,7 @@ export class OutboxSender {
   async flush(now = () => new Date()): Promise<void> {
     for (let batch = this.rt.outbox.due(now()); batch.length > 0 && !this.stopped; batch = this.rt.outbox.due(now())) {
       for (const m of batch) {
+        if (!this.rt.outbox.lease(m, new Date(now().getTime() + this.cfg.timeoutMs + LEASE_MARGIN_MS))) continue;
         const r = await this.attempt(m);
         if (r.kind === "sent") this.rt.outbox.sent(m.id, r.providerId);
         else if (r.kind === "permanent" || m.attempts + 1 >= this.cfg.maxAttempts) {

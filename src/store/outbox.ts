@@ -81,6 +81,18 @@ export class OutboxStore {
     return row.at ? new Date(row.at) : undefined;
   }
 
+  /**
+   * Takes a due message for one attempt by moving its due time past the attempt (compare-and-set on the
+   * due time read): a second process sending from the same file skips it instead of sending it twice.
+   */
+  lease(m: OutboundMessage, until: Date): boolean {
+    return (
+      this.db
+        .prepare("UPDATE outbound_messages SET next_attempt_at = ? WHERE id = ? AND status = 'pending' AND next_attempt_at = ?")
+        .run(until.toISOString(), m.id, m.next_attempt_at).changes === 1
+    );
+  }
+
   sent(id: number, providerId: string | null): void {
     this.db
       .prepare("UPDATE outbound_messages SET status = 'sent', attempts = attempts + 1, provider_id = ?, last_error = NULL, sent_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?")

@@ -135,6 +135,14 @@ describe("the outbox sender", () => {
     expect(rt.outbox.get(doomed.id)).toMatchObject({ status: "failed", attempts: 3 });
   });
 
+  it("two senders on one file send a message once", async () => {
+    const m = rt.outbox.enqueue("c1", "ana", "una sola vez");
+    const before = twilio.requests.length;
+    await Promise.all([new OutboxSender(rt, cfg(), log).flush(), new OutboxSender(rt, cfg(), log).flush()]);
+    expect(twilio.requests.slice(before).map((r) => r.form.Body)).toEqual(["una sola vez"]);
+    expect(rt.outbox.get(m.id)!.status).toBe("sent");
+  });
+
   it("a restarted sender sends what a previous process left pending", async () => {
     const left = rt.outbox.enqueue("c1", "ana", "pendiente");
     const before = twilio.requests.length;
