@@ -43,7 +43,7 @@ export type RunState = CareStateType & { __interrupt__?: unknown[] };
 export function beginRun(rt: CareRuntime, threadId: string, customerId: string, context: CareContext): void {
   const owner = rt.ownership.get(customerId);
   if (owner.owner === "human") throw new ConversationOwnedError(`a person (${owner.agent ?? "the hand-off queue"}) owns the conversation with ${customerId}`);
-  rt.threads.upsert(threadId, "patch", { graph_id: "care", customer_id: customerId, status: "running", context });
+  rt.threads.upsert(threadId, "patch", { graph_id: "care", customer_id: customerId, status: "running", context, resumed_by: null });
 }
 
 /** Failed or abandoned: not to be finished by a later start (nobody would deliver its reply). */
@@ -124,22 +124,61 @@ export async function runOnThread(
 export async function resumeThread(rt: CareRuntime, threadId: string, resume: unknown, actor: string, signal?: AbortSignal, requestId?: string): Promise<RunState> {
   const thread = rt.threads.get(threadId);
   const context = CareContext.parse(thread?.metadata.context ?? {});
-  const state: RunState = await rt.graph.invoke(new Command({ resume }), { configurable: { thread_id: threadId }, context, signal, metadata: { request_id: requestId } });
-  finishResume(rt, threadId, state, actor);
-  return state;
+  const release = beginResume(rt, threadId, actor);
+  try {
+    const state: RunState = await rt.graph.invoke(new Command({ resume }), { configurable: { thread_id: threadId }, context, signal, metadata: { request_id: requestId } });
+    finishResume(rt, threadId, state, actor);
+    return state;
+  } catch (e) {
+    await failResume(rt, threadId, e);
+    throw e;
+  } finally {
+    release();
+  }
+}
+
+export class ResumeInProgressError extends Error {
+  override readonly name = "ResumeInProgressError";
+}
+
+/** Threads being resumed in this process: a double submit must not resume one twice (nor send its answer twice). */
+const resuming = new Set<string>();
+
+/**
+ * Before a person's answer resumes a thread: one resume at a time, and the thread marked running with who
+ * resumed it, so that a process dying before the answer is queued leaves it to recoverRuns, which queues it.
+ */
+export function beginResume(rt: CareRuntime, threadId: string, actor: string): () => void {
+  if (resuming.has(threadId)) throw new ResumeInProgressError(`thread ${threadId} is being resumed`);
+  resuming.add(threadId);
+  rt.threads.upsert(threadId, "patch", { status: "running", resumed_by: actor });
+  return () => resuming.delete(threadId);
+}
+
+/** A resume that failed: if the thread still waits for a person it is theirs again, otherwise failed. */
+export async function failResume(rt: CareRuntime, threadId: string, e: unknown): Promise<void> {
+  const saved = await savedRunState(rt, threadId).catch(() => undefined);
+  if (saved && (saved.state.__interrupt__?.length ?? 0) > 0) rt.threads.upsert(threadId, "patch", { status: "interrupted" });
+  else failRun(rt, threadId, e);
 }
 
 /** resumeThread's bookkeeping once the resumed graph has returned. */
 export function finishResume(rt: CareRuntime, threadId: string, state: RunState, actor: string): ContactOutcome {
   const customerId = String(rt.threads.get(threadId)?.metadata.customer_id ?? state.customer_id);
   rt.audit.record(actor, "handoff.resumed", customerId, { interaction_id: state.interaction_id, thread_id: threadId });
-  return deliverAnswer(rt, finishRun(rt, threadId, customerId, state), customerId, actor);
+  return finishAnswered(rt, threadId, customerId, state, actor);
 }
 
-/** What a person decided to send goes out on the customer's channel (the webhook that escalated answered nothing). */
-function deliverAnswer(rt: CareRuntime, outcome: ContactOutcome, customerId: string, author: string): ContactOutcome {
-  if (outcome.reply !== null) queueMessage(rt, customerId, author, outcome.reply);
-  return outcome;
+/**
+ * finishRun for a run a person's answer resumed, and that answer queued for the customer's channel (the
+ * webhook that escalated answered nothing), in one transaction: the thread is never done without it.
+ */
+function finishAnswered(rt: CareRuntime, threadId: string, customerId: string, state: RunState, author: string): ContactOutcome {
+  return rt.db.transaction(() => {
+    const outcome = finishRun(rt, threadId, customerId, state);
+    if (outcome.reply !== null) queueMessage(rt, customerId, author, outcome.reply);
+    return outcome;
+  })();
 }
 
 /**
@@ -156,7 +195,9 @@ export async function recoverRuns(rt: CareRuntime, onFailure: (threadId: string,
     try {
       const saved = await savedRunState(rt, t.thread_id);
       const state: RunState = saved.done ? saved.state : await rt.graph.invoke(null, config);
-      finishRun(rt, t.thread_id, String(t.metadata.customer_id), state);
+      const customerId = String(t.metadata.customer_id);
+      if (typeof t.metadata.resumed_by === "string") finishAnswered(rt, t.thread_id, customerId, state, t.metadata.resumed_by);
+      else finishRun(rt, t.thread_id, customerId, state);
       rt.threads.upsert(t.thread_id, "patch", { recovered: true });
       resumed++;
     } catch (e) {
@@ -170,10 +211,6 @@ export async function recoverRuns(rt: CareRuntime, onFailure: (threadId: string,
 
 export type ResolveError = "missing" | "resolved" | "not_claimed" | "taken" | "in_progress";
 
-/** Hand-offs being resumed in this process: a double submit must not resume the thread twice. */
-const resolving = new Set<string>();
-
-/** A person answers a hand-off they claimed: the graph resumes with their Agent Inbox response. */
 export async function resolveHandoff(
   rt: CareRuntime,
   interactionId: string,
@@ -187,11 +224,16 @@ export async function resolveHandoff(
   if (h.status === "resolved") return "resolved";
   if (h.claimed_by === null) return "not_claimed";
   if (h.claimed_by !== agent) return "taken";
-  if (resolving.has(interactionId)) return "in_progress";
   applyResponse(response, { config: handoffConfig(h.draft) }, h.draft);
-  resolving.add(interactionId);
+  const threadId = h.thread_id!;
+  let release: () => void;
   try {
-    const threadId = h.thread_id!;
+    release = beginResume(rt, threadId, agent);
+  } catch (e) {
+    if (e instanceof ResumeInProgressError) return "in_progress";
+    throw e;
+  }
+  try {
     const context = CareContext.parse(rt.threads.get(threadId)?.metadata.context ?? {});
     const state: RunState = await rt.graph.invoke(new Command({ resume: [response] }), {
       configurable: { thread_id: threadId },
@@ -200,8 +242,11 @@ export async function resolveHandoff(
       metadata: { request_id: requestId },
     });
     rt.audit.record(agent, `handoff.${response.type}`, h.customer_id, { interaction_id: interactionId });
-    return deliverAnswer(rt, finishRun(rt, threadId, h.customer_id, state), h.customer_id, agent);
+    return finishAnswered(rt, threadId, h.customer_id, state, agent);
+  } catch (e) {
+    await failResume(rt, threadId, e);
+    throw e;
   } finally {
-    resolving.delete(interactionId);
+    release();
   }
 }

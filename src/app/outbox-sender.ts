@@ -36,6 +36,7 @@ export class OutboxSender {
   private running: Promise<void> | undefined;
   private stopped = false;
   private unsubscribe: (() => void) | undefined;
+  private inFlight = new AbortController();
 
   constructor(
     private readonly rt: CareRuntime,
@@ -47,6 +48,7 @@ export class OutboxSender {
   /** Sends what is pending, then whatever is enqueued or falls due later, until `stop`. */
   start(): void {
     this.stopped = false;
+    this.inFlight = new AbortController();
     this.unsubscribe = this.rt.outbox.onEnqueue(() => this.kick());
     this.kick();
   }
@@ -55,16 +57,25 @@ export class OutboxSender {
   kick(): void {
     if (this.stopped || this.running) return;
     clearTimeout(this.timer);
-    this.running = this.flush().finally(() => {
-      this.running = undefined;
-      this.schedule();
-    });
+    let failed = false;
+    this.running = this.flush()
+      // The store can fail (SQLITE_BUSY with another process on the file): log it and try again later.
+      .catch((e: unknown) => {
+        failed = true;
+        this.log.error({ err: e }, "outbox flush failed");
+      })
+      .finally(() => {
+        this.running = undefined;
+        this.schedule(failed ? BACKOFF_BASE_MS : 0);
+      });
   }
 
+  /** Stops sending: an attempt in flight is aborted (its message stays pending for the next start). */
   async stop(): Promise<void> {
     this.stopped = true;
     this.unsubscribe?.();
     clearTimeout(this.timer);
+    this.inFlight.abort(new Error("outbox sender stopped"));
     await this.running;
   }
 
@@ -72,8 +83,10 @@ export class OutboxSender {
   async flush(now = () => new Date()): Promise<void> {
     for (let batch = this.rt.outbox.due(now()); batch.length > 0 && !this.stopped; batch = this.rt.outbox.due(now())) {
       for (const m of batch) {
+        if (this.stopped) return;
         if (!this.rt.outbox.lease(m, new Date(now().getTime() + this.cfg.timeoutMs + LEASE_MARGIN_MS))) continue;
         const r = await this.attempt(m);
+        if (this.stopped && r.kind !== "sent") return; // aborted by stop: the lease runs out, the next start sends it
         if (r.kind === "sent") this.rt.outbox.sent(m.id, r.providerId);
         else if (r.kind === "permanent" || m.attempts + 1 >= this.cfg.maxAttempts) {
           this.rt.outbox.failed(m.id, r.error);
@@ -87,11 +100,17 @@ export class OutboxSender {
     }
   }
 
-  private schedule(): void {
+  private schedule(minDelayMs = 0): void {
     if (this.stopped) return;
-    const next = this.rt.outbox.nextDue();
+    let next: Date | undefined;
+    try {
+      next = this.rt.outbox.nextDue();
+    } catch (e) {
+      this.log.error({ err: e }, "outbox: could not read when the next message is due");
+      next = new Date(Date.now() + BACKOFF_BASE_MS);
+    }
     if (!next) return;
-    this.timer = setTimeout(() => this.kick(), Math.max(0, Math.min(BACKOFF_MAX_MS, next.getTime() - Date.now())));
+    this.timer = setTimeout(() => this.kick(), Math.max(minDelayMs, Math.min(BACKOFF_MAX_MS, next.getTime() - Date.now())));
     this.timer.unref();
   }
 
@@ -106,7 +125,7 @@ export class OutboxSender {
           "content-type": "application/x-www-form-urlencoded",
         },
         body: new URLSearchParams({ To: m.address, From: this.cfg.from, Body: m.body }),
-        signal: AbortSignal.timeout(this.cfg.timeoutMs),
+        signal: AbortSignal.any([AbortSignal.timeout(this.cfg.timeoutMs), this.inFlight.signal]),
       });
       const payload = (await res.json().catch(() => ({}))) as { sid?: unknown; code?: unknown; message?: unknown };
       if (res.ok) return { kind: "sent", providerId: typeof payload.sid === "string" ? payload.sid : null };

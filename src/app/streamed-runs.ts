@@ -2,7 +2,7 @@ import { isCommand } from "@langchain/langgraph";
 import { CareContext } from "../agents/context.js";
 import { CareInput } from "../agents/state.js";
 import type { CareRuntime } from "./care-runtime.js";
-import { beginRun, failRun, finishResume, finishRun, savedRunState } from "./contacts.js";
+import { beginResume, beginRun, failResume, failRun, finishResume, finishRun, savedRunState } from "./contacts.js";
 
 type CareGraph = CareRuntime["graph"];
 type StreamOptions = { configurable?: { thread_id?: unknown }; context?: unknown } | undefined;
@@ -25,51 +25,72 @@ export function bookkeptGraph(rt: CareRuntime): CareGraph {
         const call = () => (target[prop] as (...args: unknown[]) => unknown).call(target, input, options, ...rest);
         const threadId = options?.configurable?.thread_id;
         if (typeof threadId !== "string" || input == null) return call();
-        const finish = startRun(rt, threadId, input, options?.context);
+        const run = startRun(rt, threadId, input, options?.context);
         let source: unknown;
         try {
           source = call();
         } catch (e) {
-          failRun(rt, threadId, e);
+          void run.fail(threadId, e);
           throw e;
         }
         // Callers may await the call itself and fall back on a rejection (the v3 protocol does): keep a
         // promise a promise, so such errors still surface where they expect them.
         if (source instanceof Promise)
           return source.then(
-            (s) => follow(s as AsyncIterable<unknown>, rt, threadId, finish),
-            (e) => {
-              failRun(rt, threadId, e);
+            (s) => follow(s as AsyncIterable<unknown>, threadId, run),
+            async (e) => {
+              await run.fail(threadId, e);
               throw e;
             },
           );
-        return follow(source as AsyncIterable<unknown>, rt, threadId, finish);
+        return follow(source as AsyncIterable<unknown>, threadId, run);
       };
     },
   });
 }
 
 /** Checks and marks a run before the graph starts; returns what to do once its stream has ended. */
-function startRun(rt: CareRuntime, threadId: string, input: unknown, context: unknown): (threadId: string) => Promise<void> {
-  if (isCommand(input)) return async (id) => void finishResume(rt, id, (await savedRunState(rt, id)).state, STREAM_ACTOR);
+function startRun(rt: CareRuntime, threadId: string, input: unknown, context: unknown): Finisher {
+  if (isCommand(input)) {
+    const release = beginResume(rt, threadId, STREAM_ACTOR);
+    return {
+      finish: async (id) => {
+        release();
+        finishResume(rt, id, (await savedRunState(rt, id)).state, STREAM_ACTOR);
+      },
+      fail: async (id, e) => {
+        release();
+        await failResume(rt, id, e);
+      },
+    };
+  }
   // The platform guard has validated the input already; parsing again keeps this safe on its own.
   const { customer_id } = CareInput.parse(input);
   beginRun(rt, threadId, customer_id, CareContext.parse(context ?? {}));
-  return async (id) => void finishRun(rt, id, customer_id, (await savedRunState(rt, id)).state);
+  return {
+    finish: async (id) => void finishRun(rt, id, customer_id, (await savedRunState(rt, id)).state),
+    fail: async (id, e) => failRun(rt, id, e),
+  };
 }
 
-async function* follow<T>(source: AsyncIterable<T>, rt: CareRuntime, threadId: string, finish: (threadId: string) => Promise<void>) {
+/** What to do once a streamed run's stream has ended, or failed (or been dropped by its reader). */
+interface Finisher {
+  finish(threadId: string): Promise<void>;
+  fail(threadId: string, e: unknown): Promise<void>;
+}
+
+async function* follow<T>(source: AsyncIterable<T>, threadId: string, run: Finisher) {
   let settled = false;
   try {
     yield* source;
     settled = true;
-    await finish(threadId);
+    await run.finish(threadId);
   } catch (e) {
-    if (!settled) failRun(rt, threadId, e);
+    if (!settled) await run.fail(threadId, e);
     settled = true;
     throw e;
   } finally {
     // The consumer stopped reading (a client that went away): as with an aborted invoke, nobody gets this reply.
-    if (!settled) failRun(rt, threadId, "abandoned: the stream was not read to its end");
+    if (!settled) await run.fail(threadId, "abandoned: the stream was not read to its end");
   }
 }

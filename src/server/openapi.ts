@@ -60,7 +60,7 @@ const OPERATIONS: Operation[] = [
   { method: "post", path: `/v1/handoffs/${id("interaction_id")}/resolve`, tag: "hand-offs", summary: "Accept, edit, respond or ignore (Agent Inbox HumanResponse); resumes the graph", body: ResolveRequest, errors: [400, 404, 409] },
   { method: "get", path: `/v1/conversations/${id("customer_id")}`, tag: "hand-offs", summary: "Who owns the conversation, and its audit log", errors: [404] },
   { method: "post", path: `/v1/conversations/${id("customer_id")}/handback`, tag: "hand-offs", summary: "Hand the conversation back to the bot", body: HandBackRequest, errors: [403, 409] },
-  { method: "post", path: `/v1/conversations/${id("customer_id")}/messages`, tag: "hand-offs", summary: "The owning agent writes to the customer: queued (202) and sent on WhatsApp through Twilio's API, retried until delivered", body: MessageRequest, errors: [403, 404, 409] },
+  { method: "post", path: `/v1/conversations/${id("customer_id")}/messages`, tag: "hand-offs", summary: "The owning agent writes to the customer: queued (202) and sent on WhatsApp through Twilio's API, retried until delivered", body: MessageRequest, errors: [400, 403, 404, 409] },
   { method: "post", path: "/webhooks/twilio/whatsapp", tag: "webhooks", summary: "Twilio WhatsApp webhook (X-Twilio-Signature); answers TwiML", body: TwilioMessage, bodyType: "application/x-www-form-urlencoded", public: true, errors: [400, 403, 503] },
   { method: "post", path: "/assistants/search", tag: "langgraph", summary: "LangGraph Platform: the care assistant" },
   { method: "post", path: "/threads", tag: "langgraph", summary: "LangGraph Platform: create a thread" },

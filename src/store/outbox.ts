@@ -1,3 +1,4 @@
+import { redactPii } from "../domain/text-rules.js";
 import type { Db } from "./db.js";
 
 export interface OutboundMessage {
@@ -16,6 +17,9 @@ export interface OutboundMessage {
 
 /** A message due to be sent, with where to send it. */
 export type DueMessage = OutboundMessage & { channel: string; address: string };
+
+/** Twilio's errors quote the number ("The 'To' number whatsapp:+52… is not valid"), and the API shows this text. */
+const storedError = (error: string) => redactPii(error).slice(0, 300);
 
 const COLUMNS = "id, customer_id, author, body, status, attempts, next_attempt_at, provider_id, last_error, created_at, sent_at";
 
@@ -70,14 +74,20 @@ export class OutboxStore {
       .prepare(
         `SELECT ${COLUMNS.split(", ").map((c) => `m.${c}`).join(", ")}, a.channel, a.address
          FROM outbound_messages m JOIN channel_addresses a ON a.customer_id = m.customer_id
-         WHERE m.status = 'pending' AND m.next_attempt_at <= ? ORDER BY m.id LIMIT ?`,
+         WHERE m.status = 'pending' AND m.next_attempt_at <= ?
+           -- A person's messages to one customer go out in order: none overtakes an older one still pending.
+           AND NOT EXISTS (SELECT 1 FROM outbound_messages o WHERE o.customer_id = m.customer_id AND o.status = 'pending' AND o.id < m.id)
+         ORDER BY m.id LIMIT ?`,
       )
       .all(now.toISOString(), limit) as DueMessage[];
   }
 
   /** When the next pending message falls due, if any. */
   nextDue(): Date | undefined {
-    const row = this.db.prepare("SELECT min(next_attempt_at) AS at FROM outbound_messages WHERE status = 'pending'").get() as { at: string | null };
+    // Only what `due` can return: a row it cannot pick (no address) must not keep a sender waking up.
+    const row = this.db
+      .prepare("SELECT min(m.next_attempt_at) AS at FROM outbound_messages m JOIN channel_addresses a ON a.customer_id = m.customer_id WHERE m.status = 'pending'")
+      .get() as { at: string | null };
     return row.at ? new Date(row.at) : undefined;
   }
 
@@ -100,11 +110,11 @@ export class OutboxStore {
   }
 
   retryAt(id: number, error: string, at: Date): void {
-    this.db.prepare("UPDATE outbound_messages SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?").run(error.slice(0, 300), at.toISOString(), id);
+    this.db.prepare("UPDATE outbound_messages SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?").run(storedError(error), at.toISOString(), id);
   }
 
   failed(id: number, error: string): void {
-    this.db.prepare("UPDATE outbound_messages SET status = 'failed', attempts = attempts + 1, last_error = ? WHERE id = ?").run(error.slice(0, 300), id);
+    this.db.prepare("UPDATE outbound_messages SET status = 'failed', attempts = attempts + 1, last_error = ? WHERE id = ?").run(storedError(error), id);
   }
 
   /** A customer's outbound messages, newest first. */

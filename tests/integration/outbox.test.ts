@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CareRuntime } from "../../src/app/care-runtime.js";
+import { Command } from "@langchain/langgraph";
+import { beginResume, recoverRuns, runOnThread } from "../../src/app/contacts.js";
 import { createLogger } from "../../src/app/logger.js";
 import { OutboxSender, TwilioRestConfig } from "../../src/app/outbox-sender.js";
 import { twilioSignature } from "../../src/server/helper/twilio.js";
@@ -73,6 +75,18 @@ describe("what a person writes reaches the WhatsApp customer (Twilio's Messages 
     expect((await api(`/v1/conversations/${customerId}/messages`, { agent: "ana", text: "¿Algo más?" })).status).toBe(409);
   });
 
+  it("a double-submitted resolve resumes once and sends the answer once", async () => {
+    const waId = "5215511112222";
+    await inbound({ MessageSid: `SM${"b".repeat(32)}`, From: `whatsapp:+${waId}`, To: FROM, WaId: waId, Body: "Voy a ir a PROFECO", NumMedia: "0" });
+    const customerId = customerIdForWaId(waId, TOKEN);
+    const h = ((await (await api("/v1/handoffs")).json()) as { items: Array<{ interaction_id: string; customer_id: string }> }).items.find((x) => x.customer_id === customerId)!;
+    await api(`/v1/handoffs/${h.interaction_id}/claim`, { agent: "ana" });
+    const resolve = () => api(`/v1/handoffs/${h.interaction_id}/resolve`, { agent: "ana", response: { type: "response", args: "Te llamo hoy." } });
+    const statuses = (await Promise.all([resolve(), resolve()])).map((r) => r.status).sort();
+    expect(statuses).toEqual([200, 409]);
+    expect(rt.outbox.recent(customerId).map((m) => m.body)).toEqual(["Te llamo hoy."]);
+  });
+
   it("answers 409 for a customer no channel reaches, and queues nothing", async () => {
     await api("/v1/customers/api-only/runs", {});
     const h = ((await (await api("/v1/handoffs")).json()) as { items: Array<{ interaction_id: string; customer_id: string }> }).items.find((x) => x.customer_id === "api-only")!;
@@ -81,6 +95,26 @@ describe("what a person writes reaches the WhatsApp customer (Twilio's Messages 
     expect(r.status).toBe(409);
     expect(((await r.json()) as { error: { message: string } }).error.message).toMatch(/no channel reaches/);
     expect(rt.outbox.recent("api-only")).toEqual([]);
+  });
+});
+
+describe("a person's answer and a crash", () => {
+  it("a process that died after the resume but before queueing the answer leaves it to recoverRuns, which queues it", async () => {
+    const rt = testRuntime({ customers: [customer({ customer_id: "wa-1", first_message: "Mi abogado los va a demandar." })] });
+    try {
+      rt.addresses.set("wa-1", "whatsapp", "whatsapp:+5215500000003");
+      const { outcome } = await runOnThread(rt, { customer_id: "wa-1" });
+      expect(outcome.status).toBe("handed_off");
+      // What resolveHandoff does up to the crash: the thread marked, the graph resumed, nothing after.
+      beginResume(rt, outcome.thread_id, "ana");
+      await rt.graph.invoke(new Command({ resume: [{ type: "response", args: "Soy Ana, te llamo hoy." }] }), { configurable: { thread_id: outcome.thread_id } });
+      expect(rt.outbox.recent("wa-1")).toEqual([]);
+      expect(await recoverRuns(rt)).toEqual({ resumed: 1, failed: 0 });
+      expect(rt.outbox.recent("wa-1").map((m) => [m.author, m.body])).toEqual([["ana", "Soy Ana, te llamo hoy."]]);
+      expect(rt.threads.get(outcome.thread_id)!.metadata.status).toBe("done");
+    } finally {
+      rt.close();
+    }
   });
 });
 
@@ -149,8 +183,29 @@ describe("the outbox sender", () => {
     const sender = new OutboxSender(rt, cfg(), log);
     sender.start();
     await twilio.received(before + 1);
-    await sender.stop();
     await expect.poll(() => rt.outbox.get(left.id)!.status).toBe("sent");
+    await sender.stop();
     expect(twilio.requests.at(-1)!.form.Body).toBe("pendiente");
+  });
+
+  it("keeps one customer's messages in order behind a retry, and keeps the phone number out of the stored error", async () => {
+    rt.addresses.set("c2", "whatsapp", "whatsapp:+5215500000002");
+    const sender = new OutboxSender(rt, cfg(), log);
+    let clock = new Date(Date.now() + 3_600_000);
+    twilio.reply({ status: 503 });
+    const first = rt.outbox.enqueue("c2", "ana", "1: Hola, soy Ana");
+    const second = rt.outbox.enqueue("c2", "ana", "2: tu reembolso sale mañana");
+    const before = twilio.requests.length;
+    await sender.flush(() => clock);
+    expect(twilio.requests.slice(before).map((r) => r.form.Body)).toEqual(["1: Hola, soy Ana"]);
+    expect(rt.outbox.get(second.id)!.status).toBe("pending");
+    clock = new Date(clock.getTime() + 60_000);
+    twilio.reply({ status: 400, code: 21211, message: "The 'To' number whatsapp:+5215500000002 is not a valid phone number." });
+    await sender.flush(() => clock);
+    // The first is given up (a 400), then the second goes: in order, nothing overtaken.
+    expect(twilio.requests.slice(before).map((r) => r.form.Body)).toEqual(["1: Hola, soy Ana", "1: Hola, soy Ana", "2: tu reembolso sale mañana"]);
+    expect(rt.outbox.get(first.id)!.status).toBe("failed");
+    expect(rt.outbox.get(first.id)!.last_error).not.toMatch(/5215500000002/);
+    expect(rt.outbox.get(second.id)!.status).toBe("sent");
   });
 });

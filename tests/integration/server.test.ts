@@ -101,6 +101,8 @@ describe("the official LangGraph SDK against our server", () => {
     expect(again.status).toBe(409);
     expect(rt.db.prepare("SELECT count(*) AS n FROM checkpoints WHERE thread_id = ?").get(refused.thread_id)).toEqual({ n: 0 });
 
+    const protocol = await api(`/threads/${refused.thread_id}/commands`, { json: { id: 1, method: "run.start", params: { assistant_id: "care", input: { customer_id: "vf" } } } });
+    expect(protocol.status).toBe(400);
     const threadless = await api("/runs/stream", { json: { assistant_id: "care", input: { customer_id: "vf" } } });
     expect(threadless.status).toBe(400);
     expect((await threadless.json()).error.message).toMatch(/runs on a thread/);

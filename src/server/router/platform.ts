@@ -5,7 +5,7 @@ import { CareContext } from "../../agents/context.js";
 import { CareInput } from "../../agents/state.js";
 import type { CareRuntime } from "../../app/care-runtime.js";
 import { bookkeptGraph } from "../../app/streamed-runs.js";
-import { ConversationOwnedError, resumeThread, runOnThread } from "../../app/contacts.js";
+import { ConversationOwnedError, ResumeInProgressError, resumeThread, runOnThread } from "../../app/contacts.js";
 import type { AppEnv } from "../env.js";
 import { applyResponse } from "../../agents/human-review.js";
 import { HumanInterrupt, HumanResume } from "../../domain/human.js";
@@ -51,6 +51,10 @@ const platformGuard = (rt: CareRuntime): MiddlewareHandler<AppEnv> => async (c, 
       throw new HttpError(400, "invalid_json", "body: not valid JSON");
     }
     if (typeof body !== "object" || body === null || Array.isArray(body)) throw new HttpError(400, "invalid_request", "body: expected a JSON object");
+    // The embed server's protocol commands (run.start, input.respond with update/goto) bypass every check
+    // the run routes have: not offered.
+    if (/^\/threads\/[^/]+\/commands$/.test(c.req.path))
+      throw new HttpError(400, "invalid_request", "path: protocol commands are not supported here; use /threads/{thread_id}/runs/stream or /runs/wait");
     // The embed server deletes a thread-less run's thread when it ends, and an escalated contact must outlive its run.
     if (c.req.path.endsWith("/runs/stream") && !c.req.path.includes("/threads/"))
       throw new HttpError(400, "invalid_request", "path: a contact runs on a thread; create one with POST /threads, then POST /threads/{thread_id}/runs/stream");
@@ -145,7 +149,12 @@ export function platformRouter(rt: CareRuntime) {
       rt.threads.upsert(id, "patch", { graph_id: GRAPH_ID, assistant_id: GRAPH_ID });
       if (body.command) {
         await checkResume(graph, id, body.command.resume);
-        return c.json(await resumeThread(rt, id, body.command.resume, c.get("apiKey") ?? "api", c.req.raw.signal, c.get("requestId")));
+        try {
+          return c.json(await resumeThread(rt, id, body.command.resume, c.get("apiKey") ?? "api", c.req.raw.signal, c.get("requestId")));
+        } catch (e) {
+          if (e instanceof ResumeInProgressError) throw new HttpError(409, "conflict", e.message);
+          throw e;
+        }
       }
       const input = checkNewContact(rt, parseWith(CareInput, body.input, "body"));
       try {
