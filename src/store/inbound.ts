@@ -31,6 +31,12 @@ export class InboundStore {
       .all(customerId, limit) as Array<{ message_sid: string; body: string | null; status: string; received_at: string }>;
   }
 
+  /** When the customer last wrote to us, if ever. */
+  lastReceivedAt(customerId: string): Date | undefined {
+    const row = this.db.prepare("SELECT max(received_at) AS at FROM inbound_messages WHERE customer_id = ?").get(customerId) as { at: string | null };
+    return row.at ? new Date(row.at) : undefined;
+  }
+
   get(sid: string): InboundMessage | undefined {
     return this.db.prepare("SELECT message_sid, customer_id, thread_id, status, reply FROM inbound_messages WHERE message_sid = ?").get(sid) as
       | InboundMessage

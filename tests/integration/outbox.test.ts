@@ -70,6 +70,13 @@ describe("what a person writes reaches the WhatsApp customer (Twilio's Messages 
     await expect.poll(async () => ((await (await api(`/v1/conversations/${customerId}`)).json()) as typeof conversation).outbound.map((m) => m.status)).toEqual(["sent", "sent"]);
     expect(rt.outbox.recent(customerId).map((m) => [m.author, m.provider_id !== null])).toEqual([["ana", true], ["ana", true]]);
 
+    // Past WhatsApp's 24-hour window a free-form message would only fail at Twilio: refused up front.
+    rt.db.prepare("UPDATE inbound_messages SET received_at = ? WHERE customer_id = ?").run(new Date(Date.now() - 25 * 3600_000).toISOString(), customerId);
+    const late = await api(`/v1/conversations/${customerId}/messages`, { agent: "ana", text: "¿Sigues ahí?" });
+    expect(late.status).toBe(409);
+    expect(((await late.json()) as { error: { message: string } }).error.message).toMatch(/24 hours/);
+    expect(rt.outbox.recent(customerId)).toHaveLength(2);
+
     // Handed back: the bot owns the conversation again and a person's message is refused.
     expect((await api(`/v1/conversations/${customerId}/handback`, { agent: "ana" })).status).toBe(200);
     expect((await api(`/v1/conversations/${customerId}/messages`, { agent: "ana", text: "¿Algo más?" })).status).toBe(409);

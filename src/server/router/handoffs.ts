@@ -62,6 +62,9 @@ export function handoffsRouter(rt: CareRuntime) {
 }
 
 export const HandBackRequest = z.object({ agent: Agent }).strict();
+/** WhatsApp's customer service window: free-form messages only this long after the customer's last message. */
+const WHATSAPP_SESSION_MS = 24 * 3600_000;
+
 /** WhatsApp takes up to 1,600 characters in one message. */
 export const MessageRequest = z.object({ agent: Agent, text: z.string().trim().min(1).max(1600) }).strict();
 
@@ -81,6 +84,9 @@ export function conversationsRouter(rt: CareRuntime) {
       if (owner.owner !== "human") throw conflict(`the bot owns the conversation with ${id}: a person writes only after taking it over`);
       if (owner.agent === null) throw conflict(`claim the pending hand-off of ${id} before writing to the customer`);
       if (owner.agent !== agent) throw new HttpError(403, "forbidden", `${owner.agent} owns this conversation`);
+      const last = rt.inbound.lastReceivedAt(id);
+      if (last && Date.now() - last.getTime() > WHATSAPP_SESSION_MS)
+        throw conflict(`WhatsApp takes free-form messages only within 24 hours of the customer's last one (${last.toISOString()}): send an approved template instead`);
       const message = queueMessage(rt, id, agent, text);
       if (!message) throw conflict(`no channel reaches ${id}: the customer has not written to us on WhatsApp`);
       return c.json(message, 202);
