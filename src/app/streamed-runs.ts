@@ -55,12 +55,18 @@ function startRun(rt: CareRuntime, threadId: string, input: unknown, context: un
     const release = beginResume(rt, threadId, STREAM_ACTOR);
     return {
       finish: async (id) => {
-        release();
-        finishResume(rt, id, (await savedRunState(rt, id)).state, STREAM_ACTOR);
+        try {
+          finishResume(rt, id, (await savedRunState(rt, id)).state, STREAM_ACTOR);
+        } finally {
+          release();
+        }
       },
       fail: async (id, e) => {
-        release();
-        await failResume(rt, id, e);
+        try {
+          await failResume(rt, id, e);
+        } finally {
+          release();
+        }
       },
     };
   }
