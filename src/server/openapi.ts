@@ -58,7 +58,7 @@ const OPERATIONS: Operation[] = [
   { method: "get", path: `/v1/handoffs/${id("interaction_id")}`, tag: "hand-offs", summary: "One hand-off with its audit trail", errors: [404] },
   { method: "post", path: `/v1/handoffs/${id("interaction_id")}/claim`, tag: "hand-offs", summary: "Claim it (exclusive); the conversation becomes the agent's", body: ClaimRequest, errors: [404, 409] },
   { method: "post", path: `/v1/handoffs/${id("interaction_id")}/resolve`, tag: "hand-offs", summary: "Accept, edit, respond or ignore (Agent Inbox HumanResponse); resumes the graph", body: ResolveRequest, errors: [400, 404, 409] },
-  { method: "get", path: `/v1/conversations/${id("customer_id")}`, tag: "hand-offs", summary: "Who owns the conversation, and its audit log", errors: [404] },
+  { method: "get", path: `/v1/conversations/${id("customer_id")}`, tag: "hand-offs", summary: "Who owns the conversation, what the customer wrote, what people sent (delivery status) and the audit log", errors: [404] },
   { method: "post", path: `/v1/conversations/${id("customer_id")}/handback`, tag: "hand-offs", summary: "Hand the conversation back to the bot", body: HandBackRequest, errors: [403, 409] },
   { method: "post", path: `/v1/conversations/${id("customer_id")}/messages`, tag: "hand-offs", summary: "The owning agent writes to the customer: queued (202) and sent on WhatsApp through Twilio's API, retried until delivered", body: MessageRequest, errors: [400, 403, 404, 409] },
   { method: "post", path: "/webhooks/twilio/whatsapp", tag: "webhooks", summary: "Twilio WhatsApp webhook (X-Twilio-Signature); answers TwiML", body: TwilioMessage, bodyType: "application/x-www-form-urlencoded", public: true, errors: [400, 403, 503] },
