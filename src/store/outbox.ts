@@ -21,6 +21,9 @@ export type DueMessage = OutboundMessage & { channel: string; address: string };
 /** Twilio's errors quote the number ("The 'To' number whatsapp:+52… is not valid"), and the API shows this text. */
 const storedError = (error: string) => redactPii(error).slice(0, 300);
 
+/** A person's messages to one customer go out in order: none overtakes an older one still pending. */
+const FIRST_IN_LINE = "NOT EXISTS (SELECT 1 FROM outbound_messages o WHERE o.customer_id = m.customer_id AND o.status = 'pending' AND o.id < m.id)";
+
 const COLUMNS = "id, customer_id, author, body, status, attempts, next_attempt_at, provider_id, last_error, created_at, sent_at";
 
 /** Where each customer can be reached, as their last inbound message showed. */
@@ -74,9 +77,7 @@ export class OutboxStore {
       .prepare(
         `SELECT ${COLUMNS.split(", ").map((c) => `m.${c}`).join(", ")}, a.channel, a.address
          FROM outbound_messages m JOIN channel_addresses a ON a.customer_id = m.customer_id
-         WHERE m.status = 'pending' AND m.next_attempt_at <= ?
-           -- A person's messages to one customer go out in order: none overtakes an older one still pending.
-           AND NOT EXISTS (SELECT 1 FROM outbound_messages o WHERE o.customer_id = m.customer_id AND o.status = 'pending' AND o.id < m.id)
+         WHERE m.status = 'pending' AND m.next_attempt_at <= ? AND ${FIRST_IN_LINE}
          ORDER BY m.id LIMIT ?`,
       )
       .all(now.toISOString(), limit) as DueMessage[];
@@ -84,9 +85,13 @@ export class OutboxStore {
 
   /** When the next pending message falls due, if any. */
   nextDue(): Date | undefined {
-    // Only what `due` can return: a row it cannot pick (no address) must not keep a sender waking up.
+    // Only what `due` can return: a row it cannot pick (no address, or waiting behind an older message to
+    // the same customer) must not keep a sender waking up.
     const row = this.db
-      .prepare("SELECT min(m.next_attempt_at) AS at FROM outbound_messages m JOIN channel_addresses a ON a.customer_id = m.customer_id WHERE m.status = 'pending'")
+      .prepare(
+        `SELECT min(m.next_attempt_at) AS at FROM outbound_messages m JOIN channel_addresses a ON a.customer_id = m.customer_id
+         WHERE m.status = 'pending' AND ${FIRST_IN_LINE}`,
+      )
       .get() as { at: string | null };
     return row.at ? new Date(row.at) : undefined;
   }

@@ -206,6 +206,8 @@ describe("the outbox sender", () => {
     await sender.flush(() => clock);
     expect(twilio.requests.slice(before).map((r) => r.form.Body)).toEqual(["1: Hola, soy Ana"]);
     expect(rt.outbox.get(second.id)!.status).toBe("pending");
+    // The second waits for the first's retry: nothing is due before it (a sender would otherwise spin).
+    expect(rt.outbox.nextDue()!.toISOString()).toBe(rt.outbox.get(first.id)!.next_attempt_at);
     clock = new Date(clock.getTime() + 60_000);
     twilio.reply({ status: 400, code: 21211, message: "The 'To' number whatsapp:+5215500000002 is not a valid phone number." });
     await sender.flush(() => clock);
