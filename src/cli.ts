@@ -231,7 +231,7 @@ async function serveUntilSignal() {
   const log = createLogger();
   const config = appConfigFromEnv();
   let opened: CareRuntime | undefined;
-  const metrics = createMetrics(() => opened?.deps.handoffs.pendingCount());
+  const metrics = createMetrics({ pendingHandoffs: () => opened?.deps.handoffs.pendingCount(), outboundByStatus: () => opened?.outbox.countByStatus() });
   const rt = openCareRuntime({ dbPath: config.dbPath, seed: config.seed, environment: loadEnv(config.environmentFile), models: config.models, observer: metrics.observer });
   opened = rt;
   let server: RunningServer;

@@ -6,7 +6,7 @@ import { recoverRuns } from "../app/contacts.js";
 import { ExperimentJobs } from "../app/experiment-jobs.js";
 import { OutboxSender, TwilioRestConfig } from "../app/outbox-sender.js";
 import { createApp } from "./app.js";
-import { createMetrics, type Metrics } from "./helper/prometheus.js";
+import { createMetrics, type Metrics, type StoredCounts } from "./helper/prometheus.js";
 
 /** A list, or the comma-separated text an environment variable holds. */
 const csv = z.union([z.array(z.string().min(1)), z.string().transform((s) => s.split(",").map((x) => x.trim()).filter(Boolean))]);
@@ -82,8 +82,11 @@ function outboxSender(rt: CareRuntime, cfg: ServerConfig, log: Logger): OutboxSe
   return sender;
 }
 
+/** What /metrics reads from the runtime's database. */
+export const storedCounts = (rt: CareRuntime): StoredCounts => ({ pendingHandoffs: () => rt.deps.handoffs.pendingCount(), outboundByStatus: () => rt.outbox.countByStatus() });
+
 /** Serves the app; without API keys only on a loopback address. */
-export async function startServer(rt: CareRuntime, cfg: ServerConfig, log: Logger, metrics: Metrics = createMetrics(() => rt.deps.handoffs.pendingCount())): Promise<RunningServer> {
+export async function startServer(rt: CareRuntime, cfg: ServerConfig, log: Logger, metrics: Metrics = createMetrics(storedCounts(rt))): Promise<RunningServer> {
   if (cfg.apiKeys.length === 0 && !LOOPBACK.test(cfg.host))
     throw new UnsafeBindError(`no API key configured (CARE_GRAPH_API_KEYS): refusing to listen on ${cfg.host}; use a loopback address or set keys`);
   const stale = rt.experiments.failInterrupted();

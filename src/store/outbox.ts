@@ -63,6 +63,11 @@ export class OutboxStore {
     return this.get(Number(lastInsertRowid))!;
   }
 
+  countByStatus(): Record<string, number> {
+    const rows = this.db.prepare("SELECT status, count(*) AS n FROM outbound_messages GROUP BY status").all() as Array<{ status: string; n: number }>;
+    return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+  }
+
   pendingCount(): number {
     return (this.db.prepare("SELECT count(*) AS n FROM outbound_messages WHERE status = 'pending'").get() as { n: number }).n;
   }

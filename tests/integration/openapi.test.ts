@@ -14,7 +14,7 @@ const app = createApp(rt, {
   rateLimit: { perSecond: 100, burst: 100 },
   twilio: { authToken: undefined, publicBaseUrl: undefined },
   jobs: new ExperimentJobs(rt, rt.environment),
-  metrics: createMetrics(() => rt.deps.handoffs.pendingCount()),
+  metrics: createMetrics({ pendingHandoffs: () => rt.deps.handoffs.pendingCount() }),
 });
 
 describe("OpenAPI document and /docs", () => {

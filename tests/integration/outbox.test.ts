@@ -69,6 +69,7 @@ describe("what a person writes reaches the WhatsApp customer (Twilio's Messages 
     const conversation = (await (await api(`/v1/conversations/${customerId}`)).json()) as { outbound: Array<{ status: string; provider_id: string | null; author: string }> };
     await expect.poll(async () => ((await (await api(`/v1/conversations/${customerId}`)).json()) as typeof conversation).outbound.map((m) => m.status)).toEqual(["sent", "sent"]);
     expect(rt.outbox.recent(customerId).map((m) => [m.author, m.provider_id !== null])).toEqual([["ana", true], ["ana", true]]);
+    expect(await (await api("/metrics")).text()).toMatch(/care_graph_outbound_messages\{status="sent"\} 2\b/);
 
     // Past WhatsApp's 24-hour window a free-form message would only fail at Twilio: refused up front.
     rt.db.prepare("UPDATE inbound_messages SET received_at = ? WHERE customer_id = ?").run(new Date(Date.now() - 25 * 3600_000).toISOString(), customerId);

@@ -15,7 +15,7 @@ const log = createLogger({ level: "silent" });
 let metrics: ReturnType<typeof createMetrics>;
 
 beforeAll(async () => {
-  metrics = createMetrics(() => rt?.deps.handoffs.pendingCount());
+  metrics = createMetrics({ pendingHandoffs: () => rt?.deps.handoffs.pendingCount() });
   rt = testRuntime({
     observer: metrics.observer,
     customers: [

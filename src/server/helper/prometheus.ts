@@ -1,8 +1,14 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 import type { CareObserver } from "../../agents/observer.js";
 
-/** The service's Prometheus metrics, fed by the graph's observer and the HTTP layer. */
-export function createMetrics(pendingHandoffs: () => number | undefined) {
+/** Counts read from the database when Prometheus scrapes; undefined before the database is open. */
+export interface StoredCounts {
+  pendingHandoffs: () => number | undefined;
+  outboundByStatus?: () => Record<string, number> | undefined;
+}
+
+/** The service's Prometheus metrics, fed by the graph's observer, the HTTP layer and the database. */
+export function createMetrics({ pendingHandoffs, outboundByStatus }: StoredCounts) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: "care_graph_" });
   const contacts = new Counter({ name: "care_graph_runs_total", help: "Care graph contacts by route and outcome", labelNames: ["route", "status"], registers: [registry] });
@@ -23,6 +29,16 @@ export function createMetrics(pendingHandoffs: () => number | undefined) {
     collect() {
       const n = pendingHandoffs();
       if (n !== undefined) this.set(n);
+    },
+  });
+  new Gauge({
+    name: "care_graph_outbound_messages",
+    help: "Messages from people to customers, by delivery status (pending, sent, failed)",
+    labelNames: ["status"],
+    registers: [registry],
+    collect() {
+      const counts = outboundByStatus?.();
+      if (counts) for (const status of ["pending", "sent", "failed"]) this.set({ status }, counts[status] ?? 0);
     },
   });
   const http = new Histogram({
