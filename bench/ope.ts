@@ -1,18 +1,30 @@
 /**
- * Validates the off-policy estimators on simulation: `npm run bench:ope -- [--reps 500] [--rows 10000]`.
- * Logging policy uniform, target the oracle (best template per cohort), reference instance; relative
- * RMSE, bias and CI coverage of the oracle's estimated value over the replications.
+ * Validates the off-policy estimators on simulation:
+ * `npm run bench:ope -- [--reps 500] [--rows 10000] [--logging uniform|thompson|pool-mix|…]`.
+ * Target the oracle (best template per cohort), reference instance; relative RMSE, bias and CI coverage
+ * of the oracle's estimated value over the replications. The logging policy is uniform by default, or any
+ * policy of the product learning online as it logs, with the propensities its `select` reports (what the
+ * interaction log holds in production).
  */
 import { parseArgs } from "node:util";
 import type { ContextKey, DecisionContext } from "../src/domain/context.js";
 import type { IssueBucket, Segment } from "../src/domain/segment.js";
 import { directMethod, doublyRobust, ips, snips, type OpeEstimate, type OpeRow } from "../src/policy/ope.js";
-import { randInt, rngFor } from "../src/policy/random.js";
+import { rngFor } from "../src/policy/random.js";
+import { createPolicy, PolicyName } from "../src/policy/registry.js";
 import { crossFit, fitCohortModel, type LoggedReward } from "../src/policy/reward-model.js";
 import { Environment } from "../src/sim/environment.js";
 import { loadEnvironment } from "../src/store/assets.js";
 
-const { values: v } = parseArgs({ options: { reps: { type: "string", default: "500" }, rows: { type: "string", default: "10000" }, instance: { type: "string", default: "bench/instances/reference-instance.json" } } });
+const { values: v } = parseArgs({
+  options: {
+    reps: { type: "string", default: "500" },
+    rows: { type: "string", default: "10000" },
+    instance: { type: "string", default: "bench/instances/reference-instance.json" },
+    logging: { type: "string", default: "uniform" },
+  },
+});
+const loggingPolicy = PolicyName.parse(v.logging);
 const env = new Environment(loadEnvironment(v.instance));
 const K = env.armIds.length;
 const truth = env.oracleValue();
@@ -36,12 +48,15 @@ const start = performance.now();
 for (let rep = 0; rep < Number(v.reps); rep++) {
   const rng = rngFor(rep, "ope-bench");
   const logged: Array<LoggedReward & { propensity: number }> = [];
+  const logger = createPolicy(loggingPolicy, K);
   for (let i = 0; i < Number(v.rows); i++) {
     const key = env.sampleContext(rng);
     const [segment, issue] = key.split("/") as [Segment, IssueBucket];
     const ctx: DecisionContext = { key: key as ContextKey, segment, issue_bucket: issue, features: { price: 0.5, recency: 0.5, past_nps: 0.5, churn_risk: 0.5, issues_flag: 0 } };
-    const arm = randInt(rng, K);
-    logged.push({ ctx, arm, reward: rng.next() < env.means(key)[arm]! ? 1 : 0, propensity: 1 / K });
+    const { arm, propensity } = logger.select(ctx, rng);
+    const reward = rng.next() < env.means(key)[arm]! ? 1 : 0;
+    logger.update(ctx, arm, reward, rng);
+    logged.push({ ctx, arm, reward, propensity });
   }
   const model = crossFit(logged, (rows) => fitCohortModel(rows, K));
   const rows = logged.map((r, i) => ({ arm: r.arm, reward: r.reward, propensity: r.propensity, target: oracle(r.ctx.key), model: model[i]! }));
@@ -55,7 +70,7 @@ for (let rep = 0; rep < Number(v.reps); rep++) {
   }
 }
 const reps = Number(v.reps);
-console.log(`# OPE validation: ${env.name}, uniform logging, oracle target (true value ${truth.toFixed(4)}), ${reps} replications × ${v.rows} rows, ${((performance.now() - start) / 1000).toFixed(1)} s`);
+console.log(`# OPE validation: ${env.name}, ${loggingPolicy} logging, oracle target (true value ${truth.toFixed(4)}), ${reps} replications × ${v.rows} rows, ${((performance.now() - start) / 1000).toFixed(1)} s`);
 console.log("| estimator | relative RMSE | relative bias | 95% CI coverage |\n|---|---|---|---|");
 for (const [name, s] of Object.entries(results))
   console.log(`| ${name} | ${((100 * Math.sqrt(s.err2 / reps)) / truth).toFixed(2)}% | ${((100 * s.err) / reps / truth).toFixed(2)}% | ${((100 * s.covered) / reps).toFixed(1)}% |`);
