@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { directMethod, doublyRobust, ips, snips, type OpeRow } from "../../src/policy/ope.js";
 import { rngFor } from "../../src/policy/random.js";
+import { formatOpeReport } from "../../src/app/ope.js";
 
 // Two contexts, three arms, Bernoulli rewards: small enough to take expectations exactly.
 const P_CONTEXT = [0.4, 0.6];
@@ -54,5 +55,16 @@ describe("off-policy estimators", () => {
     expect(Math.abs(snipsSum / reps - TRUE_VALUE)).toBeLessThan(0.01);
     expect(covered / reps).toBeGreaterThan(0.9);
     expect(covered / reps).toBeLessThan(0.99);
+  });
+});
+
+describe("the ope report", () => {
+  const estimate = { value: 0.5, ci: 0.01 };
+  const report = (effectiveSampleSize: number) =>
+    formatOpeReport({ policy: "linucb", rows: { usable: 2000, train: 1000, evaluated: 1000 }, logged: estimate, ips: estimate, snips: estimate, dm: estimate, dr: estimate, effectiveSampleSize });
+
+  it("says in words when the weights rest on few rows", () => {
+    expect(report(50)).toMatch(/caution: the logged policy seldom did what "linucb" would do/);
+    expect(report(400)).not.toMatch(/caution/);
   });
 });
