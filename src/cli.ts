@@ -14,7 +14,7 @@ import { CustomerCsvError, customersFromCsv, customersToCsv } from "./store/cust
 import { ConversationOwnedError, runContact } from "./app/contacts.js";
 import { createLogger } from "./app/logger.js";
 import { PolicyBindingError } from "./policy/book.js";
-import { pruneCheckpoints } from "./store/retention.js";
+import { pruneCheckpoints, pruneOutbound } from "./store/retention.js";
 import { evaluateFromLog, formatOpeReport, OpeInputError } from "./app/ope.js";
 import type { RunningServer } from "./server/serve.js";
 
@@ -26,7 +26,7 @@ const USAGE = `care-graph — customer-care learning graph (offline by default)
 Usage:
   care-graph start                          create the default dataset if missing, run a short experiment, serve
   care-graph serve                          the HTTP service (PORT 8080, HOST 127.0.0.1; see README)
-  care-graph prune [--older-than-days 7]    keep only the last checkpoint of finished contacts
+  care-graph prune [--older-than-days 7]    keep only the last checkpoint of finished contacts; drop delivered messages
   care-graph experiment [options]           policy vs uniform baseline through the care graph
       --customers N (200) --iterations N (5) --policy ${POLICY_NAMES.join("|")} (thompson)
       --seed N (7) --environment FILE --out DIR --top-n N (30) --concurrency N (8)
@@ -290,8 +290,10 @@ export async function main(argv: string[]): Promise<number> {
       case "prune": {
         const days = parseOr(z.coerce.number().min(0).max(3650), v["older-than-days"] ?? 7, "older-than-days");
         await withRuntime(undefined, undefined, async (rt) => {
-          const r = pruneCheckpoints(rt.db, new Date(Date.now() - days * 86_400_000));
-          console.log(`Pruned ${r.checkpoints} checkpoints and ${r.writes} writes of ${r.threads} finished contacts older than ${days} days`);
+          const cutoff = new Date(Date.now() - days * 86_400_000);
+          const r = pruneCheckpoints(rt.db, cutoff);
+          const o = pruneOutbound(rt.db, cutoff);
+          console.log(`Pruned ${r.checkpoints} checkpoints and ${r.writes} writes of ${r.threads} finished contacts, and ${o.messages} sent or failed outbound messages, older than ${days} days`);
         });
         break;
       }

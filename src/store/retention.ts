@@ -31,3 +31,11 @@ export function pruneCheckpoints(db: Db, olderThan: Date): { threads: number; ch
     return { threads, checkpoints, writes };
   })();
 }
+
+/**
+ * Outbox retention: a person's messages once delivered or given up are personal data with no further use
+ * here (a resolved hand-off's answer stays in the interaction log). Pending messages are never touched.
+ */
+export function pruneOutbound(db: Db, olderThan: Date): { messages: number } {
+  return { messages: db.prepare("DELETE FROM outbound_messages WHERE status <> 'pending' AND created_at < ?").run(olderThan.toISOString()).changes };
+}

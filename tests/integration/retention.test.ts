@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { Command } from "@langchain/langgraph";
-import { pruneCheckpoints } from "../../src/store/retention.js";
+import { pruneCheckpoints, pruneOutbound } from "../../src/store/retention.js";
 import { customer, ctx, testRuntime } from "../helpers/runtime.js";
 
 const rt = testRuntime({ customers: [customer({ customer_id: "a", segment: "VF", first_message: "Hola, ¿y mis placas?", issue_bucket: "logistica" }), customer({ customer_id: "legal", first_message: "Voy a ir a PROFECO" })] });
@@ -33,5 +33,18 @@ describe("checkpoint retention", () => {
     const n = count("fresh");
     pruneCheckpoints(rt.db, new Date(Date.now() - 3_600_000));
     expect(count("fresh")).toBe(n);
+  });
+});
+
+describe("outbox retention", () => {
+  it("drops sent and failed messages past the cut-off, never a pending one or a newer one", () => {
+    const old = new Date(Date.now() - 10 * 86_400_000).toISOString();
+    const [sent, failed, pending, fresh] = ["sent", "failed", "pending", "fresh"].map((body) => rt.outbox.enqueue("a", "ana", body).id);
+    rt.outbox.sent(sent!, "SM1");
+    rt.outbox.failed(failed!, "twilio 400");
+    rt.outbox.sent(fresh!, "SM2");
+    for (const id of [sent, failed, pending]) rt.db.prepare("UPDATE outbound_messages SET created_at = ? WHERE id = ?").run(old, id);
+    expect(pruneOutbound(rt.db, new Date(Date.now() - 7 * 86_400_000))).toEqual({ messages: 2 });
+    expect(rt.outbox.recent("a").map((m) => m.body).sort()).toEqual(["fresh", "pending"]);
   });
 });
