@@ -51,3 +51,9 @@ export function decisionsOf(make: () => Policy, seed: number, rounds = 2000): nu
   }
   return out;
 }
+
+/** `fresh` loaded with `live`'s state rows as they come back from JSON (what the SQLite store round-trips). */
+export function reloadedThroughJson<P extends Policy>(live: Policy, fresh: P): P {
+  fresh.importRows(new Map([...live.exportRows()].map(([k, v]) => [k, JSON.parse(JSON.stringify(v)) as unknown])));
+  return fresh;
+}

@@ -286,18 +286,24 @@ describe("human hand-off", () => {
   });
 });
 
+/** An experiment's record once it stops running (or after 10 s of polling). */
+async function settled(experimentId: string): Promise<any> {
+  let e: any;
+  for (let i = 0; i < 200; i++) {
+    e = await (await api(`/v1/experiments/${experimentId}`)).json();
+    if (e.status !== "running") break;
+    await new Promise((ok) => setTimeout(ok, 50));
+  }
+  return e;
+}
+
 describe("experiments, KPIs and operations", () => {
   it("starts an experiment in the background, reports progress, then results", async () => {
     const r = await api("/v1/experiments", { json: { customers: 40, iterations: 2, policy: "thompson", seed: 3 } });
     expect(r.status).toBe(202);
     const { experiment_id, status } = await r.json();
     expect(status).toBe("running");
-    let e: any;
-    for (let i = 0; i < 200; i++) {
-      e = await (await api(`/v1/experiments/${experiment_id}`)).json();
-      if (e.status !== "running") break;
-      await new Promise((ok) => setTimeout(ok, 50));
-    }
+    const e = await settled(experiment_id);
     expect(e.status).toBe("done");
     expect(e.summary.policy.iterations).toHaveLength(2);
     expect(typeof e.summary.lift_pct).toBe("number");
@@ -311,12 +317,7 @@ describe("experiments, KPIs and operations", () => {
   it("cancels a running experiment", async () => {
     const { experiment_id } = await (await api("/v1/experiments", { json: { customers: 2000, iterations: 5, seed: 4 } })).json();
     expect((await api(`/v1/experiments/${experiment_id}/cancel`, { json: {} })).status).toBe(202);
-    let e: any;
-    for (let i = 0; i < 200; i++) {
-      e = await (await api(`/v1/experiments/${experiment_id}`)).json();
-      if (e.status !== "running") break;
-      await new Promise((ok) => setTimeout(ok, 50));
-    }
+    const e = await settled(experiment_id);
     expect(e.status).toBe("cancelled");
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { additive, ctxAt, decisionsOf, latin, playShareBest } from "../helpers/bandit-worlds.js";
+import { additive, ctxAt, decisionsOf, latin, playShareBest, reloadedThroughJson } from "../helpers/bandit-worlds.js";
 import { PoolMixPolicy } from "../../src/policy/pool-mix.js";
 import { rngFor } from "../../src/policy/random.js";
 import { createPolicy } from "../../src/policy/registry.js";
@@ -41,9 +41,7 @@ describe("pool-mix policy", () => {
     for (const mean of [additive, latin]) {
       const live = new PoolMixPolicy(5);
       playShareBest(live, mean, 7, 2000);
-      const rows = new Map([...live.exportRows()].map(([k, v]) => [k, JSON.parse(JSON.stringify(v)) as unknown]));
-      const reloaded = new PoolMixPolicy(5);
-      reloaded.importRows(rows);
+      const reloaded = reloadedThroughJson(live, new PoolMixPolicy(5));
       expect(reloaded.pInteractions()).toBe(live.pInteractions());
       expect(reloaded.estimates()).toEqual(live.estimates());
       expect(new Set(live.estimates().map((e) => e.context)).size).toBe(16);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { additive, ctxAt, decisionsOf, latin, playShareBest } from "../helpers/bandit-worlds.js";
+import { additive, ctxAt, decisionsOf, latin, playShareBest, reloadedThroughJson } from "../helpers/bandit-worlds.js";
 import { EbRidgeArm } from "../../src/policy/eb-ridge.js";
 import { encode, type FeatureSpec } from "../../src/policy/features.js";
 import { PoolSplitPolicy } from "../../src/policy/pool-split.js";
@@ -55,9 +55,7 @@ describe("pool-split policy", () => {
     for (const mean of [additive, latin]) {
       const live = new PoolSplitPolicy(5);
       playShareBest(live, mean, 7, 3000);
-      const rows = new Map([...live.exportRows()].map(([k, v]) => [k, JSON.parse(JSON.stringify(v)) as unknown]));
-      const reloaded = new PoolSplitPolicy(5);
-      reloaded.importRows(rows);
+      const reloaded = reloadedThroughJson(live, new PoolSplitPolicy(5));
       expect(reloaded.splitting()).toBe(live.splitting());
       expect(reloaded.estimates()).toEqual(live.estimates());
       for (let t = 0; t < 50; t++) expect(reloaded.select(ctxAt(8, t), rngFor(9, t))).toEqual(live.select(ctxAt(8, t), rngFor(9, t)));
