@@ -2,6 +2,7 @@
  * The learning benchmark: every policy of the product on a simulated instance, 20 seeds, pseudo-regret at
  * 1k / 10k / 100k contacts, and each policy's regret minus a baseline's on the same seeds.
  * `npm run bench:learning -- [--instance FILE] [--seeds N] [--horizon N] [--policies a,b] [--baseline NAME] [--quick]`.
+ * `--policies genie-top2,genie-top3` adds bench-only floors (told the best templates; bench/lib/genie.ts).
  * See bench/RESULTS.md.
  */
 import { parseArgs } from "node:util";
@@ -12,6 +13,7 @@ import { createPolicy, POLICY_NAMES, PolicyName } from "../src/policy/registry.j
 import { Environment } from "../src/sim/environment.js";
 import { loadEnvironment } from "../src/store/assets.js";
 import { laiRobbinsConstant } from "./lib/lai-robbins.js";
+import { TopKGenie } from "./lib/genie.js";
 import { simulate, type RunResult } from "./lib/simulate.js";
 import { fmt, meanCi, type MeanCi } from "./lib/stats.js";
 
@@ -42,8 +44,11 @@ const checkpoints = [1_000, 10_000, 100_000, horizon].filter((t, i, all) => t <=
 const spec = loadEnvironment(v.instance);
 const env = new Environment(spec);
 const names = v.policies ? v.policies.split(",") : [...POLICY_NAMES, ...Object.keys(REPLICAS)];
+// Told the instance's best templates per cohort (bench/lib/genie.ts): a floor, never run unless named.
+const GENIES: Record<string, () => Policy> = { "genie-top2": () => new TopKGenie(env, 2), "genie-top3": () => new TopKGenie(env, 3) };
 const make = (name: string): Policy => {
   if (REPLICAS[name]) return REPLICAS[name](env.armIds.length);
+  if (GENIES[name]) return GENIES[name]();
   return createPolicy(PolicyName.parse(name), env.armIds.length);
 };
 const oracle = (t: number) => (spec.change_at !== undefined && t > spec.change_at ? (env.oracleValue(0) * spec.change_at + env.oracleValue(spec.change_at) * (t - spec.change_at)) / t : env.oracleValue(0));
