@@ -5,7 +5,7 @@
  *
  *   npm run bench:api -- [--seconds 10] [--soak 100000]
  */
-import { spawn } from "node:child_process";
+import { fork, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -92,6 +92,13 @@ async function inProcess(connections: number): Promise<Row> {
   return { label: "", connections, rps: latencies.length / seconds, p50: q(0.5), p99: q(0.99), errors };
 }
 
+/** A bare node:http server burning `busyMs` of CPU per request (bench/lib/busy-server.ts). */
+async function busyServer(busyMs: number): Promise<{ url: string; stop: () => void }> {
+  const child = fork(new URL("./lib/busy-server.ts", import.meta.url).pathname, [String(busyMs)]);
+  const port = await new Promise<number>((resolve) => child.once("message", (p) => resolve(Number(p))));
+  return { url: `http://127.0.0.1:${port}`, stop: () => child.kill() };
+}
+
 const fmt = (r: Row) =>
   `${r.label.padEnd(34)} c=${String(r.connections).padStart(2)}  ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50.toFixed(1).padStart(6)} ms  p99 ${r.p99.toFixed(1).padStart(6)} ms  errors ${r.errors}`;
 
@@ -114,6 +121,14 @@ try {
     console.log(`${"".padEnd(34)}       HTTP / in-process throughput ${(http.rps / local.rps).toFixed(2)} (overhead ${((1 - http.rps / local.rps) * 100).toFixed(0)}%)`);
   }
   for (const c of [1, 16, 64]) console.log(fmt({ ...(await cannon(child.url, "/v1/policy", "GET", c)), label: "GET /v1/policy" }));
+  // Node's own tail when every request costs what a contact does: a bare server, no graph, no database.
+  const busyMs = 9;
+  const busy = await busyServer(busyMs);
+  try {
+    for (const c of [16, 64]) console.log(fmt({ ...(await cannon(busy.url, "/", "POST", c)), label: `bare node:http, ${busyMs} ms CPU/request` }));
+  } finally {
+    busy.stop();
+  }
 
   if (SOAK > 0) {
     console.log(`\nsoak: ${SOAK} POST /v1/customers/:id/runs at 16 connections; RSS of the server process`);

@@ -14,6 +14,8 @@ import { openApiDocument } from "./openapi.js";
 import { errorBody, HttpError } from "./helper/http.js";
 import { apiKeyAuth } from "./middleware/auth.js";
 import { rateLimit } from "./middleware/rate-limit.js";
+import { admission } from "./middleware/admission.js";
+import type { RunSlots } from "./helper/run-slots.js";
 import type { ExperimentJobs } from "../app/experiment-jobs.js";
 import { routeFamily, type Metrics } from "./helper/prometheus.js";
 import { customersRouter } from "./router/customers.js";
@@ -34,6 +36,8 @@ export interface AppOptions {
   rateLimit: { perSecond: number; burst: number };
   twilio: TwilioConfig;
   jobs: ExperimentJobs;
+  /** Every route that runs the care graph waits for one of these first. */
+  runSlots: RunSlots;
   metrics: Metrics;
   onError?: (error: unknown, requestId: string) => void;
 }
@@ -70,10 +74,14 @@ export function createApp(rt: CareRuntime, o: AppOptions) {
   const docs = readFileSync(join(PROJECT_ROOT, "public/docs.html"), "utf8");
   app.get("/openapi.json", (c) => c.json(openapi));
   app.get("/docs", (c) => c.html(docs));
+  app.use("/webhooks/twilio/whatsapp", admission(o.runSlots, { shed: false }));
   app.route("/webhooks/twilio", twilioRouter(rt, o.twilio));
 
   const guarded = new Hono<AppEnv>();
   guarded.use(apiKeyAuth(o.apiKeys), rateLimit(o.rateLimit));
+  // Streamed runs are not in line: their response starts before the run ends, so a slot would be freed early.
+  const run = admission(o.runSlots);
+  for (const path of ["/v1/customers/:id/runs", "/v1/handoffs/:id/resolve", "/threads/:thread_id/runs/wait", "/runs/wait"]) guarded.use(path, run);
   guarded.route("/v1/customers", customersRouter(rt));
   guarded.route("/v1/customers", runsRouter(rt));
   guarded.route("/v1/policy", policyRouter(rt));

@@ -5,8 +5,17 @@ import type { Logger } from "../app/logger.js";
 import { recoverRuns } from "../app/contacts.js";
 import { ExperimentJobs } from "../app/experiment-jobs.js";
 import { OutboxSender, TwilioRestConfig } from "../app/outbox-sender.js";
+import { modelConfigFromEnv, usesLlm } from "../models/config.js";
 import { createApp } from "./app.js";
+import { RunSlots } from "./helper/run-slots.js";
 import { createMetrics, type Metrics, type StoredCounts } from "./helper/prometheus.js";
+
+/**
+ * Offline, a contact is CPU work and a few at a time is fastest (bench/RESULTS.md); with an LLM it mostly
+ * waits on the network, so many run at once.
+ */
+const OFFLINE_RUN_CONCURRENCY = 4;
+const LLM_RUN_CONCURRENCY = 64;
 
 /** A list, or the comma-separated text an environment variable holds. */
 const csv = z.union([z.array(z.string().min(1)), z.string().transform((s) => s.split(",").map((x) => x.trim()).filter(Boolean))]);
@@ -28,6 +37,10 @@ export const ServerConfig = z.object({
   publicBaseUrl: z.string().url().optional(),
   customerIdSecret: z.string().min(16).optional(),
   drainMs: z.coerce.number().int().min(0).default(30_000),
+  /** Graph runs worked on at once; the rest wait in line (src/server/helper/run-slots.ts). */
+  runConcurrency: z.coerce.number().int().min(1).max(1024).default(OFFLINE_RUN_CONCURRENCY),
+  /** Requests that may wait for a run slot before the next one is refused with 503. */
+  runQueue: z.coerce.number().int().min(0).max(100_000).default(256),
 });
 export type ServerConfig = z.infer<typeof ServerConfig>;
 
@@ -48,6 +61,8 @@ export function serverConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Serve
     publicBaseUrl: v("PUBLIC_BASE_URL"),
     customerIdSecret: v("CARE_GRAPH_ID_SECRET"),
     drainMs: v("DRAIN_MS"),
+    runConcurrency: v("RUN_CONCURRENCY") ?? (usesLlm(modelConfigFromEnv(env)) ? LLM_RUN_CONCURRENCY : undefined),
+    runQueue: v("RUN_QUEUE"),
   });
 }
 
@@ -93,8 +108,11 @@ export async function startServer(rt: CareRuntime, cfg: ServerConfig, log: Logge
   if (stale) log.warn({ experiments: stale }, "experiments left running by a previous process marked failed");
   const sender = outboxSender(rt, cfg, log);
   const jobs = new ExperimentJobs(rt, rt.environment, (id, e) => log.error({ err: e, experiment_id: id }, "experiment failed"));
+  const runSlots = new RunSlots(cfg.runConcurrency, cfg.runQueue);
+  metrics.watchRunSlots(runSlots);
   const app = createApp(rt, {
     jobs,
+    runSlots,
     metrics,
     apiKeys: cfg.apiKeys,
     corsOrigins: cfg.corsOrigins,

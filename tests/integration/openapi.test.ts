@@ -3,6 +3,7 @@ import type { CareRuntime } from "../../src/app/care-runtime.js";
 import { ExperimentJobs } from "../../src/app/experiment-jobs.js";
 import { createApp } from "../../src/server/app.js";
 import { createMetrics } from "../../src/server/helper/prometheus.js";
+import { RunSlots } from "../../src/server/helper/run-slots.js";
 import { testRuntime } from "../helpers/runtime.js";
 
 const rt: CareRuntime = testRuntime({ customers: [] });
@@ -14,6 +15,7 @@ const app = createApp(rt, {
   rateLimit: { perSecond: 100, burst: 100 },
   twilio: { authToken: undefined, publicBaseUrl: undefined },
   jobs: new ExperimentJobs(rt, rt.environment),
+  runSlots: new RunSlots(4, 16),
   metrics: createMetrics({ pendingHandoffs: () => rt.deps.handoffs.pendingCount() }),
 });
 

@@ -41,6 +41,18 @@ export function createMetrics({ pendingHandoffs, outboundByStatus }: StoredCount
       if (counts) for (const status of ["pending", "sent", "failed"]) this.set({ status }, counts[status] ?? 0);
     },
   });
+  let slots: { running: number; waiting: number } | undefined;
+  new Gauge({
+    name: "care_graph_graph_runs",
+    help: "Graph runs of HTTP requests: running, or waiting in line for a slot",
+    labelNames: ["state"],
+    registers: [registry],
+    collect() {
+      if (!slots) return;
+      this.set({ state: "running" }, slots.running);
+      this.set({ state: "waiting" }, slots.waiting);
+    },
+  });
   const http = new Histogram({
     name: "care_graph_http_request_duration_seconds",
     help: "HTTP requests by method, route family and status",
@@ -55,7 +67,9 @@ export function createMetrics({ pendingHandoffs, outboundByStatus }: StoredCount
     policyUpdate: (namespace) => updates.inc({ namespace }),
     contact: (route, status) => contacts.inc({ route, status }),
   };
-  return { registry, observer, http };
+  /** The server's run slots, once it has them. */
+  const watchRunSlots = (s: { running: number; waiting: number }) => void (slots = s);
+  return { registry, observer, http, watchRunSlots };
 }
 export type Metrics = ReturnType<typeof createMetrics>;
 
