@@ -2,7 +2,7 @@
  * The learning benchmark: every policy of the product on a simulated instance, 20 seeds, pseudo-regret at
  * 1k / 10k / 100k contacts, and each policy's regret minus a baseline's on the same seeds.
  * `npm run bench:learning -- [--instance FILE] [--seeds N] [--horizon N] [--policies a,b] [--baseline NAME] [--quick]`.
- * `--policies genie-top2,genie-top3` adds bench-only floors (told the best templates; bench/lib/genie.ts).
+ * `--policies genie-top2,genie-top3` adds bench-only reference points (LinUCB told the best templates; bench/lib/genie.ts).
  * See bench/RESULTS.md.
  */
 import { parseArgs } from "node:util";
@@ -44,7 +44,7 @@ const checkpoints = [1_000, 10_000, 100_000, horizon].filter((t, i, all) => t <=
 const spec = loadEnvironment(v.instance);
 const env = new Environment(spec);
 const names = v.policies ? v.policies.split(",") : [...POLICY_NAMES, ...Object.keys(REPLICAS)];
-// Told the instance's best templates per cohort (bench/lib/genie.ts): a floor, never run unless named.
+// Told the instance's best templates per cohort (bench/lib/genie.ts): reference points, never run unless named.
 const GENIES: Record<string, () => Policy> = { "genie-top2": () => new TopKGenie(env, 2), "genie-top3": () => new TopKGenie(env, 3) };
 const make = (name: string): Policy => {
   if (REPLICAS[name]) return REPLICAS[name](env.armIds.length);

@@ -5,9 +5,10 @@ import type { Environment } from "../../src/sim/environment.js";
 
 /**
  * Not a policy a product could run: the reference's LinUCB (α = 1, x = [1, segment, issue]) that the
- * environment tells, for each cohort, which `top` templates have the highest true means; it never plays
- * the others. Its regret is what choosing among those few alone costs, a floor that no learner without
- * the hint gets under by exploring better.
+ * environment tells, for each cohort, which `top` templates have the highest true means (at round 0: for
+ * stationary instances); it never plays the others. Its regret is what choosing among those few alone
+ * costs this learner: a reference point for how much better exploration of the rest could gain, not a
+ * lower bound for every learner.
  */
 export class TopKGenie extends LinUcbPolicy {
   private readonly allowed = new Map<string, Set<number>>();

@@ -26,6 +26,9 @@ export function modelConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ModelC
   });
 }
 
+/** The same switch as usesLlm, read from the environment without validating the rest of the model settings. */
+export const llmConfiguredIn = (env: NodeJS.ProcessEnv): boolean => Boolean(env.OPENAI_API_KEY || env.OPENAI_BASE_URL);
+
 export function usesLlm(c: ModelConfig): boolean {
   return c.apiKey !== undefined || c.baseUrl !== undefined;
 }

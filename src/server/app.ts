@@ -74,14 +74,13 @@ export function createApp(rt: CareRuntime, o: AppOptions) {
   const docs = readFileSync(join(PROJECT_ROOT, "public/docs.html"), "utf8");
   app.get("/openapi.json", (c) => c.json(openapi));
   app.get("/docs", (c) => c.html(docs));
-  app.use("/webhooks/twilio/whatsapp", admission(o.runSlots, { shed: false }));
-  app.route("/webhooks/twilio", twilioRouter(rt, o.twilio));
+  app.route("/webhooks/twilio", twilioRouter(rt, o.twilio, o.runSlots));
 
   const guarded = new Hono<AppEnv>();
   guarded.use(apiKeyAuth(o.apiKeys), rateLimit(o.rateLimit));
-  // Streamed runs are not in line: their response starts before the run ends, so a slot would be freed early.
+  // Streamed and background runs are not in line: their response starts before the run ends.
   const run = admission(o.runSlots);
-  for (const path of ["/v1/customers/:id/runs", "/v1/handoffs/:id/resolve", "/threads/:thread_id/runs/wait", "/runs/wait"]) guarded.use(path, run);
+  for (const path of ["/v1/customers/:id/runs", "/v1/handoffs/:id/resolve", "/threads/:thread_id/runs/wait"]) guarded.on("POST", path, run);
   guarded.route("/v1/customers", customersRouter(rt));
   guarded.route("/v1/customers", runsRouter(rt));
   guarded.route("/v1/policy", policyRouter(rt));

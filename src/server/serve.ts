@@ -5,7 +5,7 @@ import type { Logger } from "../app/logger.js";
 import { recoverRuns } from "../app/contacts.js";
 import { ExperimentJobs } from "../app/experiment-jobs.js";
 import { OutboxSender, TwilioRestConfig } from "../app/outbox-sender.js";
-import { modelConfigFromEnv, usesLlm } from "../models/config.js";
+import { llmConfiguredIn } from "../models/config.js";
 import { createApp } from "./app.js";
 import { RunSlots } from "./helper/run-slots.js";
 import { createMetrics, type Metrics, type StoredCounts } from "./helper/prometheus.js";
@@ -61,7 +61,7 @@ export function serverConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Serve
     publicBaseUrl: v("PUBLIC_BASE_URL"),
     customerIdSecret: v("CARE_GRAPH_ID_SECRET"),
     drainMs: v("DRAIN_MS"),
-    runConcurrency: v("RUN_CONCURRENCY") ?? (usesLlm(modelConfigFromEnv(env)) ? LLM_RUN_CONCURRENCY : undefined),
+    runConcurrency: v("RUN_CONCURRENCY") ?? (llmConfiguredIn(env) ? LLM_RUN_CONCURRENCY : undefined),
     runQueue: v("RUN_QUEUE"),
   });
 }

@@ -3,8 +3,11 @@ import { ExperimentJobs } from "../../src/app/experiment-jobs.js";
 import { createApp } from "../../src/server/app.js";
 import { createMetrics } from "../../src/server/helper/prometheus.js";
 import { RunSlots } from "../../src/server/helper/run-slots.js";
+import { twilioSignature } from "../../src/server/helper/twilio.js";
 import { customer, testRuntime } from "../helpers/runtime.js";
 
+const TOKEN = "twilio-test-token";
+const PUBLIC = "https://care.example.mx";
 const rt = testRuntime({ customers: [customer({ customer_id: "c1", churn_risk_est: 0.1 }), customer({ customer_id: "c2", churn_risk_est: 0.1 })] });
 afterAll(() => rt.close());
 const slots = new RunSlots(1, 1);
@@ -15,32 +18,80 @@ const app = createApp(rt, {
   corsOrigins: [],
   bodyLimitBytes: 1 << 20,
   rateLimit: { perSecond: 1000, burst: 1000 },
-  twilio: { authToken: undefined, publicBaseUrl: undefined },
+  twilio: { authToken: TOKEN, publicBaseUrl: PUBLIC },
   jobs: new ExperimentJobs(rt, rt.environment),
   runSlots: slots,
   metrics,
 });
-const run = (id: string) => app.request(`/v1/customers/${id}/runs`, { method: "POST", headers: { authorization: "Bearer k", "content-type": "application/json" }, body: JSON.stringify({ context: { churn_threshold: 1 } }) });
-const turn = () => new Promise((r) => setImmediate(r));
+const post = (path: string, body: unknown, signal?: AbortSignal) =>
+  app.request(path, { method: "POST", headers: { authorization: "Bearer k", "content-type": "application/json" }, body: JSON.stringify(body), signal });
+const run = (id: string, signal?: AbortSignal) => post(`/v1/customers/${id}/runs`, { context: { churn_threshold: 1 } }, signal);
+const until = async (done: () => boolean) => {
+  for (let i = 0; i < 100 && !done(); i++) await new Promise((r) => setImmediate(r));
+  expect(done()).toBe(true);
+};
+const errorCode = async (r: Response) => ((await r.json()) as { error: { code: string } }).error.code;
 
 describe("run admission", () => {
   it("makes a run wait for a slot, refuses one past the line with 503 and Retry-After, and stores nothing for it", async () => {
     const held = await slots.acquire();
     const waiting = run("c1");
-    await turn();
-    await turn();
-    expect(slots.waiting).toBe(1);
+    await until(() => slots.waiting === 1);
     const refused = await run("c2");
     expect(refused.status).toBe(503);
     expect(refused.headers.get("retry-after")).toBe("1");
-    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe("overloaded");
+    expect(await errorCode(refused)).toBe("overloaded");
     expect(rt.deps.interactions.list().filter((i) => i.customer_id === "c2")).toEqual([]);
-    const scraped = await (await app.request("/metrics")).text();
-    expect(scraped).toMatch(/care_graph_graph_runs\{state="waiting"\} 1/);
+    expect(await (await app.request("/metrics")).text()).toMatch(/care_graph_graph_runs\{state="waiting"\} 1/);
     held();
     const answered = await waiting;
     expect(answered.status).toBe(200);
     expect(((await answered.json()) as { interaction: { customer_id: string } }).interaction.customer_id).toBe("c1");
+    expect([slots.running, slots.waiting]).toEqual([0, 0]);
+  });
+
+  it("puts hand-off resolves and runs/wait in the same line", async () => {
+    const held = await slots.acquire();
+    const queued = run("c1");
+    await until(() => slots.waiting === 1);
+    const resolve = await post("/v1/handoffs/i-missing/resolve", { agent: "ana", response: { type: "ignore", args: null } });
+    const wait = await post(`/threads/${crypto.randomUUID()}/runs/wait`, { assistant_id: "care", input: { customer_id: "c2" } });
+    expect([resolve.status, wait.status]).toEqual([503, 503]);
+    // A read is never in line.
+    expect((await app.request("/v1/policy", { headers: { authorization: "Bearer k" } })).status).toBe(200);
+    held();
+    expect((await queued).status).toBe(200);
+  });
+
+  it("lets a caller that hangs up leave the line without an error, and its slot is never taken", async () => {
+    const held = await slots.acquire();
+    const hangUp = new AbortController();
+    const leaving = run("c2", hangUp.signal);
+    await until(() => slots.waiting === 1);
+    hangUp.abort();
+    const left = await leaving;
+    expect(left.status).toBe(503);
+    expect(await errorCode(left)).toBe("abandoned");
+    expect(slots.waiting).toBe(0);
+    held();
+    expect([slots.running, slots.waiting]).toEqual([0, 0]);
+  });
+
+  it("checks the webhook's signature before the line, and makes a signed message wait whatever the line's length", async () => {
+    const held = await slots.acquire();
+    const blocker = run("c1");
+    await until(() => slots.waiting === 1);
+    const params = { MessageSid: `SM${"a".repeat(32)}`, AccountSid: `AC${"0".repeat(32)}`, From: "whatsapp:+5215512345678", To: "whatsapp:+14155238886", WaId: "5215512345678", Body: "¿Cuándo llega mi auto?", NumMedia: "0" };
+    const webhook = (signature: string) =>
+      app.request(`${PUBLIC}/webhooks/twilio/whatsapp`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", "x-twilio-signature": signature }, body: new URLSearchParams(params).toString() });
+    expect((await webhook("forged")).status).toBe(403);
+    const signed = webhook(twilioSignature(TOKEN, `${PUBLIC}/webhooks/twilio/whatsapp`, params));
+    await until(() => slots.waiting === 2); // past the line's length of 1: not refused
+    held();
+    expect((await blocker).status).toBe(200);
+    const answer = await signed;
+    expect(answer.status).toBe(200);
+    expect(await answer.text()).toMatch(/<Response><Message>/);
     expect([slots.running, slots.waiting]).toEqual([0, 0]);
   });
 });

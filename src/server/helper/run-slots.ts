@@ -3,6 +3,11 @@ export class OverloadedError extends Error {
   override readonly name = "OverloadedError";
 }
 
+/** The caller gave up (its signal aborted) before a slot was free. */
+export class AbandonedError extends Error {
+  override readonly name = "AbandonedError";
+}
+
 /**
  * How many graph runs the process works on at once, and a first-come-first-served line for the rest.
  * An offline contact is CPU work (7–9 ms): dozens interleaved on one event loop make every one of them
@@ -33,7 +38,7 @@ export class RunSlots {
    * the line if `signal` aborts first.
    */
   async acquire(signal?: AbortSignal, shed = true): Promise<() => void> {
-    signal?.throwIfAborted();
+    if (signal?.aborted) throw new AbandonedError("the caller left before a run slot was free", { cause: signal.reason });
     if (this.active < this.limit && this.line.length === 0) {
       this.active++;
       return this.release();
@@ -47,7 +52,7 @@ export class RunSlots {
       const leave = () => {
         const at = this.line.indexOf(grant);
         if (at >= 0) this.line.splice(at, 1);
-        reject(signal!.reason);
+        reject(new AbandonedError("the caller left before a run slot was free", { cause: signal!.reason }));
       };
       signal?.addEventListener("abort", leave, { once: true });
       this.line.push(grant);

@@ -1,30 +1,37 @@
 import type { AppEnv } from "../env.js";
 import type { MiddlewareHandler } from "hono";
-import { setImmediate as nextTurn } from "node:timers/promises";
 import { HttpError } from "../helper/http.js";
-import { OverloadedError, type RunSlots } from "../helper/run-slots.js";
+import { AbandonedError, OverloadedError, type RunSlots } from "../helper/run-slots.js";
+
+const OVERLOADED = "overloaded";
 
 /**
- * Routes that run the care graph take a run slot first. A full line answers 503 with Retry-After; with
- * `shed: false` (Twilio's webhook: Twilio does not send a refused message again) the request waits.
+ * A route that runs the care graph takes a run slot first. The body is read before (Hono keeps it for
+ * the handler), so a slow upload holds no slot. A full line answers 503 with Retry-After.
  */
-export function admission(slots: RunSlots, o: { shed: boolean } = { shed: true }): MiddlewareHandler<AppEnv> {
+export function admission(slots: RunSlots): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    // An offline run never waits on I/O, so without this turn the first request read in an event-loop turn
-    // would run to the end before the others reach the line, and the line's order would not be arrival's.
-    await nextTurn();
-    let release: () => void;
-    try {
-      release = await slots.acquire(c.req.raw.signal, o.shed);
-    } catch (e) {
-      if (!(e instanceof OverloadedError)) throw e;
-      c.header("Retry-After", "1");
-      throw new HttpError(503, "overloaded", `${e.message}; retry later`);
-    }
+    await c.req.text();
+    const release = await inLine(slots, c.req.raw.signal, true).catch((e: unknown) => {
+      if (e instanceof HttpError && e.code === OVERLOADED) c.header("Retry-After", "1");
+      throw e;
+    });
     try {
       await next();
     } finally {
       release();
     }
   };
+}
+
+/** A slot, or the HTTP answer for not getting one. */
+export async function inLine(slots: RunSlots, signal: AbortSignal | undefined, shed: boolean): Promise<() => void> {
+  try {
+    return await slots.acquire(signal, shed);
+  } catch (e) {
+    if (e instanceof OverloadedError) throw new HttpError(503, OVERLOADED, `${e.message}; retry later`);
+    // Nobody reads this answer; it keeps a client that hung up out of the error log.
+    if (e instanceof AbandonedError) throw new HttpError(503, "abandoned", e.message);
+    throw e;
+  }
 }

@@ -54,7 +54,7 @@ const platformGuard = (rt: CareRuntime): MiddlewareHandler<AppEnv> => async (c, 
     // The embed server's protocol commands (run.start, input.respond with update/goto) bypass every check
     // the run routes have: not offered.
     if (/^\/threads\/[^/]+\/commands$/.test(c.req.path))
-      throw new HttpError(400, "invalid_request", "path: protocol commands are not supported here; use /threads/{thread_id}/runs/stream or /runs/wait");
+      throw new HttpError(400, "invalid_request", "path: protocol commands are not supported here; use /threads/{thread_id}/runs/stream or /threads/{thread_id}/runs/wait");
     // The embed server deletes a thread-less run's thread when it ends, and an escalated contact must outlive its run.
     if (c.req.path.endsWith("/runs/stream") && !c.req.path.includes("/threads/"))
       throw new HttpError(400, "invalid_request", "path: a contact runs on a thread; create one with POST /threads, then POST /threads/{thread_id}/runs/stream");

@@ -10,6 +10,8 @@ import { classifyMessage } from "../../domain/message-class.js";
 import { loadClassifierKeywords } from "../../store/assets.js";
 import type { AppEnv } from "../env.js";
 import { HttpError, parseWith } from "../helper/http.js";
+import type { RunSlots } from "../helper/run-slots.js";
+import { inLine } from "../middleware/admission.js";
 import { twiml, validTwilioSignature } from "../helper/twilio.js";
 
 /** The fields of Twilio's WhatsApp webhook that we use; the rest are signed and ignored. */
@@ -41,7 +43,7 @@ export function customerIdForWaId(waId: string, secret: string): string {
 
 const MAX_MESSAGE = 2000;
 
-export function twilioRouter(rt: CareRuntime, cfg: TwilioConfig) {
+export function twilioRouter(rt: CareRuntime, cfg: TwilioConfig, slots: RunSlots) {
   const keywords = loadClassifierKeywords();
   const reply = (c: { body: (b: string, s: 200, h: Record<string, string>) => Response }, message: string | null) =>
     c.body(twiml(message), 200, { "content-type": "text/xml; charset=utf-8" });
@@ -85,13 +87,19 @@ export function twilioRouter(rt: CareRuntime, cfg: TwilioConfig) {
       rt.audit.record("customer", "inbound.to_human", customerId, { message_sid: msg.MessageSid });
       return reply(c, null);
     }
+    // Signed and new only: it waits in line whatever its length, because Twilio does not resend a refused
+    // message, and it runs even if Twilio stops waiting (the contact is logged; as before, its reply is lost).
+    let release: (() => void) | undefined;
     try {
+      release = await inLine(slots, undefined, false);
       const out = await runContact(rt, { customer_id: customerId, message: text || undefined, thread_id: threadId, request_id: c.get("requestId") });
       rt.inbound.finish(msg.MessageSid, out.status === "handed_off" ? "human" : "answered", out.reply);
       return reply(c, out.reply);
     } catch (e) {
       rt.inbound.finish(msg.MessageSid, "failed", null);
       throw e;
+    } finally {
+      release?.();
     }
   });
 }
