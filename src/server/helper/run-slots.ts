@@ -10,10 +10,10 @@ export class AbandonedError extends Error {
 
 /**
  * How many graph runs the process works on at once, and a first-come-first-served line for the rest.
- * An offline contact is CPU work (7–9 ms): dozens interleaved on one event loop make every one of them
- * slow and starve some (p99 of 4.9 s at 64 connections, bench/RESULTS.md). A few at a time, in arrival
- * order, keeps each request's wait in proportion to its place in line, and a full line answers at once
- * instead of letting clients time out.
+ * With an LLM a run mostly waits on the network, and without a bound every request in flight holds a
+ * chat call and a graph state open; a full line answers at once instead of letting clients time out.
+ * (Offline runs are CPU work and barely overlap; their latency tail under load is Node's own, see
+ * bench/RESULTS.md.)
  */
 export class RunSlots {
   private active = 0;
