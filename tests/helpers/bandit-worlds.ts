@@ -1,3 +1,4 @@
+import { expect } from "vitest";
 import { contextKey, type DecisionContext } from "../../src/domain/context.js";
 import type { Policy } from "../../src/policy/policy.js";
 import { rngFor } from "../../src/policy/random.js";
@@ -56,4 +57,12 @@ export function decisionsOf(make: () => Policy, seed: number, rounds = 2000): nu
 export function reloadedThroughJson<P extends Policy>(live: Policy, fresh: P): P {
   fresh.importRows(new Map([...live.exportRows()].map(([k, v]) => [k, JSON.parse(JSON.stringify(v)) as unknown])));
   return fresh;
+}
+
+/** A reloaded policy estimates and decides as the live one, and an update names exactly the state rows it touched. */
+export function expectFaithfulReload(live: Policy, reloaded: Policy): void {
+  expect(reloaded.estimates()).toEqual(live.estimates());
+  for (let t = 0; t < 50; t++) expect(reloaded.select(ctxAt(8, t), rngFor(9, t))).toEqual(live.select(ctxAt(8, t), rngFor(9, t)));
+  const keys = live.update(ctxAt(8, 0), 1, 1, rngFor(1));
+  expect([...live.exportRows(keys).keys()].sort()).toEqual([...keys].sort());
 }

@@ -1,9 +1,8 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { ExperimentJobs } from "../../src/app/experiment-jobs.js";
-import { createApp } from "../../src/server/app.js";
 import { createMetrics } from "../../src/server/helper/prometheus.js";
 import { RunSlots } from "../../src/server/helper/run-slots.js";
 import { twilioSignature } from "../../src/server/helper/twilio.js";
+import { testApp } from "../helpers/app.js";
 import { customer, testRuntime } from "../helpers/runtime.js";
 
 const TOKEN = "twilio-test-token";
@@ -13,16 +12,7 @@ afterAll(() => rt.close());
 const slots = new RunSlots(1, 1);
 const metrics = createMetrics({ pendingHandoffs: () => 0 });
 metrics.watchRunSlots(slots);
-const app = createApp(rt, {
-  apiKeys: ["k"],
-  corsOrigins: [],
-  bodyLimitBytes: 1 << 20,
-  rateLimit: { perSecond: 1000, burst: 1000 },
-  twilio: { authToken: TOKEN, publicBaseUrl: PUBLIC },
-  jobs: new ExperimentJobs(rt, rt.environment),
-  runSlots: slots,
-  metrics,
-});
+const app = testApp(rt, { twilio: { authToken: TOKEN, publicBaseUrl: PUBLIC }, runSlots: slots, metrics });
 const post = (path: string, body: unknown, signal?: AbortSignal) =>
   app.request(path, { method: "POST", headers: { authorization: "Bearer k", "content-type": "application/json" }, body: JSON.stringify(body), signal });
 const run = (id: string, signal?: AbortSignal) => post(`/v1/customers/${id}/runs`, { context: { churn_threshold: 1 } }, signal);

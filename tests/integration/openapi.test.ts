@@ -1,23 +1,11 @@
 import { afterAll, describe, expect, it } from "vitest";
 import type { CareRuntime } from "../../src/app/care-runtime.js";
-import { ExperimentJobs } from "../../src/app/experiment-jobs.js";
-import { createApp } from "../../src/server/app.js";
-import { createMetrics } from "../../src/server/helper/prometheus.js";
-import { RunSlots } from "../../src/server/helper/run-slots.js";
+import { testApp } from "../helpers/app.js";
 import { testRuntime } from "../helpers/runtime.js";
 
 const rt: CareRuntime = testRuntime({ customers: [] });
 afterAll(() => rt.close());
-const app = createApp(rt, {
-  apiKeys: ["k"],
-  corsOrigins: [],
-  bodyLimitBytes: 1 << 20,
-  rateLimit: { perSecond: 100, burst: 100 },
-  twilio: { authToken: undefined, publicBaseUrl: undefined },
-  jobs: new ExperimentJobs(rt, rt.environment),
-  runSlots: new RunSlots(4, 16),
-  metrics: createMetrics({ pendingHandoffs: () => rt.deps.handoffs.pendingCount() }),
-});
+const app = testApp(rt);
 
 describe("OpenAPI document and /docs", () => {
   it("is OpenAPI 3.1 and describes every /v1, webhook and operations route the app serves", async () => {

@@ -1,0 +1,20 @@
+import type { CareRuntime } from "../../src/app/care-runtime.js";
+import { ExperimentJobs } from "../../src/app/experiment-jobs.js";
+import { createApp, type AppOptions } from "../../src/server/app.js";
+import { createMetrics } from "../../src/server/helper/prometheus.js";
+import { RunSlots } from "../../src/server/helper/run-slots.js";
+
+/** The HTTP app on a test runtime, without a server: API key "k", Twilio off, generous limits. */
+export function testApp(rt: CareRuntime, over: Partial<AppOptions> = {}) {
+  return createApp(rt, {
+    apiKeys: ["k"],
+    corsOrigins: [],
+    bodyLimitBytes: 1 << 20,
+    rateLimit: { perSecond: 1000, burst: 1000 },
+    twilio: { authToken: undefined, publicBaseUrl: undefined },
+    jobs: new ExperimentJobs(rt, rt.environment),
+    runSlots: new RunSlots(4, 16),
+    metrics: createMetrics({ pendingHandoffs: () => rt.deps.handoffs.pendingCount() }),
+    ...over,
+  });
+}
