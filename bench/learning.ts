@@ -1,19 +1,18 @@
 /**
- * The learning benchmark: every policy of the product on a simulated instance, 20 seeds, pseudo-regret at
+ * The learning benchmark: every policy of the product and of bench/policies on a simulated instance, 20 seeds, pseudo-regret at
  * 1k / 10k / 100k contacts, and each policy's regret minus a baseline's on the same seeds.
  * `npm run bench:learning -- [--instance FILE] [--seeds N] [--horizon N] [--policies a,b] [--baseline NAME] [--quick]`.
  * `--policies genie-top2,genie-top3` adds bench-only reference points (LinUCB told the best templates; bench/lib/genie.ts).
  * See bench/RESULTS.md.
  */
 import { parseArgs } from "node:util";
-import { EpsilonGreedyPolicy } from "../src/policy/epsilon-greedy.js";
-import { FIXED, LinUcbPolicy } from "../src/policy/linucb.js";
 import type { Policy } from "../src/policy/policy.js";
-import { createPolicy, POLICY_NAMES, PolicyName } from "../src/policy/registry.js";
+import { POLICY_NAMES } from "../src/policy/registry.js";
 import { Environment } from "../src/sim/environment.js";
 import { loadEnvironment } from "../src/store/assets.js";
 import { laiRobbinsConstant } from "./lib/lai-robbins.js";
 import { TopKGenie } from "./lib/genie.js";
+import { BENCH_POLICIES, benchPolicy } from "./policies/index.js";
 import { simulate, type RunResult } from "./lib/simulate.js";
 import { fmt, meanCi, type MeanCi } from "./lib/stats.js";
 
@@ -29,28 +28,15 @@ const { values: v } = parseArgs({
   },
 });
 
-/**
- * Policies as the reference file describes them, kept to check the harness against its figures: LinUCB
- * with α = 1 over x = [1, segment, issue], and ε-greedy 0.1 whose untried arms start at 0.
- */
-const REPLICAS: Record<string, (arms: number) => Policy> = {
-  "ref-linucb": (arms) => new LinUcbPolicy(arms, { numeric: false, interactions: false, precision: { main: 1, numeric: 1, interactions: 1 } }, FIXED, "linucb-ref"),
-  "ref-epsilon-greedy": (arms) => new EpsilonGreedyPolicy(arms, 0.1, false, "epsilon-greedy-ref"),
-};
-
 const seeds = v.quick ? 5 : Number(v.seeds);
 const horizon = v.quick ? 10_000 : Number(v.horizon);
 const checkpoints = [1_000, 10_000, 100_000, horizon].filter((t, i, all) => t <= horizon && all.indexOf(t) === i);
 const spec = loadEnvironment(v.instance);
 const env = new Environment(spec);
-const names = v.policies ? v.policies.split(",") : [...POLICY_NAMES, ...Object.keys(REPLICAS)];
+const names = v.policies ? v.policies.split(",") : [...POLICY_NAMES, ...Object.keys(BENCH_POLICIES)];
 // Told the instance's best templates per cohort (bench/lib/genie.ts): reference points, never run unless named.
 const GENIES: Record<string, () => Policy> = { "genie-top2": () => new TopKGenie(env, 2), "genie-top3": () => new TopKGenie(env, 3) };
-const make = (name: string): Policy => {
-  if (REPLICAS[name]) return REPLICAS[name](env.armIds.length);
-  if (GENIES[name]) return GENIES[name]();
-  return createPolicy(PolicyName.parse(name), env.armIds.length);
-};
+const make = (name: string): Policy => GENIES[name]?.() ?? benchPolicy(name, env.armIds.length);
 const oracle = (t: number) => (spec.change_at !== undefined && t > spec.change_at ? (env.oracleValue(0) * spec.change_at + env.oracleValue(spec.change_at) * (t - spec.change_at)) / t : env.oracleValue(0));
 const uniform = (t: number) => (spec.change_at !== undefined && t > spec.change_at ? (env.uniformValue(0) * spec.change_at + env.uniformValue(spec.change_at) * (t - spec.change_at)) / t : env.uniformValue(0));
 

@@ -3,7 +3,7 @@
  * `npm run bench:ope -- [--reps 500] [--rows 10000] [--logging uniform|thompson|pool-mix|…]`.
  * Target the oracle (best template per cohort), reference instance; relative RMSE, bias and CI coverage
  * of the oracle's estimated value over the replications. The logging policy is uniform by default, or any
- * policy of the product learning online as it logs, with the propensities its `select` reports (what the
+ * policy of the product or of bench/policies learning online as it logs, with the propensities its `select` reports (what the
  * interaction log holds in production).
  */
 import { parseArgs } from "node:util";
@@ -11,10 +11,10 @@ import type { ContextKey, DecisionContext } from "../src/domain/context.js";
 import type { IssueBucket, Segment } from "../src/domain/segment.js";
 import { directMethod, doublyRobust, ips, snips, type OpeEstimate, type OpeRow } from "../src/policy/ope.js";
 import { rngFor } from "../src/policy/random.js";
-import { createPolicy, PolicyName } from "../src/policy/registry.js";
 import { crossFit, fitCohortModel, type LoggedReward } from "../src/policy/reward-model.js";
 import { Environment } from "../src/sim/environment.js";
 import { loadEnvironment } from "../src/store/assets.js";
+import { benchPolicy } from "./policies/index.js";
 
 const { values: v } = parseArgs({
   options: {
@@ -24,7 +24,6 @@ const { values: v } = parseArgs({
     logging: { type: "string", default: "uniform" },
   },
 });
-const loggingPolicy = PolicyName.parse(v.logging);
 const env = new Environment(loadEnvironment(v.instance));
 const K = env.armIds.length;
 const truth = env.oracleValue();
@@ -48,7 +47,7 @@ const start = performance.now();
 for (let rep = 0; rep < Number(v.reps); rep++) {
   const rng = rngFor(rep, "ope-bench");
   const logged: Array<LoggedReward & { propensity: number }> = [];
-  const logger = createPolicy(loggingPolicy, K);
+  const logger = benchPolicy(v.logging, K);
   for (let i = 0; i < Number(v.rows); i++) {
     const key = env.sampleContext(rng);
     const [segment, issue] = key.split("/") as [Segment, IssueBucket];
@@ -70,7 +69,7 @@ for (let rep = 0; rep < Number(v.reps); rep++) {
   }
 }
 const reps = Number(v.reps);
-console.log(`# OPE validation: ${env.name}, ${loggingPolicy} logging, oracle target (true value ${truth.toFixed(4)}), ${reps} replications × ${v.rows} rows, ${((performance.now() - start) / 1000).toFixed(1)} s`);
+console.log(`# OPE validation: ${env.name}, ${v.logging} logging, oracle target (true value ${truth.toFixed(4)}), ${reps} replications × ${v.rows} rows, ${((performance.now() - start) / 1000).toFixed(1)} s`);
 console.log("| estimator | relative RMSE | relative bias | 95% CI coverage |\n|---|---|---|---|");
 for (const [name, s] of Object.entries(results))
   console.log(`| ${name} | ${((100 * Math.sqrt(s.err2 / reps)) / truth).toFixed(2)}% | ${((100 * s.err) / reps / truth).toFixed(2)}% | ${((100 * s.covered) / reps).toFixed(1)}% |`);

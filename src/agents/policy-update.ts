@@ -1,5 +1,5 @@
 import { reward } from "../domain/reward.js";
-import { PolicyName } from "../policy/registry.js";
+import { shippedPolicy } from "../policy/book.js";
 import { rngFor } from "../policy/random.js";
 import { readContext } from "./context.js";
 import type { CareDeps } from "./deps.js";
@@ -21,7 +21,7 @@ export function policyUpdate(deps: CareDeps) {
     const context = state.contact.context!;
     const value = score ? reward(score, ctx.reward_weights) : null;
     const namespace = decision?.namespace ?? ctx.policy_namespace;
-    const policy = decision ? PolicyName.parse(decision.policy) : ctx.policy;
+    const policy = decision?.policy ?? ctx.policy;
     const learnable = value !== null && decision !== undefined && draft?.source === "policy" && review === undefined;
     const sent = sentMessage(review, draft);
     const outcome: Outcome = {
@@ -32,7 +32,7 @@ export function policyUpdate(deps: CareDeps) {
     const write = deps.db.transaction(() => {
       if (learnable && !deps.policies.isFrozen(namespace)) {
         const id = state.interaction_id!;
-        const r = deps.policies.learn(namespace, policy, id, context, decision.arm, value, rngFor(deps.seed, "update", namespace, id));
+        const r = deps.policies.learn(namespace, shippedPolicy(namespace, policy), id, context, decision.arm, value, rngFor(deps.seed, "update", namespace, id));
         // A replay of this decision was learned before; an id reused for another decision never was.
         outcome.learned = r !== "conflict";
         if (r === "applied") deps.observer.policyUpdate(namespace);

@@ -1,11 +1,23 @@
 import type { DecisionContext } from "../domain/context.js";
 import type { Policy } from "./policy.js";
 import type { Rng } from "./random.js";
-import { createPolicy, type PolicyName } from "./registry.js";
+import { createPolicy, PolicyName } from "./registry.js";
 import type { PolicyStateStore } from "./state-store.js";
 
 export class PolicyBindingError extends Error {
   override readonly name = "PolicyBindingError";
+}
+
+/**
+ * A policy name read back from stored state: a database may hold a namespace that learned with a research
+ * variant an earlier version shipped (now under bench/policies), whose rows this version cannot load.
+ */
+export function shippedPolicy(namespace: string, name: string): PolicyName {
+  const parsed = PolicyName.safeParse(name);
+  if (parsed.success) return parsed.data;
+  throw new PolicyBindingError(
+    `policy namespace "${namespace}" learned with ${name}, which this version no longer ships (one of ${PolicyName.options.join(", ")}); reset the namespace or use another`,
+  );
 }
 
 /**
@@ -32,6 +44,7 @@ export class PolicyBook {
       return cached;
     }
     const bound = this.store.bind(namespace, name);
+    shippedPolicy(namespace, bound.policy);
     if (bound.policy !== name) throw new PolicyBindingError(`policy namespace "${namespace}" runs ${bound.policy}, not ${name}`);
     const policy = createPolicy(name, this.armIds.length);
     policy.importRows(this.store.loadRows(namespace));

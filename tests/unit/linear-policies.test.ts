@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { BENCH_POLICIES, benchPolicy } from "../../bench/policies/index.js";
+import { expectFaithfulReload, reloadedThroughJson } from "../helpers/bandit-worlds.js";
 import { contextKey, type DecisionContext } from "../../src/domain/context.js";
 import { TEMPLATE_IDS } from "../../src/domain/template.js";
 import { PolicyBook } from "../../src/policy/book.js";
@@ -101,8 +103,8 @@ describe("linear policies", () => {
   });
 
   it("LinUCB and linear Thompson find the best arm of an additive world", () => {
-    for (const name of ["linucb", "lin-thompson", "linucb-hybrid"] as const) {
-      const p = createPolicy(name, 5);
+    for (const name of ["linucb", "lin-thompson", "linucb-hybrid"]) {
+      const p = benchPolicy(name, 5);
       // arm 2 is best everywhere; the segment shifts every arm alike
       const mean = (c: DecisionContext, arm: number) => 0.3 + (arm === 2 ? 0.3 : 0) + (c.segment === "VE" ? 0.1 : 0);
       let best = 0;
@@ -123,7 +125,7 @@ describe("linear policies", () => {
     for (let t = 0; t < 200; t++) ucb.update(randomCtx(t), t % 5, t % 5 === 1 ? 1 : 0, rngFor(t));
     expect(ucb.select(randomCtx(7), rngFor(2)).propensity).toBe(1);
 
-    const ts = createPolicy("lin-thompson", 5);
+    const ts = benchPolicy("lin-thompson", 5);
     for (let t = 0; t < 60; t++) ts.update(randomCtx(t), t % 5, t % 5 === 1 ? 0.6 : 0.5, rngFor(t));
     const c = randomCtx(42);
     let picks = 0;
@@ -138,9 +140,9 @@ describe("linear policies", () => {
     expect(Math.abs(picks / 1000 - prop)).toBeLessThan(0.1);
   });
 
-  it("same seed, same decisions, for every registered policy", () => {
-    const run = (name: (typeof POLICY_NAMES)[number]) => {
-      const p = createPolicy(name, 5);
+  it("same seed, same decisions, for every policy of the product and of bench/policies", () => {
+    const run = (name: string) => {
+      const p = benchPolicy(name, 5);
       const arms: number[] = [];
       for (let t = 0; t < 150; t++) {
         const c = randomCtx(t);
@@ -150,11 +152,11 @@ describe("linear policies", () => {
       }
       return arms;
     };
-    for (const name of POLICY_NAMES) expect(run(name), name).toEqual(run(name));
+    for (const name of [...POLICY_NAMES, ...Object.keys(BENCH_POLICIES)]) expect(run(name), name).toEqual(run(name));
   });
 
   it("persists through the PolicyBook and reloads to the same state and the same decisions", () => {
-    for (const name of ["linucb-hybrid", "lin-thompson", "thompson-discounted"] as const) {
+    for (const name of ["linucb", "thompson-discounted"] as const) {
       const db = openDb(":memory:");
       const book = new PolicyBook(new SqlitePolicyStateStore(db), TEMPLATE_IDS);
       for (let t = 0; t < 120; t++) book.learn("ns", name, `i-${t}`, randomCtx(t), t % 5, (t % 7) / 7, rngFor(t));
@@ -163,6 +165,14 @@ describe("linear policies", () => {
       expect(reloaded.estimates(), name).toEqual(live.estimates());
       expect(reloaded.estimates().length).toBeGreaterThan(0);
       for (let t = 0; t < 30; t++) expect(reloaded.select(randomCtx(500 + t), rngFor(5, t))).toEqual(live.select(randomCtx(500 + t), rngFor(5, t)));
+    }
+  });
+
+  it("bench/policies' linear variants reload from their JSON rows to the same state and decisions", () => {
+    for (const name of ["linucb-hybrid", "lin-thompson"]) {
+      const live = benchPolicy(name, 5);
+      for (let t = 0; t < 120; t++) live.update(randomCtx(t), t % 5, (t % 7) / 7, rngFor(t));
+      expectFaithfulReload(live, reloadedThroughJson(live, benchPolicy(name, 5)));
     }
   });
 });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { contextKey, type DecisionContext } from "../../src/domain/context.js";
 import { TEMPLATE_IDS } from "../../src/domain/template.js";
+import { EpsilonGreedyPolicy } from "../../bench/policies/epsilon-greedy.js";
 import { PolicyBook, PolicyBindingError } from "../../src/policy/book.js";
-import { EpsilonGreedyPolicy } from "../../src/policy/epsilon-greedy.js";
 import { beta, gamma, normal, rngFor } from "../../src/policy/random.js";
 import { createPolicy, POLICY_NAMES } from "../../src/policy/registry.js";
 import { ThompsonPolicy } from "../../src/policy/thompson.js";
@@ -69,7 +69,7 @@ describe("policies", () => {
     }
   });
 
-  it("ε-greedy's propensity is 1−ε+ε/K for the greedy arm and ε/K for others", () => {
+  it("ε-greedy's (bench/policies) propensity is 1−ε+ε/K for the greedy arm and ε/K for others", () => {
     const p = new EpsilonGreedyPolicy(5, 0.1);
     for (let arm = 0; arm < 5; arm++) p.update(ctx(), arm, arm === 3 ? 1 : 0, rngFor(arm));
     const seen = new Map<number, number>();
@@ -183,6 +183,20 @@ describe("PolicyBook on SQLite", () => {
     const book = new PolicyBook(new SqlitePolicyStateStore(db), TEMPLATE_IDS);
     book.get("ns", "thompson");
     expect(() => book.get("ns", "uniform")).toThrow(PolicyBindingError);
-    expect(() => new PolicyBook(new SqlitePolicyStateStore(db), TEMPLATE_IDS).get("ns", "epsilon-greedy")).toThrow(/runs thompson/);
+    expect(() => new PolicyBook(new SqlitePolicyStateStore(db), TEMPLATE_IDS).get("ns", "linucb")).toThrow(/runs thompson/);
+  });
+
+  it("names a namespace that learned with a policy moved to bench/, and a reset frees it", () => {
+    const db = openDb(":memory:");
+    // What an earlier version that shipped pool-split left behind.
+    db.prepare("INSERT INTO policies (namespace, policy) VALUES ('main', 'pool-split')").run();
+    db.prepare(`INSERT INTO policy_state (namespace, key, value) VALUES ('main', 'pool:arm:0', '{"n":3}')`).run();
+    const book = new PolicyBook(new SqlitePolicyStateStore(db), TEMPLATE_IDS);
+    for (const name of ["thompson", "pool-mix"] as const) {
+      expect(() => book.get("main", name)).toThrow(PolicyBindingError);
+      expect(() => book.get("main", name)).toThrow(/learned with pool-split, which this version no longer ships.*reset the namespace/);
+    }
+    book.reset("main");
+    expect(book.learn("main", "thompson", "i-1", ctx(), 0, 1, rngFor(1))).toBe("applied");
   });
 });

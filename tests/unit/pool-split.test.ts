@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { PoolSplitPolicy } from "../../bench/policies/pool-split.js";
 import { additive, ctxAt, decisionsOf, latin, expectFaithfulReload, playShareBest, reloadedThroughJson } from "../helpers/bandit-worlds.js";
 import { EbRidgeArm } from "../../src/policy/eb-ridge.js";
 import { encode, type FeatureSpec } from "../../src/policy/features.js";
-import { PoolSplitPolicy } from "../../src/policy/pool-split.js";
 import { rngFor } from "../../src/policy/random.js";
 import { RidgeArm } from "../../src/policy/ridge.js";
 
@@ -38,7 +38,7 @@ describe("empirical-Bayes ridge arm", () => {
   });
 });
 
-describe("pool-split policy", () => {
+describe("pool-split policy (bench/policies)", () => {
   it("pools in an additive world: stays on LinUCB and plays the best arm", () => {
     const p = new PoolSplitPolicy(5);
     expect(playShareBest(p, additive, 5, 3000)).toBeGreaterThan(0.8);

@@ -1,8 +1,8 @@
-import type { DecisionContext } from "../domain/context.js";
-import type { ArmChoice, ArmEstimate, Policy } from "./policy.js";
-import { PooledAndSplit, PooledLinUcb } from "./pooled-and-split.js";
-import type { Rng } from "./random.js";
-import { ThompsonPolicy } from "./thompson.js";
+import type { DecisionContext } from "../../src/domain/context.js";
+import type { ArmChoice, ArmEstimate, Policy } from "../../src/policy/policy.js";
+import { PooledAndSplit, PooledLinUcb } from "../../src/policy/pooled-and-split.js";
+import type { Rng } from "../../src/policy/random.js";
+import { ThompsonPolicy } from "../../src/policy/thompson.js";
 
 /**
  * Pool while the world looks additive, split per cohort once it does not. Both halves learn from every

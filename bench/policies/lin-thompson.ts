@@ -1,9 +1,9 @@
-import type { DecisionContext } from "../domain/context.js";
-import type { FeatureSpec, SparseVector } from "./features.js";
-import { LinearPolicy } from "./linear.js";
-import type { ArmChoice } from "./policy.js";
-import { normal, type Rng } from "./random.js";
-import type { RidgeArm } from "./ridge.js";
+import type { DecisionContext } from "../../src/domain/context.js";
+import type { FeatureSpec, SparseVector } from "../../src/policy/features.js";
+import { LinearPolicy } from "../../src/policy/linear.js";
+import type { ArmChoice } from "../../src/policy/policy.js";
+import { normal, type Rng } from "../../src/policy/random.js";
+import type { RidgeArm } from "../../src/policy/ridge.js";
 
 /**
  * Linear Thompson sampling (Agrawal & Goyal 2013) with θ ~ N(θ̂, v²A⁻¹) per arm. Only xᵀθ matters for

@@ -1,7 +1,7 @@
-import type { DecisionContext } from "../domain/context.js";
-import { PerContextPolicy } from "./per-context.js";
-import { argmaxTies, type ArmChoice } from "./policy.js";
-import { randInt, type Rng } from "./random.js";
+import type { DecisionContext } from "../../src/domain/context.js";
+import { PerContextPolicy } from "../../src/policy/per-context.js";
+import { argmaxTies, type ArmChoice } from "../../src/policy/policy.js";
+import { randInt, type Rng } from "../../src/policy/random.js";
 
 /**
  * With probability ε a random arm, otherwise the best empirical mean. Untried arms count as best by
