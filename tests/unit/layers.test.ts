@@ -1,0 +1,109 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
+import { describe, expect, it } from "vitest";
+import { PROJECT_ROOT } from "../../src/store/assets.js";
+
+/**
+ * The layers as built, top to bottom (docs/ARCHITECTURE.md). A file may import from its own folder and
+ * from any layer below its own; an import across a row, or up, is a violation unless ALLOWED lists it.
+ */
+const LAYERS: readonly (readonly string[])[] = [
+  ["src/cli.ts"], // the command line: runs the app's use cases and starts the server
+  ["src/server/"],
+  ["src/app/"],
+  ["graphs/"],
+  ["src/config.ts"], // settings from the environment; graphs/care.ts reads them for Studio
+  ["src/agents/"],
+  ["src/models/", "src/sim/"],
+  ["src/store/"],
+  ["src/policy/"],
+  ["src/domain/"],
+];
+
+/**
+ * The exceptions that exist today, each one import of one file: a new one fails the test, and so does an
+ * entry here that no longer happens.
+ */
+const ALLOWED: readonly string[] = [
+  // The offline judge is the simulated customer: the model factory builds it from the environment.
+  "src/models/factory.ts -> src/sim/environment.ts",
+  "src/models/factory.ts -> src/sim/simulated-judge.ts",
+];
+
+const unitOf = (file: string) => LAYERS.flat().find((prefix) => file === prefix || file.startsWith(prefix));
+const rankOf = (unit: string) => LAYERS.findIndex((row) => row.includes(unit));
+
+function tsFiles(dir: string): string[] {
+  return readdirSync(join(PROJECT_ROOT, dir), { withFileTypes: true }).flatMap((e) => {
+    const path = `${dir}/${e.name}`;
+    if (e.isDirectory()) return tsFiles(path);
+    return e.name.endsWith(".ts") ? [path] : [];
+  });
+}
+
+/** Relative specifiers of `import … from`, `export … from`, bare `import "…"` and `import("…")`. */
+function relativeImports(source: string): string[] {
+  const out: string[] = [];
+  for (const re of [/\b(?:import|export)\s+(?:type\s+)?(?:[\w*{}\s,$]+?\s+from\s+)?["'](\.[^"']*)["']/g, /\bimport\(\s*["'](\.[^"']*)["']\s*\)/g])
+    for (const m of source.matchAll(re)) out.push(m[1]!);
+  return out;
+}
+
+/** Every import that crosses a row of LAYERS or points up, as "file -> target" (".js" read as the ".ts" source). */
+function crossings(files: readonly string[], read: (file: string) => string): string[] {
+  const out: string[] = [];
+  for (const file of files) {
+    const from = unitOf(file)!;
+    for (const spec of relativeImports(read(file))) {
+      const target = relative(PROJECT_ROOT, join(PROJECT_ROOT, dirname(file), spec)).replace(/\.js$/, ".ts");
+      const to = unitOf(target);
+      if (to === from) continue;
+      if (to === undefined || rankOf(to) <= rankOf(from)) out.push(`${file} -> ${target}`);
+    }
+  }
+  return out;
+}
+
+const files = ["src", "graphs"].flatMap(tsFiles);
+const read = (file: string) => readFileSync(join(PROJECT_ROOT, file), "utf8");
+
+describe("layers", () => {
+  it("every source file belongs to a layer", () => {
+    expect(files.filter((f) => unitOf(f) === undefined)).toEqual([]);
+    expect(files.length).toBeGreaterThan(50);
+  });
+
+  it("no import points up or across a row, but the listed exceptions", () => {
+    expect(crossings(files, read).filter((c) => !ALLOWED.includes(c))).toEqual([]);
+  });
+
+  it("every listed exception still happens", () => {
+    const found = crossings(files, read);
+    expect(ALLOWED.filter((a) => !found.includes(a))).toEqual([]);
+  });
+
+  it("reads every form of relative import, on one line or several", () => {
+    const source = [
+      'import { a } from "./a.js";',
+      'import type { B } from "../b.js";',
+      'import {\n  c,\n  type D,\n} from "../c.js";',
+      'import * as e from "./e.js";',
+      'import f, { g } from "./f.js";',
+      'import "./side-effect.js";',
+      'export { h } from "./h.js";',
+      'export * from "./i.js";',
+      'const j = await import("../j.js");',
+      'import { z } from "zod";',
+    ].join("\n");
+    expect(relativeImports(source)).toEqual(["./a.js", "../b.js", "../c.js", "./e.js", "./f.js", "./side-effect.js", "./h.js", "./i.js", "../j.js"]);
+  });
+
+  it("names the file and the import that points up", () => {
+    const fake: Record<string, string> = {
+      "src/domain/x.ts": 'import { runContact } from "../app/contacts.js";',
+      "src/store/y.ts": 'const { a } = await import("../../bench/policies/index.js");',
+      "src/agents/z.ts": 'import type { Db } from "../store/db.js";',
+    };
+    expect(crossings(Object.keys(fake), (f) => fake[f]!)).toEqual(["src/domain/x.ts -> src/app/contacts.ts", "src/store/y.ts -> bench/policies/index.ts"]);
+  });
+});
