@@ -14,7 +14,7 @@ const SPLIT = "split:";
 
 /** Additive LinUCB over empirical-Bayes arms, exposing their joint evidence for segment × issue effects. */
 export class PooledLinUcb extends LinUcbPolicy {
-  // pool-split keeps the fixed α = 1 it was measured with; pool-mix passes the anytime bonus.
+  // The defaults are pool-split's (bench/policies), measured with a fixed α = 1; pool-mix passes the anytime bonus.
   constructor(armCount: number, name = "pool-split", exploration: Exploration = FIXED, numeric = true, grid: EbGrid = DEFAULT_GRID) {
     super(armCount, { ...FEATURES, numeric }, exploration, name, (f) => new EbRidgeArm(f, grid));
   }
