@@ -1,0 +1,118 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { CareRuntime } from "../../src/app/care-runtime.js";
+import { createLogger } from "../../src/app/logger.js";
+import { createMetrics } from "../../src/server/helper/prometheus.js";
+import { ServerConfig, startServer, serverConfigFromEnv } from "../../src/server/serve.js";
+import { testApp } from "../helpers/app.js";
+import { testRuntime } from "../helpers/runtime.js";
+
+let rt: CareRuntime;
+beforeAll(() => {
+  rt = testRuntime();
+});
+afterAll(() => rt.close());
+
+/** What @hono/node-server hands the app: the socket the request came on. */
+const fromPeer = (address: string) => ({ incoming: { socket: { remoteAddress: address } } });
+
+/** The label sets of the HTTP histogram's count series. */
+function httpSeries(text: string): string[] {
+  return text.split("\n").filter((l) => l.startsWith("care_graph_http_request_duration_seconds_count{"));
+}
+
+describe("/metrics", () => {
+  it("labels requests by route template, with one label for every unmatched path", async () => {
+    const metrics = createMetrics({ pendingHandoffs: () => 0 });
+    const app = testApp(rt, { metrics });
+    // Unauthenticated, as an attacker would: 401 from the key check.
+    for (let i = 0; i < 300; i++) expect((await app.request(`/probe-${i}/${crypto.randomUUID()}`)).status).toBe(401);
+    const key = { headers: { authorization: "Bearer k" } };
+    for (const id of ["nobody-1", "nobody-2"]) expect((await app.request(`/v1/customers/${id}`, key)).status).toBe(404);
+    expect((await app.request("/v1/customers/nobody-1/nothing", key)).status).toBe(404);
+
+    const series = httpSeries(await (await app.request("/metrics")).text());
+    expect(series).toEqual([
+      'care_graph_http_request_duration_seconds_count{method="GET",route="unmatched",status="401"} 300',
+      'care_graph_http_request_duration_seconds_count{method="GET",route="/v1/customers/:id",status="404"} 2',
+      'care_graph_http_request_duration_seconds_count{method="GET",route="unmatched",status="404"} 1',
+    ]);
+  });
+
+  it("asks for METRICS_TOKEN as a bearer token when it is set", async () => {
+    const token = "metrics-token-0123456789";
+    const app = testApp(rt, { metricsToken: token });
+    expect((await app.request("/metrics")).status).toBe(401);
+    expect((await app.request("/metrics", { headers: { authorization: "Bearer wrong-token-0123456789" } })).status).toBe(401);
+    const ok = await app.request("/metrics", { headers: { authorization: `Bearer ${token}` } });
+    expect(ok.status).toBe(200);
+    expect(await ok.text()).toContain("care_graph_http_request_duration_seconds");
+    // Open as before without a token.
+    expect((await testApp(rt).request("/metrics")).status).toBe(200);
+  });
+
+  it("reads METRICS_TOKEN and TRUST_PROXY from the environment", () => {
+    expect(serverConfigFromEnv({ METRICS_TOKEN: "metrics-token-0123456789", TRUST_PROXY: "2" })).toMatchObject({ metricsToken: "metrics-token-0123456789", trustProxy: 2 });
+    expect(serverConfigFromEnv({})).toMatchObject({ metricsToken: undefined, trustProxy: 0 });
+    expect(() => serverConfigFromEnv({ TRUST_PROXY: "-1" })).toThrow(/trustProxy/);
+    expect(() => serverConfigFromEnv({ METRICS_TOKEN: "short" })).toThrow(/metricsToken/);
+  });
+});
+
+describe("rate limit per client address", () => {
+  const strict = { perSecond: 0.001, burst: 2 };
+  const get = (app: ReturnType<typeof testApp>, peer: string, forwardedFor: string) =>
+    app.request("/v1/customers?limit=1", { headers: { "x-forwarded-for": forwardedFor } }, fromPeer(peer));
+
+  it("ignores X-Forwarded-For unless TRUST_PROXY says proxies of ours write it", async () => {
+    const app = testApp(rt, { apiKeys: [], rateLimit: strict });
+    const statuses = [];
+    for (let i = 0; i < 4; i++) statuses.push((await get(app, "192.0.2.7", `198.51.100.${i}`)).status);
+    expect(statuses).toEqual([200, 200, 429, 429]);
+    // Another peer has its own bucket.
+    expect((await get(app, "192.0.2.8", "198.51.100.1")).status).toBe(200);
+  });
+
+  it("behind one trusted proxy, takes the right-most address and ignores what the client put left of it", async () => {
+    const app = testApp(rt, { apiKeys: [], rateLimit: { ...strict, trustProxy: 1 } });
+    const statuses = [];
+    for (let i = 0; i < 4; i++) statuses.push((await get(app, "10.0.0.1", `198.51.100.${i}, 203.0.113.5`)).status);
+    expect(statuses).toEqual([200, 200, 429, 429]);
+    expect((await get(app, "10.0.0.1", "203.0.113.6")).status).toBe(200);
+  });
+
+  it("behind two trusted proxies, takes the second address from the right", async () => {
+    const app = testApp(rt, { apiKeys: [], rateLimit: { ...strict, trustProxy: 2 } });
+    const statuses = [];
+    for (let i = 0; i < 3; i++) statuses.push((await get(app, "10.0.0.2", `198.51.100.${i}, 203.0.113.5, 10.0.0.1`)).status);
+    expect(statuses).toEqual([200, 200, 429]);
+  });
+});
+
+describe("authorization scheme", () => {
+  it("accepts the bearer scheme in any case", async () => {
+    const app = testApp(rt);
+    for (const scheme of ["Bearer", "bearer", "BEARER"]) expect((await app.request("/v1/customers?limit=1", { headers: { authorization: `${scheme} k` } })).status, scheme).toBe(200);
+    expect((await app.request("/v1/customers?limit=1", { headers: { authorization: "Basic k" } })).status).toBe(401);
+  });
+});
+
+describe("an oversized body", () => {
+  it("gets 413, and the next request on a kept-alive connection succeeds", async () => {
+    const server = await startServer(rt, ServerConfig.parse({ port: 0, apiKeys: ["k"], bodyLimitBytes: 1024 }), createLogger({ level: "silent" }));
+    const base = `http://127.0.0.1:${server.port}`;
+    const headers = { authorization: "Bearer k", "content-type": "application/json" };
+    try {
+      // fetch keeps connections alive and reuses them.
+      for (let i = 0; i < 3; i++) {
+        const big = await fetch(`${base}/v1/customers`, { method: "POST", headers, body: "x".repeat(3 * 1024 * 1024) });
+        expect(big.status).toBe(413);
+        expect((await big.json()).error.code).toBe("payload_too_large");
+        const next = await fetch(`${base}/v1/customers?limit=1`, { headers });
+        expect(next.status).toBe(200);
+        await next.body?.cancel();
+      }
+    } finally {
+      await server.close();
+    }
+  });
+});
