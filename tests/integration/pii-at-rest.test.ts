@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CareRuntime } from "../../src/app/care-runtime.js";
+import { openDb } from "../../src/store/db.js";
+import { MIGRATIONS } from "../../src/store/migrations.js";
 import { twilioSignature } from "../../src/server/helper/twilio.js";
 import { customerIdForWaId } from "../../src/server/router/twilio.js";
 import { testApp } from "../helpers/app.js";
@@ -102,6 +104,29 @@ describe("personal data at rest", () => {
     expect(created.status).toBeLessThan(300);
     expect(rt.deps.customers.get("c2")).toMatchObject({ first_message: MASKED, mini_story: "Pagó con la **** **** **** 4242." });
     expect(rawCells(rt)).toEqual([]);
+  });
+});
+
+describe("a database written before masking", () => {
+  it("is masked by the next migration", () => {
+    const file = tempDbPath();
+    try {
+      const old = testRuntime({ dbPath: file.path, customers: [customer({ customer_id: "c1" })] });
+      old.db.prepare("UPDATE customers SET first_message = ?, mini_story = ?").run(MESSAGE, `Pagó con la ${CARD}.`);
+      old.db.prepare("INSERT INTO inbound_messages (message_sid, customer_id, thread_id, status, body) VALUES ('SM1', 'c1', 't1', 'received', ?)").run(MESSAGE);
+      old.db.pragma(`user_version = ${MIGRATIONS.length - 1}`);
+      old.close();
+
+      const db = openDb(file.path);
+      try {
+        expect(db.prepare("SELECT first_message, mini_story FROM customers").get()).toEqual({ first_message: MASKED, mini_story: "Pagó con la **** **** **** 4242." });
+        expect(db.prepare("SELECT body FROM inbound_messages").get()).toEqual({ body: MASKED });
+      } finally {
+        db.close();
+      }
+    } finally {
+      file.cleanup();
+    }
   });
 });
 
