@@ -1,6 +1,10 @@
+import { Hono } from "hono";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CareRuntime } from "../../src/app/care-runtime.js";
 import { createLogger } from "../../src/app/logger.js";
+import type { AppEnv } from "../../src/server/env.js";
+import type { HttpError } from "../../src/server/helper/http.js";
+import { rateLimit } from "../../src/server/middleware/rate-limit.js";
 import { createMetrics } from "../../src/server/helper/prometheus.js";
 import { ServerConfig, startServer, serverConfigFromEnv } from "../../src/server/serve.js";
 import { testApp } from "../helpers/app.js";
@@ -85,6 +89,18 @@ describe("rate limit per client address", () => {
     const statuses = [];
     for (let i = 0; i < 3; i++) statuses.push((await get(app, "10.0.0.2", `198.51.100.${i}, 203.0.113.5, 10.0.0.1`)).status);
     expect(statuses).toEqual([200, 200, 429]);
+  });
+
+  it("keeps limiting a client while it forgets idle ones past 10,000 addresses", async () => {
+    let t = 0;
+    const app = new Hono<AppEnv>().use(rateLimit({ perSecond: 1, burst: 2, now: () => t })).get("/", (c) => c.text("ok"));
+    app.onError((e, c) => c.text(e.message, (e as HttpError).status));
+    const from = (peer: string) => app.request("/", {}, fromPeer(peer));
+    for (let i = 0; i < 9_999; i++) await from(`10.${i >> 8}.${i & 255}.1`);
+    t = 5_000; // every one of them has refilled
+    expect([(await from("192.0.2.1")).status, (await from("192.0.2.1")).status, (await from("192.0.2.1")).status]).toEqual([200, 200, 429]);
+    expect((await from("192.0.2.2")).status).toBe(200); // the 10,001st address: the sweep runs
+    expect((await from("192.0.2.1")).status).toBe(429);
   });
 });
 

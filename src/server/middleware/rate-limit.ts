@@ -2,8 +2,9 @@ import type { AppEnv } from "../env.js";
 import type { Context, MiddlewareHandler } from "hono";
 import { HttpError } from "../helper/http.js";
 
-/** Past this many buckets, the full ones (clients idle long enough to have refilled) are dropped. */
+/** Past this many buckets, the full ones (clients idle long enough to have refilled) are dropped, at most once a second. */
 const MAX_BUCKETS = 10_000;
+const SWEEP_EVERY_MS = 1000;
 
 /**
  * The address a request comes from. X-Forwarded-For is anyone's to write, so it counts only behind
@@ -23,11 +24,15 @@ export function clientAddress(c: Context<AppEnv>, trustProxy: number): string {
 export function rateLimit(o: { perSecond: number; burst: number; trustProxy?: number; now?: () => number }): MiddlewareHandler<AppEnv> {
   const now = o.now ?? (() => performance.now());
   const buckets = new Map<string, { tokens: number; at: number }>();
+  let sweptAt = -Infinity;
   const refilled = (b: { tokens: number; at: number }, t: number) => Math.min(o.burst, b.tokens + ((t - b.at) / 1000) * o.perSecond);
   return async (c, next) => {
     const who = c.get("apiKey") ?? clientAddress(c, o.trustProxy ?? 0);
     const t = now();
-    if (buckets.size >= MAX_BUCKETS) for (const [k, v] of buckets) if (refilled(v, t) >= o.burst) buckets.delete(k);
+    if (buckets.size >= MAX_BUCKETS && t - sweptAt >= SWEEP_EVERY_MS) {
+      sweptAt = t;
+      for (const [k, v] of buckets) if (refilled(v, t) >= o.burst) buckets.delete(k);
+    }
     const b = buckets.get(who) ?? { tokens: o.burst, at: t };
     b.tokens = refilled(b, t);
     b.at = t;
