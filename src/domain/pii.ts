@@ -48,7 +48,7 @@ function kindOf(digits: string): PiiKind | undefined {
   return isPhone(digits) ? "phone" : undefined;
 }
 
-/** The longest tail of a run (cut at a separator) that reads as a card or phone. */
+/** The run, or else its longest tail after a space, that reads as a card or phone. */
 function classify(run: string, index: number): PiiMatch | undefined {
   const kind = kindOf(run.replace(/\D/g, ""));
   if (kind) return { kind, match: run, index };

@@ -31,7 +31,7 @@ export const ServerConfig = z.object({
   rateBurst: z.coerce.number().int().positive().default(100),
   /** Proxies of ours in front that append to X-Forwarded-For; 0 ignores the header (src/server/middleware/rate-limit.ts). */
   trustProxy: z.coerce.number().int().min(0).max(10).default(0),
-  metricsToken: z.string().min(16, "METRICS_TOKEN: at least 16 characters").optional(),
+  metricsToken: z.string().min(16).optional(),
   twilioAuthToken: z.string().min(1).optional(),
   /** With the auth token and a WhatsApp sender, what people write is sent through Twilio's Messages API. */
   twilioAccountSid: TwilioRestConfig.shape.accountSid.optional(),
