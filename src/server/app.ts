@@ -15,6 +15,7 @@ import { errorBody, HttpError } from "./helper/http.js";
 import { apiKeyAuth } from "./middleware/auth.js";
 import { rateLimit } from "./middleware/rate-limit.js";
 import { admission } from "./middleware/admission.js";
+import { closeOnUnreadBody } from "./middleware/unread-body.js";
 import type { RunSlots } from "./helper/run-slots.js";
 import type { ExperimentJobs } from "../app/experiment-jobs.js";
 import { routeTemplate, type Metrics } from "./helper/prometheus.js";
@@ -57,6 +58,7 @@ function domainError(e: unknown): HttpError | undefined {
 export function createApp(rt: CareRuntime, o: AppOptions) {
   const app = new Hono<AppEnv>();
   app.use(requestId());
+  app.use(closeOnUnreadBody());
   app.use(async (c, next) => {
     const t0 = performance.now();
     await next();
@@ -66,9 +68,7 @@ export function createApp(rt: CareRuntime, o: AppOptions) {
   app.use(
     bodyLimit({
       maxSize: o.bodyLimitBytes,
-      onError: (c) => {
-        // The rest of the body is still on the socket, unread: a reused connection would read it as the next request.
-        c.header("Connection", "close");
+      onError: () => {
         throw new HttpError(413, "payload_too_large", `body over ${o.bodyLimitBytes} bytes`);
       },
     }),

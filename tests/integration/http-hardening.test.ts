@@ -6,9 +6,9 @@ import type { AppEnv } from "../../src/server/env.js";
 import type { HttpError } from "../../src/server/helper/http.js";
 import { rateLimit } from "../../src/server/middleware/rate-limit.js";
 import { createMetrics } from "../../src/server/helper/prometheus.js";
-import { ServerConfig, startServer, serverConfigFromEnv } from "../../src/server/serve.js";
+import { ServerConfig, startServer, serverConfigFromEnv, type RunningServer } from "../../src/server/serve.js";
 import { testApp } from "../helpers/app.js";
-import { testRuntime } from "../helpers/runtime.js";
+import { customer, testRuntime } from "../helpers/runtime.js";
 
 let rt: CareRuntime;
 beforeAll(() => {
@@ -112,23 +112,37 @@ describe("authorization scheme", () => {
   });
 });
 
-describe("an oversized body", () => {
-  it("gets 413, and the next request on a kept-alive connection succeeds", async () => {
-    const server = await startServer(rt, ServerConfig.parse({ port: 0, apiKeys: ["k"], bodyLimitBytes: 1024 }), createLogger({ level: "silent" }));
-    const base = `http://127.0.0.1:${server.port}`;
-    const headers = { authorization: "Bearer k", "content-type": "application/json" };
-    try {
-      // fetch keeps connections alive and reuses them.
+describe("a response sent before the request body was read", () => {
+  let server: RunningServer;
+  let base: string;
+  beforeAll(async () => {
+    server = await startServer(rt, ServerConfig.parse({ port: 0, apiKeys: ["k"], bodyLimitBytes: 1024 * 1024 }), createLogger({ level: "silent" }));
+    base = `http://127.0.0.1:${server.port}`;
+  });
+  afterAll(() => server.close());
+
+  // fetch keeps connections alive and reuses them: each round's second request goes on the first one's socket.
+  const cases = [
+    { name: "413 over the body limit", path: "/v1/customers", key: "k", size: 3 * 1024 * 1024, status: 413 },
+    { name: "401 before the handler", path: "/v1/customers", key: "wrong", size: 900 * 1024, status: 401 },
+    { name: "200 from a route that ignores its body", path: "/assistants/search", key: "k", size: 900 * 1024, status: 200 },
+  ];
+  it("a request whose body was read keeps its connection", async () => {
+    const r = await fetch(`${base}/v1/customers`, { method: "POST", headers: { authorization: "Bearer k", "content-type": "application/json" }, body: JSON.stringify(customer({ customer_id: "kept" })) });
+    expect(r.status).toBe(201);
+    expect(r.headers.get("connection")).toBe("keep-alive");
+    await r.body?.cancel();
+  });
+
+  for (const t of cases)
+    it(`${t.name}: the next request on a kept-alive connection succeeds`, async () => {
       for (let i = 0; i < 3; i++) {
-        const big = await fetch(`${base}/v1/customers`, { method: "POST", headers, body: "x".repeat(3 * 1024 * 1024) });
-        expect(big.status).toBe(413);
-        expect((await big.json()).error.code).toBe("payload_too_large");
-        const next = await fetch(`${base}/v1/customers?limit=1`, { headers });
+        const first = await fetch(`${base}${t.path}`, { method: "POST", headers: { authorization: `Bearer ${t.key}`, "content-type": "application/json" }, body: `{"pad":"${"x".repeat(t.size)}"}` });
+        expect(first.status).toBe(t.status);
+        await first.body?.cancel();
+        const next = await fetch(`${base}/v1/customers?limit=1`, { headers: { authorization: "Bearer k" } });
         expect(next.status).toBe(200);
         await next.body?.cancel();
       }
-    } finally {
-      await server.close();
-    }
-  });
+    });
 });
