@@ -121,12 +121,6 @@ describe("a response sent before the request body was read", () => {
   });
   afterAll(() => server.close());
 
-  // fetch keeps connections alive and reuses them: each round's second request goes on the first one's socket.
-  const cases = [
-    { name: "413 over the body limit", path: "/v1/customers", key: "k", size: 3 * 1024 * 1024, status: 413 },
-    { name: "401 before the handler", path: "/v1/customers", key: "wrong", size: 900 * 1024, status: 401 },
-    { name: "200 from a route that ignores its body", path: "/assistants/search", key: "k", size: 900 * 1024, status: 200 },
-  ];
   it("a request whose body was read keeps its connection", async () => {
     const r = await fetch(`${base}/v1/customers`, { method: "POST", headers: { authorization: "Bearer k", "content-type": "application/json" }, body: JSON.stringify(customer({ customer_id: "kept" })) });
     expect(r.status).toBe(201);
@@ -134,6 +128,12 @@ describe("a response sent before the request body was read", () => {
     await r.body?.cancel();
   });
 
+  // fetch keeps connections alive and reuses them: each round's second request goes on the first one's socket.
+  const cases = [
+    { name: "413 over the body limit", path: "/v1/customers", key: "k", size: 3 * 1024 * 1024, status: 413 },
+    { name: "401 before the handler", path: "/v1/customers", key: "wrong", size: 900 * 1024, status: 401 },
+    { name: "200 from a route that ignores its body", path: "/assistants/search", key: "k", size: 900 * 1024, status: 200 },
+  ];
   for (const t of cases)
     it(`${t.name}: the next request on a kept-alive connection succeeds`, async () => {
       for (let i = 0; i < 3; i++) {
