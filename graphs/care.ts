@@ -8,7 +8,7 @@ import { policyUpdate } from "../src/agents/policy-update.js";
 import { responder } from "../src/agents/responder.js";
 import { router } from "../src/agents/router.js";
 import { safety } from "../src/agents/safety.js";
-import { CareState, type CareStateType, type CareUpdate } from "../src/agents/state.js";
+import { CareGraphInput, CareState, type CareStateType, type CareUpdate } from "../src/agents/state.js";
 import { appConfigFromEnv } from "../src/config.js";
 import { loadEnvironment } from "../src/store/assets.js";
 import { openDb } from "../src/store/db.js";
@@ -68,7 +68,7 @@ function routed<C>(node: (state: CareStateType, config: C) => CareUpdate | Promi
 }
 
 export function createCareBuilder(deps: () => CareDeps) {
-  return new StateGraph(CareState, CareContext)
+  return new StateGraph(CareState, { input: CareGraphInput, context: CareContext })
     .addNode("router", routed(lazyNode("router", router, deps), routeAfterRouter), { ends: ["responder", "outreach", "human_review"] })
     .addNode("responder", lazyNode("responder", responder, deps))
     .addNode("outreach", lazyNode("outreach", outreach, deps))

@@ -1,5 +1,6 @@
 import { Annotation } from "@langchain/langgraph";
 import { z } from "zod";
+import { redactPii } from "../domain/pii.js";
 import type { DecisionContext } from "../domain/context.js";
 import type { HumanAction, InteractionStatus, MessageSource, Route } from "../domain/interaction.js";
 import type { JudgeScore } from "../domain/judge-score.js";
@@ -51,6 +52,21 @@ export const CareInput = z
     interaction_id: z.string().min(1).max(200).optional(),
   })
   .strict();
+
+/**
+ * What the graph takes as input, by whichever path (HTTP runs, runs/wait, runs/stream, the webhook, the
+ * CLI). LangGraph parses it before it writes anything, so the customer's message is checkpointed, and
+ * read by every node, with card and phone numbers already masked.
+ */
+export const CareGraphInput = z.object({
+  customer_id: z.string(),
+  message: z
+    .string()
+    .optional()
+    .transform((m) => m && redactPii(m)),
+  priority: z.number().optional(),
+  interaction_id: z.string().optional(),
+});
 
 /** What the nodes decided about one contact so far. */
 export interface Contact {

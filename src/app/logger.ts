@@ -1,5 +1,5 @@
 import { pino, stdSerializers, type DestinationStream, type Logger } from "pino";
-import { redactPii } from "../domain/text-rules.js";
+import { redactPii } from "../domain/pii.js";
 
 function scrub(value: unknown, depth = 0): unknown {
   if (typeof value === "string") return redactPii(value);

@@ -49,48 +49,8 @@ export function maxCompensation(text: string, compensationWords: readonly string
   return max;
 }
 
-function luhn(digits: string): boolean {
-  let sum = 0;
-  for (let i = 0; i < digits.length; i++) {
-    let d = Number(digits[digits.length - 1 - i]);
-    if (i % 2 === 1) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-  }
-  return sum % 10 === 0;
-}
-
-/** Mexican numbers: 10 digits, +52 and 12, the old mobile +52 1 and 13 (WhatsApp ids); +1 and 11. */
-function isPhone(digits: string): boolean {
-  return (
-    digits.length === 10 ||
-    (digits.length === 12 && digits.startsWith("52")) ||
-    (digits.length === 13 && digits.startsWith("521")) ||
-    (digits.length === 11 && digits.startsWith("1"))
-  );
-}
-
-/** Card numbers (13–19 digits passing Luhn) and phone numbers in a text, whatever the separators. */
-export function findPii(text: string): Array<{ kind: "card" | "phone"; match: string }> {
-  const found: Array<{ kind: "card" | "phone"; match: string }> = [];
-  for (const m of text.matchAll(/\+?\(?\d[\d\s().-]{8,24}\d/g)) {
-    const match = m[0].trim();
-    const digits = match.replace(/\D/g, "");
-    if (digits.length === 13 && digits.startsWith("521")) found.push({ kind: "phone", match });
-    else if (digits.length >= 13 && digits.length <= 19 && luhn(digits)) found.push({ kind: "card", match });
-    else if (isPhone(digits)) found.push({ kind: "phone", match });
-  }
-  return found;
-}
-
-/** Replaces card-like and phone-like numbers, for logs. */
-export function redactPii(text: string): string {
-  let out = text;
-  for (const { kind, match } of findPii(text)) out = out.replace(match, kind === "card" ? "[tarjeta]" : "[teléfono]");
-  return out;
-}
+// Card and phone numbers have their own module, shared with the logger, storage and the model boundary.
+export { findPii, redactPii } from "./pii.js";
 
 /** Word n-grams shared by two texts: a draft that repeats a long stretch of the customer's words echoes them. */
 export function sharesRun(a: string, b: string, n = 6): boolean {

@@ -1,9 +1,8 @@
 import type { ChatOpenAI } from "@langchain/openai";
 import { z } from "zod";
 import { JudgeScore } from "../domain/judge-score.js";
-import { interpolate } from "../domain/fill.js";
 import type { ModelConfig } from "./config.js";
-import { incomingBlock, type PromptSet } from "./prompts.js";
+import { incomingBlock, userMessage, type PromptSet } from "./prompts.js";
 import { withRetry } from "./retry.js";
 import type { Judge, JudgeInput } from "../domain/ports.js";
 
@@ -24,7 +23,7 @@ export class LlmJudge implements Judge {
   }
 
   async score(input: JudgeInput, signal?: AbortSignal): Promise<JudgeScore> {
-    const user = interpolate(this.prompts.user, {
+    const user = userMessage(this.prompts.user, {
       segment: input.context.segment,
       issue: input.context.issue_bucket,
       past_nps: String(input.customer.past_nps),

@@ -1,7 +1,7 @@
 import type { ChatOpenAI } from "@langchain/openai";
 import { interpolate } from "../domain/fill.js";
 import type { ModelConfig } from "./config.js";
-import { incomingBlock, type PromptSet } from "./prompts.js";
+import { incomingBlock, userMessage, type PromptSet } from "./prompts.js";
 import { withRetry } from "./retry.js";
 import type { Writer, WriterInput } from "../domain/ports.js";
 
@@ -17,7 +17,7 @@ export class LlmWriter implements Writer {
 
   async write(input: WriterInput, signal?: AbortSignal): Promise<string> {
     const system = interpolate(this.prompts.system, { max_words: String(input.maxWords) });
-    const user = interpolate(this.prompts.user, {
+    const user = userMessage(this.prompts.user, {
       template_name: input.template.name,
       template_description: input.template.description,
       mode: this.prompts.fragments[input.mode === "responder" ? "mode_responder" : "mode_outreach"],

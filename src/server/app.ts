@@ -15,9 +15,10 @@ import { errorBody, HttpError } from "./helper/http.js";
 import { apiKeyAuth } from "./middleware/auth.js";
 import { rateLimit } from "./middleware/rate-limit.js";
 import { admission } from "./middleware/admission.js";
+import { closeOnUnreadBody } from "./middleware/unread-body.js";
 import type { RunSlots } from "./helper/run-slots.js";
 import type { ExperimentJobs } from "../app/experiment-jobs.js";
-import { routeFamily, type Metrics } from "./helper/prometheus.js";
+import { routeTemplate, type Metrics } from "./helper/prometheus.js";
 import { customersRouter } from "./router/customers.js";
 import { experimentsRouter } from "./router/experiments.js";
 import { kpiRouter } from "./router/metrics.js";
@@ -33,7 +34,10 @@ export interface AppOptions {
   apiKeys: readonly string[];
   corsOrigins: readonly string[];
   bodyLimitBytes: number;
-  rateLimit: { perSecond: number; burst: number };
+  /** `trustProxy`: how many proxies of ours stand in front and append to X-Forwarded-For (0: trust none). */
+  rateLimit: { perSecond: number; burst: number; trustProxy?: number };
+  /** When set, /metrics wants it as a bearer token. */
+  metricsToken?: string;
   twilio: TwilioConfig;
   jobs: ExperimentJobs;
   /** Every route that runs the care graph waits for one of these first. */
@@ -54,10 +58,11 @@ function domainError(e: unknown): HttpError | undefined {
 export function createApp(rt: CareRuntime, o: AppOptions) {
   const app = new Hono<AppEnv>();
   app.use(requestId());
+  app.use(closeOnUnreadBody());
   app.use(async (c, next) => {
     const t0 = performance.now();
     await next();
-    o.metrics.http.observe({ method: c.req.method, route: routeFamily(c.req.path), status: String(c.res.status) }, (performance.now() - t0) / 1000);
+    o.metrics.http.observe({ method: c.req.method, route: routeTemplate(c), status: String(c.res.status) }, (performance.now() - t0) / 1000);
   });
   if (o.corsOrigins.length) app.use(cors({ origin: [...o.corsOrigins] }));
   app.use(
@@ -69,6 +74,7 @@ export function createApp(rt: CareRuntime, o: AppOptions) {
     }),
   );
   app.route("/", healthRouter(rt));
+  if (o.metricsToken) app.use("/metrics", apiKeyAuth([o.metricsToken]));
   app.get("/metrics", async (c) => c.body(await o.metrics.registry.metrics(), 200, { "content-type": o.metrics.registry.contentType }));
   const openapi = openApiDocument();
   const docs = readFileSync(join(PROJECT_ROOT, "public/docs.html"), "utf8");

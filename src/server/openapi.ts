@@ -36,7 +36,7 @@ const id = (name: string) => `{${name}}`;
 const OPERATIONS: Operation[] = [
   { method: "get", path: "/healthz", tag: "operations", summary: "Liveness", public: true },
   { method: "get", path: "/readyz", tag: "operations", summary: "Readiness (the database answers)", public: true, errors: [503] },
-  { method: "get", path: "/metrics", tag: "operations", summary: "Prometheus metrics", public: true },
+  { method: "get", path: "/metrics", tag: "operations", summary: "Prometheus metrics; with METRICS_TOKEN set, that token as a bearer token", public: true, errors: [401] },
   { method: "get", path: "/v1/customers", tag: "customers", summary: "List customers", query: CustomerListQuery },
   { method: "post", path: "/v1/customers", tag: "customers", summary: "Create or replace one customer", body: Customer, ok: { status: 201, schema: Customer, description: "Stored" } },
   { method: "post", path: "/v1/customers/generate", tag: "customers", summary: "Generate synthetic customers (PersonaForge)", body: GenerateRequest, ok: { status: 201, description: "Created" } },

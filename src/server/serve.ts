@@ -29,6 +29,9 @@ export const ServerConfig = z.object({
   bodyLimitBytes: z.coerce.number().int().positive().default(1024 * 1024),
   ratePerSecond: z.coerce.number().positive().default(50),
   rateBurst: z.coerce.number().int().positive().default(100),
+  /** Proxies of ours in front that append to X-Forwarded-For; 0 ignores the header (src/server/middleware/rate-limit.ts). */
+  trustProxy: z.coerce.number().int().min(0).max(10).default(0),
+  metricsToken: z.string().min(16).optional(),
   twilioAuthToken: z.string().min(1).optional(),
   /** With the auth token and a WhatsApp sender, what people write is sent through Twilio's Messages API. */
   twilioAccountSid: TwilioRestConfig.shape.accountSid.optional(),
@@ -54,6 +57,8 @@ export function serverConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Serve
     bodyLimitBytes: v("BODY_LIMIT_BYTES"),
     ratePerSecond: v("RATE_LIMIT_PER_SECOND"),
     rateBurst: v("RATE_LIMIT_BURST"),
+    trustProxy: v("TRUST_PROXY"),
+    metricsToken: v("METRICS_TOKEN"),
     twilioAuthToken: v("TWILIO_AUTH_TOKEN"),
     twilioAccountSid: v("TWILIO_ACCOUNT_SID"),
     twilioWhatsAppFrom: v("TWILIO_WHATSAPP_FROM"),
@@ -117,7 +122,8 @@ export async function startServer(rt: CareRuntime, cfg: ServerConfig, log: Logge
     apiKeys: cfg.apiKeys,
     corsOrigins: cfg.corsOrigins,
     bodyLimitBytes: cfg.bodyLimitBytes,
-    rateLimit: { perSecond: cfg.ratePerSecond, burst: cfg.rateBurst },
+    rateLimit: { perSecond: cfg.ratePerSecond, burst: cfg.rateBurst, trustProxy: cfg.trustProxy },
+    metricsToken: cfg.metricsToken,
     twilio: { authToken: cfg.twilioAuthToken, publicBaseUrl: cfg.publicBaseUrl, idSecret: cfg.customerIdSecret },
     onError: (e, requestId) => log.error({ err: e, request_id: requestId }, "request failed"),
   });

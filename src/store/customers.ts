@@ -1,10 +1,12 @@
+import { redactPii } from "../domain/pii.js";
 import { CUSTOMER_COLUMNS, Customer } from "../domain/customer.js";
 import type { Db } from "./db.js";
 
 type Row = Record<(typeof CUSTOMER_COLUMNS)[number], string | number>;
 
+/** The free-text fields are stored with card and phone numbers masked: the product needs neither. */
 function toRow(c: Customer): Row {
-  return { ...c, is_vocal: c.is_vocal ? 1 : 0 };
+  return { ...c, first_message: redactPii(c.first_message), mini_story: redactPii(c.mini_story), is_vocal: c.is_vocal ? 1 : 0 };
 }
 
 /** Rows were parsed on the way in (upsertMany); reads skip a second parse. */

@@ -1,6 +1,7 @@
 import Database from "better-sqlite3";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
+import { redactPii } from "../domain/pii.js";
 import { MIGRATIONS } from "./migrations.js";
 
 export type Db = Database.Database;
@@ -17,6 +18,8 @@ export function openDb(path: string): Db {
 }
 
 export function migrate(db: Db): void {
+  // For the migration that masks card and phone numbers stored before they were masked on the way in.
+  db.function("redact_pii", { deterministic: true }, (text: unknown) => (typeof text === "string" ? redactPii(text) : text) as string | null);
   const current = db.pragma("user_version", { simple: true }) as number;
   for (let v = current; v < MIGRATIONS.length; v++) {
     db.transaction(() => {

@@ -1,3 +1,4 @@
+import { redactPii } from "../domain/pii.js";
 import type { Db } from "./db.js";
 
 export interface InboundMessage {
@@ -12,11 +13,11 @@ export interface InboundMessage {
 export class InboundStore {
   constructor(private readonly db: Db) {}
 
-  /** Records a new message; returns the earlier record when the sid was seen before. */
+  /** Records a new message (card and phone numbers masked); returns the earlier record when the sid was seen before. */
   claim(sid: string, customerId: string, threadId: string, body: string): InboundMessage | undefined {
     const inserted = this.db
       .prepare("INSERT INTO inbound_messages (message_sid, customer_id, thread_id, status, body) VALUES (?, ?, ?, 'received', ?) ON CONFLICT DO NOTHING")
-      .run(sid, customerId, threadId, body).changes;
+      .run(sid, customerId, threadId, redactPii(body)).changes;
     return inserted ? undefined : this.get(sid);
   }
 

@@ -181,4 +181,9 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX outbound_due ON outbound_messages (status, next_attempt_at);
   CREATE INDEX outbound_by_customer ON outbound_messages (customer_id, id);
   `,
+  `
+  -- Card and phone numbers written before they were masked on the way in (redact_pii: src/store/db.ts).
+  UPDATE customers SET first_message = redact_pii(first_message), mini_story = redact_pii(mini_story);
+  UPDATE inbound_messages SET body = redact_pii(body) WHERE body IS NOT NULL;
+  `,
 ];

@@ -1,4 +1,4 @@
-import { redactPii } from "../domain/text-rules.js";
+import { redactPii } from "../domain/pii.js";
 import type { Db } from "./db.js";
 
 export interface OutboundMessage {

@@ -15,7 +15,16 @@ describe("logger", () => {
     const [line] = c.lines();
     expect(JSON.stringify(line)).not.toMatch(/12345678|4111/);
     expect(line.msg).toBe("mensaje de [teléfono]");
-    expect(line.note.card).toBe("[tarjeta]");
+    expect(line.note.card).toBe("**** **** **** 1111");
+  });
+
+  it("leaves thread and request ids as they are", () => {
+    const c = capture();
+    const path = "/threads/00000000-0000-0000-0000-000000000000/state";
+    const requestId = "12345678-1234-4234-8234-123456789012";
+    c.log.info({ path, request_id: requestId }, `GET ${path}`);
+    const [line] = c.lines();
+    expect(line).toMatchObject({ path, request_id: requestId, msg: `GET ${path}` });
   });
 
   it("keeps an error's message and stack, redacted", () => {

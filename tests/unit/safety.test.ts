@@ -94,6 +94,6 @@ describe("PII", () => {
   });
 
   it("redacts them", () => {
-    expect(redactPii("mi tarjeta 4111 1111 1111 1111 y cel 5512345678")).toBe("mi tarjeta [tarjeta] y cel [teléfono]");
+    expect(redactPii("mi tarjeta 4111 1111 1111 1111 y cel 5512345678")).toBe("mi tarjeta **** **** **** 1111 y cel [teléfono]");
   });
 });

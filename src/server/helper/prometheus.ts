@@ -1,3 +1,6 @@
+import type { Context } from "hono";
+import { METHOD_NAME_ALL } from "hono/router";
+import { matchedRoutes } from "hono/route";
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 import type { CareObserver } from "../../agents/observer.js";
 
@@ -55,7 +58,7 @@ export function createMetrics({ pendingHandoffs, outboundByStatus }: StoredCount
   });
   const http = new Histogram({
     name: "care_graph_http_request_duration_seconds",
-    help: "HTTP requests by method, route family and status",
+    help: "HTTP requests by method, route template and status",
     labelNames: ["method", "route", "status"],
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [registry],
@@ -73,11 +76,14 @@ export function createMetrics({ pendingHandoffs, outboundByStatus }: StoredCount
 }
 export type Metrics = ReturnType<typeof createMetrics>;
 
-/** "/v1/customers/C0001/runs" → "/v1/customers/:id/runs": bounded label values. */
-export function routeFamily(path: string): string {
-  return path
-    .split("/")
-    .map((seg, i, all) => (i >= 2 && (all[i - 1] === "customers" || all[i - 1] === "handoffs" || all[i - 1] === "threads" || all[i - 1] === "experiments" || all[i - 1] === "conversations" || all[i - 1] === "runs" || all[i - 1] === "assistants") && seg && !["generate", "import", "search", "stream", "wait"].includes(seg) ? ":id" : seg))
-    .join("/")
-    .slice(0, 80);
+/** The label of a path no route answers: one series for all of them, whatever a caller makes up. */
+export const UNMATCHED_ROUTE = "unmatched";
+
+/**
+ * The route template that answered ("/v1/customers/:id/runs"), so the label has as many values as the
+ * app has routes. Middleware is registered for every method (`use`); a route for its own.
+ */
+export function routeTemplate(c: Context): string {
+  const routes = matchedRoutes(c).filter((r) => r.method !== METHOD_NAME_ALL);
+  return routes.at(-1)?.path ?? UNMATCHED_ROUTE;
 }

@@ -14,8 +14,9 @@ export function apiKeyAuth(keys: readonly string[]): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     if (keys.length === 0) return next();
     // The LangGraph SDK sends its apiKey as x-api-key; other clients use a bearer token.
-    const header = c.req.header("authorization") ?? "";
-    const token = header.startsWith("Bearer ") ? header.slice(7).trim() : (c.req.header("x-api-key") ?? "").trim();
+    // The auth scheme is case-insensitive (RFC 9110 §11.1): "bearer" is as good as "Bearer".
+    const bearer = /^bearer +(.*)$/i.exec(c.req.header("authorization") ?? "")?.[1];
+    const token = (bearer ?? c.req.header("x-api-key") ?? "").trim();
     const index = token ? keys.findIndex((k) => same(k, token)) : -1;
     if (index < 0) {
       c.header("WWW-Authenticate", 'Bearer realm="care-graph"');
