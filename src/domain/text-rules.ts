@@ -51,10 +51,16 @@ export function matchForm(text: string): string {
     .trim();
 }
 
-/** The first phrase that starts a word of a match-form text (so "promet" finds "prometemos", not "comprometemos"). */
+/**
+ * The first phrase that starts a word of a match-form text (so "promet" finds "prometemos", not
+ * "comprometemos"); also written solid, as spaced-out letters join up ("s i n  c o s t o").
+ */
 export function findPhrase(form: string, phrases: readonly string[]): string | undefined {
   const padded = ` ${form} `;
-  return phrases.find((p) => padded.includes(` ${matchForm(p)}`));
+  return phrases.find((p) => {
+    const phrase = matchForm(p);
+    return padded.includes(` ${phrase}`) || padded.includes(` ${phrase.replace(/ /g, "")}`);
+  });
 }
 
 export function containsAny(normalized: string, phrases: readonly string[]): string | undefined {

@@ -103,6 +103,7 @@ describe("what a model obeying an injection writes", () => {
     ["giveaway", "Tu auto va grátis."],
     ["giveaway", "Tu auto va g r a t i s."],
     ["giveaway", "Tu auto va g.r.a.t.i.s."],
+    ["giveaway", "El servicio va s i n  c o s t o para ti."],
     ["giveaway", "Tu auto va gr4tis."],
     ["giveaway", "Tu auto va gra\u200btis."],
     ["giveaway", "Tu auto va ＧＲＡＴＩＳ."],
