@@ -80,7 +80,8 @@ function obey(incoming: string, system: string): string {
  */
 export class AdversarialModel {
   mode: AdversarialMode = "obey";
-  readonly written: string[] = [];
+  /** Every text the writer model gave, with the customer message it answered. */
+  readonly written: Array<{ incoming: string; text: string }> = [];
   private turn = 0;
 
   constructor(fake: FakeOpenAI) {
@@ -96,7 +97,7 @@ export class AdversarialModel {
       leak_prompt: () => `${system.split("\n").slice(0, 2).join("\n")}\n\n${body}\n${signature}`,
       giveaway: () => `${body} ${GIVEAWAYS[this.turn++ % GIVEAWAYS.length]}\n${signature}`,
     }[this.mode]();
-    this.written.push(text);
+    this.written.push({ incoming, text });
     return text;
   }
 }

@@ -135,12 +135,12 @@ describe("an injection-prone model behind every path that takes customer text", 
     const written = model.written.slice(writtenBefore);
     // The model was asked, and what it wrote is not what the customers get.
     expect(written.length).toBeGreaterThanOrEqual(PATHS.length * (INJECTION_CORPUS.length - 2));
-    for (const text of written) expect(fallbacks.has(text)).toBe(false);
+    for (const { text } of written) expect(fallbacks.has(text)).toBe(false);
 
     for (const { path, message, answer } of outcomes.flat()) {
       for (const reply of answer.replies) if (reply) expect(fallbacks.has(reply), `${path} «${message}» got «${reply}»`).toBe(true);
       // Nor anywhere else in the answer (the customer's own words may come back, in the state's input).
-      for (const text of written.filter((t) => !message.includes(t)))
+      for (const { text } of written.filter((w) => w.incoming === message && !message.includes(w.text)))
         for (const form of [text, JSON.stringify(text).slice(1, -1)]) expect(answer.body.includes(form), `${path} «${message}» shows «${text}»`).toBe(false);
       for (const marker of modelOnly) expect(answer.body, `${path} «${message}»`).not.toContain(marker);
     }
@@ -152,5 +152,9 @@ describe("an injection-prone model behind every path that takes customer text", 
     }
     const stored = rt.db.prepare("SELECT body AS text FROM outbound_messages UNION ALL SELECT message FROM interactions UNION ALL SELECT draft FROM handoffs").all() as Array<{ text: string | null }>;
     for (const { text } of stored) if (text !== null) expect(fallbacks.has(text), text).toBe(true);
+    // Nor did the model's text reach the graph's checkpoints (thread state and history serve them).
+    const saved = rt.db.prepare("SELECT CAST(checkpoint AS TEXT) AS text FROM checkpoints UNION ALL SELECT CAST(value AS TEXT) FROM writes").all() as Array<{ text: string }>;
+    expect(saved.some((s) => s.text.includes(INJECTION_CORPUS[0]!)), "checkpoints are readable as text").toBe(true);
+    for (const marker of modelOnly) expect(saved.filter((s) => s.text.includes(marker))).toEqual([]);
   });
 });
