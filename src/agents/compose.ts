@@ -43,7 +43,7 @@ export function composeReply(deps: CareDeps, mode: Mode) {
       contact: {
         decision: { template: templateId, arm: choice.arm, propensity: choice.propensity, policy: ctx.policy, namespace: ctx.policy_namespace },
         ...guarded,
-        draft: { ...guarded.draft!, writer_fallback: writerFallback || undefined },
+        draft: { ...guarded.draft, writer_fallback: writerFallback || undefined },
       },
     };
   };

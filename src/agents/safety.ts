@@ -12,7 +12,7 @@ import {
   type SafetyRules,
 } from "../domain/text-rules.js";
 import type { CareDeps } from "./deps.js";
-import type { CareUpdate, Contact, SafetyVerdict } from "./state.js";
+import type { CareUpdate, Draft, Escalation, SafetyVerdict } from "./state.js";
 
 export interface SafetyInput {
   text: string;
@@ -32,7 +32,7 @@ function giveaway(form: string, rules: SafetyRules): string | undefined {
  * Every guardrail on an outgoing text; the verdict is the worst severity among the rules it hit.
  * `promptRuns` are the word runs of our own prompts (loadInternalPrompts), none of which may come out.
  */
-export function checkSafety(input: SafetyInput, rules: SafetyRules, promptRuns: ReadonlySet<string> = new Set()): SafetyVerdict {
+export function checkSafety(input: SafetyInput, rules: SafetyRules, promptRuns: ReadonlySet<string>): SafetyVerdict {
   const form = matchForm(input.text);
   const incoming = matchForm(input.incoming);
   const hits: string[] = [];
@@ -43,7 +43,8 @@ export function checkSafety(input: SafetyInput, rules: SafetyRules, promptRuns: 
   if (input.template?.guardrails.requires_sla && !hasSla(normalize(input.text), rules.sla_patterns)) hits.push("missing_sla");
   if (wordCount(input.text) > rules.max_words[input.mode]) hits.push("over_length");
   if (findPii(input.text).length > 0) hits.push("pii_echo");
-  const echoed = sharedRun(input.text, wordRuns([input.incoming], rules.echo_run_words), rules.echo_run_words) !== undefined;
+  const run = Math.min(rules.echo_run_words, incoming.split(" ").filter(Boolean).length);
+  const echoed = run >= rules.echo_min_words && sharedRun(input.text, wordRuns([input.incoming], run), run) !== undefined;
   if (echoed) hits.push("echo");
   if (findPhrase(form, rules.injection_markers) || (echoed && findPhrase(incoming, rules.injection_markers))) hits.push("injection_echo");
   if (findPhrase(form, rules.internal_references)) hits.push("internal_reference");
@@ -61,10 +62,10 @@ export function checkSafety(input: SafetyInput, rules: SafetyRules, promptRuns: 
  * is safe and the unsafe text reaches no checkpoint, stream event, hand-off or API answer. The person
  * learns why from the rules hit; the text itself may carry a prompt, a key or another customer's data.
  */
-export function guardDraft(deps: CareDeps, input: SafetyInput & { template: Template }): Pick<Contact, "draft" | "safety_verdict" | "escalation"> {
+export function guardDraft(deps: CareDeps, input: SafetyInput & { template: Template }): { draft: Draft; safety_verdict: SafetyVerdict; escalation?: Escalation } {
   const verdict = checkSafety(input, deps.safetyRules, deps.promptRuns);
   if (verdict.verdict === "ok") return { safety_verdict: verdict, draft: { text: input.text, source: "policy" } };
-  const fallback = { text: input.template.fallback, source: "fallback" as const };
+  const fallback: Draft = { text: input.template.fallback, source: "fallback" };
   if (verdict.verdict === "fixable") {
     deps.observer.fallback("safety");
     return { safety_verdict: verdict, draft: fallback };

@@ -15,8 +15,10 @@ export const SafetyRules = z.object({
   data_leak_patterns: z.array(z.string()),
   /** A draft sharing this many consecutive words with one of our prompts leaks it. */
   prompt_run_words: z.number().int().min(4),
-  /** A draft sharing this many consecutive words with the customer's message echoes it. */
+  /** A draft sharing this many consecutive words with the customer's message echoes it, or all of a shorter message… */
   echo_run_words: z.number().int().min(3),
+  /** …of at least this many words. */
+  echo_min_words: z.number().int().min(1),
   injection_markers: z.array(z.string()),
   blacklist: z.array(z.string()),
   severity: z.record(z.string(), z.enum(["fixable", "severe"])),
@@ -132,14 +134,13 @@ export function redactPii(text: string): string {
   return out;
 }
 
-/** Every run of n consecutive words of the texts, in match form; a text's {{placeholders}} break its runs. */
+/** Every run of n consecutive words of the texts, in match form. */
 export function wordRuns(texts: readonly string[], n: number): Set<string> {
   const runs = new Set<string>();
-  for (const text of texts)
-    for (const part of text.split(/\{\{\s*\w+\s*\}\}/)) {
-      const w = matchForm(part).split(" ");
-      for (let i = 0; i + n <= w.length; i++) runs.add(w.slice(i, i + n).join(" "));
-    }
+  for (const text of texts) {
+    const w = matchForm(text).split(" ");
+    for (let i = 0; i + n <= w.length; i++) runs.add(w.slice(i, i + n).join(" "));
+  }
   return runs;
 }
 
@@ -147,9 +148,4 @@ export function wordRuns(texts: readonly string[], n: number): Set<string> {
 export function sharedRun(text: string, runs: ReadonlySet<string>, n: number): string | undefined {
   for (const run of wordRuns([text], n)) if (runs.has(run)) return run;
   return undefined;
-}
-
-/** Word n-grams shared by two texts: a draft that repeats a long stretch of the customer's words echoes them. */
-export function sharesRun(a: string, b: string, n = 6): boolean {
-  return sharedRun(b, wordRuns([a], n), n) !== undefined;
 }
