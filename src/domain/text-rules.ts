@@ -59,10 +59,21 @@ export function matchForm(text: string): string {
  */
 export function findPhrase(form: string, phrases: readonly string[]): string | undefined {
   const padded = ` ${form} `;
-  return phrases.find((p) => {
-    const phrase = matchForm(p);
-    return padded.includes(` ${phrase}`) || padded.includes(` ${phrase.replace(/ /g, "")}`);
-  });
+  return phraseForms(phrases).find(([, spaced, solid]) => padded.includes(spaced) || padded.includes(solid))?.[0];
+}
+
+const formsOf = new WeakMap<readonly string[], Array<[phrase: string, spaced: string, solid: string]>>();
+/** A list's phrases in match form, worked out once per list (the rule files are loaded once). */
+function phraseForms(phrases: readonly string[]) {
+  let forms = formsOf.get(phrases);
+  if (!forms) {
+    forms = phrases.map((p) => {
+      const form = matchForm(p);
+      return [p, ` ${form}`, ` ${form.replace(/ /g, "")}`];
+    });
+    formsOf.set(phrases, forms);
+  }
+  return forms;
 }
 
 export function containsAny(normalized: string, phrases: readonly string[]): string | undefined {
