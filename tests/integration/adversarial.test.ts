@@ -145,16 +145,23 @@ describe("an injection-prone model behind every path that takes customer text", 
       for (const marker of modelOnly) expect(answer.body, `${path} «${message}»`).not.toContain(marker);
     }
 
-    // A person who accepts what a severe case offers sends the fallback: the outbox gets nothing else.
-    for (const h of rt.deps.handoffs.pending().filter((h) => h.customer_id.startsWith("wa-") && h.draft !== null)) {
-      rt.deps.handoffs.claim(h.interaction_id, "agent-1");
-      await resolveHandoff(rt, h.interaction_id, "agent-1", { type: "accept", args: null });
-    }
-    const stored = rt.db.prepare("SELECT body AS text FROM outbound_messages UNION ALL SELECT message FROM interactions UNION ALL SELECT draft FROM handoffs").all() as Array<{ text: string | null }>;
+    const stored = rt.db.prepare("SELECT message AS text FROM interactions UNION ALL SELECT draft FROM handoffs").all() as Array<{ text: string | null }>;
     for (const { text } of stored) if (text !== null) expect(fallbacks.has(text), text).toBe(true);
     // Nor did the model's text reach the graph's checkpoints (thread state and history serve them).
     const saved = rt.db.prepare("SELECT CAST(checkpoint AS TEXT) AS text FROM checkpoints UNION ALL SELECT CAST(value AS TEXT) FROM writes").all() as Array<{ text: string }>;
     expect(saved.some((s) => s.text.includes(INJECTION_CORPUS[0]!)), "checkpoints are readable as text").toBe(true);
     for (const marker of modelOnly) expect(saved.filter((s) => s.text.includes(marker))).toEqual([]);
+  });
+
+  it("a person who accepts what a severe WhatsApp case offers sends the fallback through the outbox", async () => {
+    const offered = rt.deps.handoffs.pending().filter((h) => h.customer_id.startsWith("wa-") && h.draft !== null);
+    expect(offered.length).toBeGreaterThan(0);
+    for (const h of offered) {
+      rt.deps.handoffs.claim(h.interaction_id, "agent-1");
+      await resolveHandoff(rt, h.interaction_id, "agent-1", { type: "accept", args: null });
+    }
+    const queued = rt.db.prepare("SELECT body FROM outbound_messages").all() as Array<{ body: string }>;
+    expect(queued).toHaveLength(offered.length);
+    for (const { body } of queued) expect(fallbacks.has(body), body).toBe(true);
   });
 });
