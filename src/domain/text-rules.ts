@@ -36,15 +36,21 @@ export function normalize(text: string): string {
 }
 
 const LEET: Record<string, string> = { "0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", $: "s" };
+/** Cyrillic and Greek letters that look Latin (NFKC leaves them be). */
+const LOOKALIKE: Record<string, string> = {
+  а: "a", е: "e", о: "o", р: "p", с: "c", у: "y", х: "x", і: "i", ј: "j", ѕ: "s", к: "k", м: "m", т: "t", в: "b", н: "h",
+  α: "a", ε: "e", ο: "o", ρ: "p", ι: "i", κ: "k", ν: "v", τ: "t", υ: "u", χ: "x",
+};
 
 /**
  * The form phrase lists are matched in: normalize's, plus the tricks that keep a word readable to a
- * person but not to a substring search — zero-width characters, full-width letters, digits for letters
+ * person but not to a substring search — zero-width characters, full-width and Cyrillic or Greek look-alike letters, digits for letters
  * ("gr4tis"), punctuation ("g.r.a.t.i.s") and spaced-out letters ("g r a t i s"). Only "%" and "$"
  * survive as tokens of their own, for the percentage and amount phrases.
  */
 export function matchForm(text: string): string {
   return normalize(text.normalize("NFKC").replace(/[\u00ad\u200b-\u200f\u2060\ufeff]/g, ""))
+    .replace(/[\u0370-\u04ff]/g, (c) => LOOKALIKE[c] ?? c)
     .replace(/(?<=\p{L})[0134357@$](?=\p{L})/gu, (c) => LEET[c] ?? c)
     .replace(/[%$]/g, " $& ")
     .replace(/[^\p{L}\p{N}%$]+/gu, " ")
