@@ -18,7 +18,7 @@ export function routeAfterRouter(state: CareStateType): "responder" | "outreach"
   return state.contact.route === "silent" ? "outreach" : "responder";
 }
 
-/** A fixable violation already became the fallback message inside the safety node. */
+/** A violation already became the fallback message where the text was written (guardDraft). */
 export function routeAfterSafety(state: CareStateType): "judge" | "human_review" {
   return state.contact.safety_verdict?.verdict === "severe" ? "human_review" : "judge";
 }

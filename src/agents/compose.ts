@@ -5,12 +5,13 @@ import { rngFor } from "../policy/random.js";
 import { readContext } from "./context.js";
 import type { CareDeps } from "./deps.js";
 import { incomingMessage } from "./router.js";
+import { guardDraft } from "./safety.js";
 import type { CareStateType, CareUpdate } from "./state.js";
 
 /**
  * Responder and outreach share this: ask the policy for a template (with its propensity), fill its
- * slots from the customer's context, let the writer reword it. A failing writer costs the rewording,
- * never the message.
+ * slots from the customer's context, let the writer reword it, and check the result (guardDraft). A
+ * failing writer costs the rewording, never the message.
  */
 export function composeReply(deps: CareDeps, mode: Mode) {
   return async (state: CareStateType, config: { context?: unknown; signal?: AbortSignal }): Promise<CareUpdate> => {
@@ -26,23 +27,23 @@ export function composeReply(deps: CareDeps, mode: Mode) {
       sla: deps.serviceLevels.sla[decisionContext.issue_bucket],
       monto: deps.serviceLevels.coupon_format.replace("{amount}", String(compensation).replace(/\B(?=(\d{3})+(?!\d))/g, ",")),
     });
+    const incoming = incomingMessage(state, customer);
     let text = filled;
     let writerFallback = false;
     try {
-      text = await deps.writer.write(
-        { template, mode, customer, incoming: incomingMessage(state, customer), draft: filled, maxWords: deps.safetyRules.max_words[mode] },
-        config.signal,
-      );
+      text = await deps.writer.write({ template, mode, customer, incoming, draft: filled, maxWords: deps.safetyRules.max_words[mode] }, config.signal);
       if (deps.writer.kind === "llm") deps.observer.llm("writer", "ok");
     } catch {
       writerFallback = true;
       deps.observer.llm("writer", "failed");
       deps.observer.fallback("writer");
     }
+    const guarded = guardDraft(deps, { text, mode, template, incoming });
     return {
       contact: {
         decision: { template: templateId, arm: choice.arm, propensity: choice.propensity, policy: ctx.policy, namespace: ctx.policy_namespace },
-        draft: { text, source: "policy", writer_fallback: writerFallback || undefined },
+        ...guarded,
+        draft: { ...guarded.draft, writer_fallback: writerFallback || undefined },
       },
     };
   };

@@ -1,7 +1,7 @@
 import type { Template, TemplateId } from "../domain/template.js";
 import { TEMPLATE_IDS } from "../domain/template.js";
 import type { EnvironmentSpec } from "../domain/environment.js";
-import type { SafetyRules } from "../domain/text-rules.js";
+import { wordRuns, type SafetyRules } from "../domain/text-rules.js";
 import { ModelConfig } from "../models/config.js";
 import { silentObserver, type CareObserver } from "./observer.js";
 import { createModels } from "../models/factory.js";
@@ -12,6 +12,7 @@ import {
   loadEnvironment,
   loadHandoffPriorities,
   loadHandoffTexts,
+  loadInternalPrompts,
   loadSafetyRules,
   loadServiceLevels,
   loadSeverityRules,
@@ -35,6 +36,8 @@ export interface CareDeps {
   policies: PolicyBook;
   templates: ReadonlyMap<TemplateId, Template>;
   safetyRules: SafetyRules;
+  /** Word runs of our own prompts (safetyRules.prompt_run_words long): a draft holding one leaks a prompt. */
+  promptRuns: ReadonlySet<string>;
   severityRules: SeverityRules;
   serviceLevels: ServiceLevels;
   handoffTexts: HandoffTexts;
@@ -80,6 +83,7 @@ export function createCareDeps(o: CareDepsOptions): CareDeps {
     policies: new PolicyBook(new SqlitePolicyStateStore(o.db), TEMPLATE_IDS),
     templates,
     safetyRules,
+    promptRuns: wordRuns(loadInternalPrompts(templates), safetyRules.prompt_run_words),
     severityRules: loadSeverityRules(),
     serviceLevels: loadServiceLevels(),
     handoffTexts: loadHandoffTexts(),

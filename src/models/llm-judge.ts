@@ -3,6 +3,7 @@ import { z } from "zod";
 import { JudgeScore } from "../domain/judge-score.js";
 import type { ModelConfig } from "./config.js";
 import { incomingBlock, userMessage, type PromptSet } from "./prompts.js";
+import { UNSTREAMED_TAGS } from "./openai.js";
 import { withRetry } from "./retry.js";
 import type { Judge, JudgeInput } from "../domain/ports.js";
 
@@ -38,7 +39,7 @@ export class LlmJudge implements Judge {
             { role: "system", content: this.prompts.system },
             { role: "user", content: user },
           ],
-          { signal },
+          { signal, tags: UNSTREAMED_TAGS },
         ),
       { retries: this.config.maxRetries, baseMs: this.config.retryBaseMs, signal },
     );

@@ -2,6 +2,7 @@ import type { ChatOpenAI } from "@langchain/openai";
 import { interpolate } from "../domain/fill.js";
 import type { ModelConfig } from "./config.js";
 import { incomingBlock, userMessage, type PromptSet } from "./prompts.js";
+import { UNSTREAMED_TAGS } from "./openai.js";
 import { withRetry } from "./retry.js";
 import type { Writer, WriterInput } from "../domain/ports.js";
 
@@ -32,7 +33,7 @@ export class LlmWriter implements Writer {
             { role: "system", content: system },
             { role: "user", content: user },
           ],
-          { signal },
+          { signal, tags: UNSTREAMED_TAGS },
         ),
       { retries: this.config.maxRetries, baseMs: this.config.retryBaseMs, signal },
     );

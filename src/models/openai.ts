@@ -12,3 +12,10 @@ export function chatModel(config: ModelConfig, model: string, temperature: numbe
     maxRetries: 0,
   });
 }
+
+/**
+ * A model call's config tags that keep it out of what a streamed run shows its caller (the LangGraph
+ * API's "messages", "messages-tuple" and "events" modes): the writer's raw text has not been through
+ * the safety rules yet, and the prompts are ours.
+ */
+export const UNSTREAMED_TAGS = ["nostream", "langsmith:hidden"];

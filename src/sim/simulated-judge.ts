@@ -1,7 +1,7 @@
 import { isAngrySegment, ISSUE_BUCKETS } from "../domain/segment.js";
 import type { JudgeScore } from "../domain/judge-score.js";
 import type { Template, TemplateId } from "../domain/template.js";
-import { containsAny, findPii, hasSla, maxCompensation, normalize, wordCount, type SafetyRules } from "../domain/text-rules.js";
+import { containsAny, findPhrase, findPii, hasSla, matchForm, maxCompensation, normalize, wordCount, type SafetyRules } from "../domain/text-rules.js";
 import type { Judge, JudgeInput } from "../domain/ports.js";
 import { rngFor, type Rng } from "../policy/random.js";
 import type { Environment } from "./environment.js";
@@ -53,11 +53,13 @@ export class SimulatedJudge implements Judge {
       notes.push("mensaje de espera");
     }
     const text = normalize(input.message);
+    // The safety rules' phrase lists are word starts in match form ("promet" is not in "comprometemos").
+    const form = matchForm(input.message);
     const template = input.template === null ? undefined : this.templates.get(input.template);
-    if (containsAny(text, this.rules.blame)) (p += TEXT_EFFECTS.blame), notes.push("culpa al cliente");
+    if (findPhrase(form, this.rules.blame)) (p += TEXT_EFFECTS.blame), notes.push("culpa al cliente");
     if ((template?.guardrails.requires_sla ?? true) && !hasSla(text, this.rules.sla_patterns))
       (p += TEXT_EFFECTS.missingSla), notes.push("sin plazo");
-    if (containsAny(text, this.rules.impossible_promises)) (p += TEXT_EFFECTS.impossiblePromise), notes.push("promesa imposible");
+    if (findPhrase(form, this.rules.impossible_promises)) (p += TEXT_EFFECTS.impossiblePromise), notes.push("promesa imposible");
     if (maxCompensation(input.message, this.rules.compensation_words) > this.rules.compensation_cap_mxn)
       (p += TEXT_EFFECTS.overCapCompensation), notes.push("compensación alta");
     if (wordCount(input.message) > this.rules.max_words[input.mode]) (p += TEXT_EFFECTS.overLength), notes.push("muy largo");

@@ -119,3 +119,21 @@ export function loadHandoffPriorities(path = join(PROJECT_ROOT, "data/handoff-pr
 export function loadPrompt(name: string): string {
   return readFileSync(join(PROJECT_ROOT, "prompts/llm", name), "utf8");
 }
+
+/**
+ * The texts that instruct our models and must never reach a customer: the LLM prompts and their
+ * fragments, and each template's name and description (the writer reads them as instructions). The
+ * templates' slots and fallbacks are not among them: they are written to be sent. Nor are the hand-off
+ * texts: a person reads them, no model does, and their fixed parts are a few words long. Each text comes
+ * cut at its {{placeholders}}: a run of words never spans a value.
+ */
+export function loadInternalPrompts(templates: ReadonlyMap<TemplateId, Template>): string[] {
+  const dir = join(PROJECT_ROOT, "prompts/llm");
+  const texts: string[] = [];
+  for (const file of readdirSync(dir).sort()) {
+    const path = join(dir, file);
+    texts.push(...(file.endsWith(".json") ? Object.values(readJson(path, z.record(z.string(), z.string()))) : [readFileSync(path, "utf8")]));
+  }
+  for (const t of templates.values()) texts.push(t.name, t.description);
+  return texts.flatMap((t) => t.split(/\{\{\s*\w+\s*\}\}/));
+}

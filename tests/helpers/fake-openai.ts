@@ -6,6 +6,8 @@ export interface ChatRequest {
   messages: Array<{ role: string; content: string }>;
   response_format?: { type: string; json_schema?: { name: string; schema: unknown; strict?: boolean } };
   tools?: unknown[];
+  /** Set by the client when a caller listens for tokens (e.g. a graph run under streamEvents). */
+  stream?: boolean;
 }
 
 /** What the fake server does with one request: answer, fail with a status, or hang. */
@@ -83,6 +85,10 @@ export class FakeOpenAI {
             content: null,
             tool_calls: [{ id: "call_1", type: "function", function: { name: reply.name, arguments: JSON.stringify(reply.args) } }],
           };
+    if (body.stream) {
+      this.streamAnswer(res, body, message);
+      return;
+    }
     res.writeHead(200, { "content-type": "application/json" });
     res.end(
       JSON.stringify({
@@ -94,5 +100,22 @@ export class FakeOpenAI {
         usage: { prompt_tokens: 10, completion_tokens: 10, total_tokens: 20 },
       }),
     );
+  }
+
+  /** The same answer as server-sent chunks, as the API sends it to a client that asked to stream. */
+  private streamAnswer(res: ServerResponse, body: ChatRequest, message: { content: string | null; tool_calls?: Array<Record<string, unknown>> }) {
+    const chunk = (delta: Record<string, unknown>, finish: string | null) =>
+      `data: ${JSON.stringify({
+        id: `chatcmpl-${this.requests.length}`,
+        object: "chat.completion.chunk",
+        created: Math.floor(Date.now() / 1000),
+        model: body.model,
+        choices: [{ index: 0, delta, finish_reason: finish, logprobs: null }],
+      })}\n\n`;
+    res.writeHead(200, { "content-type": "text/event-stream" });
+    const parts = message.tool_calls
+      ? [chunk({ role: "assistant", content: null, tool_calls: message.tool_calls.map((c, index) => ({ index, ...c })) }, null)]
+      : (message.content!.match(/.{1,16}/gs) ?? [""]).map((piece, i) => chunk(i === 0 ? { role: "assistant", content: piece } : { content: piece }, null));
+    res.end([...parts, chunk({}, message.tool_calls ? "tool_calls" : "stop"), "data: [DONE]\n\n"].join(""));
   }
 }

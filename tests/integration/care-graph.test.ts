@@ -181,11 +181,16 @@ describe("human review (Agent Inbox interrupts)", () => {
     await expect(resume(rt, [{ type: "accept", args: null }], "hx")).rejects.toThrow(/not allowed/);
   });
 
-  it("escalates a severe safety violation with the draft to review", async () => {
+  it("escalates a severe safety violation, offering the person the fallback instead of the unsafe draft", async () => {
     rt = testRuntime({ customers, writer: writerSaying("Hola, no sea idiota. Te llamamos en 24 horas.") });
     const out = await run(rt, { customer_id: "ve" }, "hs");
     expect(out.contact.escalation).toMatchObject({ reason: "safety_violation", detail: "blacklist" });
-    expect(rt.deps.handoffs.get("hs")).toMatchObject({ status: "pending", reason: "safety_violation" });
+    const fallback = rt.deps.templates.get(out.contact.decision!.template)!.fallback;
+    expect(out.contact.draft).toEqual({ text: fallback, source: "fallback" });
+    const [intr] = (out as { __interrupt__?: Array<{ value: Array<{ action_request: { args: { message: string } }; description: string }> }> }).__interrupt__!;
+    expect(intr!.value[0]!.action_request.args.message).toBe(fallback);
+    expect(intr!.value[0]!.description).not.toContain("idiota");
+    expect(rt.deps.handoffs.get("hs")).toMatchObject({ status: "pending", reason: "safety_violation", draft: fallback });
     await resume(rt, [{ type: "response", args: "Hola, una disculpa; te llamamos en 24 horas." }], "hs");
     expect(rt.deps.interactions.get("hs")).toMatchObject({ status: "human", learned: false });
   });
