@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { main } from "../../src/cli.js";
@@ -93,7 +93,7 @@ describe("care-graph CLI: bad input exits 2 with a clear message", () => {
   });
 });
 
-describe("care-graph experiment: the same seed and parameters give the same tables", () => {
+describe("care-graph experiment's tables", () => {
   // What legitimately differs between two runs: the experiment's id (in every namespace and interaction id) and the clock.
   const tables = (out: string) => {
     const { experiment_id, started_at, finished_at, policy, baseline, ...rest } = JSON.parse(readFileSync(join(out, "summary.json"), "utf8"));
@@ -119,5 +119,12 @@ describe("care-graph experiment: the same seed and parameters give the same tabl
     expect(a.rows.length).toBeGreaterThan(40);
     expect(b.summary).toEqual(a.summary);
     expect(b.rows).toEqual(a.rows);
+  });
+
+  it("go next to the database without --out: the one place a container lets its user write", async () => {
+    expect((await cli("experiment", "--customers", "10", "--iterations", "1")).code).toBe(0);
+    const [id, ...more] = readdirSync(join(dir, "experiments"));
+    expect(more).toEqual([]);
+    expect(readdirSync(join(dir, "experiments", id!)).sort()).toEqual(["interactions.csv", "summary.json"]);
   });
 });
