@@ -18,12 +18,12 @@ export const CareContext = z.object({
   draw_key: z.string().nullable().default(null),
 });
 export type CareContext = z.infer<typeof CareContext>;
+export type CareContextInput = z.input<typeof CareContext>;
 
 /** What a contact's random streams are named by, after their seed and purpose. */
 export function drawParts(ctx: CareContext, namespace: string, interactionId: string): string[] {
   return ctx.draw_key === null ? [namespace, interactionId] : [ctx.draw_key];
 }
-export type CareContextInput = z.input<typeof CareContext>;
 
 const parsed = new WeakMap<object, CareContext>();
 
