@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { z } from "zod";
 import { EnvironmentMismatchError } from "./agents/deps.js";
@@ -24,12 +24,13 @@ class UsageError extends Error {}
 const USAGE = `care-graph — customer-care learning graph (offline by default)
 
 Usage:
-  care-graph start                          create the default dataset if missing, run a short experiment, serve
+  care-graph start [--no-experiment]        create the default dataset if missing, run a short experiment, serve
   care-graph serve                          the HTTP service (PORT 8080, HOST 127.0.0.1; see README)
   care-graph prune [--older-than-days 7]    keep only the last checkpoint of finished contacts; drop delivered messages
   care-graph experiment [options]           policy vs uniform baseline through the care graph
       --customers N (200) --iterations N (5) --policy ${POLICY_NAMES.join("|")} (thompson)
-      --seed N (7) --environment FILE --out DIR --top-n N (30) --concurrency N (8)
+      --seed N (7) --environment FILE --out DIR (experiments/ID next to the database)
+      --top-n N (30) --concurrency N (8)
       --share-angry X (0.5) --share-vocal X (0.5)
   care-graph customers generate [--n N --share-angry X --share-vocal X --seed N] [--out FILE.csv]
   care-graph customers import FILE.csv      validate every row, then store all or nothing
@@ -59,6 +60,7 @@ const OPTIONS = {
   namespace: { type: "string" },
   "train-share": { type: "string" },
   "older-than-days": { type: "string" },
+  "no-experiment": { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } satisfies ParseArgsConfig["options"];
 
@@ -119,11 +121,14 @@ function experimentParams(v: Record<string, string | boolean | undefined>, defau
 
 async function experiment(v: Record<string, string | boolean | undefined>, defaults: Partial<ExperimentParams> = {}) {
   const params = experimentParams(v, defaults);
-  const environment = loadEnv((v.environment as string | undefined) ?? appConfigFromEnv().environmentFile);
+  const config = appConfigFromEnv();
+  const environment = loadEnv((v.environment as string | undefined) ?? config.environmentFile);
   return withRuntime(v.environment as string | undefined, params.seed, async (rt) => {
     const experimentId = newExperimentId(params);
     const summary = await experimentFromParams(rt, params, environment, { experimentId, onProgress: progressBar(experimentId) });
-    const files = writeExperimentFiles(rt, summary, (v.out as string | undefined) ?? join("var/experiments", experimentId));
+    // Next to the database: the one place a deployment (the Docker image's /data) is sure to let us write.
+    const out = (v.out as string | undefined) ?? join(dirname(config.dbPath), "experiments", experimentId);
+    const files = writeExperimentFiles(rt, summary, out);
     console.log(formatSummary(summary));
     console.log(`\nWrote ${files.join(", ")}`);
   });
@@ -202,7 +207,8 @@ async function runOne(v: Record<string, string | boolean | undefined>) {
   });
 }
 
-/** Embedded defaults: the SQLite file, 200 PersonaForge customers, a 3-iteration Thompson experiment. */
+/** Embedded defaults: the SQLite file, 200 PersonaForge customers, a 3-iteration Thompson experiment (unless
+ * --no-experiment: a container's every restart would run one more), then the service. */
 async function start(v: Record<string, string | boolean | undefined>) {
   const config = appConfigFromEnv();
   console.log(`care-graph: database ${config.dbPath}; models ${config.models.apiKey || config.models.baseUrl ? "LLM (" + (config.models.baseUrl ?? "OpenAI") + ")" : "offline (templates + simulated customer)"}`);
@@ -212,7 +218,7 @@ async function start(v: Record<string, string | boolean | undefined>) {
       console.log(`Created the default dataset: ${n} customers (PersonaForge, seed 7)`);
     }
   });
-  await experiment(v, { iterations: 3 });
+  if (!v["no-experiment"]) await experiment(v, { iterations: 3 });
   await serveUntilSignal();
 }
 

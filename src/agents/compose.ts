@@ -2,7 +2,7 @@ import { fillTemplate } from "../domain/fill.js";
 import type { Mode } from "../domain/template.js";
 import { TemplateId } from "../domain/template.js";
 import { rngFor } from "../policy/random.js";
-import { readContext } from "./context.js";
+import { drawParts, readContext } from "./context.js";
 import type { CareDeps } from "./deps.js";
 import { incomingMessage } from "./router.js";
 import { guardDraft } from "./safety.js";
@@ -19,7 +19,7 @@ export function composeReply(deps: CareDeps, mode: Mode) {
     const customer = deps.customers.get(state.customer_id)!;
     const decisionContext = state.contact.context!;
     const policy = deps.policies.get(ctx.policy_namespace, ctx.policy);
-    const choice = policy.select(decisionContext, rngFor(deps.seed, "policy", ctx.policy_namespace, state.interaction_id!));
+    const choice = policy.select(decisionContext, rngFor(deps.seed, "policy", ...drawParts(ctx, ctx.policy_namespace, state.interaction_id!)));
     const templateId = TemplateId.parse(deps.policies.armIds[choice.arm]);
     const template = deps.templates.get(templateId)!;
     const compensation = Math.min(template.guardrails.compensation_mxn, deps.safetyRules.compensation_cap_mxn);

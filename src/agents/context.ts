@@ -12,12 +12,18 @@ export const CareContext = z.object({
   reward_weights: RewardWeights.default({ nps: 0.6, engagement: 0.3, churn: 0.3 }),
   experiment_id: z.string().nullable().default(null),
   iteration: z.number().int().nullable().default(null),
-  /** Names the simulated customer's random draws (defaults to the interaction id): an experiment gives
-   * a policy and its baseline the same key, so both face the same reactions. */
+  /** Names the contact's random draws (defaults to its namespace and interaction id): an experiment keys
+   * them on (iteration, customer) only, so a policy and its baseline face the same reactions, and a rerun
+   * with the same seed the same draws, whatever the experiment's id. */
   draw_key: z.string().nullable().default(null),
 });
 export type CareContext = z.infer<typeof CareContext>;
 export type CareContextInput = z.input<typeof CareContext>;
+
+/** What a contact's random streams are named by, after their seed and purpose. */
+export function drawParts(ctx: CareContext, namespace: string, interactionId: string): string[] {
+  return ctx.draw_key === null ? [namespace, interactionId] : [ctx.draw_key];
+}
 
 const parsed = new WeakMap<object, CareContext>();
 

@@ -1,7 +1,7 @@
 import { reward } from "../domain/reward.js";
 import { shippedPolicy } from "../policy/book.js";
 import { rngFor } from "../policy/random.js";
-import { readContext } from "./context.js";
+import { drawParts, readContext } from "./context.js";
 import type { CareDeps } from "./deps.js";
 import { sentMessage } from "./human-review.js";
 import { modeOf, type CareStateType, type CareUpdate, type Outcome } from "./state.js";
@@ -32,7 +32,7 @@ export function policyUpdate(deps: CareDeps) {
     const write = deps.db.transaction(() => {
       if (learnable && !deps.policies.isFrozen(namespace)) {
         const id = state.interaction_id!;
-        const r = deps.policies.learn(namespace, shippedPolicy(namespace, policy), id, context, decision.arm, value, rngFor(deps.seed, "update", namespace, id));
+        const r = deps.policies.learn(namespace, shippedPolicy(namespace, policy), id, context, decision.arm, value, rngFor(deps.seed, "update", ...drawParts(ctx, namespace, id)));
         // A replay of this decision was learned before; an id reused for another decision never was.
         outcome.learned = r !== "conflict";
         if (r === "applied") deps.observer.policyUpdate(namespace);

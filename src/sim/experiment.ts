@@ -11,7 +11,8 @@ import { prioritize } from "./prioritizer.js";
 export interface ContactInput {
   customer_id: string;
   interaction_id: string;
-  /** Same for the policy and the baseline: both face the same simulated reaction draws. */
+  /** (iteration, customer): the same for the policy and the baseline, and for every experiment on these
+   * customers, so the same seed gives the same draws. */
   draw_key: string;
   iteration: number;
 }
@@ -168,7 +169,7 @@ export async function runExperiment(spec: ExperimentSpec, runContact: RunContact
       jobs,
       spec.concurrency,
       async ({ c, run }) => {
-        const drawKey = `${spec.experimentId}:${iteration}:${c.customer_id}`;
+        const drawKey = `${iteration}:${c.customer_id}`;
         const { signal, release } = linkedSignal(spec.signal);
         const r = await runContact(
           { customer_id: c.customer_id, interaction_id: `${run.policy_namespace}:${iteration}:${c.customer_id}`, draw_key: drawKey, iteration },

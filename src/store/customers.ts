@@ -14,6 +14,8 @@ function fromRow(r: Row): Customer {
   return { ...r, is_vocal: r.is_vocal === 1 } as Customer;
 }
 
+const where = (opts: { segment?: string }) => (opts.segment ? "WHERE segment = @segment" : "");
+
 export class CustomerStore {
   private readonly upsertStmt;
   private readonly getStmt;
@@ -41,14 +43,14 @@ export class CustomerStore {
   }
 
   list(opts: { limit?: number; offset?: number; segment?: string } = {}): Customer[] {
-    const where = opts.segment ? "WHERE segment = @segment" : "";
     const rows = this.db
-      .prepare(`SELECT ${CUSTOMER_COLUMNS.join(", ")} FROM customers ${where} ORDER BY customer_id LIMIT @limit OFFSET @offset`)
+      .prepare(`SELECT ${CUSTOMER_COLUMNS.join(", ")} FROM customers ${where(opts)} ORDER BY customer_id LIMIT @limit OFFSET @offset`)
       .all({ segment: opts.segment, limit: opts.limit ?? -1, offset: opts.offset ?? 0 }) as Row[];
     return rows.map(fromRow);
   }
 
-  count(): number {
-    return (this.db.prepare("SELECT count(*) AS n FROM customers").get() as { n: number }).n;
+  /** How many `list` would return without a limit. */
+  count(opts: { segment?: string } = {}): number {
+    return (this.db.prepare(`SELECT count(*) AS n FROM customers ${where(opts)}`).get({ segment: opts.segment }) as { n: number }).n;
   }
 }

@@ -10,10 +10,17 @@ export interface ChildServer {
   output: () => string;
 }
 
-/** `care-graph serve` in a child process (the real CLI), resolved once it prints its address. */
-export function startChildServer(env: Record<string, string>): Promise<ChildServer> {
-  const proc = spawn(process.execPath, [join(ROOT, "bin/care-graph.mjs"), "serve"], {
-    cwd: ROOT,
+/**
+ * `care-graph serve` (or `args`) in a child process (the real CLI), resolved once it prints its address.
+ * `runAs` prefixes the command (e.g. setpriv to drop privileges).
+ */
+export function startChildServer(
+  env: Record<string, string>,
+  o: { args?: string[]; cwd?: string; runAs?: string[] } = {},
+): Promise<ChildServer> {
+  const [command, ...rest] = [...(o.runAs ?? []), process.execPath, join(ROOT, "bin/care-graph.mjs"), ...(o.args ?? ["serve"])];
+  const proc = spawn(command!, rest, {
+    cwd: o.cwd ?? ROOT,
     env: { ...process.env, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "warn", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -23,10 +30,10 @@ export function startChildServer(env: Record<string, string>): Promise<ChildServ
     const timer = setTimeout(() => reject(new Error(`child server did not start:\n${out}`)), 30_000);
     const onData = (chunk: Buffer) => {
       out += chunk.toString();
-      const m = out.match(/Serving on (http:\/\/127\.0\.0\.1:\d+)/);
+      const m = out.match(/Serving on http:\/\/[^\s:]+:(\d+)/);
       if (m) {
         clearTimeout(timer);
-        resolve({ proc, url: m[1]!, exited, output: () => out });
+        resolve({ proc, url: `http://127.0.0.1:${m[1]}`, exited, output: () => out });
       }
     };
     proc.stdout!.on("data", onData);

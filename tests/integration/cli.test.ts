@@ -1,10 +1,11 @@
-import { writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { main } from "../../src/cli.js";
 import { openDb } from "../../src/store/db.js";
 import { CustomerStore } from "../../src/store/customers.js";
 import { customersToCsv } from "../../src/store/customer-csv.js";
+import { parseCsv } from "../../src/store/csv.js";
 import { customer, tempDbPath } from "../helpers/runtime.js";
 
 const tmp = tempDbPath();
@@ -89,5 +90,41 @@ describe("care-graph CLI: bad input exits 2 with a clear message", () => {
     writeFileSync(file, customersToCsv([customer({ customer_id: "ok1" }), customer({ customer_id: "ok2" })]));
     expect((await cli("customers", "import", file)).code).toBe(0);
     expect(customerCount()).toBe(2);
+  });
+});
+
+describe("care-graph experiment's tables", () => {
+  // What legitimately differs between two runs: the experiment's id (in every namespace and interaction id) and the clock.
+  const tables = (out: string) => {
+    const { experiment_id, started_at, finished_at, policy, baseline, ...rest } = JSON.parse(readFileSync(join(out, "summary.json"), "utf8"));
+    const [header, ...rows] = parseCsv(readFileSync(join(out, "interactions.csv"), "utf8"));
+    const keep = header!.map((c, i) => (["interaction_id", "policy_namespace", "created_at"].includes(c) ? -1 : i)).filter((i) => i >= 0);
+    return {
+      experiment_id,
+      summary: { ...rest, policy: { ...policy, namespace: undefined }, baseline: { ...baseline, namespace: undefined } },
+      rows: rows.map((r) => keep.map((i) => r[i])).map((r) => r.join(",")).sort(),
+    };
+  };
+
+  it("two runs of --seed 11 on one database write identical summaries and interaction logs", async () => {
+    const run = async (name: string) => {
+      const out = join(dir, name);
+      const r = await cli("experiment", "--seed", "11", "--customers", "30", "--iterations", "2", "--top-n", "10", "--concurrency", "8", "--out", out);
+      expect(r.code).toBe(0);
+      return tables(out);
+    };
+    const a = await run("seed-11-a");
+    const b = await run("seed-11-b");
+    expect(a.experiment_id).not.toBe(b.experiment_id);
+    expect(a.rows.length).toBeGreaterThan(40);
+    expect(b.summary).toEqual(a.summary);
+    expect(b.rows).toEqual(a.rows);
+  });
+
+  it("go next to the database without --out: the one place a container lets its user write", async () => {
+    expect((await cli("experiment", "--customers", "10", "--iterations", "1")).code).toBe(0);
+    const [id, ...more] = readdirSync(join(dir, "experiments"));
+    expect(more).toEqual([]);
+    expect(readdirSync(join(dir, "experiments", id!)).sort()).toEqual(["interactions.csv", "summary.json"]);
   });
 });

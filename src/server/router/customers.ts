@@ -17,7 +17,7 @@ export function customersRouter(rt: CareRuntime) {
   return new Hono<AppEnv>()
     .get("/", (c) => {
       const q = readQuery(c, CustomerListQuery);
-      return c.json({ items: rt.deps.customers.list(q), total: rt.deps.customers.count(), limit: q.limit, offset: q.offset });
+      return c.json({ items: rt.deps.customers.list(q), total: rt.deps.customers.count(q), limit: q.limit, offset: q.offset });
     })
     .post("/", async (c) => {
       const customer = await readJson(c, Customer);

@@ -1,6 +1,7 @@
 import type { AppEnv } from "../env.js";
 import { Hono, type Context } from "hono";
 import { z } from "zod";
+import { CareContext } from "../../agents/context.js";
 import type { CareRuntime } from "../../app/care-runtime.js";
 import { TEMPLATE_IDS } from "../../domain/template.js";
 import { PolicyName } from "../../policy/registry.js";
@@ -14,12 +15,24 @@ interface Binding {
   frozen: number;
 }
 
+/** What a contact that names no policy runs, in which namespace. */
+const DEFAULTS = CareContext.parse({});
+
 /** The policy as operators see it: posteriors and counts per cohort and template; reset; freeze. */
 export function policyRouter(rt: CareRuntime) {
+  const bound = (namespace: string) => rt.db.prepare("SELECT policy, frozen FROM policies WHERE namespace = ?").get(namespace) as Binding | undefined;
   const binding = (namespace: string) => {
-    const row = rt.db.prepare("SELECT policy, frozen FROM policies WHERE namespace = ?").get(namespace) as Binding | undefined;
+    const row = bound(namespace);
     if (!row) throw notFound(`policy namespace ${namespace}`);
     return { policy: PolicyName.parse(row.policy), frozen: row.frozen === 1 };
+  };
+  /** The namespace's policy as it stands; the main one before its first contact is the default policy, untrained.
+   * Reading binds nothing: binding here would refuse a first contact that asks for another policy. */
+  const current = (namespace: string) => {
+    if (namespace === DEFAULTS.policy_namespace && !bound(namespace))
+      return { policy: DEFAULTS.policy, frozen: false, estimates: [] };
+    const { policy, frozen } = binding(namespace);
+    return { policy, frozen, estimates: rt.deps.policies.get(namespace, policy).estimates() };
   };
   const freeze = (frozen: boolean) => async (c: Context<AppEnv>) => {
     const { namespace } = await readJson(c, NamespaceQuery);
@@ -31,8 +44,8 @@ export function policyRouter(rt: CareRuntime) {
   return new Hono<AppEnv>()
     .get("/", (c) => {
       const { namespace } = readQuery(c, NamespaceQuery);
-      const { policy, frozen } = binding(namespace);
-      const arms = rt.deps.policies.get(namespace, policy).estimates().map((e) => ({
+      const { policy, frozen, estimates } = current(namespace);
+      const arms = estimates.map((e) => ({
         context: e.context,
         template: TEMPLATE_IDS[e.arm],
         n: e.n,
@@ -43,8 +56,8 @@ export function policyRouter(rt: CareRuntime) {
     })
     .get("/recommendations", (c) => {
       const { namespace } = readQuery(c, NamespaceQuery);
-      const { policy } = binding(namespace);
-      return c.json({ namespace, policy, items: recommendations(rt.deps.policies.get(namespace, policy).estimates(), TEMPLATE_IDS) });
+      const { policy, estimates } = current(namespace);
+      return c.json({ namespace, policy, items: recommendations(estimates, TEMPLATE_IDS) });
     })
     .post("/reset", async (c) => {
       const { namespace } = await readJson(c, NamespaceQuery);
