@@ -20,4 +20,15 @@ describe("a database whose namespace learned with a policy moved to bench/", () 
     expect((await r.json()).error.message).toMatch(/learned with pool-split, which this version no longer ships/);
     expect(rt.db.prepare("SELECT count(*) AS n FROM interactions").get()).toEqual({ n: 0 });
   });
+
+  it("answers the policy view with that 409 too, and a reset frees the namespace", async () => {
+    const auth = { authorization: "Bearer k", "content-type": "application/json" };
+    const view = await app.request("/v1/policy", { headers: auth });
+    expect(view.status).toBe(409);
+    expect((await view.json()).error.message).toMatch(/pool-split/);
+    expect((await app.request("/v1/policy/reset", { method: "POST", headers: auth, body: "{}" })).status).toBe(200);
+    const fresh = await app.request("/v1/policy", { headers: auth });
+    expect(fresh.status).toBe(200);
+    expect(await fresh.json()).toMatchObject({ policy: "thompson", arms: [] });
+  });
 });

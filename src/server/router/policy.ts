@@ -4,7 +4,7 @@ import { z } from "zod";
 import { CareContext } from "../../agents/context.js";
 import type { CareRuntime } from "../../app/care-runtime.js";
 import { TEMPLATE_IDS } from "../../domain/template.js";
-import { PolicyName } from "../../policy/registry.js";
+import { shippedPolicy } from "../../policy/book.js";
 import { recommendations } from "../../sim/recommendations.js";
 import { notFound, readJson, readQuery } from "../helper/http.js";
 
@@ -24,7 +24,7 @@ export function policyRouter(rt: CareRuntime) {
   const binding = (namespace: string) => {
     const row = bound(namespace);
     if (!row) throw notFound(`policy namespace ${namespace}`);
-    return { policy: PolicyName.parse(row.policy), frozen: row.frozen === 1 };
+    return { policy: row.policy, frozen: row.frozen === 1 };
   };
   /** The namespace's policy as it stands; the main one before its first contact is the default policy, untrained.
    * Reading binds nothing: binding here would refuse a first contact that asks for another policy. */
@@ -32,7 +32,7 @@ export function policyRouter(rt: CareRuntime) {
     if (namespace === DEFAULTS.policy_namespace && !bound(namespace))
       return { policy: DEFAULTS.policy, frozen: false, estimates: [] };
     const { policy, frozen } = binding(namespace);
-    return { policy, frozen, estimates: rt.deps.policies.get(namespace, policy).estimates() };
+    return { policy, frozen, estimates: rt.deps.policies.get(namespace, shippedPolicy(namespace, policy)).estimates() };
   };
   const freeze = (frozen: boolean) => async (c: Context<AppEnv>) => {
     const { namespace } = await readJson(c, NamespaceQuery);
