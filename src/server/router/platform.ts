@@ -105,7 +105,9 @@ const withoutBookkeeping = (metadata: Record<string, unknown>) =>
  * the body, so the route still reads it); and its error answers are rewritten into ours.
  */
 const platformGuard = (rt: CareRuntime): MiddlewareHandler<AppEnv> => async (c, next) => {
-  if (/^\/threads\/[^/]+\/state$/.test(c.req.path) && c.req.method !== "GET") throw new HttpError(403, "forbidden", STATE_WRITES_REFUSED);
+  // threads.copy would write checkpoints too (a second thread waiting on the same hand-off).
+  if ((/^\/threads\/[^/]+\/state$/.test(c.req.path) && c.req.method !== "GET") || /^\/threads\/[^/]+\/copy$/.test(c.req.path))
+    throw new HttpError(403, "forbidden", STATE_WRITES_REFUSED);
   if (c.req.method === "POST" || c.req.method === "PATCH" || c.req.method === "PUT") {
     const text = await c.req.text();
     let body: unknown;
