@@ -43,7 +43,24 @@ export type RunState = CareStateType & { __interrupt__?: unknown[] };
 export function beginRun(rt: CareRuntime, threadId: string, customerId: string, context: CareContext): void {
   const owner = rt.ownership.get(customerId);
   if (owner.owner === "human") throw new ConversationOwnedError(`a person (${owner.agent ?? "the hand-off queue"}) owns the conversation with ${customerId}`);
+  checkThreadFree(rt, threadId, customerId);
   rt.threads.upsert(threadId, "patch", { graph_id: "care", customer_id: customerId, status: "running", context, resumed_by: null });
+}
+
+export class ThreadInUseError extends Error {
+  override readonly name = "ThreadInUseError";
+}
+
+/**
+ * One thread is one contact: a thread whose run is under way or waits for a person, or that holds another
+ * customer's contact, takes no new one (it would drop the waiting hand-off, or send a person's reply to
+ * the wrong customer). A failed run may be run again for its own customer.
+ */
+export function checkThreadFree(rt: CareRuntime, threadId: string, customerId: string): void {
+  const { status, customer_id } = rt.threads.get(threadId)?.metadata ?? {};
+  if (status === "running") throw new ThreadInUseError(`thread ${threadId} has a run in progress`);
+  if (status === "interrupted") throw new ThreadInUseError(`thread ${threadId} waits for a person: answer its hand-off (POST /v1/handoffs/{id}/resolve)`);
+  if (customer_id !== undefined && customer_id !== customerId) throw new ThreadInUseError(`thread ${threadId} holds a contact with another customer: start a new thread`);
 }
 
 /** Failed or abandoned: not to be finished by a later start (nobody would deliver its reply). */

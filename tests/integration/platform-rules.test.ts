@@ -14,8 +14,8 @@ let base: string;
 beforeAll(async () => {
   rt = testRuntime({
     customers: [
-      customer({ customer_id: "vf", segment: "VF", first_message: "Hola, ¿me confirman el día de entrega?", issue_bucket: "logistica", churn_risk_est: 0.1 }),
-      ...["legal1", "legal2", "legal3", "legal4", "legal5"].map((id) => customer({ customer_id: id, first_message: "Voy a ir a PROFECO a denunciarlos." })),
+      ...["vf", "vf2"].map((id) => customer({ customer_id: id, segment: "VF", first_message: "Hola, ¿me confirman el día de entrega?", issue_bucket: "logistica", churn_risk_est: 0.1 })),
+      ...["legal1", "legal2", "legal3", "legal4", "legal5", "legal6"].map((id) => customer({ customer_id: id, first_message: "Voy a ir a PROFECO a denunciarlos." })),
     ],
   });
   server = await startServer(rt, ServerConfig.parse({ port: 0, apiKeys: [KEY], ratePerSecond: 1000, rateBurst: 1000 }), createLogger({ level: "silent" }));
@@ -100,6 +100,25 @@ describe("thread metadata", () => {
     const thread = await c.threads.update(threadId, { metadata: { ...rt.threads.get(threadId)!.metadata, note: "llamar antes de las 6" } });
     expect(thread.metadata).toMatchObject({ customer_id: "legal3", note: "llamar antes de las 6" });
     expect((await c.threads.create({ graphId: "care", metadata: { channel: "inbox" } })).metadata).toEqual({ graph_id: "care", channel: "inbox" });
+  });
+
+  it("takes no new contact on a thread that holds one: the hand-off is kept, and so is its customer", async () => {
+    const { threadId, handoffId } = await escalated("legal6");
+    for (const route of ["runs/wait", "runs/stream", "runs"]) {
+      const r = await api(`/threads/${threadId}/${route}`, "POST", { assistant_id: "care", input: { customer_id: "vf" } });
+      expect(r.status, route).toBe(409);
+      expect((await r.json()).error.message).toMatch(/waits for a person/);
+    }
+    expect(rt.threads.get(threadId)!.metadata).toMatchObject({ customer_id: "legal6", status: "interrupted" });
+    expect((await client().threads.getState(threadId)).next).toEqual(["human_review"]);
+    expect(rt.deps.handoffs.get(handoffId)!.status).toBe("pending");
+
+    // Once answered, the thread's contact is the customer's: another customer's input is refused too.
+    const done = await client().threads.create();
+    await client().runs.wait(done.thread_id, "care", { input: { customer_id: "vf" } });
+    const other = await api(`/threads/${done.thread_id}/runs/wait`, "POST", { assistant_id: "care", input: { customer_id: "vf2" } });
+    expect(other.status).toBe(409);
+    expect(rt.threads.get(done.thread_id)!.metadata.customer_id).toBe("vf");
   });
 
   it("refuses to delete a thread a hand-off waits on", async () => {

@@ -6,7 +6,16 @@ import { CareContext } from "../../agents/context.js";
 import { CareInput } from "../../agents/state.js";
 import type { CareRuntime } from "../../app/care-runtime.js";
 import { bookkeptGraph } from "../../app/streamed-runs.js";
-import { checkClaim, ConversationOwnedError, HandoffRefusedError, ResumeInProgressError, resumeThread, runOnThread } from "../../app/contacts.js";
+import {
+  checkClaim,
+  checkThreadFree,
+  ConversationOwnedError,
+  HandoffRefusedError,
+  ResumeInProgressError,
+  resumeThread,
+  runOnThread,
+  ThreadInUseError,
+} from "../../app/contacts.js";
 import type { AppEnv } from "../env.js";
 import { applyResponse } from "../../agents/human-review.js";
 import { AgentName, HumanInterrupt, HumanResume } from "../../domain/human.js";
@@ -72,7 +81,7 @@ async function checkResume(rt: CareRuntime, threadId: string, run: RunRequest): 
 /** The bookkeeping's refusals, as answers. */
 function answer(e: unknown): unknown {
   if (e instanceof HandoffRefusedError) return refusedAnswer(e.interactionId, e.reason);
-  if (e instanceof ResumeInProgressError || e instanceof ConversationOwnedError) return conflict(e.message);
+  if (e instanceof ResumeInProgressError || e instanceof ConversationOwnedError || e instanceof ThreadInUseError) return conflict(e.message);
   return e;
 }
 
@@ -133,8 +142,13 @@ const platformGuard = (rt: CareRuntime): MiddlewareHandler<AppEnv> => async (c, 
       if (run.command) {
         if (threadId && ThreadId.safeParse(threadId).success) await checkResume(rt, threadId, run);
       } else if (run.input) {
-        checkNewContact(rt, parseWith(CareInput, run.input, "body"));
+        const input = checkNewContact(rt, parseWith(CareInput, run.input, "body"));
         parseWith(CareContext, run.context ?? {}, "body");
+        try {
+          if (threadId) checkThreadFree(rt, threadId, input.customer_id);
+        } catch (e) {
+          throw answer(e);
+        }
       } else throw new HttpError(400, "invalid_request", "body: input or command is required");
     }
   }
