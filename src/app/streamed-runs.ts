@@ -19,9 +19,11 @@ export function bookkeptGraph(rt: CareRuntime): CareGraph {
   return new Proxy(rt.graph, {
     get(target, prop, receiver) {
       if (prop !== "stream" && prop !== "streamEvents") return Reflect.get(target, prop, receiver);
-      return (input: unknown, options: StreamOptions, ...rest: unknown[]) => {
+      return (input: unknown, given: StreamOptions, ...rest: unknown[]) => {
+        const threadId = given?.configurable?.thread_id;
+        // A resume runs in the context its contact started with, as on /v1, not in one the caller sends.
+        const options = typeof threadId === "string" && isCommand(input) ? { ...given, context: rt.threads.get(threadId)?.metadata.context ?? {} } : given;
         const call = () => (target[prop] as (...args: unknown[]) => unknown).call(target, input, options, ...rest);
-        const threadId = options?.configurable?.thread_id;
         if (typeof threadId !== "string" || input == null) return call();
         const run = startRun(rt, threadId, input, options);
         let source: unknown;

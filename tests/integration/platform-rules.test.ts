@@ -15,7 +15,7 @@ beforeAll(async () => {
   rt = testRuntime({
     customers: [
       ...["vf", "vf2"].map((id) => customer({ customer_id: id, segment: "VF", first_message: "Hola, ¿me confirman el día de entrega?", issue_bucket: "logistica", churn_risk_est: 0.1 })),
-      ...["legal1", "legal2", "legal3", "legal4", "legal5", "legal6"].map((id) => customer({ customer_id: id, first_message: "Voy a ir a PROFECO a denunciarlos." })),
+      ...["legal1", "legal2", "legal3", "legal4", "legal5", "legal6", "legal7"].map((id) => customer({ customer_id: id, first_message: "Voy a ir a PROFECO a denunciarlos." })),
     ],
   });
   server = await startServer(rt, ServerConfig.parse({ port: 0, apiKeys: [KEY], ratePerSecond: 1000, rateBurst: 1000 }), createLogger({ level: "silent" }));
@@ -56,6 +56,12 @@ describe("state writes on care threads", () => {
     const refused = await api(`/threads/${threadId}/state`, "POST", { values: { contact: { score } }, as_node: "judge" });
     expect((await refused.json()).error.message).toMatch(/\/v1\/handoffs/);
     await expect(c.threads.copy(threadId)).rejects.toThrow(/403/);
+    // Nor the protocol routes, which would run commands (input.respond with an update) or buffer them.
+    for (const [route, body] of [["commands", { id: 1, method: "input.respond", params: {} }], ["stream/events", { channels: ["values"] }]] as const) {
+      const r = await api(`/threads/${threadId}/${route}`, "POST", body);
+      await r.body?.cancel();
+      expect(r.status, route).toBe(400);
+    }
     const supersteps = await api("/threads", "POST", { supersteps: [{ updates: [{ values: { contact: { score } }, as_node: "judge" }] }] });
     expect(supersteps.status).toBe(400);
     expect((await supersteps.json()).error.issues[0].path).toBe("body.supersteps");
@@ -168,5 +174,19 @@ describe("resuming a hand-off over the Platform routes", () => {
     expect(done.contact.review).toEqual({ action: "response", message: "Soy Ana, te llamo hoy." });
     expect(rt.audit.list("legal5").map((a) => [a.actor, a.action])).toContainEqual(["ana", "handoff.resumed"]);
     expect((await api(`/v1/handoffs/${handoffId}/resolve`, "POST", { agent: "ana", response: { type: "ignore" } })).status).toBe(409);
+  });
+
+  it("resumes a streamed run in the context its contact started with, not the caller's", async () => {
+    const { threadId, handoffId } = await escalated("legal7");
+    expect((await api(`/v1/handoffs/${handoffId}/claim`, "POST", { agent: "ana" })).status).toBe(200);
+    const events: string[] = [];
+    for await (const chunk of client().runs.stream(threadId, "care", {
+      command: { resume: [{ type: "response", args: "Soy Ana, te llamo hoy." }] },
+      metadata: { agent: "ana" },
+      context: { policy_namespace: "elegido-por-el-cliente" },
+    }))
+      events.push(chunk.event);
+    expect(events).not.toContain("error");
+    expect(rt.deps.interactions.get(handoffId)).toMatchObject({ status: "human", policy_namespace: "main" });
   });
 });

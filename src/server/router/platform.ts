@@ -128,8 +128,8 @@ const platformGuard = (rt: CareRuntime): MiddlewareHandler<AppEnv> => async (c, 
     }
     if (typeof body !== "object" || body === null || Array.isArray(body)) throw new HttpError(400, "invalid_request", "body: expected a JSON object");
     // The embed server's protocol commands (run.start, input.respond with update/goto) bypass every check
-    // the run routes have: not offered.
-    if (/^\/threads\/[^/]+\/commands$/.test(c.req.path))
+    // the run routes have: not offered, nor their event streams (each keeps a thread's buffer in memory).
+    if (/^\/threads\/[^/]+\/(commands|stream\/events)$/.test(c.req.path))
       throw new HttpError(400, "invalid_request", "path: protocol commands are not supported here; use /threads/{thread_id}/runs/stream or /threads/{thread_id}/runs/wait");
     // The embed server deletes a thread-less run's thread when it ends, and an escalated contact must outlive its run.
     if (c.req.path.endsWith("/runs/stream") && !c.req.path.includes("/threads/"))
