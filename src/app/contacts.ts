@@ -52,15 +52,16 @@ export class ThreadInUseError extends Error {
 }
 
 /**
- * One thread is one contact: a thread whose run is under way or waits for a person, or that holds another
- * customer's contact, takes no new one (it would drop the waiting hand-off, or send a person's reply to
- * the wrong customer). A failed run may be run again for its own customer.
+ * One thread is one contact: a thread whose run is under way or waits for a person takes no new contact
+ * (it would drop the waiting hand-off) and is not deleted; nor does one holding another customer's contact
+ * (a person's reply would go to the wrong customer). A failed run may be run again for its own customer.
  */
-export function checkThreadFree(rt: CareRuntime, threadId: string, customerId: string): void {
+export function checkThreadFree(rt: CareRuntime, threadId: string, customerId?: string): void {
   const { status, customer_id } = rt.threads.get(threadId)?.metadata ?? {};
   if (status === "running") throw new ThreadInUseError(`thread ${threadId} has a run in progress`);
   if (status === "interrupted") throw new ThreadInUseError(`thread ${threadId} waits for a person: answer its hand-off (POST /v1/handoffs/{id}/resolve)`);
-  if (customer_id !== undefined && customer_id !== customerId) throw new ThreadInUseError(`thread ${threadId} holds a contact with another customer: start a new thread`);
+  if (customerId !== undefined && customer_id !== undefined && customer_id !== customerId)
+    throw new ThreadInUseError(`thread ${threadId} holds a contact with another customer: start a new thread`);
 }
 
 /** Failed or abandoned: not to be finished by a later start (nobody would deliver its reply). */

@@ -66,11 +66,7 @@ async function checkResume(rt: CareRuntime, threadId: string, run: RunRequest): 
   const pending = snapshot.tasks.flatMap((t) => t.interrupts ?? [])[0];
   if (!pending) throw new HttpError(409, "conflict", `thread ${threadId} is not waiting for a person`);
   const { agent } = parseWith(Claimant, { metadata: run.metadata ?? {} }, "body").metadata;
-  try {
-    checkClaim(rt, threadId, agent);
-  } catch (e) {
-    throw answer(e);
-  }
+  checkClaim(rt, threadId, agent);
   const request = z.array(HumanInterrupt).min(1).safeParse(pending.value);
   const response = HumanResume.safeParse(run.command?.resume);
   if (!response.success) throw invalid(response.error, "body.command.resume");
@@ -139,17 +135,17 @@ const platformGuard = (rt: CareRuntime): MiddlewareHandler<AppEnv> => async (c, 
       const run = parseWith(WaitRequest, body, "body");
       if (run.assistant_id !== GRAPH_ID) throw notFound(`assistant ${run.assistant_id}`);
       const threadId = /\/threads\/([^/]+)\/runs/.exec(c.req.path)?.[1];
-      if (run.command) {
-        if (threadId && ThreadId.safeParse(threadId).success) await checkResume(rt, threadId, run);
-      } else if (run.input) {
-        const input = checkNewContact(rt, parseWith(CareInput, run.input, "body"));
-        parseWith(CareContext, run.context ?? {}, "body");
-        try {
+      try {
+        if (run.command) {
+          if (threadId && ThreadId.safeParse(threadId).success) await checkResume(rt, threadId, run);
+        } else if (run.input) {
+          const input = checkNewContact(rt, parseWith(CareInput, run.input, "body"));
+          parseWith(CareContext, run.context ?? {}, "body");
           if (threadId) checkThreadFree(rt, threadId, input.customer_id);
-        } catch (e) {
-          throw answer(e);
-        }
-      } else throw new HttpError(400, "invalid_request", "body: input or command is required");
+        } else throw new HttpError(400, "invalid_request", "body: input or command is required");
+      } catch (e) {
+        throw answer(e);
+      }
     }
   }
   await next();
@@ -244,9 +240,11 @@ export function platformRouter(rt: CareRuntime) {
     })
     .delete("/threads/:thread_id", (c) => {
       const id = parseWith(ThreadId, c.req.param("thread_id"), "path");
-      const status = rt.threads.get(id)?.metadata.status;
-      if (status === "running") throw conflict(`thread ${id} has a run in progress`);
-      if (status === "interrupted") throw conflict(`thread ${id} waits for a person: resolve its hand-off first (POST /v1/handoffs/{id}/resolve)`);
+      try {
+        checkThreadFree(rt, id);
+      } catch (e) {
+        throw answer(e);
+      }
       rt.threads.delete(id);
       return c.body(null, 204);
     })
