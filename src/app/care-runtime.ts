@@ -31,6 +31,8 @@ export interface CareRuntime {
   experiments: ExperimentStore;
   /** The simulated world the offline judge draws from (and experiments measure regret against). */
   environment: EnvironmentSpec;
+  /** Threads being resumed by this runtime: a double submit must not resume one twice (nor send its answer twice). */
+  resuming: Set<string>;
   close(): void;
 }
 
@@ -54,6 +56,7 @@ export function openCareRuntime(o: Omit<CareDepsOptions, "db"> & { dbPath: strin
       outbox: new OutboxStore(db),
       experiments: new ExperimentStore(db),
       environment,
+      resuming: new Set(),
       close: () => db.close(),
     };
   } catch (e) {

@@ -43,7 +43,25 @@ export type RunState = CareStateType & { __interrupt__?: unknown[] };
 export function beginRun(rt: CareRuntime, threadId: string, customerId: string, context: CareContext): void {
   const owner = rt.ownership.get(customerId);
   if (owner.owner === "human") throw new ConversationOwnedError(`a person (${owner.agent ?? "the hand-off queue"}) owns the conversation with ${customerId}`);
+  checkThreadFree(rt, threadId, customerId);
   rt.threads.upsert(threadId, "patch", { graph_id: "care", customer_id: customerId, status: "running", context, resumed_by: null });
+}
+
+export class ThreadInUseError extends Error {
+  override readonly name = "ThreadInUseError";
+}
+
+/**
+ * One thread is one contact: a thread whose run is under way or waits for a person takes no new contact
+ * (it would drop the waiting hand-off) and is not deleted; nor does one holding another customer's contact
+ * (a person's reply would go to the wrong customer). A failed run may be run again for its own customer.
+ */
+export function checkThreadFree(rt: CareRuntime, threadId: string, customerId?: string): void {
+  const { status, customer_id } = rt.threads.get(threadId)?.metadata ?? {};
+  if (status === "running") throw new ThreadInUseError(`thread ${threadId} has a run in progress`);
+  if (status === "interrupted") throw new ThreadInUseError(`thread ${threadId} waits for a person: answer its hand-off (POST /v1/handoffs/{id}/resolve)`);
+  if (customerId !== undefined && customer_id !== undefined && customer_id !== customerId)
+    throw new ThreadInUseError(`thread ${threadId} holds a contact with another customer: start a new thread`);
 }
 
 /** Failed or abandoned: not to be finished by a later start (nobody would deliver its reply). */
@@ -51,11 +69,17 @@ export function failRun(rt: CareRuntime, threadId: string, e: unknown): void {
   rt.threads.upsert(threadId, "patch", { status: "failed", error: String(e).slice(0, 300) });
 }
 
-/** A thread's saved state as invoke would have returned it, with the interrupts it waits on. */
+/**
+ * A thread's saved state as invoke would have returned it, with the interrupts it waits on. Done means
+ * waiting for a person or finished, and finished means logged: every path to END goes through
+ * policy_update. An empty `next` alone is not enough, it is also what a step whose writes were saved
+ * before the next checkpoint looks like (its task has run, so it is not listed).
+ */
 export async function savedRunState(rt: CareRuntime, threadId: string): Promise<{ state: RunState; done: boolean }> {
   const snapshot = await rt.graph.getState({ configurable: { thread_id: threadId } });
   const waiting = snapshot.tasks.flatMap((task) => task.interrupts ?? []);
-  return { state: { ...(snapshot.values as CareStateType), __interrupt__: waiting }, done: snapshot.next.length === 0 || waiting.length > 0 };
+  const values = snapshot.values as CareStateType;
+  return { state: { ...values, __interrupt__: waiting }, done: waiting.length > 0 || (snapshot.next.length === 0 && values.contact?.outcome !== undefined) };
 }
 
 /**
@@ -119,15 +143,16 @@ export async function runOnThread(
 
 /**
  * A resume that arrives through the LangGraph-compatible API (e.g. from an Agent Inbox UI): the same
- * bookkeeping as a hand-off resolved over /v1, with the API key as the actor.
+ * rules and bookkeeping as a hand-off resolved over /v1, with the claiming agent as the actor.
  */
-export async function resumeThread(rt: CareRuntime, threadId: string, resume: unknown, actor: string, signal?: AbortSignal, requestId?: string): Promise<RunState> {
+export async function resumeThread(rt: CareRuntime, threadId: string, resume: unknown, agent: string, signal?: AbortSignal, requestId?: string): Promise<RunState> {
   const thread = rt.threads.get(threadId);
   const context = CareContext.parse(thread?.metadata.context ?? {});
-  const release = beginResume(rt, threadId, actor);
+  checkClaim(rt, threadId, agent);
+  const release = beginResume(rt, threadId, agent);
   try {
     const state: RunState = await rt.graph.invoke(new Command({ resume }), { configurable: { thread_id: threadId }, context, signal, metadata: { request_id: requestId } });
-    finishResume(rt, threadId, state, actor);
+    finishResume(rt, threadId, state, agent);
     return state;
   } catch (e) {
     await failResume(rt, threadId, e);
@@ -141,18 +166,42 @@ export class ResumeInProgressError extends Error {
   override readonly name = "ResumeInProgressError";
 }
 
-/** Threads being resumed in this process: a double submit must not resume one twice (nor send its answer twice). */
-const resuming = new Set<string>();
+/** A person's answer that /v1's rules refuse (see refusal). */
+export class HandoffRefusedError extends Error {
+  override readonly name = "HandoffRefusedError";
+  constructor(
+    readonly reason: Exclude<ResolveError, "in_progress">,
+    readonly interactionId: string,
+  ) {
+    super(`hand-off ${interactionId}: ${reason}`);
+  }
+}
+
+/** /v1's rule for answering a hand-off, whichever route the answer takes: claimed first, and by this agent. */
+export function refusal(h: Handoff | undefined, agent: string): Exclude<ResolveError, "in_progress"> | undefined {
+  if (!h) return "missing";
+  if (h.status === "resolved") return "resolved";
+  if (h.claimed_by === null) return "not_claimed";
+  if (h.claimed_by !== agent) return "taken";
+  return undefined;
+}
+
+/** Throws unless `agent` holds the claim on the hand-off the thread waits on. */
+export function checkClaim(rt: CareRuntime, threadId: string, agent: string): void {
+  const h = rt.deps.handoffs.onThread(threadId);
+  const reason = refusal(h, agent);
+  if (reason) throw new HandoffRefusedError(reason, h?.interaction_id ?? threadId);
+}
 
 /**
  * Before a person's answer resumes a thread: one resume at a time, and the thread marked running with who
  * resumed it, so that a process dying before the answer is queued leaves it to recoverRuns, which queues it.
  */
 export function beginResume(rt: CareRuntime, threadId: string, actor: string): () => void {
-  if (resuming.has(threadId)) throw new ResumeInProgressError(`thread ${threadId} is being resumed`);
-  resuming.add(threadId);
+  if (rt.resuming.has(threadId)) throw new ResumeInProgressError(`thread ${threadId} is being resumed`);
+  rt.resuming.add(threadId);
   rt.threads.upsert(threadId, "patch", { status: "running", resumed_by: actor });
-  return () => resuming.delete(threadId);
+  return () => rt.resuming.delete(threadId);
 }
 
 /** A resume that failed: if the thread still waits for a person it is theirs again, otherwise failed. */
@@ -221,9 +270,8 @@ export async function resolveHandoff(
 ): Promise<ContactOutcome | ResolveError> {
   const h = rt.deps.handoffs.get(interactionId);
   if (!h) return "missing";
-  if (h.status === "resolved") return "resolved";
-  if (h.claimed_by === null) return "not_claimed";
-  if (h.claimed_by !== agent) return "taken";
+  const refused = refusal(h, agent);
+  if (refused) return refused;
   applyResponse(response, { config: handoffConfig(h.draft) }, h.draft);
   const threadId = h.thread_id!;
   let release: () => void;

@@ -2,13 +2,11 @@ import { isCommand } from "@langchain/langgraph";
 import { CareContext } from "../agents/context.js";
 import { CareInput } from "../agents/state.js";
 import type { CareRuntime } from "./care-runtime.js";
-import { beginResume, beginRun, failResume, failRun, finishResume, finishRun, savedRunState } from "./contacts.js";
+import { AgentName } from "../domain/human.js";
+import { beginResume, beginRun, checkClaim, failResume, failRun, finishResume, finishRun, savedRunState } from "./contacts.js";
 
 type CareGraph = CareRuntime["graph"];
-type StreamOptions = { configurable?: { thread_id?: unknown }; context?: unknown } | undefined;
-
-/** The actor the audit log names for a hand-off resumed over a streaming run. */
-export const STREAM_ACTOR = "api:stream";
+type StreamOptions = { configurable?: { thread_id?: unknown }; context?: unknown; metadata?: { agent?: unknown } } | undefined;
 
 /**
  * The compiled graph as the LangGraph Platform routes see it. Those routes run the graph themselves
@@ -21,16 +19,20 @@ export function bookkeptGraph(rt: CareRuntime): CareGraph {
   return new Proxy(rt.graph, {
     get(target, prop, receiver) {
       if (prop !== "stream" && prop !== "streamEvents") return Reflect.get(target, prop, receiver);
-      return (input: unknown, options: StreamOptions, ...rest: unknown[]) => {
+      return (input: unknown, given: StreamOptions, ...rest: unknown[]) => {
+        const threadId = given?.configurable?.thread_id;
+        // A resume runs in the context its contact started with, as on /v1, not in one the caller sends.
+        const options = typeof threadId === "string" && isCommand(input) ? { ...given, context: rt.threads.get(threadId)?.metadata.context ?? {} } : given;
         const call = () => (target[prop] as (...args: unknown[]) => unknown).call(target, input, options, ...rest);
-        const threadId = options?.configurable?.thread_id;
         if (typeof threadId !== "string" || input == null) return call();
-        const run = startRun(rt, threadId, input, options?.context);
+        const run = startRun(rt, threadId, input, options);
         let source: unknown;
         try {
           source = call();
         } catch (e) {
-          void run.fail(threadId, e);
+          // The caller gets this error; should marking the thread fail too (the database), it stays
+          // "running" and the next start resumes or fails it.
+          run.fail(threadId, e).catch(() => undefined);
           throw e;
         }
         // Callers may await the call itself and fall back on a rejection (the v3 protocol does): keep a
@@ -50,13 +52,16 @@ export function bookkeptGraph(rt: CareRuntime): CareGraph {
 }
 
 /** Checks and marks a run before the graph starts; returns what to do once its stream has ended. */
-function startRun(rt: CareRuntime, threadId: string, input: unknown, context: unknown): Finisher {
+function startRun(rt: CareRuntime, threadId: string, input: unknown, options: StreamOptions): Finisher {
   if (isCommand(input)) {
-    const release = beginResume(rt, threadId, STREAM_ACTOR);
+    // As on /v1, only the agent holding the hand-off's claim answers it; the run's metadata names them.
+    const agent = AgentName.parse(options?.metadata?.agent);
+    checkClaim(rt, threadId, agent);
+    const release = beginResume(rt, threadId, agent);
     return {
       finish: async (id) => {
         try {
-          finishResume(rt, id, (await savedRunState(rt, id)).state, STREAM_ACTOR);
+          finishResume(rt, id, (await savedRunState(rt, id)).state, agent);
         } finally {
           release();
         }
@@ -72,7 +77,7 @@ function startRun(rt: CareRuntime, threadId: string, input: unknown, context: un
   }
   // The platform guard has validated the input already; parsing again keeps this safe on its own.
   const { customer_id } = CareInput.parse(input);
-  beginRun(rt, threadId, customer_id, CareContext.parse(context ?? {}));
+  beginRun(rt, threadId, customer_id, CareContext.parse(options?.context ?? {}));
   return {
     finish: async (id) => void finishRun(rt, id, customer_id, (await savedRunState(rt, id)).state),
     fail: async (id, e) => failRun(rt, id, e),

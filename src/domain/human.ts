@@ -1,5 +1,8 @@
 import { z } from "zod";
 
+/** The person answering a hand-off, by the name they claimed it with. */
+export const AgentName = z.string().trim().min(1).max(120);
+
 /** Agent Inbox's ActionRequest: what the graph proposes to do. */
 export const ActionRequest = z.object({
   action: z.string(),

@@ -34,11 +34,13 @@ export function retryAfterMs(error: unknown): number | undefined {
   return undefined;
 }
 
+/** A wait that an abort ends early; it leaves no listener behind on a signal that lives longer (a whole run's). */
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener("abort", () => (clearTimeout(t), reject(signal.reason)), { once: true });
+    const abort = () => (clearTimeout(t), reject(signal!.reason));
+    const t = setTimeout(() => (signal?.removeEventListener("abort", abort), resolve()), ms);
+    signal?.addEventListener("abort", abort, { once: true });
   });
 
 /** Exponential backoff with full jitter; honours Retry-After. */

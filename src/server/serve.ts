@@ -154,6 +154,8 @@ export async function startServer(rt: CareRuntime, cfg: ServerConfig, log: Logge
   log.info({ host: cfg.host, port, auth: cfg.apiKeys.length > 0 }, "care-graph serving");
   void recoverRuns(rt, (threadId, e) => log.error({ err: e, thread_id: threadId }, "could not resume a run after a restart")).then(
     (r) => r.resumed + r.failed > 0 && log.warn(r, "runs left unfinished by a previous process"),
+    // The service still serves; the runs stay marked running for the next start.
+    (e) => log.error({ err: e }, "could not look for runs left unfinished by a previous process"),
   );
   return {
     port,

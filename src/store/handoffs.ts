@@ -50,6 +50,11 @@ export class HandoffStore {
     return this.db.prepare("SELECT * FROM handoffs WHERE interaction_id = ?").get(interactionId) as Handoff | undefined;
   }
 
+  /** The hand-off of a thread's contact (a thread is one contact, so at most one). */
+  onThread(threadId: string): Handoff | undefined {
+    return this.db.prepare("SELECT * FROM handoffs WHERE thread_id = ? ORDER BY created_at DESC LIMIT 1").get(threadId) as Handoff | undefined;
+  }
+
   /** Atomic: of two agents claiming at once, one wins and the other learns who has it. */
   claim(interactionId: string, agent: string): ClaimResult {
     const won = this.db

@@ -15,6 +15,12 @@ interface Row {
 }
 const fromRow = (r: Row): ThreadRecord => ({ ...r, metadata: JSON.parse(r.metadata) });
 
+/**
+ * The metadata keys the service writes and its bookkeeping relies on: which graph, whose contact (where a
+ * person's reply is sent), where the run stands (what recovery resumes), who resumed it. Not a client's.
+ */
+export const BOOKKEEPING_KEYS = ["graph_id", "assistant_id", "customer_id", "status", "context", "resumed_by", "recovered", "error"] as const;
+
 /** Threads of the LangGraph-compatible API, kept in the same file as their checkpoints. */
 export class ThreadStore {
   constructor(private readonly db: Db) {}

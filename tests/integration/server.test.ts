@@ -46,6 +46,12 @@ const api = (path: string, init: RequestInit & { json?: unknown; key?: string | 
     body: init.json !== undefined ? JSON.stringify(init.json) : init.body,
   });
 
+/** Claims the hand-off a thread waits on, as a person does before answering it. */
+async function claim(threadId: string, agent: string) {
+  const r = await api(`/v1/handoffs/${rt.deps.handoffs.onThread(threadId)!.interaction_id}/claim`, { json: { agent } });
+  expect(r.status).toBe(200);
+}
+
 describe("the official LangGraph SDK against our server", () => {
   const client = () => new Client({ apiUrl: base, apiKey: KEY });
 
@@ -108,14 +114,15 @@ describe("the official LangGraph SDK against our server", () => {
     expect((await threadless.json()).error.message).toMatch(/runs on a thread/);
 
     // The same checks as runs/wait before a resume reaches the graph.
-    const badResume = await api(`/threads/${escalated.thread_id}/runs/stream`, { json: { assistant_id: "care", command: { resume: [{ type: "accept" }] } } });
+    await claim(escalated.thread_id, "ana");
+    const badResume = await api(`/threads/${escalated.thread_id}/runs/stream`, { json: { assistant_id: "care", command: { resume: [{ type: "accept" }] }, metadata: { agent: "ana" } } });
     expect(badResume.status).toBe(400);
     expect(rt.threads.get(escalated.thread_id)!.metadata.status).toBe("interrupted");
 
-    await drain(c.runs.stream(escalated.thread_id, "care", { command: { resume: [{ type: "response", args: "Soy Ana, de Legal: te llamo hoy." }] } }));
+    await drain(c.runs.stream(escalated.thread_id, "care", { command: { resume: [{ type: "response", args: "Soy Ana, de Legal: te llamo hoy." }] }, metadata: { agent: "ana" } }));
     expect(rt.threads.get(escalated.thread_id)!.metadata.status).toBe("done");
     expect(rt.audit.list("legal4").map((a) => [a.actor, a.action])).toEqual(
-      expect.arrayContaining([["bot", "handoff.opened"], ["api:stream", "handoff.resumed"]]),
+      expect.arrayContaining([["bot", "handoff.opened"], ["ana", "handoff.resumed"]]),
     );
   });
 
@@ -126,8 +133,10 @@ describe("the official LangGraph SDK against our server", () => {
     expect(paused.__interrupt__[0].value[0].action_request.action).toBe("reply_to_customer");
     const state = await c.threads.getState(thread.thread_id);
     expect(state.next).toEqual(["human_review"]);
+    await claim(thread.thread_id, "ana");
     const done = (await c.runs.wait(thread.thread_id, "care", {
       command: { resume: [{ type: "response", args: "Hola, soy Ana de Legal; te llamo en 1 hora." }] },
+      metadata: { agent: "ana" },
     })) as Record<string, any>;
     expect(done.contact.outcome.status).toBe("human");
     expect(rt.deps.interactions.get(paused.interaction_id)!.message).toBe("Hola, soy Ana de Legal; te llamo en 1 hora.");
@@ -140,12 +149,13 @@ describe("the official LangGraph SDK against our server", () => {
     // The escalation gave the conversation to people: the bot does not start another contact.
     const again = await api(`/threads/${(await c.threads.create()).thread_id}/runs/wait`, { json: { assistant_id: "care", input: { customer_id: "legal3" } } });
     expect(again.status).toBe(409);
-    const bad = await api(`/threads/${thread.thread_id}/runs/wait`, { json: { assistant_id: "care", command: { resume: [{ type: "accept" }] } } });
+    await claim(thread.thread_id, "ana");
+    const bad = await api(`/threads/${thread.thread_id}/runs/wait`, { json: { assistant_id: "care", command: { resume: [{ type: "accept" }] }, metadata: { agent: "ana" } } });
     expect(bad.status).toBe(400);
     expect((await bad.json()).error.message).toMatch(/"accept" is not allowed/);
-    const done = (await c.runs.wait(thread.thread_id, "care", { command: { resume: [{ type: "ignore", args: null }] } })) as Record<string, any>;
+    const done = (await c.runs.wait(thread.thread_id, "care", { command: { resume: [{ type: "ignore", args: null }] }, metadata: { agent: "ana" } })) as Record<string, any>;
     expect(done.contact.outcome.status).toBe("ignored");
-    const twice = await api(`/threads/${thread.thread_id}/runs/wait`, { json: { assistant_id: "care", command: { resume: [{ type: "ignore" }] } } });
+    const twice = await api(`/threads/${thread.thread_id}/runs/wait`, { json: { assistant_id: "care", command: { resume: [{ type: "ignore" }] }, metadata: { agent: "ana" } } });
     expect(twice.status).toBe(409);
     const poison = await api(`/threads/${thread.thread_id}/runs/wait`, { json: { assistant_id: "care", command: { goto: "policy_update", update: { contact: {} } } } });
     expect(poison.status).toBe(400);

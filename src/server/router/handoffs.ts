@@ -1,13 +1,12 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import type { CareRuntime } from "../../app/care-runtime.js";
-import { resolveHandoff } from "../../app/contacts.js";
+import { resolveHandoff, type ResolveError } from "../../app/contacts.js";
 import { queueMessage } from "../../app/messages.js";
-import { HumanResume } from "../../domain/human.js";
+import { AgentName as Agent, HumanResume } from "../../domain/human.js";
 import type { AppEnv } from "../env.js";
 import { conflict, HttpError, notFound, parseWith, readJson, readQuery } from "../helper/http.js";
 
-const Agent = z.string().trim().min(1).max(120);
 export const ClaimRequest = z.object({ agent: Agent }).strict();
 export const ResolveRequest = z.object({ agent: Agent, response: HumanResume }).strict();
 export const HandoffListQuery = z.object({ status: z.enum(["pending", "resolved"]).default("pending") }).strict();
@@ -52,13 +51,25 @@ export function handoffsRouter(rt: CareRuntime) {
       const id = parseWith(Id, c.req.param("id"), "path");
       const { agent, response } = await readJson(c, ResolveRequest);
       const out = await resolveHandoff(rt, id, agent, response, c.req.raw.signal, c.get("requestId"));
-      if (out === "missing") throw notFound(`hand-off ${id}`);
-      if (out === "resolved") throw conflict(`hand-off ${id} is already resolved`);
-      if (out === "not_claimed") throw conflict(`claim hand-off ${id} before resolving it`);
-      if (out === "taken") throw conflict(`hand-off ${id} is claimed by another agent`);
-      if (out === "in_progress") throw conflict(`hand-off ${id} is being resolved`);
+      if (typeof out === "string") throw refusedAnswer(id, out);
       return c.json(out);
     });
+}
+
+/** Why a person's answer to hand-off `id` was refused, as an answer (the same on /v1 and the LangGraph routes). */
+export function refusedAnswer(id: string, why: ResolveError): HttpError {
+  switch (why) {
+    case "missing":
+      return notFound(`hand-off ${id}`);
+    case "resolved":
+      return conflict(`hand-off ${id} is already resolved`);
+    case "not_claimed":
+      return conflict(`claim hand-off ${id} before resolving it`);
+    case "taken":
+      return conflict(`hand-off ${id} is claimed by another agent`);
+    case "in_progress":
+      return conflict(`hand-off ${id} is being resolved`);
+  }
 }
 
 export const HandBackRequest = z.object({ agent: Agent }).strict();

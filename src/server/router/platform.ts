@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { createEmbedServer } from "@langchain/langgraph-api/experimental/embed";
 import { Hono, type MiddlewareHandler } from "hono";
 import { z } from "zod";
@@ -5,42 +6,113 @@ import { CareContext } from "../../agents/context.js";
 import { CareInput } from "../../agents/state.js";
 import type { CareRuntime } from "../../app/care-runtime.js";
 import { bookkeptGraph } from "../../app/streamed-runs.js";
-import { ConversationOwnedError, ResumeInProgressError, resumeThread, runOnThread } from "../../app/contacts.js";
+import {
+  checkClaim,
+  checkThreadFree,
+  ConversationOwnedError,
+  HandoffRefusedError,
+  ResumeInProgressError,
+  resumeThread,
+  runOnThread,
+  ThreadInUseError,
+} from "../../app/contacts.js";
 import type { AppEnv } from "../env.js";
 import { applyResponse } from "../../agents/human-review.js";
-import { HumanInterrupt, HumanResume } from "../../domain/human.js";
+import { AgentName, HumanInterrupt, HumanResume } from "../../domain/human.js";
+import { BOOKKEEPING_KEYS } from "../../store/threads.js";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { errorBody, HttpError, invalid, notFound, parseWith, readJson } from "../helper/http.js";
+import { conflict, errorBody, HttpError, invalid, notFound, parseWith, readJson } from "../helper/http.js";
+import { refusedAnswer } from "./handoffs.js";
 
 export const GRAPH_ID = "care";
 
 const ThreadId = z.string().uuid();
+
+/** Anything but the graph writing a thread's state would bypass its rules (a made-up judge score learned by the policy). */
+const STATE_WRITES_REFUSED =
+  "a care thread's state is written only by its graph: a person answers a hand-off with POST /v1/handoffs/{id}/claim and /resolve, or resumes the thread with command.resume and metadata.agent naming the claimant";
+const refused = (why: string) => z.never({ error: why }).optional();
+const FROM_CHECKPOINT = "a contact runs on from where its graph left it, not from another checkpoint";
+
+/** A run on the Platform routes, ours (`runs/wait`) and the embed server's (`runs`, `runs/stream`). */
 export const WaitRequest = z.object({
   assistant_id: z.string().min(1),
   input: z.record(z.string(), z.unknown()).nullish(),
   // Only resume: update/goto would let a client write any state (a made-up score straight into policy_update).
   command: z.object({ resume: z.unknown() }).strict().nullish(),
   context: z.record(z.string(), z.unknown()).nullish(),
-  config: z.object({ configurable: z.record(z.string(), z.unknown()).optional() }).passthrough().nullish(),
-  metadata: z.record(z.string(), z.unknown()).nullish(),
+  config: z.looseObject({ configurable: refused("per-run settings go in context") }).nullish(),
+  // On a resume, `agent` names who answers: as on /v1, the agent holding the hand-off's claim.
+  metadata: z.looseObject({ agent: AgentName.optional() }).nullish(),
+  checkpoint_id: refused(FROM_CHECKPOINT),
+  checkpoint: refused(FROM_CHECKPOINT),
+  interrupt_before: refused("a contact pauses only for a person"),
+  interrupt_after: refused("a contact pauses only for a person"),
+});
+type RunRequest = z.infer<typeof WaitRequest>;
+
+/** Who answers over these routes: the run's metadata.agent, required. */
+const Claimant = z.object({
+  metadata: z.object({ agent: z.string({ error: "name the agent holding the hand-off's claim (POST /v1/handoffs/{id}/claim)" }).pipe(AgentName) }),
 });
 
-/** Reject a resume the waiting hand-off cannot take before it reaches the graph (see applyResponse). */
-async function checkResume(graph: CareRuntime["graph"], threadId: string, resume: unknown) {
-  const snapshot = await graph.getState({ configurable: { thread_id: threadId } });
+/**
+ * Reject a resume before it reaches the graph, as /v1/handoffs/{id}/resolve would: the thread waits for a
+ * person, the caller holds the hand-off's claim, and the answer is one the hand-off can take (see
+ * applyResponse). Returns the claimant.
+ */
+async function checkResume(rt: CareRuntime, threadId: string, run: RunRequest): Promise<string> {
+  const snapshot = await rt.graph.getState({ configurable: { thread_id: threadId } });
   const pending = snapshot.tasks.flatMap((t) => t.interrupts ?? [])[0];
   if (!pending) throw new HttpError(409, "conflict", `thread ${threadId} is not waiting for a person`);
+  const { agent } = parseWith(Claimant, { metadata: run.metadata ?? {} }, "body").metadata;
+  checkClaim(rt, threadId, agent);
   const request = z.array(HumanInterrupt).min(1).safeParse(pending.value);
-  const response = HumanResume.safeParse(resume);
+  const response = HumanResume.safeParse(run.command?.resume);
   if (!response.success) throw invalid(response.error, "body.command.resume");
   if (request.success) applyResponse(response.data, request.data[0]!, (request.data[0]!.action_request.args.message as string) || null);
+  return agent;
 }
+
+/** The bookkeeping's refusals, as answers. */
+function answer(e: unknown): unknown {
+  if (e instanceof HandoffRefusedError) return refusedAnswer(e.interactionId, e.reason);
+  if (e instanceof ResumeInProgressError || e instanceof ConversationOwnedError || e instanceof ThreadInUseError) return conflict(e.message);
+  return e;
+}
+
+/**
+ * A client's thread metadata: free, but the keys the bookkeeping relies on keep the value they have
+ * (on a new thread: only the care graph's id).
+ */
+const clientMetadata = (current: Record<string, unknown>) =>
+  z.record(z.string(), z.unknown()).superRefine((metadata, ctx) => {
+    for (const key of BOOKKEEPING_KEYS)
+      if (key in metadata && JSON.stringify(metadata[key]) !== JSON.stringify(current[key]))
+        ctx.addIssue({ code: "custom", path: [key], message: "set by the service; a client cannot change it" });
+  });
+const NEW_THREAD = { graph_id: GRAPH_ID, assistant_id: GRAPH_ID };
+
+export const ThreadCreate = z
+  .object({
+    thread_id: ThreadId.optional(),
+    metadata: clientMetadata(NEW_THREAD).optional(),
+    if_exists: z.enum(["raise", "do_nothing"]).default("raise"),
+    supersteps: refused(STATE_WRITES_REFUSED),
+  })
+  .strict();
+
+const withoutBookkeeping = (metadata: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(metadata).filter(([k]) => !(BOOKKEEPING_KEYS as readonly string[]).includes(k)));
 
 /**
  * The embed server's validators throw (a 500) on a body that is not JSON: answer 400 first (Hono caches
  * the body, so the route still reads it); and its error answers are rewritten into ours.
  */
 const platformGuard = (rt: CareRuntime): MiddlewareHandler<AppEnv> => async (c, next) => {
+  // threads.copy would write checkpoints too (a second thread waiting on the same hand-off).
+  if ((/^\/threads\/[^/]+\/state$/.test(c.req.path) && c.req.method !== "GET") || /^\/threads\/[^/]+\/copy$/.test(c.req.path))
+    throw new HttpError(403, "forbidden", STATE_WRITES_REFUSED);
   if (c.req.method === "POST" || c.req.method === "PATCH" || c.req.method === "PUT") {
     const text = await c.req.text();
     let body: unknown;
@@ -52,20 +124,28 @@ const platformGuard = (rt: CareRuntime): MiddlewareHandler<AppEnv> => async (c, 
     }
     if (typeof body !== "object" || body === null || Array.isArray(body)) throw new HttpError(400, "invalid_request", "body: expected a JSON object");
     // The embed server's protocol commands (run.start, input.respond with update/goto) bypass every check
-    // the run routes have: not offered.
-    if (/^\/threads\/[^/]+\/commands$/.test(c.req.path))
+    // the run routes have: not offered, nor their event streams (each keeps a thread's buffer in memory).
+    if (/^\/threads\/[^/]+\/(commands|stream\/events)$/.test(c.req.path))
       throw new HttpError(400, "invalid_request", "path: protocol commands are not supported here; use /threads/{thread_id}/runs/stream or /threads/{thread_id}/runs/wait");
     // The embed server deletes a thread-less run's thread when it ends, and an escalated contact must outlive its run.
     if (c.req.path.endsWith("/runs/stream") && !c.req.path.includes("/threads/"))
       throw new HttpError(400, "invalid_request", "path: a contact runs on a thread; create one with POST /threads, then POST /threads/{thread_id}/runs/stream");
     // The embed server's run routes take any input and command: hold them to the same rules as runs/wait.
     if (/\/runs(\/stream)?$/.test(c.req.path)) {
-      const run = body as { input?: unknown; command?: unknown };
+      const run = parseWith(WaitRequest, body, "body");
+      if (run.assistant_id !== GRAPH_ID) throw notFound(`assistant ${run.assistant_id}`);
       const threadId = /\/threads\/([^/]+)\/runs/.exec(c.req.path)?.[1];
-      if (run.command != null) {
-        const { resume } = parseWith(z.object({ resume: z.unknown() }).strict(), run.command, "body");
-        if (threadId && ThreadId.safeParse(threadId).success) await checkResume(rt.graph, threadId, resume);
-      } else if (run.input != null) checkNewContact(rt, parseWith(CareInput, run.input, "body"));
+      try {
+        if (run.command) {
+          if (threadId && ThreadId.safeParse(threadId).success) await checkResume(rt, threadId, run);
+        } else if (run.input) {
+          const input = checkNewContact(rt, parseWith(CareInput, run.input, "body"));
+          parseWith(CareContext, run.context ?? {}, "body");
+          if (threadId) checkThreadFree(rt, threadId, input.customer_id);
+        } else throw new HttpError(400, "invalid_request", "body: input or command is required");
+      } catch (e) {
+        throw answer(e);
+      }
     }
   }
   await next();
@@ -91,7 +171,7 @@ function checkNewContact(rt: CareRuntime, input: z.infer<typeof CareInput>): z.i
 function embedError(status: ContentfulStatusCode, sent: { error?: unknown }): HttpError {
   const e = sent.error as { issues?: Array<{ path: Array<string | number>; message: string }>; message?: string } | string | undefined;
   if (typeof e === "string") return new HttpError(status, status === 404 ? "not_found" : "invalid_request", e);
-  const issues = (e?.issues ?? []).map((i) => ({ path: i.path.join("."), message: i.message }));
+  const issues = (e?.issues ?? []).map((i) => ({ path: [i.path].flat().join("."), message: i.message }));
   const message = issues.length ? issues.map((i) => `${i.path}: ${i.message}`).join("; ") : (e?.message ?? "request rejected");
   return new HttpError(status, "invalid_request", message, issues.length ? issues : undefined);
 }
@@ -112,7 +192,9 @@ export function platformRouter(rt: CareRuntime) {
     checkpointer: rt.checkpointer,
     threads: {
       get: async (id) => rt.threads.get(id) as never,
-      set: async (id, { kind, metadata }) => rt.threads.upsert(id, kind, metadata ?? {}) as never,
+      // Clients write metadata through POST and PATCH /threads below; the embed server only names the graph
+      // a run used (the guard holds it to ours).
+      set: async (id) => rt.threads.upsert(id, "patch", NEW_THREAD) as never,
       delete: async (id) => rt.threads.delete(id),
       search: async function* (o) {
         const { total, threads } = rt.threads.search(o);
@@ -139,30 +221,51 @@ export function platformRouter(rt: CareRuntime) {
       if (!thread) throw notFound(`thread ${id}`);
       return c.json(thread);
     })
+    .post("/threads", async (c) => {
+      const body = await readJson(c, ThreadCreate);
+      const id = body.thread_id ?? randomUUID();
+      const existing = rt.threads.get(id);
+      if (existing && body.if_exists === "do_nothing") return c.json(existing);
+      if (existing) throw conflict(`thread ${id} exists already`);
+      return c.json(rt.threads.upsert(id, "put", body.metadata ?? {}));
+    })
+    .patch("/threads/:thread_id", async (c) => {
+      const id = parseWith(ThreadId, c.req.param("thread_id"), "path");
+      const body = await readJson(c, z.object({ metadata: z.record(z.string(), z.unknown()) }).strict());
+      const thread = rt.threads.get(id);
+      if (!thread) throw notFound(`thread ${id}`);
+      const metadata = parseWith(z.object({ metadata: clientMetadata({ ...NEW_THREAD, ...thread.metadata }) }), body, "body").metadata;
+      // Unchanged bookkeeping keys are not written back: a run may move them on meanwhile.
+      return c.json(rt.threads.upsert(id, "patch", withoutBookkeeping(metadata)));
+    })
+    .delete("/threads/:thread_id", (c) => {
+      const id = parseWith(ThreadId, c.req.param("thread_id"), "path");
+      try {
+        checkThreadFree(rt, id);
+      } catch (e) {
+        throw answer(e);
+      }
+      rt.threads.delete(id);
+      return c.body(null, 204);
+    })
     .post("/threads/:thread_id/runs/wait", async (c) => {
       const id = parseWith(ThreadId, c.req.param("thread_id"), "path");
       const body = await readJson(c, WaitRequest);
-      const graph = graphOf(body.assistant_id);
+      graphOf(body.assistant_id);
       if (!rt.threads.get(id)) throw notFound(`thread ${id}`);
       if (!body.input && !body.command) throw new HttpError(400, "invalid_request", "body: input or command is required");
       const context = parseWith(CareContext, body.context ?? {}, "body");
-      rt.threads.upsert(id, "patch", { graph_id: GRAPH_ID, assistant_id: GRAPH_ID });
-      if (body.command) {
-        await checkResume(graph, id, body.command.resume);
-        try {
-          return c.json(await resumeThread(rt, id, body.command.resume, c.get("apiKey") ?? "api", c.req.raw.signal, c.get("requestId")));
-        } catch (e) {
-          if (e instanceof ResumeInProgressError) throw new HttpError(409, "conflict", e.message);
-          throw e;
-        }
-      }
-      const input = checkNewContact(rt, parseWith(CareInput, body.input, "body"));
+      rt.threads.upsert(id, "patch", NEW_THREAD);
       try {
+        if (body.command) {
+          const agent = await checkResume(rt, id, body);
+          return c.json(await resumeThread(rt, id, body.command.resume, agent, c.req.raw.signal, c.get("requestId")));
+        }
+        const input = checkNewContact(rt, parseWith(CareInput, body.input, "body"));
         const { state } = await runOnThread(rt, { ...input, thread_id: id, context, request_id: c.get("requestId") }, c.req.raw.signal);
         return c.json(state);
       } catch (e) {
-        if (e instanceof ConversationOwnedError) throw new HttpError(409, "conflict", e.message);
-        throw e;
+        throw answer(e);
       }
     })
     .use("/threads/*", guard)

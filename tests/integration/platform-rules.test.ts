@@ -1,0 +1,192 @@
+import { Client } from "@langchain/langgraph-sdk";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { CareRuntime } from "../../src/app/care-runtime.js";
+import { createLogger } from "../../src/app/logger.js";
+import { startServer, ServerConfig, type RunningServer } from "../../src/server/serve.js";
+import { customer, testRuntime } from "../helpers/runtime.js";
+
+/** The LangGraph Platform routes tried the way an attacker would: each must keep the care graph's rules. */
+const KEY = "platform-rules-key";
+let rt: CareRuntime;
+let server: RunningServer;
+let base: string;
+
+beforeAll(async () => {
+  rt = testRuntime({
+    customers: [
+      ...["vf", "vf2"].map((id) => customer({ customer_id: id, segment: "VF", first_message: "Hola, ¿me confirman el día de entrega?", issue_bucket: "logistica", churn_risk_est: 0.1 })),
+      ...["legal1", "legal2", "legal3", "legal4", "legal5", "legal6", "legal7"].map((id) => customer({ customer_id: id, first_message: "Voy a ir a PROFECO a denunciarlos." })),
+    ],
+  });
+  server = await startServer(rt, ServerConfig.parse({ port: 0, apiKeys: [KEY], ratePerSecond: 1000, rateBurst: 1000 }), createLogger({ level: "silent" }));
+  base = `http://127.0.0.1:${server.port}`;
+});
+afterAll(async () => {
+  await server.close();
+  rt.close();
+});
+
+const client = () => new Client({ apiUrl: base, apiKey: KEY });
+const api = (path: string, method: string, json?: unknown) =>
+  fetch(base + path, { method, headers: { authorization: `Bearer ${KEY}`, "content-type": "application/json" }, body: json === undefined ? undefined : JSON.stringify(json) });
+const count = (sql: string, ...args: unknown[]) => (rt.db.prepare(sql).get(...args) as { n: number }).n;
+const checkpoints = (threadId: string) => count("SELECT count(*) AS n FROM checkpoints WHERE thread_id = ?", threadId);
+
+/** A contact that went to a person: its thread waits on a pending hand-off. */
+async function escalated(customerId: string) {
+  const c = client();
+  const thread = await c.threads.create();
+  await c.runs.wait(thread.thread_id, "care", { input: { customer_id: customerId } });
+  const handoff = rt.deps.handoffs.pending().find((h) => h.thread_id === thread.thread_id)!;
+  expect(handoff.status).toBe("pending");
+  return { threadId: thread.thread_id, handoffId: handoff.interaction_id };
+}
+
+describe("state writes on care threads", () => {
+  it("refuses threads.updateState, patchState and supersteps: no made-up score, no hand-off closed behind its queue", async () => {
+    const c = client();
+    const { threadId, handoffId } = await escalated("legal1");
+    const before = checkpoints(threadId);
+    const learned = count("SELECT count(*) AS n FROM policy_updates");
+    const score = { nps_expected: 9, engagement_prob: 0.9, churn_prob: 0, aspect_sentiment: {}, rationale: "inventado" };
+
+    await expect(c.threads.updateState(threadId, { values: { contact: { score } }, asNode: "judge" })).rejects.toThrow(/403/);
+    await expect(c.threads.updateState(threadId, { values: { contact: { review: { action: "response", message: "inyectado" } } }, asNode: "human_review" })).rejects.toThrow(/403/);
+    await expect(c.threads.patchState(threadId, { note: "x" })).rejects.toThrow(/403/);
+    const refused = await api(`/threads/${threadId}/state`, "POST", { values: { contact: { score } }, as_node: "judge" });
+    expect((await refused.json()).error.message).toMatch(/\/v1\/handoffs/);
+    await expect(c.threads.copy(threadId)).rejects.toThrow(/403/);
+    // Nor the protocol routes, which would run commands (input.respond with an update) or buffer them.
+    for (const [route, body] of [["commands", { id: 1, method: "input.respond", params: {} }], ["stream/events", { channels: ["values"] }]] as const) {
+      const r = await api(`/threads/${threadId}/${route}`, "POST", body);
+      await r.body?.cancel();
+      expect(r.status, route).toBe(400);
+    }
+    const supersteps = await api("/threads", "POST", { supersteps: [{ updates: [{ values: { contact: { score } }, as_node: "judge" }] }] });
+    expect(supersteps.status).toBe(400);
+    expect((await supersteps.json()).error.issues[0].path).toBe("body.supersteps");
+
+    expect(checkpoints(threadId)).toBe(before);
+    expect(rt.deps.handoffs.get(handoffId)!.status).toBe("pending");
+    expect(count("SELECT count(*) AS n FROM policy_updates")).toBe(learned);
+    // Reads still work.
+    expect((await c.threads.getState(threadId)).next).toEqual(["human_review"]);
+  });
+
+  it("runs only the care assistant, with input or a resume, from where the graph left off", async () => {
+    const { threadId } = await escalated("legal2");
+    const [first] = (await client().threads.getHistory(threadId)).slice(-1);
+    for (const [body, status] of [
+      [{ assistant_id: "care", input: null, checkpoint_id: first!.checkpoint.checkpoint_id }, 400],
+      [{ assistant_id: "care", input: { customer_id: "vf" }, config: { configurable: { checkpoint_id: first!.checkpoint.checkpoint_id } } }, 400],
+      [{ assistant_id: "care", input: { customer_id: "vf" }, interrupt_before: ["policy_update"] }, 400],
+      [{ assistant_id: "care" }, 400],
+      [{ assistant_id: "other", input: { customer_id: "vf" } }, 404],
+    ] as const) {
+      for (const route of ["runs/stream", "runs"]) expect((await api(`/threads/${threadId}/${route}`, "POST", body)).status, `${route} ${JSON.stringify(body)}`).toBe(status);
+    }
+    expect(rt.threads.get(threadId)!.metadata).toMatchObject({ graph_id: "care", status: "interrupted" });
+  });
+});
+
+describe("thread metadata", () => {
+  it("keeps customer and graph immutable: a person's reply cannot be sent to another customer", async () => {
+    const c = client();
+    const { threadId } = await escalated("legal3");
+    const patched = await api(`/threads/${threadId}`, "PATCH", { metadata: { customer_id: "vf" } });
+    expect(patched.status).toBe(400);
+    expect((await patched.json()).error.issues[0].path).toBe("body.metadata.customer_id");
+    expect((await api(`/threads/${threadId}`, "PATCH", { metadata: { graph_id: "other", status: "done" } })).status).toBe(400);
+    // Re-creating the thread would replace its metadata: it exists, so no.
+    expect((await api("/threads", "POST", { thread_id: threadId, metadata: { note: "x" } })).status).toBe(409);
+    expect((await api("/threads", "POST", { thread_id: threadId, if_exists: "do_nothing" })).status).toBe(200);
+    expect(rt.threads.get(threadId)!.metadata).toMatchObject({ customer_id: "legal3", graph_id: "care", status: "interrupted" });
+
+    // A client's own keys are theirs, and the unchanged service keys may be sent back as read.
+    const thread = await c.threads.update(threadId, { metadata: { ...rt.threads.get(threadId)!.metadata, note: "llamar antes de las 6" } });
+    expect(thread.metadata).toMatchObject({ customer_id: "legal3", note: "llamar antes de las 6" });
+    expect((await c.threads.create({ graphId: "care", metadata: { channel: "inbox" } })).metadata).toEqual({ graph_id: "care", channel: "inbox" });
+  });
+
+  it("takes no new contact on a thread that holds one: the hand-off is kept, and so is its customer", async () => {
+    const { threadId, handoffId } = await escalated("legal6");
+    for (const route of ["runs/wait", "runs/stream", "runs"]) {
+      const r = await api(`/threads/${threadId}/${route}`, "POST", { assistant_id: "care", input: { customer_id: "vf" } });
+      expect(r.status, route).toBe(409);
+      expect((await r.json()).error.message).toMatch(/waits for a person/);
+    }
+    expect(rt.threads.get(threadId)!.metadata).toMatchObject({ customer_id: "legal6", status: "interrupted" });
+    expect((await client().threads.getState(threadId)).next).toEqual(["human_review"]);
+    expect(rt.deps.handoffs.get(handoffId)!.status).toBe("pending");
+
+    // Once answered, the thread's contact is the customer's: another customer's input is refused too.
+    const done = await client().threads.create();
+    await client().runs.wait(done.thread_id, "care", { input: { customer_id: "vf" } });
+    const other = await api(`/threads/${done.thread_id}/runs/wait`, "POST", { assistant_id: "care", input: { customer_id: "vf2" } });
+    expect(other.status).toBe(409);
+    expect(rt.threads.get(done.thread_id)!.metadata.customer_id).toBe("vf");
+  });
+
+  it("refuses to delete a thread a hand-off waits on", async () => {
+    const { threadId, handoffId } = await escalated("legal4");
+    const r = await api(`/threads/${threadId}`, "DELETE");
+    expect(r.status).toBe(409);
+    expect(checkpoints(threadId)).toBeGreaterThan(0);
+    expect(rt.deps.handoffs.get(handoffId)!.status).toBe("pending");
+  });
+
+  it("answers a malformed thread creation with 400 naming the field", async () => {
+    for (const [body, field] of [
+      [{ metadata: "x" }, "body.metadata"],
+      [{ thread_id: "not-a-uuid" }, "body.thread_id"],
+      [{ if_exists: "overwrite" }, "body.if_exists"],
+      [{ metadata: { status: "running" } }, "body.metadata.status"],
+    ] as const) {
+      const r = await api("/threads", "POST", body);
+      expect(r.status, JSON.stringify(body)).toBe(400);
+      expect((await r.json()).error.issues[0].path).toBe(field);
+    }
+  });
+});
+
+describe("resuming a hand-off over the Platform routes", () => {
+  it("respects the claim exactly like /v1/handoffs/{id}/resolve", async () => {
+    const c = client();
+    const { threadId, handoffId } = await escalated("legal5");
+    const resume = (agent?: string, route = "runs/wait") =>
+      api(`/threads/${threadId}/${route}`, "POST", { assistant_id: "care", command: { resume: [{ type: "response", args: "Texto inyectado." }] }, ...(agent ? { metadata: { agent } } : {}) });
+
+    // Unclaimed: /v1 requires a claim first, so do these routes.
+    expect((await resume("luis")).status).toBe(409);
+    expect((await api(`/v1/handoffs/${handoffId}/claim`, "POST", { agent: "ana" })).status).toBe(200);
+    const nobody = await resume();
+    expect(nobody.status).toBe(400);
+    expect((await nobody.json()).error.issues[0].path).toBe("body.metadata.agent");
+    for (const route of ["runs/wait", "runs/stream", "runs"]) {
+      const r = await resume("luis", route);
+      expect(r.status, route).toBe(409);
+      expect((await r.json()).error.message).toMatch(/claimed by another agent/);
+    }
+    expect(rt.threads.get(threadId)!.metadata.status).toBe("interrupted");
+
+    // The claimant's own answer still goes through, on either side.
+    const done = (await c.runs.wait(threadId, "care", { command: { resume: [{ type: "response", args: "Soy Ana, te llamo hoy." }] }, metadata: { agent: "ana" } })) as Record<string, any>;
+    expect(done.contact.review).toEqual({ action: "response", message: "Soy Ana, te llamo hoy." });
+    expect(rt.audit.list("legal5").map((a) => [a.actor, a.action])).toContainEqual(["ana", "handoff.resumed"]);
+    expect((await api(`/v1/handoffs/${handoffId}/resolve`, "POST", { agent: "ana", response: { type: "ignore" } })).status).toBe(409);
+  });
+
+  it("resumes a streamed run in the context its contact started with, not the caller's", async () => {
+    const { threadId, handoffId } = await escalated("legal7");
+    expect((await api(`/v1/handoffs/${handoffId}/claim`, "POST", { agent: "ana" })).status).toBe(200);
+    const events: string[] = [];
+    for await (const chunk of client().runs.stream(threadId, "care", {
+      command: { resume: [{ type: "response", args: "Soy Ana, te llamo hoy." }] },
+      metadata: { agent: "ana" },
+      context: { policy_namespace: "elegido-por-el-cliente" },
+    }))
+      events.push(chunk.event);
+    expect(events).not.toContain("error");
+    expect(rt.deps.interactions.get(handoffId)).toMatchObject({ status: "human", policy_namespace: "main" });
+  });
+});

@@ -1,0 +1,68 @@
+import { describe, expect, it, vi } from "vitest";
+import { beginResume, ResumeInProgressError } from "../../src/app/contacts.js";
+import { createLogger } from "../../src/app/logger.js";
+import { bookkeptGraph } from "../../src/app/streamed-runs.js";
+import { ServerConfig, startServer } from "../../src/server/serve.js";
+import { testRuntime } from "../helpers/runtime.js";
+
+/** Faults that must not take the process down, nor leak from one runtime into another. */
+describe("faults in the background", () => {
+  it("logs a crash recovery that cannot read the database, and keeps serving", async () => {
+    const rt = testRuntime();
+    const lines: string[] = [];
+    vi.spyOn(rt.threads, "search").mockImplementation(() => {
+      throw new Error("SQLITE_IOERR: disk I/O error");
+    });
+    const server = await startServer(rt, ServerConfig.parse({ port: 0 }), createLogger({ level: "error", destination: { write: (l: string) => void lines.push(l) } }));
+    try {
+      await vi.waitFor(() =>
+        expect(lines.map((l) => JSON.parse(l))).toContainEqual(
+          expect.objectContaining({ msg: "could not look for runs left unfinished by a previous process", err: expect.objectContaining({ message: "SQLITE_IOERR: disk I/O error" }) }),
+        ),
+      );
+      expect((await fetch(`http://127.0.0.1:${server.port}/healthz`)).status).toBe(200);
+    } finally {
+      await server.close();
+      rt.close();
+    }
+  });
+
+  it("a streamed run whose graph fails to start, and whose failure cannot be recorded, rejects nothing in the background", async () => {
+    const rt = testRuntime();
+    const unhandled: unknown[] = [];
+    const record = (e: unknown) => void unhandled.push(e);
+    process.on("unhandledRejection", record);
+    try {
+      vi.spyOn(rt.graph, "stream").mockImplementation(() => {
+        throw new Error("graph failed to start");
+      });
+      const upsert = rt.threads.upsert.bind(rt.threads);
+      vi.spyOn(rt.threads, "upsert").mockImplementation((id, kind, metadata) => {
+        if (metadata?.status === "failed") throw new Error("SQLITE_BUSY: database is locked");
+        return upsert(id, kind, metadata);
+      });
+      const customerId = rt.deps.customers.list({ limit: 1 })[0]!.customer_id;
+      expect(() => bookkeptGraph(rt).stream({ customer_id: customerId }, { configurable: { thread_id: "t" } })).toThrow("graph failed to start");
+      // Unhandled rejections are reported once the microtasks have run, before the next turn of the loop.
+      await new Promise((r) => setImmediate(r));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off("unhandledRejection", record);
+      rt.close();
+    }
+  });
+
+  it("keeps resumes in progress per runtime", () => {
+    const [a, b] = [testRuntime(), testRuntime()];
+    try {
+      const release = beginResume(a, "t", "ana");
+      expect(() => beginResume(a, "t", "ana")).toThrow(ResumeInProgressError);
+      expect(() => beginResume(b, "t", "ana")()).not.toThrow();
+      release();
+      expect(() => beginResume(a, "t", "ana")()).not.toThrow();
+    } finally {
+      a.close();
+      b.close();
+    }
+  });
+});
