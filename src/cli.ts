@@ -6,7 +6,7 @@ import { z } from "zod";
 import { EnvironmentMismatchError } from "./agents/deps.js";
 import { ExperimentParams, experimentFromParams, formatSummary, newExperimentId, writeExperimentFiles } from "./app/experiment.js";
 import { openCareRuntime, type CareRuntime } from "./app/care-runtime.js";
-import { appConfigFromEnv } from "./config.js";
+import { appConfigFromEnv, ConfigError } from "./config.js";
 import { PolicyName, POLICY_NAMES } from "./policy/registry.js";
 import { forgeCustomers, PersonaParams } from "./sim/persona-forge.js";
 import { AssetError, loadEnvironment, loadPersonaCorpus } from "./store/assets.js";
@@ -26,7 +26,7 @@ const USAGE = `care-graph — customer-care learning graph (offline by default)
 Usage:
   care-graph start [--no-experiment]        create the default dataset if missing, run a short experiment, serve
   care-graph serve                          the HTTP service (PORT 8080, HOST 127.0.0.1; see README)
-  care-graph prune [--older-than-days 7]    keep only the last checkpoint of finished contacts; drop delivered messages
+  care-graph prune [--older-than-days 7]    keep only the last checkpoint of finished contacts; drop sent or failed messages
   care-graph experiment [options]           policy vs uniform baseline through the care graph
       --customers N (200) --iterations N (5) --policy ${POLICY_NAMES.join("|")} (thompson)
       --seed N (7) --environment FILE --out DIR (experiments/ID next to the database)
@@ -227,15 +227,9 @@ async function serveUntilSignal() {
   // Loaded here: the server's dependencies are not needed by the other commands.
   const { serverConfigFromEnv, startServer, UnsafeBindError } = await import("./server/serve.js");
   const { createMetrics } = await import("./server/helper/prometheus.js");
-  let cfg;
-  try {
-    cfg = serverConfigFromEnv();
-  } catch (e) {
-    if (e instanceof z.ZodError) throw new UsageError(`server settings: ${e.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
-    throw e;
-  }
-  const log = createLogger();
+  const cfg = serverConfigFromEnv();
   const config = appConfigFromEnv();
+  const log = createLogger({ level: config.logLevel });
   let opened: CareRuntime | undefined;
   const metrics = createMetrics({ pendingHandoffs: () => opened?.deps.handoffs.pendingCount(), outboundByStatus: () => opened?.outbox.countByStatus() });
   const rt = openCareRuntime({ dbPath: config.dbPath, seed: config.seed, environment: loadEnv(config.environmentFile), models: config.models, observer: metrics.observer });
@@ -311,7 +305,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     return 0;
   } catch (e) {
-    if (e instanceof UsageError) {
+    if (e instanceof UsageError || e instanceof ConfigError) {
       console.error(`care-graph: ${e.message}`);
       return 2;
     }

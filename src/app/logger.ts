@@ -19,7 +19,7 @@ function errSerializer(e: Error) {
 export function createLogger(o: { level?: string; destination?: DestinationStream } = {}): Logger {
   return pino(
     {
-      level: o.level ?? process.env.LOG_LEVEL ?? "info",
+      level: o.level ?? "info",
       base: { service: "care-graph" },
       serializers: { err: errSerializer },
       formatters: { log: (obj) => scrub(obj) as Record<string, unknown> },

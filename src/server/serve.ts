@@ -5,7 +5,7 @@ import type { Logger } from "../app/logger.js";
 import { recoverRuns } from "../app/contacts.js";
 import { ExperimentJobs } from "../app/experiment-jobs.js";
 import { OutboxSender, TwilioRestConfig } from "../app/outbox-sender.js";
-import { llmConfiguredIn } from "../models/config.js";
+import { llmConfiguredIn, parseEnv } from "../config.js";
 import { createApp } from "./app.js";
 import { RunSlots } from "./helper/run-slots.js";
 import { createMetrics, type Metrics, type StoredCounts } from "./helper/prometheus.js";
@@ -48,27 +48,31 @@ export const ServerConfig = z.object({
 export type ServerConfig = z.infer<typeof ServerConfig>;
 
 export function serverConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfig {
-  const v = (k: string) => (env[k] === "" ? undefined : env[k]);
-  return ServerConfig.parse({
-    port: v("PORT"),
-    host: v("HOST"),
-    apiKeys: v("CARE_GRAPH_API_KEYS"),
-    corsOrigins: v("CORS_ORIGINS"),
-    bodyLimitBytes: v("BODY_LIMIT_BYTES"),
-    ratePerSecond: v("RATE_LIMIT_PER_SECOND"),
-    rateBurst: v("RATE_LIMIT_BURST"),
-    trustProxy: v("TRUST_PROXY"),
-    metricsToken: v("METRICS_TOKEN"),
-    twilioAuthToken: v("TWILIO_AUTH_TOKEN"),
-    twilioAccountSid: v("TWILIO_ACCOUNT_SID"),
-    twilioWhatsAppFrom: v("TWILIO_WHATSAPP_FROM"),
-    twilioApiBase: v("TWILIO_API_BASE"),
-    publicBaseUrl: v("PUBLIC_BASE_URL"),
-    customerIdSecret: v("CARE_GRAPH_ID_SECRET"),
-    drainMs: v("DRAIN_MS"),
-    runConcurrency: v("RUN_CONCURRENCY") ?? (llmConfiguredIn(env) ? LLM_RUN_CONCURRENCY : undefined),
-    runQueue: v("RUN_QUEUE"),
-  });
+  return parseEnv(
+    ServerConfig,
+    {
+      port: "PORT",
+      host: "HOST",
+      apiKeys: "CARE_GRAPH_API_KEYS",
+      corsOrigins: "CORS_ORIGINS",
+      bodyLimitBytes: "BODY_LIMIT_BYTES",
+      ratePerSecond: "RATE_LIMIT_PER_SECOND",
+      rateBurst: "RATE_LIMIT_BURST",
+      trustProxy: "TRUST_PROXY",
+      metricsToken: "METRICS_TOKEN",
+      twilioAuthToken: "TWILIO_AUTH_TOKEN",
+      twilioAccountSid: "TWILIO_ACCOUNT_SID",
+      twilioWhatsAppFrom: "TWILIO_WHATSAPP_FROM",
+      twilioApiBase: "TWILIO_API_BASE",
+      publicBaseUrl: "PUBLIC_BASE_URL",
+      customerIdSecret: "CARE_GRAPH_ID_SECRET",
+      drainMs: "DRAIN_MS",
+      runConcurrency: "RUN_CONCURRENCY",
+      runQueue: "RUN_QUEUE",
+    },
+    env,
+    llmConfiguredIn(env) ? { runConcurrency: LLM_RUN_CONCURRENCY } : {},
+  );
 }
 
 export class UnsafeBindError extends Error {

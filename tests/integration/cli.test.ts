@@ -36,6 +36,17 @@ const customerCount = () => {
 };
 
 describe("care-graph CLI: bad input exits 2 with a clear message", () => {
+  it("a bad setting in the environment, named by its variable", async () => {
+    vi.stubEnv("CARE_GRAPH_SEED", "seven");
+    try {
+      const r = await cli("run", "--customer", "C0001");
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(/CARE_GRAPH_SEED: .*"seven"/);
+    } finally {
+      vi.stubEnv("CARE_GRAPH_SEED", "");
+    }
+  });
+
   it("an unknown policy", async () => {
     const r = await cli("experiment", "--policy", "greedy-ish");
     expect(r.code).toBe(2);

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { CareRuntime } from "../../src/app/care-runtime.js";
-import { modelConfigFromEnv, usesLlm } from "../../src/models/config.js";
+import { modelConfigFromEnv } from "../../src/config.js";
+import { usesLlm } from "../../src/models/config.js";
 import { FakeOpenAI, type ChatRequest, type Reply } from "../helpers/fake-openai.js";
 import { customer, ctx, testRuntime } from "../helpers/runtime.js";
 

@@ -35,9 +35,7 @@ const ALLOWED: readonly string[] = [
  * them read the environment today (docs/ARCHITECTURE.md, "Configuration read below the entry points").
  */
 const READS_ENV: readonly string[] = [
-  "src/config.ts", // appConfigFromEnv: the CLI calls it, and graphs/care.ts for Studio, which passes no settings
-  "src/models/config.ts", // modelConfigFromEnv's default parameter
-  "src/app/logger.ts", // LOG_LEVEL when the caller gives no level
+  "src/config.ts", // the one module that maps variables to settings; graphs/care.ts calls it for Studio, which passes no settings
 ];
 const ENTRY_POINTS = ["src/cli.ts", "src/server/"];
 
