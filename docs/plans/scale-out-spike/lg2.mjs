@@ -1,0 +1,20 @@
+// One pg.Pool per process shared by Kysely and PostgresSaver (PostgresStore builds its own pool from PoolConfig).
+import { PostgresSaver } from "@langchain/langgraph-checkpoint-postgres";
+import { PostgresStore } from "@langchain/langgraph-checkpoint-postgres/store";
+import { Kysely, PostgresDialect, sql } from "kysely";
+import pg from "pg";
+const url = "postgres://postgres@127.0.0.1:5432/test", schema = `pool_${process.pid}`;
+const pool = new pg.Pool({ connectionString: url, options: `-c search_path=${schema}`, max: 5, application_name: schema });
+const db = new Kysely({ dialect: new PostgresDialect({ pool }) });
+await sql.raw(`CREATE SCHEMA ${schema}`).execute(db);
+const saver = new PostgresSaver(pool, undefined, { schema });
+await saver.setup();
+const store = new PostgresStore({ connectionOptions: { connectionString: url, max: 2, application_name: schema }, schema });
+await store.setup();
+await saver.put({ configurable: { thread_id: "t", checkpoint_ns: "" } }, { v: 4, id: "1ef", ts: new Date().toISOString(), channel_values: {}, channel_versions: {}, versions_seen: {} }, { source: "input", step: -1, parents: {} }, {});
+const t = await saver.getTuple({ configurable: { thread_id: "t" } });
+await store.put(["p"], "k", { a: 1 });
+const n = await sql`select count(*)::int n from pg_stat_activity where application_name = ${schema}`.execute(db);
+console.log("checkpoint read back", t?.checkpoint.id, "| connections held by this process:", n.rows[0].n);
+await sql.raw(`DROP SCHEMA ${schema} CASCADE`).execute(db);
+await store.stop(); await db.destroy();
