@@ -186,4 +186,8 @@ export const MIGRATIONS: readonly string[] = [
   UPDATE customers SET first_message = redact_pii(first_message), mini_story = redact_pii(mini_story);
   UPDATE inbound_messages SET body = redact_pii(body) WHERE body IS NOT NULL;
   `,
+  `
+  -- A thread's hand-off (HandoffStore.onThread): every resume and delete over the Platform routes looks it up.
+  CREATE INDEX handoffs_by_thread ON handoffs (thread_id, created_at);
+  `,
 ];
