@@ -188,6 +188,7 @@ export const MIGRATIONS: readonly string[] = [
   `,
   `
   -- A thread's hand-off (HandoffStore.onThread): every resume and delete over the Platform routes looks it up.
-  CREATE INDEX handoffs_by_thread ON handoffs (thread_id, created_at);
+  -- IF NOT EXISTS: a database taken back to an earlier version (a test of the masking step) runs it again.
+  CREATE INDEX IF NOT EXISTS handoffs_by_thread ON handoffs (thread_id, created_at);
   `,
 ];
