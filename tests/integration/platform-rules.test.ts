@@ -149,6 +149,30 @@ describe("thread metadata", () => {
   });
 });
 
+describe("a run's context", () => {
+  it("takes no experiment's id, iteration or draw key from a caller, on any run route: they file a contact under an experiment and fix its draws", async () => {
+    const thread = await client().threads.create();
+    const runs = () => count("SELECT count(*) AS n FROM interactions");
+    const before = runs();
+    for (const [field, value] of [["experiment_id", "exp-1"], ["iteration", 1], ["draw_key", "1:vf"]] as const) {
+      const context = { [field]: value };
+      for (const route of ["runs/wait", "runs/stream"]) {
+        const r = await api(`/threads/${thread.thread_id}/${route}`, "POST", { assistant_id: "care", input: { customer_id: "vf" }, context });
+        expect(r.status, `${route} ${field}`).toBe(400);
+        expect((await r.json()).error.issues[0].path).toBe(`body.context.${field}`);
+      }
+      const v1 = await api("/v1/customers/vf/runs", "POST", { context });
+      expect(v1.status, `/v1 ${field}`).toBe(400);
+      expect((await v1.json()).error.issues[0].path).toBe(`body.context.${field}`);
+    }
+    expect(runs()).toBe(before);
+    // What a caller legitimately chooses still goes through.
+    const ok = await api("/v1/customers/vf/runs", "POST", { context: { policy: "uniform", policy_namespace: "arm-b", churn_threshold: 1 } });
+    expect(ok.status).toBe(200);
+    expect((await ok.json()).interaction).toMatchObject({ policy: "uniform", policy_namespace: "arm-b", experiment_id: null });
+  });
+});
+
 describe("resuming a hand-off over the Platform routes", () => {
   it("respects the claim exactly like /v1/handoffs/{id}/resolve", async () => {
     const c = client();

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { createEmbedServer } from "@langchain/langgraph-api/experimental/embed";
 import { Hono, type MiddlewareHandler } from "hono";
 import { z } from "zod";
-import { CareContext } from "../../agents/context.js";
+import { ApiContext, CareContext } from "../../agents/context.js";
 import { CareInput } from "../../agents/state.js";
 import type { CareRuntime } from "../../app/care-runtime.js";
 import { bookkeptGraph } from "../../app/streamed-runs.js";
@@ -40,7 +40,7 @@ export const WaitRequest = z.object({
   input: z.record(z.string(), z.unknown()).nullish(),
   // Only resume: update/goto would let a client write any state (a made-up score straight into policy_update).
   command: z.object({ resume: z.unknown() }).strict().nullish(),
-  context: z.record(z.string(), z.unknown()).nullish(),
+  context: ApiContext.nullish(),
   config: z.looseObject({ configurable: refused("per-run settings go in context") }).nullish(),
   // On a resume, `agent` names who answers: as on /v1, the agent holding the hand-off's claim.
   metadata: z.looseObject({ agent: AgentName.optional() }).nullish(),
@@ -140,7 +140,6 @@ const platformGuard = (rt: CareRuntime): MiddlewareHandler<AppEnv> => async (c, 
           if (threadId && ThreadId.safeParse(threadId).success) await checkResume(rt, threadId, run);
         } else if (run.input) {
           const input = checkNewContact(rt, parseWith(CareInput, run.input, "body"));
-          parseWith(CareContext, run.context ?? {}, "body");
           if (threadId) checkThreadFree(rt, threadId, input.customer_id);
         } else throw new HttpError(400, "invalid_request", "body: input or command is required");
       } catch (e) {
@@ -254,7 +253,7 @@ export function platformRouter(rt: CareRuntime) {
       graphOf(body.assistant_id);
       if (!rt.threads.get(id)) throw notFound(`thread ${id}`);
       if (!body.input && !body.command) throw new HttpError(400, "invalid_request", "body: input or command is required");
-      const context = parseWith(CareContext, body.context ?? {}, "body");
+      const context = CareContext.parse(body.context ?? {});
       rt.threads.upsert(id, "patch", NEW_THREAD);
       try {
         if (body.command) {
