@@ -83,9 +83,32 @@ describe("state writes on care threads", () => {
       [{ assistant_id: "care" }, 400],
       [{ assistant_id: "other", input: { customer_id: "vf" } }, 404],
     ] as const) {
-      for (const route of ["runs/stream", "runs"]) expect((await api(`/threads/${threadId}/${route}`, "POST", body)).status, `${route} ${JSON.stringify(body)}`).toBe(status);
+      for (const route of ["runs/stream", "runs/wait"]) expect((await api(`/threads/${threadId}/${route}`, "POST", body)).status, `${route} ${JSON.stringify(body)}`).toBe(status);
     }
     expect(rt.threads.get(threadId)!.metadata).toMatchObject({ graph_id: "care", status: "interrupted" });
+  });
+});
+
+describe("background runs", () => {
+  it("are refused: the embed server keeps each in memory until a client joins its stream, and runs nothing until then", async () => {
+    const thread = await client().threads.create();
+    const before = rt.threads.get(thread.thread_id)!.metadata;
+    const big = "x".repeat(100_000);
+    const created = await api(`/threads/${thread.thread_id}/runs`, "POST", { assistant_id: "care", input: { customer_id: "vf" }, metadata: { big } });
+    expect(created.status).toBe(400);
+    expect((await created.json()).error.message).toMatch(/runs\/wait/);
+    const run = "019a0000-0000-7000-8000-000000000000";
+    for (const [method, route] of [["GET", `runs/${run}/stream`], ["POST", `runs/${run}/cancel`]] as const) {
+      const r = await api(`/threads/${thread.thread_id}/${route}`, method, method === "POST" ? {} : undefined);
+      await r.body?.cancel();
+      expect(r.status, route).toBe(400);
+    }
+    expect(rt.threads.get(thread.thread_id)!.metadata).toEqual(before);
+    // The SDK's runs.wait and runs.stream are the ways to run a contact.
+    const events: string[] = [];
+    for await (const chunk of client().runs.stream(thread.thread_id, "care", { input: { customer_id: "vf" } })) events.push(chunk.event);
+    expect(events).not.toContain("error");
+    expect(rt.threads.get(thread.thread_id)!.metadata.status).toBe("done");
   });
 });
 
@@ -110,7 +133,7 @@ describe("thread metadata", () => {
 
   it("takes no new contact on a thread that holds one: the hand-off is kept, and so is its customer", async () => {
     const { threadId, handoffId } = await escalated("legal6");
-    for (const route of ["runs/wait", "runs/stream", "runs"]) {
+    for (const route of ["runs/wait", "runs/stream"]) {
       const r = await api(`/threads/${threadId}/${route}`, "POST", { assistant_id: "care", input: { customer_id: "vf" } });
       expect(r.status, route).toBe(409);
       expect((await r.json()).error.message).toMatch(/waits for a person/);
@@ -186,7 +209,7 @@ describe("resuming a hand-off over the Platform routes", () => {
     const nobody = await resume();
     expect(nobody.status).toBe(400);
     expect((await nobody.json()).error.issues[0].path).toBe("body.metadata.agent");
-    for (const route of ["runs/wait", "runs/stream", "runs"]) {
+    for (const route of ["runs/wait", "runs/stream"]) {
       const r = await resume("luis", route);
       expect(r.status, route).toBe(409);
       expect((await r.json()).error.message).toMatch(/claimed by another agent/);

@@ -34,7 +34,7 @@ const STATE_WRITES_REFUSED =
 const refused = (why: string) => z.never({ error: why }).optional();
 const FROM_CHECKPOINT = "a contact runs on from where its graph left it, not from another checkpoint";
 
-/** A run on the Platform routes, ours (`runs/wait`) and the embed server's (`runs`, `runs/stream`). */
+/** A run on the Platform routes, ours (`runs/wait`) and the embed server's (`runs/stream`). */
 export const WaitRequest = z.object({
   assistant_id: z.string().min(1),
   input: z.record(z.string(), z.unknown()).nullish(),
@@ -113,6 +113,10 @@ const platformGuard = (rt: CareRuntime): MiddlewareHandler<AppEnv> => async (c, 
   // threads.copy would write checkpoints too (a second thread waiting on the same hand-off).
   if ((/^\/threads\/[^/]+\/state$/.test(c.req.path) && c.req.method !== "GET") || /^\/threads\/[^/]+\/copy$/.test(c.req.path))
     throw new HttpError(403, "forbidden", STATE_WRITES_REFUSED);
+  // The embed server keeps a background run in memory, payload and all, until a client joins its stream, and
+  // runs nothing before: unjoined ones pile up for good, and their contacts never happen. Not offered.
+  if (/^\/threads\/[^/]+\/runs(\/[^/]+\/(stream|cancel))?$/.test(c.req.path))
+    throw new HttpError(400, "invalid_request", "path: background runs are not supported here; use /threads/{thread_id}/runs/wait or /threads/{thread_id}/runs/stream");
   if (c.req.method === "POST" || c.req.method === "PATCH" || c.req.method === "PUT") {
     const text = await c.req.text();
     let body: unknown;
@@ -130,8 +134,8 @@ const platformGuard = (rt: CareRuntime): MiddlewareHandler<AppEnv> => async (c, 
     // The embed server deletes a thread-less run's thread when it ends, and an escalated contact must outlive its run.
     if (c.req.path.endsWith("/runs/stream") && !c.req.path.includes("/threads/"))
       throw new HttpError(400, "invalid_request", "path: a contact runs on a thread; create one with POST /threads, then POST /threads/{thread_id}/runs/stream");
-    // The embed server's run routes take any input and command: hold them to the same rules as runs/wait.
-    if (/\/runs(\/stream)?$/.test(c.req.path)) {
+    // The embed server's run route takes any input and command: hold it to the same rules as runs/wait.
+    if (c.req.path.endsWith("/runs/stream")) {
       const run = parseWith(WaitRequest, body, "body");
       if (run.assistant_id !== GRAPH_ID) throw notFound(`assistant ${run.assistant_id}`);
       const threadId = /\/threads\/([^/]+)\/runs/.exec(c.req.path)?.[1];
