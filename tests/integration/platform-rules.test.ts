@@ -80,6 +80,8 @@ describe("state writes on care threads", () => {
       [{ assistant_id: "care", input: null, checkpoint_id: first!.checkpoint.checkpoint_id }, 400],
       [{ assistant_id: "care", input: { customer_id: "vf" }, config: { configurable: { checkpoint_id: first!.checkpoint.checkpoint_id } } }, 400],
       [{ assistant_id: "care", input: { customer_id: "vf" }, interrupt_before: ["policy_update"] }, 400],
+      [{ assistant_id: "care", input: { customer_id: "vf" }, langsmith_tracer: { project_name: "theirs" } }, 400],
+      [{ assistant_id: "care", input: { customer_id: "vf" }, feedback_keys: ["score"] }, 400],
       [{ assistant_id: "care" }, 400],
       [{ assistant_id: "other", input: { customer_id: "vf" } }, 404],
     ] as const) {

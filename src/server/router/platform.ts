@@ -48,6 +48,9 @@ export const WaitRequest = z.object({
   checkpoint: refused(FROM_CHECKPOINT),
   interrupt_before: refused("a contact pauses only for a person"),
   interrupt_after: refused("a contact pauses only for a person"),
+  // Both have the embed server call LangSmith (traces with the customer's data, feedback tokens) on a client's word.
+  langsmith_tracer: refused("tracing is the operator's setting, not a run's"),
+  feedback_keys: refused("tracing is the operator's setting, not a run's"),
 });
 type RunRequest = z.infer<typeof WaitRequest>;
 
