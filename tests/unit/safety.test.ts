@@ -192,6 +192,8 @@ describe("what a model obeying an injection writes", () => {
       "Te depositamos el cupón en tu cuenta Kavak.",
       "Nos comprometemos a darte seguimiento cada semana.",
       "Te damos un cupón de $1,500.00 MXN para tu próximo servicio.",
+      "Lamentamos lo ocurrido. Es importante para nosotros. Me da gusto ayudarte. Su auto está listo.",
+      "Te llamamos a las 5 en punto mañana.",
     ])
       expect(check(text + SLA), text).toEqual({ verdict: "ok", rules: [] });
   });
