@@ -104,8 +104,8 @@ export function hasSla(normalized: string, patterns: readonly string[]): boolean
   return patterns.some((p) => new RegExp(p, "u").test(normalized));
 }
 
-/** An amount as people write it: thousands grouped by ",", "." or a space ("$5 000", "$5.000"), or "mil" / "k". */
-const AMOUNT = String.raw`(\d{1,3}(?:[,. ]\d{3})+|\d+)(?:\.\d+)?(?:\s*(mil\b|k\b))?`;
+/** An amount as people write it: thousands grouped by ",", "." or a space ("$5 000", "$5.000"), or "mil" / "k" ("$1.5 mil"). */
+const AMOUNT = String.raw`(\d{1,3}(?:[,. ]\d{3})+|\d+)(\.\d+)?(?:\s*(mil\b|k\b))?`;
 const MONEY = new RegExp(String.raw`\$\s?${AMOUNT}|${AMOUNT}\s*(?:mxn|pesos)`, "g");
 
 /** Largest money amount (MXN) offered in a sentence that also speaks of compensation. */
@@ -115,8 +115,8 @@ export function maxCompensation(text: string, compensationWords: readonly string
   for (const sentence of normalize(text).split(/[.!?](?!\d)|\n/)) {
     if (!containsAny(sentence, compensationWords)) continue;
     for (const m of sentence.matchAll(MONEY)) {
-      const [digits, thousands] = m[1] !== undefined ? [m[1], m[2]] : [m[3]!, m[4]];
-      const amount = Number(digits.replace(/[,. ]/g, "")) * (thousands ? 1000 : 1);
+      const [whole, fraction, thousands] = m[1] !== undefined ? [m[1], m[2], m[3]] : [m[4]!, m[5], m[6]];
+      const amount = Number(whole.replace(/[,. ]/g, "") + (fraction ?? "")) * (thousands ? 1000 : 1);
       if (amount > max) max = amount;
     }
   }
