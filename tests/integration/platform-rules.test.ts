@@ -171,6 +171,14 @@ describe("thread metadata", () => {
       expect(r.status, JSON.stringify(body)).toBe(400);
       expect((await r.json()).error.issues[0].path).toBe(field);
     }
+    // Nor a search by a value SQLite cannot compare (it was a 500).
+    for (const value of [{ a: 1 }, ["legal1"]]) {
+      const r = await api("/threads/search", "POST", { metadata: { customer_id: value } });
+      expect(r.status, JSON.stringify(value)).toBe(400);
+      expect((await r.json()).error.issues[0].path).toBe("body.metadata.customer_id");
+    }
+    const made = await client().threads.create({ metadata: { channel: "search-probe" } });
+    expect((await client().threads.search({ metadata: { channel: "search-probe" } })).map((t) => t.thread_id)).toEqual([made.thread_id]);
   });
 });
 

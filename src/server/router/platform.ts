@@ -105,6 +105,9 @@ export const ThreadCreate = z
   })
   .strict();
 
+/** A thread search matches metadata values one to one, as SQLite compares them: no objects or lists. */
+const ThreadSearch = z.looseObject({ metadata: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional() });
+
 const withoutBookkeeping = (metadata: Record<string, unknown>) =>
   Object.fromEntries(Object.entries(metadata).filter(([k]) => !(BOOKKEEPING_KEYS as readonly string[]).includes(k)));
 
@@ -130,6 +133,7 @@ const platformGuard = (rt: CareRuntime): MiddlewareHandler<AppEnv> => async (c, 
       throw new HttpError(400, "invalid_json", "body: not valid JSON");
     }
     if (typeof body !== "object" || body === null || Array.isArray(body)) throw new HttpError(400, "invalid_request", "body: expected a JSON object");
+    if (c.req.path === "/threads/search") parseWith(ThreadSearch, body, "body");
     // The embed server's protocol commands (run.start, input.respond with update/goto) bypass every check
     // the run routes have: not offered, nor their event streams (each keeps a thread's buffer in memory).
     if (/^\/threads\/[^/]+\/(commands|stream\/events)$/.test(c.req.path))
