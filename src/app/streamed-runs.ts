@@ -80,7 +80,12 @@ function startRun(rt: CareRuntime, threadId: string, input: unknown, options: St
   beginRun(rt, threadId, customer_id, CareContext.parse(options?.context ?? {}));
   return {
     finish: async (id) => void finishRun(rt, id, customer_id, (await savedRunState(rt, id)).state),
-    fail: async (id, e) => failRun(rt, id, e),
+    // A contact that reached a person before its reader left is theirs all the same: the hand-off is open.
+    fail: async (id, e) => {
+      const saved = await savedRunState(rt, id).catch(() => undefined);
+      if (saved && (saved.state.__interrupt__?.length ?? 0) > 0) finishRun(rt, id, customer_id, saved.state);
+      else failRun(rt, id, e);
+    },
   };
 }
 

@@ -3,7 +3,7 @@ import { beginResume, ResumeInProgressError } from "../../src/app/contacts.js";
 import { createLogger } from "../../src/app/logger.js";
 import { bookkeptGraph } from "../../src/app/streamed-runs.js";
 import { ServerConfig, startServer } from "../../src/server/serve.js";
-import { testRuntime } from "../helpers/runtime.js";
+import { customer, ctx, testRuntime } from "../helpers/runtime.js";
 
 /** Faults that must not take the process down, nor leak from one runtime into another. */
 describe("faults in the background", () => {
@@ -48,6 +48,22 @@ describe("faults in the background", () => {
       expect(unhandled).toEqual([]);
     } finally {
       process.off("unhandledRejection", record);
+      rt.close();
+    }
+  });
+
+  it("a streamed run whose reader leaves once the contact waits for a person still hands the conversation over", async () => {
+    const rt = testRuntime({ customers: [customer({ customer_id: "legal", first_message: "Voy a ir a PROFECO a denunciarlos." })] });
+    try {
+      const stream = await bookkeptGraph(rt).stream({ customer_id: "legal" }, { configurable: { thread_id: "t" }, context: ctx(), streamMode: "updates" });
+      // The client saw the interrupt and went away before the stream's end (its socket closed).
+      for await (const chunk of stream) if ("__interrupt__" in (chunk as object)) break;
+      const handoff = rt.deps.handoffs.onThread("t")!;
+      expect(handoff.status).toBe("pending");
+      expect(rt.threads.get("t")!.metadata.status).toBe("interrupted");
+      expect(rt.ownership.get("legal").owner).toBe("human");
+      expect(rt.audit.list("legal").map((a) => a.action)).toContain("handoff.opened");
+    } finally {
       rt.close();
     }
   });
