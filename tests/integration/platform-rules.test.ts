@@ -183,11 +183,11 @@ describe("thread metadata", () => {
 });
 
 describe("a run's context", () => {
-  it("takes no experiment's id, iteration or draw key from a caller, on any run route: they file a contact under an experiment and fix its draws", async () => {
+  it("takes no experiment's id, iteration, draw key or arm namespace from a caller, on any run route: they file a contact under an experiment, fix its draws, teach its policy", async () => {
     const thread = await client().threads.create();
     const runs = () => count("SELECT count(*) AS n FROM interactions");
     const before = runs();
-    for (const [field, value] of [["experiment_id", "exp-1"], ["iteration", 1], ["draw_key", "1:vf"]] as const) {
+    for (const [field, value] of [["experiment_id", "exp-1"], ["iteration", 1], ["draw_key", "1:vf"], ["policy_namespace", "exp-1/policy"]] as const) {
       const context = { [field]: value };
       for (const route of ["runs/wait", "runs/stream"]) {
         const r = await api(`/threads/${thread.thread_id}/${route}`, "POST", { assistant_id: "care", input: { customer_id: "vf" }, context });
