@@ -198,6 +198,12 @@ describe("a run's context", () => {
       expect(v1.status, `/v1 ${field}`).toBe(400);
       expect((await v1.json()).error.issues[0].path).toBe(`body.context.${field}`);
     }
+    // Nor an experiment's interaction id, before the experiment gets to it.
+    for (const route of ["runs/wait", "runs/stream"]) {
+      const r = await api(`/threads/${thread.thread_id}/${route}`, "POST", { assistant_id: "care", input: { customer_id: "vf", interaction_id: "exp-1/policy:1:vf" } });
+      expect(r.status, route).toBe(400);
+      expect((await r.json()).error.issues[0].path).toBe("body.interaction_id");
+    }
     expect(runs()).toBe(before);
     // What a caller legitimately chooses still goes through.
     const ok = await api("/v1/customers/vf/runs", "POST", { context: { policy: "uniform", policy_namespace: "arm-b", churn_threshold: 1 } });
