@@ -87,6 +87,9 @@ describe("without API keys", () => {
       ["http://[::1]:8080/v1/customers?limit=1", "http://127.0.0.1:8080"],
     ] as const)
       expect((await app.request(url, { headers: origin ? { origin } : {} })).status, `${url} ${origin}`).toBe(200);
+    // A UI the operator let in (CORS_ORIGINS), served from elsewhere, still reaches the local server.
+    const inbox = await testApp(rt, { apiKeys: [], corsOrigins: ["https://inbox.example"] }).request("http://127.0.0.1:8080/v1/customers?limit=1", { headers: { origin: "https://inbox.example" } });
+    expect(inbox.status).toBe(200);
     // With keys, the key decides, wherever the request comes from.
     const keyed = await testApp(rt).request("http://care.example.com/v1/customers?limit=1", { headers: { origin: "https://evil.example", authorization: "Bearer k" } });
     expect(keyed.status).toBe(200);

@@ -14,11 +14,12 @@ const LOCAL = /^(?:localhost|127(?:\.\d{1,3}){3}|\[::1\])(?::\d+)?$/i;
 /**
  * Without keys the API is for this machine's own clients. A web page open in its browser is not one: a
  * cross-site form post needs no CORS preflight, and DNS rebinding gives an attacker's name a local address.
- * So the request must name a local host, and a browser's Origin, if sent, must be local too.
+ * So the request must name a local host, and a browser's Origin, if sent, must be local too or one the
+ * operator let in (CORS_ORIGINS).
  */
-function localClient(url: string, origin: string | undefined): boolean {
+function localClient(url: string, origin: string | undefined, origins: readonly string[]): boolean {
   if (!LOCAL.test(new URL(url).host)) return false;
-  if (origin === undefined) return true;
+  if (origin === undefined || origins.includes(origin)) return true;
   try {
     return LOCAL.test(new URL(origin).host);
   } catch {
@@ -27,10 +28,10 @@ function localClient(url: string, origin: string | undefined): boolean {
 }
 
 /** API keys, as a bearer token or an x-api-key header. The key that matched is kept for rate limiting and logs (never the key itself). */
-export function apiKeyAuth(keys: readonly string[]): MiddlewareHandler<AppEnv> {
+export function apiKeyAuth(keys: readonly string[], origins: readonly string[] = []): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     if (keys.length === 0) {
-      if (!localClient(c.req.url, c.req.header("origin")))
+      if (!localClient(c.req.url, c.req.header("origin"), origins))
         throw new HttpError(403, "forbidden", "no API key is configured (CARE_GRAPH_API_KEYS), so only clients on this machine are served, and no web page from another site");
       return next();
     }
