@@ -20,6 +20,19 @@ export const CareContext = z.object({
 export type CareContext = z.infer<typeof CareContext>;
 export type CareContextInput = z.input<typeof CareContext>;
 
+const experimentsOnly = z.never({ error: "set by the experiment runner only: it files the contact under an experiment's results and fixes its random draws" }).optional();
+/**
+ * A run's context as an API caller may send it: an experiment's id, iteration and draw key are the runner's,
+ * which calls the graph itself, and so are its arms' namespaces ("<experiment id>/policy"): a caller's
+ * contacts would teach a running experiment's policy.
+ */
+export const ApiContext = CareContext.extend({
+  policy_namespace: CareContext.shape.policy_namespace.unwrap().regex(/^[^/]*$/, { error: "a namespace with '/' is an experiment arm's" }).default("main"),
+  experiment_id: experimentsOnly,
+  iteration: experimentsOnly,
+  draw_key: experimentsOnly,
+});
+
 /** What a contact's random streams are named by, after their seed and purpose. */
 export function drawParts(ctx: CareContext, namespace: string, interactionId: string): string[] {
   return ctx.draw_key === null ? [namespace, interactionId] : [ctx.draw_key];

@@ -3,6 +3,7 @@ import {
   findPhrase,
   findPii,
   hasSla,
+  linkForm,
   matchForm,
   maxCompensation,
   normalize,
@@ -52,6 +53,9 @@ export function checkSafety(input: SafetyInput, rules: SafetyRules, promptRuns: 
   const raw = input.text.normalize("NFKC");
   if (rules.data_leak_patterns.some((p) => new RegExp(p, "u").test(raw))) hits.push("data_leak");
   if (findPhrase(form, rules.blacklist)) hits.push("blacklist");
+  if (findPhrase(form, rules.credential_requests)) hits.push("credential_request");
+  const links = linkForm(input.text);
+  if (rules.link_patterns.some((p) => new RegExp(p, "u").test(links))) hits.push("link");
   const severe = hits.some((rule) => rules.severity[rule] === "severe");
   return { verdict: severe ? "severe" : hits.length ? "fixable" : "ok", rules: hits };
 }

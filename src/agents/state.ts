@@ -49,7 +49,9 @@ export const CareInput = z
     customer_id: z.string().min(1).max(64),
     message: z.string().trim().min(1).max(2000).optional(),
     priority: z.number().int().min(0).max(10).optional(),
-    interaction_id: z.string().min(1).max(200).optional(),
+    // An experiment's contacts are "<experiment id>/<arm>:<iteration>:<customer>": one taken first would not be
+    // learned from (a "conflict" for the policy) and its logged row would be the caller's rewritten.
+    interaction_id: z.string().min(1).max(200).regex(/^[^/]*$/, { error: "an id with '/' is an experiment's contact" }).optional(),
   })
   .strict();
 

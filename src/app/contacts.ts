@@ -70,6 +70,16 @@ export function failRun(rt: CareRuntime, threadId: string, e: unknown): void {
 }
 
 /**
+ * failRun for a contact's run that errored or lost its caller, unless it had already reached a person: then
+ * its hand-off is open and the conversation theirs, whoever was there to hear it.
+ */
+export async function failContact(rt: CareRuntime, threadId: string, customerId: string, e: unknown): Promise<void> {
+  const saved = await savedRunState(rt, threadId).catch(() => undefined);
+  if (saved && (saved.state.__interrupt__?.length ?? 0) > 0) finishRun(rt, threadId, customerId, saved.state);
+  else failRun(rt, threadId, e);
+}
+
+/**
  * A thread's saved state as invoke would have returned it, with the interrupts it waits on. Done means
  * waiting for a person or finished, and finished means logged: every path to END goes through
  * policy_update. An empty `next` alone is not enough, it is also what a step whose writes were saved
@@ -135,7 +145,7 @@ export async function runOnThread(
       { configurable: { thread_id: threadId }, context, signal, metadata: { request_id: req.request_id } },
     );
   } catch (e) {
-    failRun(rt, threadId, e);
+    await failContact(rt, threadId, req.customer_id, e);
     throw e;
   }
   return { state, outcome: finishRun(rt, threadId, req.customer_id, state) };

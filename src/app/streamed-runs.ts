@@ -3,7 +3,7 @@ import { CareContext } from "../agents/context.js";
 import { CareInput } from "../agents/state.js";
 import type { CareRuntime } from "./care-runtime.js";
 import { AgentName } from "../domain/human.js";
-import { beginResume, beginRun, checkClaim, failResume, failRun, finishResume, finishRun, savedRunState } from "./contacts.js";
+import { beginResume, beginRun, checkClaim, failContact, failResume, finishResume, finishRun, savedRunState } from "./contacts.js";
 
 type CareGraph = CareRuntime["graph"];
 type StreamOptions = { configurable?: { thread_id?: unknown }; context?: unknown; metadata?: { agent?: unknown } } | undefined;
@@ -80,7 +80,7 @@ function startRun(rt: CareRuntime, threadId: string, input: unknown, options: St
   beginRun(rt, threadId, customer_id, CareContext.parse(options?.context ?? {}));
   return {
     finish: async (id) => void finishRun(rt, id, customer_id, (await savedRunState(rt, id)).state),
-    fail: async (id, e) => failRun(rt, id, e),
+    fail: async (id, e) => failContact(rt, id, customer_id, e),
   };
 }
 

@@ -11,11 +11,12 @@ export interface PiiMatch {
 }
 
 /**
- * A run of digits with the separators people type. It must stand alone: a digit, letter, "-", "_" or "$"
- * before it, or a digit, letter, "-", "_" or ":" after it, makes it part of something else — a UUID or
- * request id, a folio, a hash, a price, the date of an ISO timestamp before its time.
+ * A run of digits with the separators people type (dashes too, as phones autocorrect them). It must stand
+ * alone: a digit, letter, "-", "_" or "$" before it, or a digit, letter, "-", "_" or ":" and a digit after
+ * it, makes it part of something else — a UUID or request id, a folio, a hash, a price, the date of a
+ * timestamp before its time.
  */
-const NUMBER = /(?<![\p{L}\p{N}_$-])\+?\(?\d[\d\s().-]{8,24}\d(?![\p{L}\p{N}_:-])/gu;
+const NUMBER = /(?<![\p{L}\p{N}_$-])\+?\(?\d[\d\s().\u2010-\u2015-]{8,24}\d(?![\p{L}\p{N}_-]|:\d)/gu;
 /** Where a run may be cut when its whole does not read as a number: "pedido 12 55 1234 5678". */
 const GAP = /\s+/;
 

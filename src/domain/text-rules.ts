@@ -20,6 +20,10 @@ export const SafetyRules = z.object({
   /** …of at least this many words. */
   echo_min_words: z.number().int().min(1),
   injection_markers: z.array(z.string()),
+  /** Asking the customer for what lets someone take their money (a NIP, a card's CVV, a code sent by SMS). */
+  credential_requests: z.array(z.string()),
+  /** Regexes over the link form: no template carries a link, and one a model writes may lead anywhere. */
+  link_patterns: z.array(z.string()),
   blacklist: z.array(z.string()),
   severity: z.record(z.string(), z.enum(["fixable", "severe"])),
 });
@@ -42,6 +46,11 @@ const LOOKALIKE: Record<string, string> = {
   α: "a", ε: "e", ο: "o", ρ: "p", ι: "i", κ: "k", ν: "v", τ: "t", υ: "u", χ: "x",
 };
 
+/** normalize's form of the text as a person reads it: full-width letters folded, invisible characters gone. */
+export function linkForm(text: string): string {
+  return normalize(text.normalize("NFKC").replace(/[\u00ad\u200b-\u200f\u2060\ufeff]/g, ""));
+}
+
 /**
  * The form phrase lists are matched in: normalize's, plus the tricks that keep a word readable to a
  * person but not to a substring search — zero-width characters, full-width and Cyrillic or Greek look-alike letters, digits for letters
@@ -49,7 +58,7 @@ const LOOKALIKE: Record<string, string> = {
  * survive as tokens of their own, for the percentage and amount phrases.
  */
 export function matchForm(text: string): string {
-  return normalize(text.normalize("NFKC").replace(/[\u00ad\u200b-\u200f\u2060\ufeff]/g, ""))
+  return linkForm(text)
     .replace(/[\u0370-\u04ff]/g, (c) => LOOKALIKE[c] ?? c)
     .replace(/(?<=\p{L})[0134357@$](?=\p{L})/gu, (c) => LEET[c] ?? c)
     .replace(/[%$]/g, " $& ")
@@ -95,13 +104,19 @@ export function hasSla(normalized: string, patterns: readonly string[]): boolean
   return patterns.some((p) => new RegExp(p, "u").test(normalized));
 }
 
+/** An amount as people write it: thousands grouped by ",", "." or a space ("$5 000", "$5.000"), or "mil" / "k" ("$1.5 mil"). */
+const AMOUNT = String.raw`(\d{1,3}(?:[,. ]\d{3})+|\d+)(\.\d+)?(?:\s*(mil\b|k\b))?`;
+const MONEY = new RegExp(String.raw`\$\s?${AMOUNT}|${AMOUNT}\s*(?:mxn|pesos)`, "g");
+
 /** Largest money amount (MXN) offered in a sentence that also speaks of compensation. */
 export function maxCompensation(text: string, compensationWords: readonly string[]): number {
   let max = 0;
-  for (const sentence of normalize(text).split(/[.!?\n]/)) {
+  // Sentences end at ". " and the like, not at a "." inside "$5.000".
+  for (const sentence of normalize(text).split(/[.!?](?!\d)|\n/)) {
     if (!containsAny(sentence, compensationWords)) continue;
-    for (const m of sentence.matchAll(/\$\s?(\d[\d,]*(?:\.\d+)?)|(\d[\d,]*(?:\.\d+)?)\s*(?:mxn|pesos)/g)) {
-      const amount = Number((m[1] ?? m[2] ?? "0").replace(/,/g, ""));
+    for (const m of sentence.matchAll(MONEY)) {
+      const [whole, fraction, thousands] = m[1] !== undefined ? [m[1], m[2], m[3]] : [m[4]!, m[5], m[6]];
+      const amount = Number(whole.replace(/[,. ]/g, "") + (fraction ?? "")) * (thousands ? 1000 : 1);
       if (amount > max) max = amount;
     }
   }

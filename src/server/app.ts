@@ -83,7 +83,7 @@ export function createApp(rt: CareRuntime, o: AppOptions) {
   app.route("/webhooks/twilio", twilioRouter(rt, o.twilio, o.runSlots));
 
   const guarded = new Hono<AppEnv>();
-  guarded.use(apiKeyAuth(o.apiKeys), rateLimit(o.rateLimit));
+  guarded.use(apiKeyAuth(o.apiKeys, o.corsOrigins), rateLimit(o.rateLimit));
   // Streamed and background runs are not in line: their response starts before the run ends.
   const run = admission(o.runSlots);
   for (const path of ["/v1/customers/:id/runs", "/v1/handoffs/:id/resolve", "/threads/:thread_id/runs/wait"]) guarded.on("POST", path, run);

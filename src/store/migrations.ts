@@ -186,4 +186,9 @@ export const MIGRATIONS: readonly string[] = [
   UPDATE customers SET first_message = redact_pii(first_message), mini_story = redact_pii(mini_story);
   UPDATE inbound_messages SET body = redact_pii(body) WHERE body IS NOT NULL;
   `,
+  `
+  -- A thread's hand-off (HandoffStore.onThread): every resume and delete over the Platform routes looks it up.
+  -- IF NOT EXISTS: a database taken back to an earlier version (a test of the masking step) runs it again.
+  CREATE INDEX IF NOT EXISTS handoffs_by_thread ON handoffs (thread_id, created_at);
+  `,
 ];

@@ -64,6 +64,40 @@ describe("/metrics", () => {
   });
 });
 
+describe("without API keys", () => {
+  it("serves clients on this machine only: no cross-site page, no rebound DNS name, no proxy passing outsiders on", async () => {
+    const app = testApp(rt, { apiKeys: [] });
+    // A page on another site posting a form: no preflight for text/plain, so only the server can refuse it.
+    const planted = await app.request("/v1/customers", {
+      method: "POST",
+      headers: { origin: "https://evil.example", "content-type": "text/plain" },
+      body: JSON.stringify(customer({ customer_id: "planted" })),
+    });
+    expect(planted.status).toBe(403);
+    expect((await planted.json()).error.message).toMatch(/CARE_GRAPH_API_KEYS/);
+    expect(rt.deps.customers.get("planted")).toBeUndefined();
+    for (const [url, origin] of [
+      ["http://evil.example:8080/v1/customers?limit=1", undefined], // DNS rebinding: the attacker's name, our address
+      ["http://care.example.com/v1/customers?limit=1", undefined], // a public proxy in front of a keyless server
+      ["http://127.0.0.1:8080/v1/customers?limit=1", "null"],
+      ["http://127.0.0.1:8080/threads/search", "https://evil.example"],
+    ] as const)
+      expect((await app.request(url, { method: url.endsWith("search") ? "POST" : "GET", headers: origin ? { origin } : {}, body: url.endsWith("search") ? "{}" : undefined })).status, `${url} ${origin}`).toBe(403);
+    for (const [url, origin] of [
+      ["http://localhost/v1/customers?limit=1", undefined],
+      ["http://127.0.0.1:8080/v1/customers?limit=1", "http://localhost:3000"],
+      ["http://[::1]:8080/v1/customers?limit=1", "http://127.0.0.1:8080"],
+    ] as const)
+      expect((await app.request(url, { headers: origin ? { origin } : {} })).status, `${url} ${origin}`).toBe(200);
+    // A UI the operator let in (CORS_ORIGINS), served from elsewhere, still reaches the local server.
+    const inbox = await testApp(rt, { apiKeys: [], corsOrigins: ["https://inbox.example"] }).request("http://127.0.0.1:8080/v1/customers?limit=1", { headers: { origin: "https://inbox.example" } });
+    expect(inbox.status).toBe(200);
+    // With keys, the key decides, wherever the request comes from.
+    const keyed = await testApp(rt).request("http://care.example.com/v1/customers?limit=1", { headers: { origin: "https://evil.example", authorization: "Bearer k" } });
+    expect(keyed.status).toBe(200);
+  });
+});
+
 describe("rate limit per client address", () => {
   const strict = { perSecond: 0.001, burst: 2 };
   const get = (app: ReturnType<typeof testApp>, peer: string, forwardedFor: string) =>

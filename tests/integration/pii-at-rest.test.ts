@@ -114,7 +114,7 @@ describe("a database written before masking", () => {
       const old = testRuntime({ dbPath: file.path, customers: [customer({ customer_id: "c1" })] });
       old.db.prepare("UPDATE customers SET first_message = ?, mini_story = ?").run(MESSAGE, `Pagó con la ${CARD}.`);
       old.db.prepare("INSERT INTO inbound_messages (message_sid, customer_id, thread_id, status, body) VALUES ('SM1', 'c1', 't1', 'received', ?)").run(MESSAGE);
-      old.db.pragma(`user_version = ${MIGRATIONS.length - 1}`);
+      old.db.pragma(`user_version = ${MIGRATIONS.findIndex((m) => m.includes("redact_pii"))}`);
       old.close();
 
       const db = openDb(file.path);

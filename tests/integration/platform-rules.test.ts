@@ -80,12 +80,37 @@ describe("state writes on care threads", () => {
       [{ assistant_id: "care", input: null, checkpoint_id: first!.checkpoint.checkpoint_id }, 400],
       [{ assistant_id: "care", input: { customer_id: "vf" }, config: { configurable: { checkpoint_id: first!.checkpoint.checkpoint_id } } }, 400],
       [{ assistant_id: "care", input: { customer_id: "vf" }, interrupt_before: ["policy_update"] }, 400],
+      [{ assistant_id: "care", input: { customer_id: "vf" }, langsmith_tracer: { project_name: "theirs" } }, 400],
+      [{ assistant_id: "care", input: { customer_id: "vf" }, feedback_keys: ["score"] }, 400],
       [{ assistant_id: "care" }, 400],
       [{ assistant_id: "other", input: { customer_id: "vf" } }, 404],
     ] as const) {
-      for (const route of ["runs/stream", "runs"]) expect((await api(`/threads/${threadId}/${route}`, "POST", body)).status, `${route} ${JSON.stringify(body)}`).toBe(status);
+      for (const route of ["runs/stream", "runs/wait"]) expect((await api(`/threads/${threadId}/${route}`, "POST", body)).status, `${route} ${JSON.stringify(body)}`).toBe(status);
     }
     expect(rt.threads.get(threadId)!.metadata).toMatchObject({ graph_id: "care", status: "interrupted" });
+  });
+});
+
+describe("background runs", () => {
+  it("are refused: the embed server keeps each in memory until a client joins its stream, and runs nothing until then", async () => {
+    const thread = await client().threads.create();
+    const before = rt.threads.get(thread.thread_id)!.metadata;
+    const big = "x".repeat(100_000);
+    const created = await api(`/threads/${thread.thread_id}/runs`, "POST", { assistant_id: "care", input: { customer_id: "vf" }, metadata: { big } });
+    expect(created.status).toBe(400);
+    expect((await created.json()).error.message).toMatch(/runs\/wait/);
+    const run = "019a0000-0000-7000-8000-000000000000";
+    for (const [method, route] of [["GET", `runs/${run}/stream`], ["POST", `runs/${run}/cancel`]] as const) {
+      const r = await api(`/threads/${thread.thread_id}/${route}`, method, method === "POST" ? {} : undefined);
+      await r.body?.cancel();
+      expect(r.status, route).toBe(400);
+    }
+    expect(rt.threads.get(thread.thread_id)!.metadata).toEqual(before);
+    // The SDK's runs.wait and runs.stream are the ways to run a contact.
+    const events: string[] = [];
+    for await (const chunk of client().runs.stream(thread.thread_id, "care", { input: { customer_id: "vf" } })) events.push(chunk.event);
+    expect(events).not.toContain("error");
+    expect(rt.threads.get(thread.thread_id)!.metadata.status).toBe("done");
   });
 });
 
@@ -110,7 +135,7 @@ describe("thread metadata", () => {
 
   it("takes no new contact on a thread that holds one: the hand-off is kept, and so is its customer", async () => {
     const { threadId, handoffId } = await escalated("legal6");
-    for (const route of ["runs/wait", "runs/stream", "runs"]) {
+    for (const route of ["runs/wait", "runs/stream"]) {
       const r = await api(`/threads/${threadId}/${route}`, "POST", { assistant_id: "care", input: { customer_id: "vf" } });
       expect(r.status, route).toBe(409);
       expect((await r.json()).error.message).toMatch(/waits for a person/);
@@ -146,6 +171,44 @@ describe("thread metadata", () => {
       expect(r.status, JSON.stringify(body)).toBe(400);
       expect((await r.json()).error.issues[0].path).toBe(field);
     }
+    // Nor a search by a value SQLite cannot compare (it was a 500).
+    for (const value of [{ a: 1 }, ["legal1"]]) {
+      const r = await api("/threads/search", "POST", { metadata: { customer_id: value } });
+      expect(r.status, JSON.stringify(value)).toBe(400);
+      expect((await r.json()).error.issues[0].path).toBe("body.metadata.customer_id");
+    }
+    const made = await client().threads.create({ metadata: { channel: "search-probe" } });
+    expect((await client().threads.search({ metadata: { channel: "search-probe" } })).map((t) => t.thread_id)).toEqual([made.thread_id]);
+  });
+});
+
+describe("a run's context", () => {
+  it("takes no experiment's id, iteration, draw key or arm namespace from a caller, on any run route: they file a contact under an experiment, fix its draws, teach its policy", async () => {
+    const thread = await client().threads.create();
+    const runs = () => count("SELECT count(*) AS n FROM interactions");
+    const before = runs();
+    for (const [field, value] of [["experiment_id", "exp-1"], ["iteration", 1], ["draw_key", "1:vf"], ["policy_namespace", "exp-1/policy"]] as const) {
+      const context = { [field]: value };
+      for (const route of ["runs/wait", "runs/stream"]) {
+        const r = await api(`/threads/${thread.thread_id}/${route}`, "POST", { assistant_id: "care", input: { customer_id: "vf" }, context });
+        expect(r.status, `${route} ${field}`).toBe(400);
+        expect((await r.json()).error.issues[0].path).toBe(`body.context.${field}`);
+      }
+      const v1 = await api("/v1/customers/vf/runs", "POST", { context });
+      expect(v1.status, `/v1 ${field}`).toBe(400);
+      expect((await v1.json()).error.issues[0].path).toBe(`body.context.${field}`);
+    }
+    // Nor an experiment's interaction id, before the experiment gets to it.
+    for (const route of ["runs/wait", "runs/stream"]) {
+      const r = await api(`/threads/${thread.thread_id}/${route}`, "POST", { assistant_id: "care", input: { customer_id: "vf", interaction_id: "exp-1/policy:1:vf" } });
+      expect(r.status, route).toBe(400);
+      expect((await r.json()).error.issues[0].path).toBe("body.interaction_id");
+    }
+    expect(runs()).toBe(before);
+    // What a caller legitimately chooses still goes through.
+    const ok = await api("/v1/customers/vf/runs", "POST", { context: { policy: "uniform", policy_namespace: "arm-b", churn_threshold: 1 } });
+    expect(ok.status).toBe(200);
+    expect((await ok.json()).interaction).toMatchObject({ policy: "uniform", policy_namespace: "arm-b", experiment_id: null });
   });
 });
 
@@ -162,7 +225,7 @@ describe("resuming a hand-off over the Platform routes", () => {
     const nobody = await resume();
     expect(nobody.status).toBe(400);
     expect((await nobody.json()).error.issues[0].path).toBe("body.metadata.agent");
-    for (const route of ["runs/wait", "runs/stream", "runs"]) {
+    for (const route of ["runs/wait", "runs/stream"]) {
       const r = await resume("luis", route);
       expect(r.status, route).toBe(409);
       expect((await r.json()).error.message).toMatch(/claimed by another agent/);

@@ -1,9 +1,9 @@
 import { describe, expect, it, vi } from "vitest";
-import { beginResume, ResumeInProgressError } from "../../src/app/contacts.js";
+import { beginResume, ResumeInProgressError, runContact } from "../../src/app/contacts.js";
 import { createLogger } from "../../src/app/logger.js";
 import { bookkeptGraph } from "../../src/app/streamed-runs.js";
 import { ServerConfig, startServer } from "../../src/server/serve.js";
-import { testRuntime } from "../helpers/runtime.js";
+import { customer, ctx, testRuntime } from "../helpers/runtime.js";
 
 /** Faults that must not take the process down, nor leak from one runtime into another. */
 describe("faults in the background", () => {
@@ -48,6 +48,40 @@ describe("faults in the background", () => {
       expect(unhandled).toEqual([]);
     } finally {
       process.off("unhandledRejection", record);
+      rt.close();
+    }
+  });
+
+  it("a streamed run whose reader leaves once the contact waits for a person still hands the conversation over", async () => {
+    const rt = testRuntime({ customers: [customer({ customer_id: "legal", first_message: "Voy a ir a PROFECO a denunciarlos." })] });
+    try {
+      const stream = await bookkeptGraph(rt).stream({ customer_id: "legal" }, { configurable: { thread_id: "t" }, context: ctx(), streamMode: "updates" });
+      // The client saw the interrupt and went away before the stream's end (its socket closed).
+      for await (const chunk of stream) if ("__interrupt__" in (chunk as object)) break;
+      const handoff = rt.deps.handoffs.onThread("t")!;
+      expect(handoff.status).toBe("pending");
+      expect(rt.threads.get("t")!.metadata.status).toBe("interrupted");
+      expect(rt.ownership.get("legal").owner).toBe("human");
+      expect(rt.audit.list("legal").map((a) => a.action)).toContain("handoff.opened");
+    } finally {
+      rt.close();
+    }
+  });
+
+  it("a contact whose caller goes away once it waits for a person still hands the conversation over", async () => {
+    const rt = testRuntime({ customers: [customer({ customer_id: "legal", first_message: "Voy a ir a PROFECO a denunciarlos." })] });
+    try {
+      // The graph has checkpointed its interrupt when the request's abort reaches it.
+      const invoke = rt.graph.invoke.bind(rt.graph);
+      vi.spyOn(rt.graph, "invoke").mockImplementation(async (...args: Parameters<typeof invoke>) => {
+        await invoke(...args);
+        throw new DOMException("This operation was aborted", "AbortError");
+      });
+      await expect(runContact(rt, { customer_id: "legal", thread_id: "t" })).rejects.toThrow(/aborted/);
+      expect(rt.deps.handoffs.onThread("t")!.status).toBe("pending");
+      expect(rt.threads.get("t")!.metadata.status).toBe("interrupted");
+      expect(rt.ownership.get("legal").owner).toBe("human");
+    } finally {
       rt.close();
     }
   });

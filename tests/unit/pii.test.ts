@@ -15,6 +15,11 @@ describe("redactPii", () => {
       expect(redactPii(`llámame al ${phone} por favor`), phone).toBe("llámame al [teléfono] por favor");
     expect(redactPii("from whatsapp:+5215512345678")).toBe("from whatsapp:[teléfono]");
     expect(redactPii("tel:+525512345678.")).toBe("tel:[teléfono].");
+    // A colon after the number ends a sentence part (only one before more digits makes it a timestamp's date);
+    // phones autocorrect dashes into en and em dashes.
+    expect(redactPii("mi número: 55 1234 5678: llámame")).toBe("mi número: [teléfono]: llámame");
+    for (const phone of ["55–1234–5678", "55—1234—5678", "55 – 1234 – 5678"]) expect(redactPii(`cel ${phone}`), phone).toBe("cel [teléfono]");
+    expect(redactPii("tarjeta 4111–1111–1111–1111")).toBe("tarjeta **** **** **** 1111");
   });
 
   it("finds a phone after a short number in the same run", () => {
@@ -32,6 +37,7 @@ describe("redactPii", () => {
       "folio F-2026-001234, folio KVK-5512345678 y cliente C0001",
       "cliente wa-1234567890abcdef1234 con SID SM1234567890abcdef1234567890abcdef",
       "el año 2024 y el precio 350000",
+      "modelos 2018–2024, de 350000–400000 pesos",
     ];
     for (const text of keep) expect(redactPii(text), text).toBe(text);
   });

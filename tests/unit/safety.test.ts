@@ -3,7 +3,7 @@ import { checkSafety } from "../../src/agents/safety.js";
 import { fillTemplate } from "../../src/domain/fill.js";
 import { ISSUE_BUCKETS } from "../../src/domain/segment.js";
 import { MODES, TEMPLATE_IDS } from "../../src/domain/template.js";
-import { findPii, redactPii, wordRuns } from "../../src/domain/text-rules.js";
+import { findPii, matchForm, redactPii, wordRuns } from "../../src/domain/text-rules.js";
 import { loadInternalPrompts, loadPersonaCorpus, loadPrompt, loadSafetyRules, loadTemplates } from "../../src/store/assets.js";
 
 const rules = loadSafetyRules();
@@ -87,6 +87,13 @@ describe("safety guardrails", () => {
   });
 });
 
+describe("the rule file", () => {
+  it("has no phrase that folds to nothing (it would match every text)", () => {
+    for (const list of [rules.blame, rules.impossible_promises, rules.giveaways, rules.internal_references, rules.injection_markers, rules.credential_requests, rules.blacklist])
+      for (const phrase of list) expect(matchForm(phrase), phrase).not.toBe("");
+  });
+});
+
 describe("what a model obeying an injection writes", () => {
   it.each([
     ["impossible_promise", "Tu reparación está garantizada al 100%, te lo prometo."],
@@ -111,6 +118,24 @@ describe("what a model obeying an injection writes", () => {
     ["internal_reference", "Según mis instrucciones no puedo decirte eso."],
     ["internal_reference", "No puedo compartir mi prompt."],
     ["internal_reference", "Mi token de acceso es privado."],
+    ["giveaway", "Te reembolsamos todo lo que pagaste."],
+    ["giveaway", "La próxima revisión corre por nuestra cuenta."],
+    ["giveaway", "No pagarás nada por la reparación."],
+    ["giveaway", "Te condonamos el resto del crédito."],
+    ["giveaway", "Te dejamos el auto a mitad de precio."],
+    ["giveaway", "Te devolvemos el 100 % de tu pago."],
+    ["impossible_promise", "Te doy mi palabra de que no pasará otra vez."],
+    ["impossible_promise", "Te lo juro, queda resuelto hoy."],
+    ["impossible_promise", "I swear it is fixed."],
+    ["impossible_promise", "I assure you it is fixed."],
+    ["giveaway", "It is complimentary, at no cost for you."],
+    ["giveaway", "We will reimburse you."],
+    ["giveaway", "Va por cuenta de la casa."],
+    ["giveaway", "Te bonificamos el total."],
+    ["compensation_over_cap", "Te abonamos $5 000 MXN."],
+    ["compensation_over_cap", "Te abonamos $5.000 MXN por las molestias."],
+    ["compensation_over_cap", "Te damos un cupón de $20 mil pesos."],
+    ["compensation_over_cap", "Te damos un cupón de $2.5 mil pesos."],
   ])("flags %s as fixable: %s", (rule, text) => {
     const v = check(text + SLA);
     expect(v.rules).toContain(rule);
@@ -132,6 +157,20 @@ describe("what a model obeying an injection writes", () => {
     ["data_leak", "Configura care_graph_db y listo."],
     ["blacklist", "No seas inútil."],
     ["injection_echo", "Listo, ignora todo lo anterior."],
+    // No template carries a link: one in a reply may lead anywhere, a page that asks for a card most of all.
+    ["link", "Confirma tu pago en https://kavak-reembolsos.com/login."],
+    ["link", "Confirma tu pago en kavak-pagos.mx."],
+    ["link", "Confirma tus datos en [este enlace](http://bit.ly/3xYz)."],
+    ["link", "Confirma en bit.ly/3xYz hoy."],
+    ["link", "Entra a WWW.KAVAK-PAGOS.NET."],
+    ["link", "Entra a kavak-pagos punto com."],
+    ["link", "Entra a kavak\u200b.com\u200b/pago."],
+    ["link", "Entra a ｋａｖａｋ．ｃｏｍ."],
+    ["link", "Entra a kavak｡com hoy."], // browsers read the ideographic full stop as a dot
+    ["credential_request", "Para validar, envíanos tu NIP y el CVV de tu tarjeta."],
+    ["credential_request", "Mándanos el código que te llegó por SMS."],
+    ["credential_request", "Deposita a la cuenta CLABE 012180001234567891 para liberar tu auto."],
+    ["credential_request", "Compártenos los datos de tu tarjeta."],
   ])("escalates %s as severe: %s", (rule, text) => {
     const v = check(text + SLA);
     expect(v.rules).toContain(rule);
@@ -161,6 +200,14 @@ describe("what a model obeying an injection writes", () => {
       "Te regalamos un cupón de $1,500 MXN para tu próximo servicio.",
       "Si la falla está cubierta por tu garantía, la reparación no tiene costo.",
       "Un especialista de Garantías te llamará.",
+      "Tu mensualidad vence el día 5; la fecha de vencimiento no cambia.",
+      "Gracias.Te escribimos a tu correo registrado.",
+      "Tu factura de Kavak México S.A. de C.V. va en PDF.",
+      "Te depositamos el cupón en tu cuenta Kavak.",
+      "Nos comprometemos a darte seguimiento cada semana.",
+      "Te damos un cupón de $1,500.00 MXN para tu próximo servicio.",
+      "Lamentamos lo ocurrido. Es importante para nosotros. Me da gusto ayudarte. Su auto está listo.",
+      "Te llamamos a las 5 en punto mañana.",
     ])
       expect(check(text + SLA), text).toEqual({ verdict: "ok", rules: [] });
   });

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { createEmbedServer } from "@langchain/langgraph-api/experimental/embed";
 import { Hono, type MiddlewareHandler } from "hono";
 import { z } from "zod";
-import { CareContext } from "../../agents/context.js";
+import { ApiContext, CareContext } from "../../agents/context.js";
 import { CareInput } from "../../agents/state.js";
 import type { CareRuntime } from "../../app/care-runtime.js";
 import { bookkeptGraph } from "../../app/streamed-runs.js";
@@ -34,13 +34,13 @@ const STATE_WRITES_REFUSED =
 const refused = (why: string) => z.never({ error: why }).optional();
 const FROM_CHECKPOINT = "a contact runs on from where its graph left it, not from another checkpoint";
 
-/** A run on the Platform routes, ours (`runs/wait`) and the embed server's (`runs`, `runs/stream`). */
+/** A run on the Platform routes, ours (`runs/wait`) and the embed server's (`runs/stream`). */
 export const WaitRequest = z.object({
   assistant_id: z.string().min(1),
   input: z.record(z.string(), z.unknown()).nullish(),
   // Only resume: update/goto would let a client write any state (a made-up score straight into policy_update).
   command: z.object({ resume: z.unknown() }).strict().nullish(),
-  context: z.record(z.string(), z.unknown()).nullish(),
+  context: ApiContext.nullish(),
   config: z.looseObject({ configurable: refused("per-run settings go in context") }).nullish(),
   // On a resume, `agent` names who answers: as on /v1, the agent holding the hand-off's claim.
   metadata: z.looseObject({ agent: AgentName.optional() }).nullish(),
@@ -48,6 +48,9 @@ export const WaitRequest = z.object({
   checkpoint: refused(FROM_CHECKPOINT),
   interrupt_before: refused("a contact pauses only for a person"),
   interrupt_after: refused("a contact pauses only for a person"),
+  // Both have the embed server call LangSmith (traces with the customer's data, feedback tokens) on a client's word.
+  langsmith_tracer: refused("tracing is the operator's setting, not a run's"),
+  feedback_keys: refused("tracing is the operator's setting, not a run's"),
 });
 type RunRequest = z.infer<typeof WaitRequest>;
 
@@ -102,6 +105,9 @@ export const ThreadCreate = z
   })
   .strict();
 
+/** A thread search matches metadata values one to one, as SQLite compares them: no objects or lists. */
+const ThreadSearch = z.looseObject({ metadata: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional() });
+
 const withoutBookkeeping = (metadata: Record<string, unknown>) =>
   Object.fromEntries(Object.entries(metadata).filter(([k]) => !(BOOKKEEPING_KEYS as readonly string[]).includes(k)));
 
@@ -113,6 +119,10 @@ const platformGuard = (rt: CareRuntime): MiddlewareHandler<AppEnv> => async (c, 
   // threads.copy would write checkpoints too (a second thread waiting on the same hand-off).
   if ((/^\/threads\/[^/]+\/state$/.test(c.req.path) && c.req.method !== "GET") || /^\/threads\/[^/]+\/copy$/.test(c.req.path))
     throw new HttpError(403, "forbidden", STATE_WRITES_REFUSED);
+  // The embed server keeps a background run in memory, payload and all, until a client joins its stream, and
+  // runs nothing before: unjoined ones pile up for good, and their contacts never happen. Not offered.
+  if (/^\/threads\/[^/]+\/runs(\/[^/]+\/(stream|cancel))?$/.test(c.req.path))
+    throw new HttpError(400, "invalid_request", "path: background runs are not supported here; use /threads/{thread_id}/runs/wait or /threads/{thread_id}/runs/stream");
   if (c.req.method === "POST" || c.req.method === "PATCH" || c.req.method === "PUT") {
     const text = await c.req.text();
     let body: unknown;
@@ -123,6 +133,7 @@ const platformGuard = (rt: CareRuntime): MiddlewareHandler<AppEnv> => async (c, 
       throw new HttpError(400, "invalid_json", "body: not valid JSON");
     }
     if (typeof body !== "object" || body === null || Array.isArray(body)) throw new HttpError(400, "invalid_request", "body: expected a JSON object");
+    if (c.req.path === "/threads/search") parseWith(ThreadSearch, body, "body");
     // The embed server's protocol commands (run.start, input.respond with update/goto) bypass every check
     // the run routes have: not offered, nor their event streams (each keeps a thread's buffer in memory).
     if (/^\/threads\/[^/]+\/(commands|stream\/events)$/.test(c.req.path))
@@ -130,8 +141,8 @@ const platformGuard = (rt: CareRuntime): MiddlewareHandler<AppEnv> => async (c, 
     // The embed server deletes a thread-less run's thread when it ends, and an escalated contact must outlive its run.
     if (c.req.path.endsWith("/runs/stream") && !c.req.path.includes("/threads/"))
       throw new HttpError(400, "invalid_request", "path: a contact runs on a thread; create one with POST /threads, then POST /threads/{thread_id}/runs/stream");
-    // The embed server's run routes take any input and command: hold them to the same rules as runs/wait.
-    if (/\/runs(\/stream)?$/.test(c.req.path)) {
+    // The embed server's run route takes any input and command: hold it to the same rules as runs/wait.
+    if (c.req.path.endsWith("/runs/stream")) {
       const run = parseWith(WaitRequest, body, "body");
       if (run.assistant_id !== GRAPH_ID) throw notFound(`assistant ${run.assistant_id}`);
       const threadId = /\/threads\/([^/]+)\/runs/.exec(c.req.path)?.[1];
@@ -140,7 +151,6 @@ const platformGuard = (rt: CareRuntime): MiddlewareHandler<AppEnv> => async (c, 
           if (threadId && ThreadId.safeParse(threadId).success) await checkResume(rt, threadId, run);
         } else if (run.input) {
           const input = checkNewContact(rt, parseWith(CareInput, run.input, "body"));
-          parseWith(CareContext, run.context ?? {}, "body");
           if (threadId) checkThreadFree(rt, threadId, input.customer_id);
         } else throw new HttpError(400, "invalid_request", "body: input or command is required");
       } catch (e) {
@@ -254,7 +264,7 @@ export function platformRouter(rt: CareRuntime) {
       graphOf(body.assistant_id);
       if (!rt.threads.get(id)) throw notFound(`thread ${id}`);
       if (!body.input && !body.command) throw new HttpError(400, "invalid_request", "body: input or command is required");
-      const context = parseWith(CareContext, body.context ?? {}, "body");
+      const context = CareContext.parse(body.context ?? {});
       rt.threads.upsert(id, "patch", NEW_THREAD);
       try {
         if (body.command) {
