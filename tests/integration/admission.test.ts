@@ -92,6 +92,6 @@ describe("run slots from the environment", () => {
     expect(serverConfigFromEnv({}).runConcurrency).toBe(4);
     expect(serverConfigFromEnv({ OPENAI_BASE_URL: "http://127.0.0.1:9/v1" }).runConcurrency).toBe(64);
     expect(serverConfigFromEnv({ OPENAI_API_KEY: "sk-test", RUN_CONCURRENCY: "8", RUN_QUEUE: "0" })).toMatchObject({ runConcurrency: 8, runQueue: 0 });
-    expect(() => serverConfigFromEnv({ RUN_CONCURRENCY: "0" })).toThrow(/runConcurrency/);
+    expect(() => serverConfigFromEnv({ RUN_CONCURRENCY: "0" })).toThrow(/^RUN_CONCURRENCY: /);
   });
 });
