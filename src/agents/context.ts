@@ -21,17 +21,34 @@ export type CareContext = z.infer<typeof CareContext>;
 export type CareContextInput = z.input<typeof CareContext>;
 
 const experimentsOnly = z.never({ error: "set by the experiment runner only: it files the contact under an experiment's results and fixes its random draws" }).optional();
-/**
- * A run's context as an API caller may send it: an experiment's id, iteration and draw key are the runner's,
- * which calls the graph itself, and so are its arms' namespaces ("<experiment id>/policy"): a caller's
- * contacts would teach a running experiment's policy.
- */
-export const ApiContext = CareContext.extend({
+const DEFAULTS = CareContext.parse({});
+
+const ApiContextFields = CareContext.extend({
   policy_namespace: CareContext.shape.policy_namespace.unwrap().regex(/^[^/]*$/, { error: "a namespace with '/' is an experiment arm's" }).default("main"),
+  // A caller may bring a person in sooner, never later: the threshold guards customers, not the caller's numbers.
+  churn_threshold: CareContext.shape.churn_threshold.unwrap().max(DEFAULTS.churn_threshold, { error: `a caller may lower it (a person sooner), not raise it past ${DEFAULTS.churn_threshold}` }).default(DEFAULTS.churn_threshold),
   experiment_id: experimentsOnly,
   iteration: experimentsOnly,
   draw_key: experimentsOnly,
 });
+
+/** The main namespace learns from the product's reward only: other weights would teach it what the caller wants. */
+function mainLearnsProductReward(c: { policy_namespace?: string; reward_weights?: { nps: number; engagement: number; churn: number } }, ctx: z.RefinementCtx) {
+  const w = c.reward_weights;
+  const d = DEFAULTS.reward_weights;
+  if ((c.policy_namespace ?? DEFAULTS.policy_namespace) === DEFAULTS.policy_namespace && w && (w.nps !== d.nps || w.engagement !== d.engagement || w.churn !== d.churn))
+    ctx.addIssue({ code: "custom", path: ["reward_weights"], message: `the ${DEFAULTS.policy_namespace} namespace learns with the product's reward; set other weights in a policy_namespace of your own` });
+}
+
+/**
+ * A run's context as an API caller may send it: an experiment's id, iteration and draw key are the runner's,
+ * which calls the graph itself, and so are its arms' namespaces ("<experiment id>/policy"): a caller's
+ * contacts would teach a running experiment's policy. Nor may a caller raise the churn threshold or change
+ * what the main policy learns from.
+ */
+export const ApiContext = ApiContextFields.superRefine(mainLearnsProductReward);
+/** ApiContext with every field optional (the rest take their defaults later). */
+export const ApiContextPatch = ApiContextFields.partial().strict().superRefine(mainLearnsProductReward);
 
 /** What a contact's random streams are named by, after their seed and purpose. */
 export function drawParts(ctx: CareContext, namespace: string, interactionId: string): string[] {

@@ -206,9 +206,31 @@ describe("a run's context", () => {
     }
     expect(runs()).toBe(before);
     // What a caller legitimately chooses still goes through.
-    const ok = await api("/v1/customers/vf/runs", "POST", { context: { policy: "uniform", policy_namespace: "arm-b", churn_threshold: 1 } });
-    expect(ok.status).toBe(200);
+    const ok = await api("/v1/customers/vf/runs", "POST", { context: { policy: "uniform", policy_namespace: "arm-b", churn_threshold: 0.5, reward_weights: { nps: 1, engagement: 0, churn: 0 } } });
+    // A lower threshold may bring a person in (202); either way the contact ran and was logged.
+    expect([200, 202]).toContain(ok.status);
     expect((await ok.json()).interaction).toMatchObject({ policy: "uniform", policy_namespace: "arm-b", experiment_id: null });
+  });
+
+  it("lets no caller raise the churn threshold (a person later) or change the reward the main policy learns from", async () => {
+    const thread = await client().threads.create();
+    const before = count("SELECT count(*) AS n FROM interactions");
+    const refused = [
+      [{ churn_threshold: 1 }, "churn_threshold"],
+      [{ reward_weights: { nps: 0, engagement: 0, churn: 1 } }, "reward_weights"],
+      [{ policy_namespace: "main", reward_weights: { nps: 1, engagement: 0, churn: 0 } }, "reward_weights"],
+    ] as const;
+    for (const [context, field] of refused) {
+      for (const route of ["runs/wait", "runs/stream"]) {
+        const r = await api(`/threads/${thread.thread_id}/${route}`, "POST", { assistant_id: "care", input: { customer_id: "vf" }, context });
+        expect(r.status, `${route} ${field}`).toBe(400);
+        expect((await r.json()).error.issues[0].path).toBe(`body.context.${field}`);
+      }
+      const v1 = await api("/v1/customers/vf/runs", "POST", { context });
+      expect(v1.status, `/v1 ${field}`).toBe(400);
+      expect((await v1.json()).error.issues[0].path).toBe(`body.context.${field}`);
+    }
+    expect(count("SELECT count(*) AS n FROM interactions")).toBe(before);
   });
 });
 

@@ -1,7 +1,7 @@
 import type { AppEnv } from "../env.js";
 import { Hono } from "hono";
 import { z } from "zod";
-import { ApiContext } from "../../agents/context.js";
+import { ApiContextPatch } from "../../agents/context.js";
 import { UnknownCustomerError } from "../../agents/router.js";
 import type { CareRuntime } from "../../app/care-runtime.js";
 import { ConversationOwnedError, runContact } from "../../app/contacts.js";
@@ -12,7 +12,7 @@ export const RunRequest = z
   .object({
     message: z.string().trim().min(1).max(2000).optional(),
     priority: z.number().int().min(0).max(10).optional(),
-    context: ApiContext.partial().strict().optional(),
+    context: ApiContextPatch.optional(),
   })
   .strict();
 
