@@ -4,6 +4,7 @@ import { CareContext, type CareContextInput } from "../agents/context.js";
 import { applyResponse, handoffConfig, sentMessage } from "../agents/human-review.js";
 import type { CareStateType } from "../agents/state.js";
 import type { HumanResponse } from "../domain/human.js";
+import { redactPii } from "../domain/pii.js";
 import type { Interaction } from "../domain/interaction.js";
 import type { Handoff } from "../store/handoffs.js";
 import type { CareRuntime } from "./care-runtime.js";
@@ -66,7 +67,8 @@ export function checkThreadFree(rt: CareRuntime, threadId: string, customerId?: 
 
 /** Failed or abandoned: not to be finished by a later start (nobody would deliver its reply). */
 export function failRun(rt: CareRuntime, threadId: string, e: unknown): void {
-  rt.threads.upsert(threadId, "patch", { status: "failed", error: String(e).slice(0, 300) });
+  // An error may quote what it failed on (a provider's answer, a customer's text): stored like every other text, masked.
+  rt.threads.upsert(threadId, "patch", { status: "failed", error: redactPii(String(e)).slice(0, 300) });
 }
 
 /**

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { EnvironmentSpec } from "../domain/environment.js";
+import { redactPii } from "../domain/pii.js";
 import { TEMPLATE_IDS } from "../domain/template.js";
 import { z } from "zod";
 import { PolicyName } from "../policy/registry.js";
@@ -47,7 +48,7 @@ export async function experimentOnGraph(rt: CareRuntime, req: ExperimentRequest)
     rt.experiments.finish(req.experimentId, "done", summary as unknown as Record<string, unknown>);
     return summary;
   } catch (e) {
-    rt.experiments.finish(req.experimentId, req.signal?.aborted ? "cancelled" : "failed", { error: String(e) });
+    rt.experiments.finish(req.experimentId, req.signal?.aborted ? "cancelled" : "failed", { error: redactPii(String(e)) });
     throw e;
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import { beginResume, ResumeInProgressError, runContact } from "../../src/app/contacts.js";
+import { beginResume, failRun, ResumeInProgressError, runContact } from "../../src/app/contacts.js";
 import { createLogger } from "../../src/app/logger.js";
 import { bookkeptGraph } from "../../src/app/streamed-runs.js";
 import { ServerConfig, startServer } from "../../src/server/serve.js";
@@ -97,6 +97,18 @@ describe("faults in the background", () => {
     } finally {
       a.close();
       b.close();
+    }
+  });
+
+  it("stores a failed run's error masked, like every other text", () => {
+    const rt = testRuntime();
+    try {
+      failRun(rt, "t-failed", new Error("provider said: no le puedo escribir al 55 1234 5678 ni cobrar la 4111 1111 1111 1111"));
+      const error = String(rt.threads.get("t-failed")?.metadata.error);
+      expect(error).toMatch(/provider said/);
+      expect(error).not.toMatch(/1234 5678|4111 1111 1111 1111/);
+    } finally {
+      rt.close();
     }
   });
 });
