@@ -41,11 +41,11 @@ describe("logger", () => {
     // As HTTP clients' errors do: the provider's answer, echoing the message it refused, and the request's headers.
     const e = Object.assign(new Error("provider said no"), {
       body: { error: { message: "The 'To' number whatsapp:+5215512345678 is not valid" } },
-      headers: { Authorization: "Bearer sk-live-0123456789abcdef", "x-api-key": "care-key-0123456789" },
+      headers: { Authorization: "Bearer sk-fake-0123456789abcdef", "x-api-key": "care-key-0123456789" },
     });
     c.log.error({ err: e, request: { a: { b: { c: { d: { e: { f: "cel 55 1234 5678" } } } } } } }, "send failed");
     const text = JSON.stringify(c.lines()[0]);
-    expect(text).not.toMatch(/12345678|sk-live|care-key/);
+    expect(text).not.toMatch(/12345678|sk-fake|care-key/);
     expect(c.lines()[0].err.body.error.message).toBe("The 'To' number whatsapp:[teléfono] is not valid");
   });
 });
