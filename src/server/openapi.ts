@@ -63,6 +63,7 @@ const OPERATIONS: Operation[] = [
   { method: "post", path: `/v1/conversations/${id("customer_id")}/messages`, tag: "hand-offs", summary: "The owning agent writes to the customer: queued (202) and sent on WhatsApp through Twilio's API, retried until delivered", body: MessageRequest, errors: [400, 403, 404, 409] },
   { method: "post", path: "/webhooks/twilio/whatsapp", tag: "webhooks", summary: "Twilio WhatsApp webhook (X-Twilio-Signature); answers TwiML", body: TwilioMessage, bodyType: "application/x-www-form-urlencoded", public: true, errors: [400, 403, 503] },
   { method: "post", path: "/assistants/search", tag: "langgraph", summary: "LangGraph Platform: the care assistant" },
+  { method: "get", path: `/assistants/${id("assistant_id")}/schemas`, tag: "langgraph", summary: "LangGraph Platform: input, state and context JSON schemas (assistants.getSchemas)", errors: [404] },
   { method: "post", path: "/threads", tag: "langgraph", summary: "LangGraph Platform: create a thread (the service's metadata keys are not a client's)", body: ThreadCreate, errors: [400, 409] },
   { method: "post", path: `/threads/${id("thread_id")}/runs/wait`, tag: "langgraph", summary: "LangGraph Platform: run and wait (input is CareInput; resume with command.resume = [HumanResponse] and metadata.agent = the hand-off's claimant)", body: WaitRequest, errors: [400, 404, 409, 503] },
   { method: "post", path: `/threads/${id("thread_id")}/runs/stream`, tag: "langgraph", summary: "LangGraph Platform: run and stream (SSE: values, updates, custom)" },

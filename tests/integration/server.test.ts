@@ -60,6 +60,18 @@ describe("the official LangGraph SDK against our server", () => {
     expect(assistants.map((a) => a.graph_id)).toEqual(["care"]);
   });
 
+  it("gives its input, state and context schemas, as the routes check them (Studio's input form)", async () => {
+    const s = await client().assistants.getSchemas("care");
+    expect(s.graph_id).toBe("care");
+    expect(s.input_schema).toMatchObject({ type: "object", required: ["customer_id"], additionalProperties: false });
+    expect(Object.keys((s.input_schema as any).properties).sort()).toEqual(["customer_id", "interaction_id", "message", "priority"]);
+    expect((s.state_schema as any).properties).toHaveProperty("contact");
+    const context = (s.context_schema as any).properties;
+    expect(context.churn_threshold).toMatchObject({ maximum: 0.85, default: 0.85 });
+    expect(context.policy.enum).toContain("thompson");
+    await expect(client().assistants.getSchemas("nope")).rejects.toThrow(/404/);
+  });
+
   it("creates a thread, runs and waits, reads state and history from SqliteSaver", async () => {
     const c = client();
     const thread = await c.threads.create();

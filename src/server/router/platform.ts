@@ -192,6 +192,19 @@ function assistant(graphId: string) {
 }
 
 /**
+ * The JSON schemas Studio and the SDK read (assistants.getSchemas), from the zod schemas the routes parse
+ * with: what a caller may send as input and context. The state's `contact` record is the nodes' own.
+ */
+function schemas(graphId: string) {
+  const input = z.toJSONSchema(CareInput, { io: "input" });
+  const state = z.toJSONSchema(
+    CareInput.extend({ contact: z.record(z.string(), z.unknown()).describe("what the nodes decided: route, decision, draft, safety verdict, score, escalation, review, outcome") }),
+    { io: "output" },
+  );
+  return { graph_id: graphId, input_schema: input, state_schema: state, output_schema: state, context_schema: z.toJSONSchema(ApiContext, { io: "input" }), config_schema: null };
+}
+
+/**
  * The LangGraph Platform routes the official SDK uses, on our durable SqliteSaver: threads, state,
  * history and streaming runs from @langchain/langgraph-api's embed server; assistants and
  * `runs/wait`, which it lacks, here.
@@ -225,6 +238,10 @@ export function platformRouter(rt: CareRuntime) {
       return c.json(assistant(GRAPH_ID));
     })
     .get("/assistants/:id/graph", async (c) => c.json(graphOf(c.req.param("id")).getGraph().toJSON()))
+    .get("/assistants/:id/schemas", (c) => {
+      graphOf(c.req.param("id"));
+      return c.json(schemas(GRAPH_ID));
+    })
     .get("/threads/:thread_id", (c) => {
       const id = parseWith(ThreadId, c.req.param("thread_id"), "path");
       const thread = rt.threads.get(id);
