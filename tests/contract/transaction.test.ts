@@ -1,12 +1,6 @@
 import { expect, it } from "vitest";
+import { gate } from "../helpers/gate.js";
 import { contract } from "./backends.js";
-
-/** A promise and the function that settles it: lets a test hold a transaction open at a known point. */
-function gate() {
-  let open!: () => void;
-  const opened = new Promise<void>((resolve) => (open = resolve));
-  return { open, opened };
-}
 
 contract("Store.transaction", (store) => {
   it("commits what fn wrote through every repository and returns fn's value", async () => {

@@ -36,7 +36,7 @@ export function threadStore({ db, d, atomic }: Ctx): ThreadStore {
       let q = db.selectFrom("threads");
       for (const [k, v] of filter) q = q.where(d.jsonKeyEquals("metadata", k, v));
       const { total } = await q.select((eb) => eb.fn.countAll<number>().as("total")).executeTakeFirstOrThrow();
-      const rows = await d.page(q.selectAll().orderBy(o.sortBy, o.sortOrder), o.limit, o.offset).execute();
+      const rows = await d.page(q.selectAll().orderBy(o.sortBy, o.sortOrder).orderBy("thread_id", o.sortOrder), o.limit, o.offset).execute();
       return { total: Number(total), threads: rows.map((r) => fromRow(r, d)) };
     },
   };
