@@ -123,6 +123,12 @@ contract("ThreadStore", (store) => {
     expect(await t.get("th-2")).toBeUndefined();
   });
 
+  it("concurrent patches of one thread all land", async () => {
+    const t = store().threads;
+    await Promise.all(Array.from({ length: 8 }, (_, i) => t.upsert("th-race", "patch", { [`k${i}`]: i })));
+    expect((await t.get("th-race"))!.metadata).toEqual(Object.fromEntries(Array.from({ length: 8 }, (_, i) => [`k${i}`, i])));
+  });
+
   it("searches by equality on top-level metadata keys, sorted and paged, with the total", async () => {
     const t = store().threads;
     for (const [id, meta] of [

@@ -15,13 +15,18 @@ export function threadStore({ db, d, atomic }: Ctx): ThreadStore {
 
     upsert(id, kind, metadata = {}) {
       return atomic(async (trx) => {
-        const current = await get(trx, id);
-        const merged = kind === "patch" && current ? { ...current.metadata, ...metadata } : metadata;
-        await trx
+        // Create, else lock then merge: two patches at once on PostgreSQL apply one after the other, no key lost.
+        const created = await trx
           .insertInto("threads")
-          .values({ thread_id: id, metadata: JSON.stringify(merged) })
-          .onConflict((oc) => oc.column("thread_id").doUpdateSet((eb) => ({ metadata: eb.ref("excluded.metadata"), updated_at: d.now() })))
-          .execute();
+          .values({ thread_id: id, metadata: JSON.stringify(metadata) })
+          .onConflict((oc) => oc.doNothing())
+          .returning("thread_id")
+          .executeTakeFirst();
+        if (!created) {
+          const current = await d.forUpdate(trx.selectFrom("threads").select("metadata").where("thread_id", "=", id)).executeTakeFirstOrThrow();
+          const merged = kind === "patch" ? { ...d.json<Record<string, unknown>>(current.metadata), ...metadata } : metadata;
+          await trx.updateTable("threads").set({ metadata: JSON.stringify(merged), updated_at: d.now() }).where("thread_id", "=", id).execute();
+        }
         return (await get(trx, id))!;
       });
     },
