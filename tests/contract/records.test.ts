@@ -15,6 +15,12 @@ contract("CustomerStore", (store) => {
     expect(await store().customers.get("no-such")).toBeUndefined();
   });
 
+  it("given one id twice in a batch, keeps the last", async () => {
+    const first = customer({ customer_id: "twice-1", past_nps: 1 });
+    expect(await store().customers.upsertMany([first, { ...first, past_nps: 7 }])).toBe(2);
+    expect(await store().customers.get("twice-1")).toMatchObject({ past_nps: 7 });
+  });
+
   it("writes all or nothing: one bad record and none is stored", async () => {
     const bad = { ...customer({ customer_id: "batch-bad" }), price: -1 };
     await expect(store().customers.upsertMany([customer({ customer_id: "batch-ok" }), bad])).rejects.toThrow(/price/);

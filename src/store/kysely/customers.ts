@@ -8,14 +8,18 @@ const BATCH = 500;
 const UPDATED = CUSTOMER_COLUMNS.filter((c) => c !== "customer_id");
 
 export function customerStore({ db, d, atomic }: Ctx): CustomerStore {
-  const segment = (o: { segment?: string }) => <Q extends { where: (...a: any[]) => Q }>(q: Q): Q => (o.segment ? q.where("segment", "=", o.segment) : q);
   return {
     async upsertMany(customers) {
       // The free-text fields are stored with card and phone numbers masked: the product needs neither.
-      const rows = customers.map((c) => {
-        const p = Customer.parse(c);
-        return { ...p, first_message: redactPii(p.first_message), mini_story: redactPii(p.mini_story), is_vocal: d.flag(p.is_vocal) };
-      });
+      const byId = new Map(
+        customers.map((c) => {
+          const p = Customer.parse(c);
+          return [p.customer_id, { ...p, first_message: redactPii(p.first_message), mini_story: redactPii(p.mini_story), is_vocal: d.flag(p.is_vocal) }];
+        }),
+      );
+      // One row per id, the last given, as row-by-row upserts would leave it: PostgreSQL refuses a statement
+      // that updates the same row twice.
+      const rows = [...byId.values()];
       await atomic(async (trx) => {
         for (let i = 0; i < rows.length; i += BATCH)
           await trx
@@ -33,12 +37,12 @@ export function customerStore({ db, d, atomic }: Ctx): CustomerStore {
     },
 
     async list(o = {}) {
-      const q = db.selectFrom("customers").select(CUSTOMER_COLUMNS).$call(segment(o)).orderBy("customer_id");
+      const q = db.selectFrom("customers").select(CUSTOMER_COLUMNS).$if(Boolean(o.segment), (q) => q.where("segment", "=", o.segment!)).orderBy("customer_id");
       return (await d.page(q, o.limit, o.offset).execute()).map(fromRow);
     },
 
     async count(o = {}) {
-      const row = await db.selectFrom("customers").select((eb) => eb.fn.countAll<number>().as("n")).$call(segment(o)).executeTakeFirstOrThrow();
+      const row = await db.selectFrom("customers").select((eb) => eb.fn.countAll<number>().as("n")).$if(Boolean(o.segment), (q) => q.where("segment", "=", o.segment!)).executeTakeFirstOrThrow();
       return Number(row.n);
     },
   };
