@@ -11,7 +11,7 @@ import { tempDbPath } from "../helpers/temp-db.js";
  * PostgreSQL: a fresh schema per test file, dropped afterwards. Without PostgreSQL the postgres half is
  * skipped with a warning, except under CI, where that is an error.
  */
-const url = process.env.CARE_GRAPH_TEST_PG ?? "postgres://postgres@127.0.0.1:5432/test";
+export const url = process.env.CARE_GRAPH_TEST_PG ?? "postgres://postgres@127.0.0.1:5432/test";
 /** The URL as messages show it: a password stays out of the test output. */
 const shown = (() => {
   const u = new URL(url);
@@ -32,7 +32,7 @@ async function reachable(): Promise<boolean> {
   }
 }
 
-const pgReachable = await reachable();
+export const pgReachable = await reachable();
 if (!pgReachable && process.env.CI) throw new Error(`PostgreSQL is required in CI and not reachable at ${shown} (CARE_GRAPH_TEST_PG)`);
 if (!pgReachable)
   console.warn(`PostgreSQL not reachable at ${url} (CARE_GRAPH_TEST_PG): the postgres half of the contract suite is skipped (under CI this is an error)`);

@@ -20,13 +20,28 @@ export async function openPostgresStore(o: { url: string; schema?: string; max?:
   const pool = new pg.Pool({ connectionString: o.url, max: o.max ?? 10, types, ...(o.schema ? { options: `-c search_path=${o.schema}` } : {}) });
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   try {
-    if (o.schema) await pool.query(`CREATE SCHEMA IF NOT EXISTS ${o.schema}`);
-    // Kysely's Migrator holds an advisory lock: two processes starting at once migrate once.
-    const { error } = await new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS } }).migrateToLatest();
-    if (error) throw error;
+    await migrate(o.url, db, o.schema);
   } catch (e) {
     await db.destroy();
     throw e;
   }
   return kyselyStore(db, "postgres");
+}
+
+/**
+ * Creates the schema and runs the migrations under a lock of our own, held by a connection outside the
+ * pool: processes starting at once on a new schema otherwise race in CREATE SCHEMA IF NOT EXISTS and in
+ * the Migrator's creation of its own tables, and all but one fail.
+ */
+async function migrate(url: string, db: Kysely<DB>, schema: string | undefined): Promise<void> {
+  const lock = new pg.Client({ connectionString: url });
+  await lock.connect();
+  try {
+    await lock.query("SELECT pg_advisory_lock(hashtext($1))", [`care-graph migrate ${schema ?? "(search_path)"}`]);
+    if (schema) await lock.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    const { error } = await new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS } }).migrateToLatest();
+    if (error) throw error;
+  } finally {
+    await lock.end(); // ends the session, and with it the lock
+  }
 }
