@@ -35,7 +35,7 @@ async function reachable(): Promise<boolean> {
 export const pgReachable = await reachable();
 if (!pgReachable && process.env.CI) throw new Error(`PostgreSQL is required in CI and not reachable at ${shown} (CARE_GRAPH_TEST_PG)`);
 if (!pgReachable)
-  console.warn(`PostgreSQL not reachable at ${url} (CARE_GRAPH_TEST_PG): the postgres half of the contract suite is skipped (under CI this is an error)`);
+  console.warn(`PostgreSQL not reachable at ${shown} (CARE_GRAPH_TEST_PG): the postgres half of the contract suite is skipped (under CI this is an error)`);
 
 export interface Backend {
   name: "sqlite" | "postgres";
