@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDb, type Db } from "../../src/store/db.js";
 import { HandoffStore } from "../../src/store/handoffs.js";
 import { InteractionStore } from "../../src/store/interactions.js";
+import { MIGRATIONS } from "../../src/store/migrations.js";
 import { openStore } from "../../src/store/open-store.js";
 import { ChannelAddressStore, OutboxStore } from "../../src/store/outbox.js";
 import { SqlitePolicyStateStore } from "../../src/store/policy-state.js";
@@ -74,5 +75,23 @@ describe("the SQLite Store on the file today's openDb migrated", () => {
 
     await store.threads.upsert("compat-t", "put", { graph_id: "care", flag: true });
     expect(new ThreadStore(db).get("compat-t")).toEqual(await store.threads.get("compat-t"));
+  });
+});
+
+describe("the SQLite Store from a path", () => {
+  it("creates and migrates the file as openDb does, and closes it", async () => {
+    const file = tempDbPath();
+    try {
+      const store = await openStore({ sqlite: file.path });
+      await store.audit.record("bot", "opened", "path-1");
+      await store.close();
+      const db = new Database(file.path, { readonly: true });
+      expect(db.pragma("user_version", { simple: true })).toBe(MIGRATIONS.length);
+      expect(db.prepare("SELECT action FROM audit_log WHERE subject = 'path-1'").all()).toEqual([{ action: "opened" }]);
+      db.close();
+      await expect(store.ping()).rejects.toThrow();
+    } finally {
+      file.cleanup();
+    }
   });
 });
