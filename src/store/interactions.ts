@@ -1,14 +1,15 @@
 import { Interaction, type HumanAction, type MessageSource } from "../domain/interaction.js";
 import type { Db } from "./db.js";
 
-const COLUMNS = [
+/** The columns an Interaction is written to (created_at is the database's). */
+export const INTERACTION_COLUMNS = [
   "interaction_id", "thread_id", "experiment_id", "iteration", "policy_namespace", "policy", "customer_id", "segment",
   "issue_bucket", "context_key", "mode", "route", "template", "propensity", "message", "message_source", "safety_verdict",
   "safety_rules", "escalation_reason", "human_action", "nps_expected", "engagement_prob", "churn_prob", "aspect_sentiment",
   "rationale", "reward", "status", "learned", "request_id", "features",
 ] as const;
 
-type Row = Record<(typeof COLUMNS)[number] | "created_at", unknown>;
+type Row = Record<(typeof INTERACTION_COLUMNS)[number] | "created_at", unknown>;
 
 function toRow(i: Interaction): Row {
   return {
@@ -69,7 +70,7 @@ export interface Kpi {
   learned: number;
 }
 
-const KPI_GROUPS = { iteration: "iteration", segment: "segment", template: "template", issue: "issue_bucket", namespace: "policy_namespace" } as const;
+export const KPI_GROUPS = { iteration: "iteration", segment: "segment", template: "template", issue: "issue_bucket", namespace: "policy_namespace" } as const;
 export type KpiGroup = keyof typeof KPI_GROUPS;
 
 export class InteractionStore {
@@ -78,9 +79,9 @@ export class InteractionStore {
   private readonly humanStmt;
 
   constructor(private readonly db: Db) {
-    const updates = COLUMNS.filter((c) => c !== "interaction_id").map((c) => `${c} = excluded.${c}`).join(", ");
+    const updates = INTERACTION_COLUMNS.filter((c) => c !== "interaction_id").map((c) => `${c} = excluded.${c}`).join(", ");
     this.upsertStmt = db.prepare(
-      `INSERT INTO interactions (${COLUMNS.join(", ")}) VALUES (${COLUMNS.map((c) => `@${c}`).join(", ")})
+      `INSERT INTO interactions (${INTERACTION_COLUMNS.join(", ")}) VALUES (${INTERACTION_COLUMNS.map((c) => `@${c}`).join(", ")})
        ON CONFLICT (interaction_id) DO UPDATE SET ${updates}`,
     );
     this.getStmt = db.prepare("SELECT * FROM interactions WHERE interaction_id = ?");

@@ -19,7 +19,7 @@ export interface OutboundMessage {
 export type DueMessage = OutboundMessage & { channel: string; address: string };
 
 /** Twilio's errors quote the number ("The 'To' number whatsapp:+52… is not valid"), and the API shows this text. */
-const storedError = (error: string) => redactPii(error).slice(0, 300);
+export const storedError = (error: string) => redactPii(error).slice(0, 300);
 
 /** A person's messages to one customer go out in order: none overtakes an older one still pending. */
 const FIRST_IN_LINE = "NOT EXISTS (SELECT 1 FROM outbound_messages o WHERE o.customer_id = m.customer_id AND o.status = 'pending' AND o.id < m.id)";

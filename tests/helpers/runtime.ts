@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { Customer } from "../../src/domain/customer.js";
 import { openCareRuntime, type CareRuntime } from "../../src/app/care-runtime.js";
 import type { CareDepsOptions } from "../../src/agents/deps.js";
@@ -8,13 +5,10 @@ import { CareContext, type CareContextInput } from "../../src/agents/context.js"
 import { forgeCustomers } from "../../src/sim/persona-forge.js";
 import { loadPersonaCorpus } from "../../src/store/assets.js";
 
-export const corpus = loadPersonaCorpus();
+// In its own file so the contract tests can have it without loading the runtime.
+export { tempDbPath } from "./temp-db.js";
 
-/** A fresh SQLite file in a temp folder, removed by `cleanup`. */
-export function tempDbPath(): { path: string; cleanup: () => void } {
-  const dir = mkdtempSync(join(tmpdir(), "care-graph-test-"));
-  return { path: join(dir, "care.sqlite"), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
-}
+export const corpus = loadPersonaCorpus();
 
 export function testRuntime(o: Omit<CareDepsOptions, "db"> & { dbPath?: string; customers?: Customer[] } = {}): CareRuntime {
   const rt = openCareRuntime({ ...o, dbPath: o.dbPath ?? ":memory:" });

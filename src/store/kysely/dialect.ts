@@ -1,0 +1,55 @@
+import { sql, type Kysely, type RawBuilder, type SelectQueryBuilder } from "kysely";
+import type { DB } from "./schema.js";
+
+export type Backend = "sqlite" | "postgres";
+
+/** All the code that knows which backend it talks to: the queries themselves are shared. */
+export interface Dialect {
+  /** A JSON column as read: text to parse on SQLite, already parsed jsonb on PostgreSQL. */
+  json<T = unknown>(v: unknown): T;
+  /** A flag as written: 0/1 on SQLite (better-sqlite3 binds no booleans), boolean on PostgreSQL. */
+  flag(b: boolean): number | boolean;
+  /** The database's clock, as the column defaults use it. */
+  now(): RawBuilder<string>;
+  /** `col = value` for a top-level key of a JSON object column. */
+  jsonKeyEquals(column: "metadata", key: string, value: unknown): RawBuilder<boolean>;
+  /** A limit and an offset, either optional (SQLite wants a LIMIT before any OFFSET). */
+  page<Q extends SelectQueryBuilder<DB, any, any>>(q: Q, limit: number | undefined, offset: number | undefined): Q;
+  /**
+   * Locks the rows read until the transaction ends, where that is needed: PostgreSQL (READ COMMITTED) lets
+   * two transactions read the same row; SQLite's `begin immediate` already serialises writers.
+   */
+  forUpdate<Q extends SelectQueryBuilder<DB, any, any>>(q: Q): Q;
+}
+
+export function dialect(backend: Backend): Dialect {
+  const sqlite = backend === "sqlite";
+  return {
+    json: <T>(v: unknown) => (sqlite ? JSON.parse(v as string) : v) as T,
+    flag: (b) => (sqlite ? (b ? 1 : 0) : b),
+    now: () => (sqlite ? sql<string>`strftime('%Y-%m-%dT%H:%M:%fZ', 'now')` : sql<string>`now()`),
+    jsonKeyEquals: (column, key, value) =>
+      sqlite
+        ? sql<boolean>`json_extract(${sql.ref(column)}, ${"$." + key}) = ${typeof value === "boolean" ? Number(value) : value}`
+        : sql<boolean>`${sql.ref(column)} -> ${key} = ${JSON.stringify(value)}::jsonb`,
+    page: (q, limit, offset) => {
+      const limited = limit !== undefined ? q.limit(limit) : offset && sqlite ? q.limit(-1) : q;
+      return (offset ? limited.offset(offset) : limited) as typeof q;
+    },
+    forUpdate: (q) => (sqlite ? q : (q.forUpdate() as typeof q)),
+  };
+}
+
+/** A timestamp column as read (a Date from PostgreSQL) as the ISO text both backends give out. */
+export const iso = (v: string | Date): string => (v instanceof Date ? v.toISOString() : v);
+export const isoOrNull = (v: string | Date | null): string | null => (v === null ? null : iso(v));
+
+/** What a repository is built on: the Store's handle or one transaction's. */
+export interface Ctx {
+  db: Kysely<DB>;
+  d: Dialect;
+  /** Runs `fn` in a transaction: a new one on the Store's handle, the current one inside `Store.transaction`. */
+  atomic<T>(fn: (db: Kysely<DB>) => Promise<T>): Promise<T>;
+  /** Runs `fn` once what was written is committed: now, or when the current transaction commits. */
+  afterCommit(fn: () => void): void;
+}

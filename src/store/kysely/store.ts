@@ -1,0 +1,50 @@
+import { sql, type Kysely } from "kysely";
+import type { Repos, Store } from "../ports.js";
+import { auditLog } from "./audit.js";
+import { customerStore } from "./customers.js";
+import { dialect, type Backend, type Ctx } from "./dialect.js";
+import { experimentStore } from "./experiments.js";
+import { handoffStore } from "./handoffs.js";
+import { inboundMessages } from "./inbound.js";
+import { interactionStore } from "./interactions.js";
+import { outbox } from "./outbox.js";
+import { ownershipStore } from "./ownership.js";
+import { policyStateStore } from "./policy-state.js";
+import type { DB } from "./schema.js";
+import { threadStore } from "./threads.js";
+
+function repos(ctx: Ctx, outboxListeners: Set<() => void>): Repos {
+  return {
+    customers: customerStore(ctx),
+    interactions: interactionStore(ctx),
+    policyState: policyStateStore(ctx),
+    handoffs: handoffStore(ctx),
+    ownership: ownershipStore(ctx),
+    audit: auditLog(ctx),
+    outbox: outbox(ctx, outboxListeners),
+    inbound: inboundMessages(ctx),
+    experiments: experimentStore(ctx),
+    threads: threadStore(ctx),
+  };
+}
+
+/** The Store over a Kysely handle, the same queries on either backend. */
+export function kyselyStore(db: Kysely<DB>, backend: Backend): Store {
+  const d = dialect(backend);
+  const listeners = new Set<() => void>();
+  const root = repos({ db, d, atomic: (fn) => db.transaction().execute(fn), afterCommit: (fn) => fn() }, listeners);
+  return {
+    backend,
+    ...root,
+    async transaction(fn) {
+      const committed: Array<() => void> = [];
+      const result = await db.transaction().execute((trx) => fn(repos({ db: trx, d, atomic: (f) => f(trx), afterCommit: (f) => committed.push(f) }, listeners)));
+      committed.forEach((f) => f());
+      return result;
+    },
+    async ping() {
+      await sql`select 1`.execute(db);
+    },
+    close: () => db.destroy(),
+  };
+}

@@ -1,0 +1,56 @@
+import type { Kysely } from "kysely";
+import type { ThreadStore } from "../ports.js";
+import type { ThreadRecord } from "../threads.js";
+import { iso, type Ctx, type Dialect } from "./dialect.js";
+import type { DB } from "./schema.js";
+
+/** Threads of the LangGraph-compatible API: our rows; their checkpoints are the checkpointer's. */
+export function threadStore({ db, d, atomic }: Ctx): ThreadStore {
+  const get = async (trx: Kysely<DB>, id: string) => {
+    const row = await trx.selectFrom("threads").selectAll().where("thread_id", "=", id).executeTakeFirst();
+    return row && fromRow(row, d);
+  };
+  return {
+    get: (id) => get(db, id),
+
+    upsert(id, kind, metadata = {}) {
+      return atomic(async (trx) => {
+        // Create, else lock then merge: two patches at once on PostgreSQL apply one after the other, no key lost.
+        const created = await trx
+          .insertInto("threads")
+          .values({ thread_id: id, metadata: JSON.stringify(metadata) })
+          .onConflict((oc) => oc.doNothing())
+          .returning("thread_id")
+          .executeTakeFirst();
+        if (!created) {
+          const current = await d.forUpdate(trx.selectFrom("threads").select("metadata").where("thread_id", "=", id)).executeTakeFirstOrThrow();
+          const merged = kind === "patch" ? { ...d.json<Record<string, unknown>>(current.metadata), ...metadata } : metadata;
+          await trx.updateTable("threads").set({ metadata: JSON.stringify(merged), updated_at: d.now() }).where("thread_id", "=", id).execute();
+        }
+        return (await get(trx, id))!;
+      });
+    },
+
+    async delete(id) {
+      await db.deleteFrom("threads").where("thread_id", "=", id).execute();
+    },
+
+    async search(o) {
+      const filter = Object.entries(o.metadata ?? {});
+      if (filter.some(([k]) => !/^\w{1,64}$/.test(k))) return { total: 0, threads: [] };
+      let q = db.selectFrom("threads");
+      for (const [k, v] of filter) q = q.where(d.jsonKeyEquals("metadata", k, v));
+      const { total } = await q.select((eb) => eb.fn.countAll<number>().as("total")).executeTakeFirstOrThrow();
+      const rows = await d.page(q.selectAll().orderBy(o.sortBy, o.sortOrder).orderBy("thread_id", o.sortOrder), o.limit, o.offset).execute();
+      return { total: Number(total), threads: rows.map((r) => fromRow(r, d)) };
+    },
+  };
+}
+
+type Row = { thread_id: string; metadata: unknown; created_at: string | Date; updated_at: string | Date };
+const fromRow = (r: Row, d: Dialect): ThreadRecord => ({
+  thread_id: r.thread_id,
+  metadata: d.json(r.metadata),
+  created_at: iso(r.created_at),
+  updated_at: iso(r.updated_at),
+});

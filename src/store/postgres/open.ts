@@ -1,0 +1,47 @@
+import { Kysely, Migrator, PostgresDialect } from "kysely";
+import pg from "pg";
+import { kyselyStore } from "../kysely/store.js";
+import type { DB } from "../kysely/schema.js";
+import type { Store } from "../ports.js";
+import { MIGRATIONS } from "./migrations.js";
+
+/** A schema name goes into SQL as is: plain lower-case identifiers only. */
+const SCHEMA = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/** bigint (count, sum) and numeric come back as strings by default: our values fit a double. */
+const types = {
+  getTypeParser: ((oid: number, format?: "text" | "binary") =>
+    oid === pg.types.builtins.INT8 || oid === pg.types.builtins.NUMERIC ? Number : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+};
+
+/** The Store on PostgreSQL: its own pool, in `schema` (created if missing), migrated to the latest baseline. */
+export async function openPostgresStore(o: { url: string; schema?: string; max?: number }): Promise<Store> {
+  if (o.schema !== undefined && !SCHEMA.test(o.schema)) throw new Error(`invalid PostgreSQL schema name: ${JSON.stringify(o.schema)}`);
+  const pool = new pg.Pool({ connectionString: o.url, max: o.max ?? 10, types, ...(o.schema ? { options: `-c search_path=${o.schema}` } : {}) });
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  try {
+    await migrate(o.url, db, o.schema);
+  } catch (e) {
+    await db.destroy();
+    throw e;
+  }
+  return kyselyStore(db, "postgres");
+}
+
+/**
+ * Creates the schema and runs the migrations under a lock of our own, held by a connection outside the
+ * pool: processes starting at once on a new schema otherwise race in CREATE SCHEMA IF NOT EXISTS and in
+ * the Migrator's creation of its own tables, and all but one fail.
+ */
+async function migrate(url: string, db: Kysely<DB>, schema: string | undefined): Promise<void> {
+  const lock = new pg.Client({ connectionString: url });
+  await lock.connect();
+  try {
+    await lock.query("SELECT pg_advisory_lock(hashtext($1))", [`care-graph migrate ${schema ?? "(search_path)"}`]);
+    if (schema) await lock.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    const { error } = await new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS } }).migrateToLatest();
+    if (error) throw error;
+  } finally {
+    await lock.end(); // ends the session, and with it the lock
+  }
+}

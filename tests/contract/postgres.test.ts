@@ -1,0 +1,32 @@
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { describe, expect, it } from "vitest";
+import { openStore } from "../../src/store/open-store.js";
+import { pgReachable, url } from "./backends.js";
+
+/** What only the PostgreSQL backend has to show: several processes start on one database. */
+describe.skipIf(!pgReachable)("the PostgreSQL Store", () => {
+  it("six processes opening one new schema at once all start, and the baseline runs once", async () => {
+    const schema = `cg_test_${randomBytes(6).toString("hex")}`;
+    const admin = new pg.Client(url);
+    await admin.connect();
+    try {
+      // Settled, not all: a failed open must not let the cleanup run before the others are done.
+      const opened = await Promise.allSettled(Array.from({ length: 6 }, () => openStore({ postgres: url, schema, max: 1 })));
+      const stores = opened.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
+      await Promise.all(stores.map((s) => s.close()));
+      expect(opened.filter((r) => r.status === "rejected")).toEqual([]);
+      const { rows } = await admin.query(`SELECT name FROM ${schema}.kysely_migration`);
+      expect(rows.map((r) => r.name)).toEqual(["0001_baseline"]);
+      const tables = await admin.query("SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = $1 AND table_name = 'outbound_messages'", [schema]);
+      expect(tables.rows[0].n).toBe(1);
+    } finally {
+      await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await admin.end();
+    }
+  });
+
+  it("refuses a schema name that is not a plain identifier", async () => {
+    await expect(openStore({ postgres: url, schema: "x; DROP TABLE customers" })).rejects.toThrow(/invalid PostgreSQL schema name/);
+  });
+});
