@@ -66,7 +66,7 @@ async function cannon(url: string, path: string | ((i: number) => string), metho
 
 async function inProcess(connections: number): Promise<Row> {
   const rt = openCareRuntime({ dbPath: join(dir, `inproc-${connections}.sqlite`), seed: 21 });
-  rt.deps.customers.upsertMany(customers);
+  await rt.store.customers.upsertMany(customers);
   const latencies: number[] = [];
   let errors = 0;
   let i = 0;
@@ -87,7 +87,7 @@ async function inProcess(connections: number): Promise<Row> {
     }),
   );
   const seconds = (performance.now() - t0) / 1000;
-  rt.close();
+  await rt.close();
   latencies.sort((a, b) => a - b);
   const q = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]!;
   return { label: "", connections, rps: latencies.length / seconds, p50: q(0.5), p99: q(0.99), errors };

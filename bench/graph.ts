@@ -59,7 +59,7 @@ let seq = 0;
 async function throughput(durability: Durability) {
   const bare = bareGraph(join(dir, `bare-${durability}.sqlite`));
   const rt = openCareRuntime({ dbPath: join(dir, `care-${durability}.sqlite`), seed: 11 });
-  rt.deps.customers.upsertMany(customers);
+  await rt.store.customers.upsertMany(customers);
   const bareRun = (i: number) => bare.graph.invoke({ x: i }, { configurable: { thread_id: `b${seq++}` }, durability });
   const careRun = (i: number) =>
     rt.graph.invoke({ customer_id: customers[i % customers.length]!.customer_id }, { configurable: { thread_id: `c${seq++}` }, context, durability });
@@ -68,7 +68,7 @@ async function throughput(durability: Durability) {
   const rows: Array<{ bare: number; care: number }> = [];
   for (let r = 0; r < ROUNDS; r++) rows.push({ bare: await timed(RUNS, bareRun), care: await timed(RUNS, careRun) });
   bare.db.close();
-  rt.close();
+  await rt.close();
   const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   const bareMed = median(rows.map((r) => r.bare));
   const careMed = median(rows.map((r) => r.care));
@@ -81,7 +81,7 @@ async function throughput(durability: Durability) {
 async function soak() {
   const path = join(dir, "soak.sqlite");
   const rt = openCareRuntime({ dbPath: path, seed: 11 });
-  rt.deps.customers.upsertMany(customers);
+  await rt.store.customers.upsertMany(customers);
   const dbBytes = () => ["", "-wal"].reduce((a, s) => a + (statSync(path + s, { throwIfNoEntry: false })?.size ?? 0), 0);
   const step = Math.max(1, Math.floor(SOAK / 10));
   console.log(`\nsoak: ${SOAK} customers through the care graph (durability=async, ${INFLIGHT} in flight)`);
@@ -100,7 +100,7 @@ async function soak() {
     const mib = (b: number) => (b / 2 ** 20).toFixed(1).padStart(8);
     console.log(`${String(done).padStart(12)} ${mib(m.rss)}  ${mib(m.heapUsed)} ${mib(dbBytes())} ${(dbBytes() / done).toFixed(0).padStart(18)} ${rate.toFixed(0).padStart(7)}`);
   }
-  rt.close();
+  await rt.close();
 }
 
 console.log(

@@ -11,7 +11,7 @@ import { safety } from "../src/agents/safety.js";
 import { CareGraphInput, CareState, type CareStateType, type CareUpdate } from "../src/agents/state.js";
 import { appConfigFromEnv } from "../src/config.js";
 import { loadEnvironment } from "../src/store/assets.js";
-import { openDb } from "../src/store/db.js";
+import { openSqliteStore } from "../src/store/sqlite/open.js";
 
 export function routeAfterRouter(state: CareStateType): "responder" | "outreach" | "human_review" {
   if (state.contact.route === "severe") return "human_review";
@@ -92,7 +92,7 @@ function defaultDeps(): CareDeps {
   if (!defaults) {
     const config = appConfigFromEnv();
     defaults = createCareDeps({
-      db: openDb(config.dbPath),
+      store: openSqliteStore(config.dbPath),
       seed: config.seed,
       environment: config.environmentFile ? loadEnvironment(config.environmentFile) : undefined,
       models: config.models,

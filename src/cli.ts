@@ -14,7 +14,6 @@ import { CustomerCsvError, customersFromCsv, customersToCsv } from "./store/cust
 import { ConversationOwnedError, runContact } from "./app/contacts.js";
 import { createLogger } from "./app/logger.js";
 import { PolicyBindingError } from "./policy/book.js";
-import { pruneCheckpoints, pruneOutbound } from "./store/retention.js";
 import { evaluateFromLog, formatOpeReport, OpeInputError } from "./app/ope.js";
 import type { RunningServer } from "./server/serve.js";
 
@@ -128,7 +127,7 @@ async function experiment(v: Record<string, string | boolean | undefined>, defau
     const summary = await experimentFromParams(rt, params, environment, { experimentId, onProgress: progressBar(experimentId) });
     // Next to the database: the one place a deployment (the Docker image's /data) is sure to let us write.
     const out = (v.out as string | undefined) ?? join(dirname(config.dbPath), "experiments", experimentId);
-    const files = writeExperimentFiles(rt, summary, out);
+    const files = await writeExperimentFiles(rt, summary, out);
     console.log(formatSummary(summary));
     console.log(`\nWrote ${files.join(", ")}`);
   });
@@ -162,12 +161,12 @@ async function customers(sub: string | undefined, args: string[], v: Record<stri
       if (e instanceof CustomerCsvError) throw new UsageError(`${file}: ${e.message}; nothing was imported`);
       throw e;
     }
-    await withRuntime(undefined, undefined, async (rt) => console.log(`Imported ${rt.deps.customers.upsertMany(parsed)} customers`));
+    await withRuntime(undefined, undefined, async (rt) => console.log(`Imported ${await rt.store.customers.upsertMany(parsed)} customers`));
     return;
   }
   if (sub === "export") {
     await withRuntime(undefined, undefined, async (rt) => {
-      const csv = customersToCsv(rt.deps.customers.list());
+      const csv = customersToCsv(await rt.store.customers.list());
       if (v.out) writeFileSync(v.out as string, csv);
       else process.stdout.write(csv);
     });
@@ -183,7 +182,7 @@ async function ope(v: Record<string, string | boolean | undefined>) {
   const seed = parseOr(z.coerce.number().int(), v.seed ?? 7, "seed");
   await withRuntime(undefined, undefined, async (rt) => {
     try {
-      const report = evaluateFromLog(rt.deps, rt.deps.policies.armIds, { policy, since, namespace: v.namespace as string | undefined, trainShare, seed });
+      const report = await evaluateFromLog(rt.store, rt.deps.policies.armIds, { policy, since, namespace: v.namespace as string | undefined, trainShare, seed });
       console.log(formatOpeReport(report));
     } catch (e) {
       if (e instanceof OpeInputError) throw new UsageError(e.message);
@@ -196,7 +195,7 @@ async function runOne(v: Record<string, string | boolean | undefined>) {
   const customerId = parseOr(z.string().min(1), v.customer, "customer");
   const policy = parseOr(PolicyName, v.policy ?? "thompson", "policy");
   await withRuntime(undefined, undefined, async (rt) => {
-    if (!rt.deps.customers.get(customerId)) throw new UsageError(`customer ${customerId} does not exist`);
+    if (!(await rt.store.customers.get(customerId))) throw new UsageError(`customer ${customerId} does not exist`);
     try {
       const out = await runContact(rt, { customer_id: customerId, message: v.message as string | undefined, context: { policy } });
       console.log(JSON.stringify(out, null, 2));
@@ -213,8 +212,8 @@ async function start(v: Record<string, string | boolean | undefined>) {
   const config = appConfigFromEnv();
   console.log(`care-graph: database ${config.dbPath}; models ${config.models.apiKey || config.models.baseUrl ? "LLM (" + (config.models.baseUrl ?? "OpenAI") + ")" : "offline (templates + simulated customer)"}`);
   await withRuntime(undefined, undefined, async (rt) => {
-    if (rt.deps.customers.count() === 0) {
-      const n = rt.deps.customers.upsertMany(forgeCustomers({}, loadPersonaCorpus()));
+    if ((await rt.store.customers.count()) === 0) {
+      const n = await rt.store.customers.upsertMany(forgeCustomers({}, loadPersonaCorpus()));
       console.log(`Created the default dataset: ${n} customers (PersonaForge, seed 7)`);
     }
   });
@@ -231,14 +230,14 @@ async function serveUntilSignal() {
   const config = appConfigFromEnv();
   const log = createLogger({ level: config.logLevel });
   let opened: CareRuntime | undefined;
-  const metrics = createMetrics({ pendingHandoffs: () => opened?.deps.handoffs.pendingCount(), outboundByStatus: () => opened?.outbox.countByStatus() });
+  const metrics = createMetrics({ pendingHandoffs: () => opened?.store.handoffs.pendingCount(), outboundByStatus: () => opened?.store.outbox.countByStatus() });
   const rt = openCareRuntime({ dbPath: config.dbPath, seed: config.seed, environment: loadEnv(config.environmentFile), models: config.models, observer: metrics.observer });
   opened = rt;
   let server: RunningServer;
   try {
     server = await startServer(rt, cfg, log, metrics);
   } catch (e) {
-    rt.close();
+    await rt.close();
     if (e instanceof UnsafeBindError) throw new UsageError(e.message);
     throw e;
   }
@@ -246,10 +245,10 @@ async function serveUntilSignal() {
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       log.info({ signal }, "draining in-flight requests");
-      void server.close().then(() => {
-        rt.close();
-        resolve();
-      });
+      void server
+        .close()
+        .then(() => rt.close())
+        .then(resolve);
     };
     process.once("SIGTERM", stop);
     process.once("SIGINT", stop);
@@ -291,8 +290,8 @@ export async function main(argv: string[]): Promise<number> {
         const days = parseOr(z.coerce.number().min(0).max(3650), v["older-than-days"] ?? 7, "older-than-days");
         await withRuntime(undefined, undefined, async (rt) => {
           const cutoff = new Date(Date.now() - days * 86_400_000);
-          const r = pruneCheckpoints(rt.db, cutoff);
-          const o = pruneOutbound(rt.db, cutoff);
+          const r = await rt.store.pruneCheckpoints(cutoff);
+          const o = await rt.store.pruneOutbound(cutoff);
           console.log(`Pruned ${r.checkpoints} checkpoints and ${r.writes} writes of ${r.threads} finished contacts, and ${o.messages} sent or failed outbound messages, older than ${days} days`);
         });
         break;

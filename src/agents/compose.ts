@@ -16,9 +16,9 @@ import type { CareStateType, CareUpdate } from "./state.js";
 export function composeReply(deps: CareDeps, mode: Mode) {
   return async (state: CareStateType, config: { context?: unknown; signal?: AbortSignal }): Promise<CareUpdate> => {
     const ctx = readContext(config);
-    const customer = deps.customers.get(state.customer_id)!;
+    const customer = (await deps.store.customers.get(state.customer_id))!;
     const decisionContext = state.contact.context!;
-    const policy = deps.policies.get(ctx.policy_namespace, ctx.policy);
+    const policy = await deps.policies.get(ctx.policy_namespace, ctx.policy);
     const choice = policy.select(decisionContext, rngFor(deps.seed, "policy", ...drawParts(ctx, ctx.policy_namespace, state.interaction_id!)));
     const templateId = TemplateId.parse(deps.policies.armIds[choice.arm]);
     const template = deps.templates.get(templateId)!;

@@ -21,18 +21,11 @@ import {
   type ServiceLevels,
   type SeverityRules,
 } from "../store/assets.js";
-import { CustomerStore } from "../store/customers.js";
-import type { Db } from "../store/db.js";
-import { HandoffStore } from "../store/handoffs.js";
-import { InteractionStore } from "../store/interactions.js";
-import { SqlitePolicyStateStore } from "../store/policy-state.js";
+import type { Store } from "../store/ports.js";
 
-/** What the care graph's nodes work with: stores, the policies, the models, and the rule files. */
+/** What the care graph's nodes work with: the store, the policies, the models, and the rule files. */
 export interface CareDeps {
-  db: Db;
-  customers: CustomerStore;
-  interactions: InteractionStore;
-  handoffs: HandoffStore;
+  store: Store;
   policies: PolicyBook;
   templates: ReadonlyMap<TemplateId, Template>;
   safetyRules: SafetyRules;
@@ -51,7 +44,7 @@ export interface CareDeps {
 }
 
 export interface CareDepsOptions {
-  db: Db;
+  store: Store;
   seed?: number;
   environment?: EnvironmentSpec;
   models?: Partial<ModelConfig>;
@@ -76,11 +69,8 @@ export function createCareDeps(o: CareDepsOptions): CareDeps {
   const environment = new Environment(spec);
   const models = createModels(ModelConfig.parse(o.models ?? {}), { environment, templates, safetyRules, seed });
   return {
-    db: o.db,
-    customers: new CustomerStore(o.db),
-    interactions: new InteractionStore(o.db),
-    handoffs: new HandoffStore(o.db),
-    policies: new PolicyBook(new SqlitePolicyStateStore(o.db), TEMPLATE_IDS),
+    store: o.store,
+    policies: new PolicyBook(o.store.policyState, TEMPLATE_IDS),
     templates,
     safetyRules,
     promptRuns: wordRuns(loadInternalPrompts(templates), safetyRules.prompt_run_words),

@@ -13,8 +13,8 @@ export function handoffConfig(draft: string | null): HumanInterrupt["config"] {
   return { allow_accept: draft !== null, allow_edit: draft !== null, allow_respond: true, allow_ignore: true };
 }
 
-export function handoffRequest(state: CareStateType, deps: CareDeps): HumanInterrupt {
-  const customer = deps.customers.get(state.customer_id)!;
+export async function handoffRequest(state: CareStateType, deps: CareDeps): Promise<HumanInterrupt> {
+  const customer = (await deps.store.customers.get(state.customer_id))!;
   const { draft: drafted, escalation, decision, score } = state.contact;
   const draft = drafted?.text ?? null;
   const esc = escalation!;
@@ -70,11 +70,11 @@ export function applyResponse(response: HumanResponse, request: Pick<HumanInterr
 
 /** A person takes the contact: Agent Inbox interrupt, resumed with Command({ resume: [HumanResponse] }). */
 export function humanReview(deps: CareDeps) {
-  return (state: CareStateType, config: { context?: unknown; configurable?: Record<string, unknown> }): CareUpdate => {
-    const request = handoffRequest(state, deps);
+  return async (state: CareStateType, config: { context?: unknown; configurable?: Record<string, unknown> }): Promise<CareUpdate> => {
+    const request = await handoffRequest(state, deps);
     const id = state.interaction_id!;
     const { escalation, draft, outcome } = state.contact;
-    deps.handoffs.open({
+    await deps.store.handoffs.open({
       interaction_id: id,
       thread_id: (config.configurable?.thread_id as string | undefined) ?? null,
       customer_id: state.customer_id,
@@ -87,13 +87,13 @@ export function humanReview(deps: CareDeps) {
     const parsed = HumanResume.safeParse(resume);
     if (!parsed.success) throw new InvalidHumanResponseError(`invalid human response: ${parsed.error.issues[0]?.message}`);
     const review = applyResponse(parsed.data, request, draft?.text ?? null);
-    deps.db.transaction(() => {
-      deps.handoffs.resolve(id, review.action);
+    await deps.store.transaction(async (tx) => {
+      await tx.handoffs.resolve(id, review.action);
       if (outcome) {
         const sent = sentMessage(review, draft);
-        deps.interactions.recordHumanAction(id, review.action, sent.message, sent.source);
+        await tx.interactions.recordHumanAction(id, review.action, sent.message, sent.source);
       }
-    })();
+    });
     return { contact: { review } };
   };
 }

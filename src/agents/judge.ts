@@ -10,7 +10,7 @@ import { modeOf, type CareStateType, type CareUpdate } from "./state.js";
 export function judge(deps: CareDeps) {
   return async (state: CareStateType, config: { context?: unknown; signal?: AbortSignal }): Promise<CareUpdate> => {
     const ctx = readContext(config);
-    const customer = deps.customers.get(state.customer_id)!;
+    const customer = (await deps.store.customers.get(state.customer_id))!;
     const { draft, context, route, decision } = state.contact;
     try {
       const score = await deps.judge.score(

@@ -12,10 +12,10 @@ import { modeOf, type CareStateType, type CareUpdate, type Outcome } from "./sta
  * learns before a churn escalation goes to a person, so the worst outcomes are not censored from it.
  */
 export function policyUpdate(deps: CareDeps) {
-  return (
+  return async (
     state: CareStateType,
     config: { context?: unknown; configurable?: Record<string, unknown>; metadata?: Record<string, unknown>; writer?: (chunk: unknown) => void },
-  ): CareUpdate => {
+  ): Promise<CareUpdate> => {
     const ctx = readContext(config);
     const { score, review, decision, draft, route, safety_verdict, escalation } = state.contact;
     const context = state.contact.context!;
@@ -29,15 +29,17 @@ export function policyUpdate(deps: CareDeps) {
       reward: value,
       learned: false,
     };
-    const write = deps.db.transaction(() => {
-      if (learnable && !deps.policies.isFrozen(namespace)) {
+    // The claim, the policy's rows and the interaction commit together or not at all.
+    const write = () => deps.store.transaction(async (tx) => {
+      if (learnable && !(await deps.policies.isFrozen(namespace, tx.policyState))) {
         const id = state.interaction_id!;
-        const r = deps.policies.learn(namespace, shippedPolicy(namespace, policy), id, context, decision.arm, value, rngFor(deps.seed, "update", ...drawParts(ctx, namespace, id)));
+        const rng = rngFor(deps.seed, "update", ...drawParts(ctx, namespace, id));
+        const r = await deps.policies.learn(namespace, shippedPolicy(namespace, policy), id, context, decision.arm, value, rng, tx.policyState);
         // A replay of this decision was learned before; an id reused for another decision never was.
         outcome.learned = r !== "conflict";
         if (r === "applied") deps.observer.policyUpdate(namespace);
       }
-      deps.interactions.upsert({
+      await tx.interactions.upsert({
         interaction_id: state.interaction_id!,
         thread_id: (config.configurable?.thread_id as string | undefined) ?? null,
         experiment_id: ctx.experiment_id ?? null,
@@ -67,7 +69,7 @@ export function policyUpdate(deps: CareDeps) {
       });
     });
     try {
-      write();
+      await write();
     } catch (e) {
       // The transaction rolled back, the cached policy did not: reload it next time.
       deps.policies.forget(namespace);

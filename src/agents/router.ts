@@ -31,10 +31,10 @@ export function incomingMessage(state: Pick<CareStateType, "message">, customer:
 }
 
 export function router(deps: CareDeps) {
-  return (state: CareStateType, config: LangGraphRunnableConfig): { interaction_id: string; contact: Contact } => {
+  return async (state: CareStateType, config: LangGraphRunnableConfig): Promise<{ interaction_id: string; contact: Contact }> => {
     // One thread is one contact: its interaction id has been learned from already.
     if (state.contact.outcome) throw new ThreadCompletedError("this thread already completed a contact; start a new thread for a new contact");
-    const customer = deps.customers.get(state.customer_id);
+    const customer = await deps.store.customers.get(state.customer_id);
     if (!customer) throw new UnknownCustomerError(`customer ${state.customer_id} does not exist`);
     const interactionId = state.interaction_id ?? (config.configurable?.thread_id as string | undefined) ?? randomUUID();
     const context = decisionContext(customer);

@@ -1,66 +1,38 @@
-import { SqliteSaver } from "@langchain/langgraph-checkpoint-sqlite";
+import type { BaseCheckpointSaver } from "@langchain/langgraph";
 import { compileCareGraph } from "../../graphs/care.js";
 import { CareContext } from "../agents/context.js";
 import { createCareDeps, type CareDeps, type CareDepsOptions } from "../agents/deps.js";
 import type { CareStateType } from "../agents/state.js";
 import type { ContactInput, ContactResult, ContactRun } from "../sim/experiment.js";
-import { AuditLog } from "../store/audit.js";
 import type { EnvironmentSpec } from "../domain/environment.js";
 import { loadEnvironment } from "../store/assets.js";
-import { openDb, type Db } from "../store/db.js";
-import { ExperimentStore } from "../store/experiments.js";
-import { InboundStore } from "../store/inbound.js";
-import { ChannelAddressStore, OutboxStore } from "../store/outbox.js";
-import { OwnershipStore } from "../store/ownership.js";
-import { ThreadStore } from "../store/threads.js";
+import type { Store } from "../store/ports.js";
+import { openSqlite } from "../store/sqlite/open.js";
 
 export type Durability = "sync" | "async" | "exit";
 
-/** The care graph on the product's SQLite file, checkpointed by SqliteSaver on the same connection. */
+/** The care graph on the product's store, checkpointed on the same SQLite connection. */
 export interface CareRuntime {
-  db: Db;
+  store: Store;
   deps: CareDeps;
   graph: ReturnType<typeof compileCareGraph>;
-  checkpointer: SqliteSaver;
-  threads: ThreadStore;
-  ownership: OwnershipStore;
-  audit: AuditLog;
-  inbound: InboundStore;
-  addresses: ChannelAddressStore;
-  outbox: OutboxStore;
-  experiments: ExperimentStore;
+  checkpointer: BaseCheckpointSaver;
   /** The simulated world the offline judge draws from (and experiments measure regret against). */
   environment: EnvironmentSpec;
   /** Threads being resumed by this runtime: a double submit must not resume one twice (nor send its answer twice). */
   resuming: Set<string>;
-  close(): void;
+  close(): Promise<void>;
 }
 
-export function openCareRuntime(o: Omit<CareDepsOptions, "db"> & { dbPath: string }): CareRuntime {
-  const db = openDb(o.dbPath);
+export function openCareRuntime(o: Omit<CareDepsOptions, "store"> & { dbPath: string }): CareRuntime {
+  const { store, checkpointer } = openSqlite(o.dbPath);
   try {
     const environment = o.environment ?? loadEnvironment();
-    const deps = createCareDeps({ ...o, environment, db });
-    const checkpointer = new SqliteSaver(db);
+    const deps = createCareDeps({ ...o, environment, store });
     const graph = compileCareGraph(deps, checkpointer);
-    return {
-      db,
-      deps,
-      graph,
-      checkpointer,
-      threads: new ThreadStore(db),
-      ownership: new OwnershipStore(db),
-      audit: new AuditLog(db),
-      inbound: new InboundStore(db),
-      addresses: new ChannelAddressStore(db),
-      outbox: new OutboxStore(db),
-      experiments: new ExperimentStore(db),
-      environment,
-      resuming: new Set(),
-      close: () => db.close(),
-    };
+    return { store, deps, graph, checkpointer, environment, resuming: new Set(), close: () => store.close() };
   } catch (e) {
-    db.close();
+    void store.close();
     throw e;
   }
 }

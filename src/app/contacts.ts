@@ -7,6 +7,7 @@ import type { HumanResponse } from "../domain/human.js";
 import { redactPii } from "../domain/pii.js";
 import type { Interaction } from "../domain/interaction.js";
 import type { Handoff } from "../store/handoffs.js";
+import type { Repos } from "../store/ports.js";
 import type { CareRuntime } from "./care-runtime.js";
 import { queueMessage } from "./messages.js";
 
@@ -41,11 +42,14 @@ export type RunState = CareStateType & { __interrupt__?: unknown[] };
  * Before a contact runs on a thread: a conversation a person owns gets no bot run, and the thread is
  * marked "running" until the graph returns, so a process that dies in between leaves it for recoverRuns.
  */
-export function beginRun(rt: CareRuntime, threadId: string, customerId: string, context: CareContext): void {
-  const owner = rt.ownership.get(customerId);
-  if (owner.owner === "human") throw new ConversationOwnedError(`a person (${owner.agent ?? "the hand-off queue"}) owns the conversation with ${customerId}`);
-  checkThreadFree(rt, threadId, customerId);
-  rt.threads.upsert(threadId, "patch", { graph_id: "care", customer_id: customerId, status: "running", context, resumed_by: null });
+export function beginRun(rt: CareRuntime, threadId: string, customerId: string, context: CareContext): Promise<void> {
+  // One transaction: of two contacts starting on one thread, the second sees the first's "running".
+  return rt.store.transaction(async (tx) => {
+    const owner = await tx.ownership.get(customerId);
+    if (owner.owner === "human") throw new ConversationOwnedError(`a person (${owner.agent ?? "the hand-off queue"}) owns the conversation with ${customerId}`);
+    await checkThreadFree(tx, threadId, customerId);
+    await tx.threads.upsert(threadId, "patch", { graph_id: "care", customer_id: customerId, status: "running", context, resumed_by: null });
+  });
 }
 
 export class ThreadInUseError extends Error {
@@ -57,8 +61,8 @@ export class ThreadInUseError extends Error {
  * (it would drop the waiting hand-off) and is not deleted; nor does one holding another customer's contact
  * (a person's reply would go to the wrong customer). A failed run may be run again for its own customer.
  */
-export function checkThreadFree(rt: CareRuntime, threadId: string, customerId?: string): void {
-  const { status, customer_id } = rt.threads.get(threadId)?.metadata ?? {};
+export async function checkThreadFree(repos: Repos, threadId: string, customerId?: string): Promise<void> {
+  const { status, customer_id } = (await repos.threads.get(threadId))?.metadata ?? {};
   if (status === "running") throw new ThreadInUseError(`thread ${threadId} has a run in progress`);
   if (status === "interrupted") throw new ThreadInUseError(`thread ${threadId} waits for a person: answer its hand-off (POST /v1/handoffs/{id}/resolve)`);
   if (customerId !== undefined && customer_id !== undefined && customer_id !== customerId)
@@ -66,9 +70,9 @@ export function checkThreadFree(rt: CareRuntime, threadId: string, customerId?: 
 }
 
 /** Failed or abandoned: not to be finished by a later start (nobody would deliver its reply). */
-export function failRun(rt: CareRuntime, threadId: string, e: unknown): void {
+export async function failRun(rt: CareRuntime, threadId: string, e: unknown): Promise<void> {
   // An error may quote what it failed on (a provider's answer, a customer's text): stored like every other text, masked.
-  rt.threads.upsert(threadId, "patch", { status: "failed", error: redactPii(String(e)).slice(0, 300) });
+  await rt.store.threads.upsert(threadId, "patch", { status: "failed", error: redactPii(String(e)).slice(0, 300) });
 }
 
 /**
@@ -77,8 +81,8 @@ export function failRun(rt: CareRuntime, threadId: string, e: unknown): void {
  */
 export async function failContact(rt: CareRuntime, threadId: string, customerId: string, e: unknown): Promise<void> {
   const saved = await savedRunState(rt, threadId).catch(() => undefined);
-  if (saved && (saved.state.__interrupt__?.length ?? 0) > 0) finishRun(rt, threadId, customerId, saved.state);
-  else failRun(rt, threadId, e);
+  if (saved && (saved.state.__interrupt__?.length ?? 0) > 0) await finishRun(rt, threadId, customerId, saved.state);
+  else await failRun(rt, threadId, e);
 }
 
 /**
@@ -98,19 +102,22 @@ export async function savedRunState(rt: CareRuntime, threadId: string): Promise<
  * After a run (or its recovery): the thread's status, and on an escalation the conversation passes to
  * people. If a person took the conversation while the contact ran, the bot's reply is withheld.
  */
-export function finishRun(rt: CareRuntime, threadId: string, customerId: string, state: RunState): ContactOutcome {
+export function finishRun(rt: CareRuntime, threadId: string, customerId: string, state: RunState): Promise<ContactOutcome> {
+  return rt.store.transaction((tx) => finishRunIn(tx, threadId, customerId, state));
+}
+
+/** finishRun inside the caller's transaction: the status, the escalation and its audit commit together. */
+async function finishRunIn(tx: Repos, threadId: string, customerId: string, state: RunState): Promise<ContactOutcome> {
   const id = state.interaction_id!;
   const pending = (state.__interrupt__?.length ?? 0) > 0;
-  rt.db.transaction(() => {
-    rt.threads.upsert(threadId, "patch", { status: pending ? "interrupted" : "done" });
-    if (pending) {
-      rt.ownership.escalate(customerId);
-      rt.audit.record("bot", "handoff.opened", customerId, { interaction_id: id, reason: state.contact.escalation?.reason });
-    }
-  })();
+  await tx.threads.upsert(threadId, "patch", { status: pending ? "interrupted" : "done" });
+  if (pending) {
+    await tx.ownership.escalate(customerId);
+    await tx.audit.record("bot", "handoff.opened", customerId, { interaction_id: id, reason: state.contact.escalation?.reason });
+  }
   let reply = pending ? null : sentMessage(state.contact.review, state.contact.draft).message;
-  if (reply !== null && !state.contact.review && rt.ownership.get(customerId).owner === "human") {
-    rt.audit.record("bot", "reply.withheld", customerId, { interaction_id: id });
+  if (reply !== null && !state.contact.review && (await tx.ownership.get(customerId)).owner === "human") {
+    await tx.audit.record("bot", "reply.withheld", customerId, { interaction_id: id });
     reply = null;
   }
   return {
@@ -118,8 +125,8 @@ export function finishRun(rt: CareRuntime, threadId: string, customerId: string,
     interaction_id: id,
     status: pending ? "handed_off" : "completed",
     reply,
-    interaction: rt.deps.interactions.get(id) ?? null,
-    handoff: rt.deps.handoffs.get(id) ?? null,
+    interaction: (await tx.interactions.get(id)) ?? null,
+    handoff: (await tx.handoffs.get(id)) ?? null,
   };
 }
 
@@ -139,7 +146,7 @@ export async function runOnThread(
 ): Promise<{ state: RunState; outcome: ContactOutcome }> {
   const threadId = req.thread_id ?? randomUUID();
   const context = CareContext.parse(req.context ?? {});
-  beginRun(rt, threadId, req.customer_id, context);
+  await beginRun(rt, threadId, req.customer_id, context);
   let state: RunState;
   try {
     state = await rt.graph.invoke(
@@ -150,7 +157,7 @@ export async function runOnThread(
     await failContact(rt, threadId, req.customer_id, e);
     throw e;
   }
-  return { state, outcome: finishRun(rt, threadId, req.customer_id, state) };
+  return { state, outcome: await finishRun(rt, threadId, req.customer_id, state) };
 }
 
 /**
@@ -158,13 +165,13 @@ export async function runOnThread(
  * rules and bookkeeping as a hand-off resolved over /v1, with the claiming agent as the actor.
  */
 export async function resumeThread(rt: CareRuntime, threadId: string, resume: unknown, agent: string, signal?: AbortSignal, requestId?: string): Promise<RunState> {
-  const thread = rt.threads.get(threadId);
+  const thread = await rt.store.threads.get(threadId);
   const context = CareContext.parse(thread?.metadata.context ?? {});
-  checkClaim(rt, threadId, agent);
-  const release = beginResume(rt, threadId, agent);
+  await checkClaim(rt.store, threadId, agent);
+  const release = await beginResume(rt, threadId, agent, (tx) => checkClaim(tx, threadId, agent));
   try {
     const state: RunState = await rt.graph.invoke(new Command({ resume }), { configurable: { thread_id: threadId }, context, signal, metadata: { request_id: requestId } });
-    finishResume(rt, threadId, state, agent);
+    await finishResume(rt, threadId, state, agent);
     return state;
   } catch (e) {
     await failResume(rt, threadId, e);
@@ -199,8 +206,8 @@ export function refusal(h: Handoff | undefined, agent: string): Exclude<ResolveE
 }
 
 /** Throws unless `agent` holds the claim on the hand-off the thread waits on. */
-export function checkClaim(rt: CareRuntime, threadId: string, agent: string): void {
-  const h = rt.deps.handoffs.onThread(threadId);
+export async function checkClaim(repos: Repos, threadId: string, agent: string): Promise<void> {
+  const h = await repos.handoffs.onThread(threadId);
   const reason = refusal(h, agent);
   if (reason) throw new HandoffRefusedError(reason, h?.interaction_id ?? threadId);
 }
@@ -208,25 +215,36 @@ export function checkClaim(rt: CareRuntime, threadId: string, agent: string): vo
 /**
  * Before a person's answer resumes a thread: one resume at a time, and the thread marked running with who
  * resumed it, so that a process dying before the answer is queued leaves it to recoverRuns, which queues it.
+ * `recheck` runs in the transaction that marks it, after this resume is the only one: what the caller
+ * checked before may have changed while it awaited.
  */
-export function beginResume(rt: CareRuntime, threadId: string, actor: string): () => void {
+export async function beginResume(rt: CareRuntime, threadId: string, actor: string, recheck: (tx: Repos) => Promise<void>): Promise<() => void> {
   if (rt.resuming.has(threadId)) throw new ResumeInProgressError(`thread ${threadId} is being resumed`);
   rt.resuming.add(threadId);
-  rt.threads.upsert(threadId, "patch", { status: "running", resumed_by: actor });
-  return () => rt.resuming.delete(threadId);
+  const release = () => void rt.resuming.delete(threadId);
+  try {
+    await rt.store.transaction(async (tx) => {
+      await recheck(tx);
+      await tx.threads.upsert(threadId, "patch", { status: "running", resumed_by: actor });
+    });
+  } catch (e) {
+    release();
+    throw e;
+  }
+  return release;
 }
 
 /** A resume that failed: if the thread still waits for a person it is theirs again, otherwise failed. */
 export async function failResume(rt: CareRuntime, threadId: string, e: unknown): Promise<void> {
   const saved = await savedRunState(rt, threadId).catch(() => undefined);
-  if (saved && (saved.state.__interrupt__?.length ?? 0) > 0) rt.threads.upsert(threadId, "patch", { status: "interrupted" });
-  else failRun(rt, threadId, e);
+  if (saved && (saved.state.__interrupt__?.length ?? 0) > 0) await rt.store.threads.upsert(threadId, "patch", { status: "interrupted" });
+  else await failRun(rt, threadId, e);
 }
 
 /** resumeThread's bookkeeping once the resumed graph has returned. */
-export function finishResume(rt: CareRuntime, threadId: string, state: RunState, actor: string): ContactOutcome {
-  const customerId = String(rt.threads.get(threadId)?.metadata.customer_id ?? state.customer_id);
-  rt.audit.record(actor, "handoff.resumed", customerId, { interaction_id: state.interaction_id, thread_id: threadId });
+export async function finishResume(rt: CareRuntime, threadId: string, state: RunState, actor: string): Promise<ContactOutcome> {
+  const customerId = String((await rt.store.threads.get(threadId))?.metadata.customer_id ?? state.customer_id);
+  await rt.store.audit.record(actor, "handoff.resumed", customerId, { interaction_id: state.interaction_id, thread_id: threadId });
   return finishAnswered(rt, threadId, customerId, state, actor);
 }
 
@@ -234,12 +252,12 @@ export function finishResume(rt: CareRuntime, threadId: string, state: RunState,
  * finishRun for a run a person's answer resumed, and that answer queued for the customer's channel (the
  * webhook that escalated answered nothing), in one transaction: the thread is never done without it.
  */
-function finishAnswered(rt: CareRuntime, threadId: string, customerId: string, state: RunState, author: string): ContactOutcome {
-  return rt.db.transaction(() => {
-    const outcome = finishRun(rt, threadId, customerId, state);
-    if (outcome.reply !== null) queueMessage(rt, customerId, author, outcome.reply);
+function finishAnswered(rt: CareRuntime, threadId: string, customerId: string, state: RunState, author: string): Promise<ContactOutcome> {
+  return rt.store.transaction(async (tx) => {
+    const outcome = await finishRunIn(tx, threadId, customerId, state);
+    if (outcome.reply !== null) await queueMessage(tx, customerId, author, outcome.reply);
     return outcome;
-  })();
+  });
 }
 
 /**
@@ -248,7 +266,7 @@ function finishAnswered(rt: CareRuntime, threadId: string, customerId: string, s
  * is not applied twice (the policy_updates guard). A run that cannot resume is marked failed.
  */
 export async function recoverRuns(rt: CareRuntime, onFailure: (threadId: string, e: unknown) => void = () => undefined) {
-  const { threads } = rt.threads.search({ metadata: { status: "running" }, limit: 10_000, offset: 0, sortBy: "created_at", sortOrder: "asc" });
+  const { threads } = await rt.store.threads.search({ metadata: { status: "running" }, limit: 10_000, offset: 0, sortBy: "created_at", sortOrder: "asc" });
   let resumed = 0;
   let failed = 0;
   for (const t of threads) {
@@ -257,12 +275,12 @@ export async function recoverRuns(rt: CareRuntime, onFailure: (threadId: string,
       const saved = await savedRunState(rt, t.thread_id);
       const state: RunState = saved.done ? saved.state : await rt.graph.invoke(null, config);
       const customerId = String(t.metadata.customer_id);
-      if (typeof t.metadata.resumed_by === "string") finishAnswered(rt, t.thread_id, customerId, state, t.metadata.resumed_by);
-      else finishRun(rt, t.thread_id, customerId, state);
-      rt.threads.upsert(t.thread_id, "patch", { recovered: true });
+      if (typeof t.metadata.resumed_by === "string") await finishAnswered(rt, t.thread_id, customerId, state, t.metadata.resumed_by);
+      else await finishRun(rt, t.thread_id, customerId, state);
+      await rt.store.threads.upsert(t.thread_id, "patch", { recovered: true });
       resumed++;
     } catch (e) {
-      failRun(rt, t.thread_id, e);
+      await failRun(rt, t.thread_id, e);
       onFailure(t.thread_id, e);
       failed++;
     }
@@ -280,7 +298,7 @@ export async function resolveHandoff(
   signal?: AbortSignal,
   requestId?: string,
 ): Promise<ContactOutcome | ResolveError> {
-  const h = rt.deps.handoffs.get(interactionId);
+  const h = await rt.store.handoffs.get(interactionId);
   if (!h) return "missing";
   const refused = refusal(h, agent);
   if (refused) return refused;
@@ -288,20 +306,24 @@ export async function resolveHandoff(
   const threadId = h.thread_id!;
   let release: () => void;
   try {
-    release = beginResume(rt, threadId, agent);
+    release = await beginResume(rt, threadId, agent, async (tx) => {
+      const reason = refusal(await tx.handoffs.get(interactionId), agent);
+      if (reason) throw new HandoffRefusedError(reason, interactionId);
+    });
   } catch (e) {
     if (e instanceof ResumeInProgressError) return "in_progress";
+    if (e instanceof HandoffRefusedError) return e.reason;
     throw e;
   }
   try {
-    const context = CareContext.parse(rt.threads.get(threadId)?.metadata.context ?? {});
+    const context = CareContext.parse((await rt.store.threads.get(threadId))?.metadata.context ?? {});
     const state: RunState = await rt.graph.invoke(new Command({ resume: [response] }), {
       configurable: { thread_id: threadId },
       context,
       signal,
       metadata: { request_id: requestId },
     });
-    rt.audit.record(agent, `handoff.${response.type}`, h.customer_id, { interaction_id: interactionId });
+    await rt.store.audit.record(agent, `handoff.${response.type}`, h.customer_id, { interaction_id: interactionId });
     return finishAnswered(rt, threadId, h.customer_id, state, agent);
   } catch (e) {
     await failResume(rt, threadId, e);

@@ -32,23 +32,23 @@ export type ExperimentSummary = ExperimentResult & {
 /** Runs an experiment on the graph and records it in the experiments table. */
 export async function experimentOnGraph(rt: CareRuntime, req: ExperimentRequest): Promise<ExperimentSummary> {
   const started = new Date().toISOString();
-  rt.experiments.create(req.experimentId, req.params);
+  await rt.store.experiments.create(req.experimentId, req.params);
   try {
-    rt.deps.customers.upsertMany(req.customers);
+    await rt.store.customers.upsertMany(req.customers);
     const result = await runExperiment({ ...req, environment: new Environment(req.environment) }, contactRunner(rt, req.durability));
-    const estimates = (ns: string, p: PolicyName) => rt.deps.policies.get(ns, p).estimates();
+    const estimates = async (ns: string, p: PolicyName) => (await rt.deps.policies.get(ns, p)).estimates();
     const summary: ExperimentSummary = {
       ...result,
       params: req.params,
-      recommendations: recommendations(estimates(result.policy.namespace, req.policy), TEMPLATE_IDS),
-      baseline_recommendations: recommendations(estimates(result.baseline.namespace, "uniform"), TEMPLATE_IDS),
+      recommendations: recommendations(await estimates(result.policy.namespace, req.policy), TEMPLATE_IDS),
+      baseline_recommendations: recommendations(await estimates(result.baseline.namespace, "uniform"), TEMPLATE_IDS),
       started_at: started,
       finished_at: new Date().toISOString(),
     };
-    rt.experiments.finish(req.experimentId, "done", summary as unknown as Record<string, unknown>);
+    await rt.store.experiments.finish(req.experimentId, "done", summary as unknown as Record<string, unknown>);
     return summary;
   } catch (e) {
-    rt.experiments.finish(req.experimentId, req.signal?.aborted ? "cancelled" : "failed", { error: redactPii(String(e)) });
+    await rt.store.experiments.finish(req.experimentId, req.signal?.aborted ? "cancelled" : "failed", { error: redactPii(String(e)) });
     throw e;
   }
 }
@@ -105,9 +105,9 @@ const INTERACTION_COLUMNS = [
 ] as const;
 
 /** summary.json and interactions.csv (both arms) in `dir`. */
-export function writeExperimentFiles(rt: CareRuntime, summary: ExperimentSummary, dir: string): string[] {
+export async function writeExperimentFiles(rt: CareRuntime, summary: ExperimentSummary, dir: string): Promise<string[]> {
   mkdirSync(dir, { recursive: true });
-  const rows = rt.deps.interactions.list({ experiment_id: summary.experiment_id }).map((i) => {
+  const rows = (await rt.store.interactions.list({ experiment_id: summary.experiment_id })).map((i) => {
     const flat: Record<string, unknown> = { ...i, ...i.score, safety_rules: i.safety_rules.join("|") };
     return INTERACTION_COLUMNS.map((c) => flat[c]);
   });

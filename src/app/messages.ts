@@ -1,15 +1,14 @@
+import type { Repos } from "../store/ports.js";
 import type { OutboundMessage } from "../store/outbox.js";
-import type { CareRuntime } from "./care-runtime.js";
 
 /**
  * A person's words to a customer, queued for the channel the customer last wrote from. Null when there
- * is none (a customer known only through the API): then whoever called us delivers the reply.
+ * is none (a customer known only through the API): then whoever called us delivers the reply. `tx` is a
+ * transaction: the message and its audit entry are written together.
  */
-export function queueMessage(rt: CareRuntime, customerId: string, author: string, body: string): OutboundMessage | null {
-  if (!rt.addresses.get(customerId)) return null;
-  return rt.db.transaction(() => {
-    const m = rt.outbox.enqueue(customerId, author, body);
-    rt.audit.record(author, "message.queued", customerId, { outbound_id: m.id });
-    return m;
-  })();
+export async function queueMessage(tx: Repos, customerId: string, author: string, body: string): Promise<OutboundMessage | null> {
+  if (!(await tx.outbox.address(customerId))) return null;
+  const m = await tx.outbox.enqueue(customerId, author, body);
+  await tx.audit.record(author, "message.queued", customerId, { outbound_id: m.id });
+  return m;
 }

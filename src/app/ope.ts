@@ -4,8 +4,7 @@ import { actionProbabilities, bootstrapCi, directMethod, doublyRobust, effective
 import { rngFor } from "../policy/random.js";
 import { createPolicy, type PolicyName } from "../policy/registry.js";
 import { crossFit, fitCohortModel, type LoggedReward } from "../policy/reward-model.js";
-import type { CustomerStore } from "../store/customers.js";
-import type { InteractionStore } from "../store/interactions.js";
+import type { CustomerStore, InteractionStore } from "../store/ports.js";
 
 /** The log holds nothing an estimate can stand on (no policy-written, scored rows with a propensity). */
 export class OpeInputError extends Error {
@@ -43,20 +42,20 @@ const NEUTRAL_FEATURES: DecisionContext["features"] = { price: 0.5, recency: 0.5
  * decision time; rows logged before they were kept take the customer's current record (neutral when
  * the customer is gone).
  */
-function featuresNow(customers: CustomerStore, id: string): DecisionContext["features"] {
-  const customer = customers.get(id);
+async function featuresNow(customers: CustomerStore, id: string): Promise<DecisionContext["features"]> {
+  const customer = await customers.get(id);
   return customer ? decisionContext(customer).features : NEUTRAL_FEATURES;
 }
 
-export function evaluateFromLog(stores: { interactions: InteractionStore; customers: CustomerStore }, armIds: readonly string[], req: OpeRequest): OpeReport {
+export async function evaluateFromLog(stores: { interactions: InteractionStore; customers: CustomerStore }, armIds: readonly string[], req: OpeRequest): Promise<OpeReport> {
   const logged: Array<LoggedReward & { propensity: number }> = [];
-  for (const i of stores.interactions.list({ since: req.since, policy_namespace: req.namespace })) {
+  for (const i of await stores.interactions.list({ since: req.since, policy_namespace: req.namespace })) {
     if (i.message_source !== "policy" || i.template === null || i.propensity === null || !(i.propensity > 0) || i.reward === null) continue;
     const ctx: DecisionContext = {
       key: i.context_key as ContextKey,
       segment: i.segment as Segment,
       issue_bucket: i.issue_bucket as IssueBucket,
-      features: (i.features as DecisionContext["features"] | null) ?? featuresNow(stores.customers, i.customer_id),
+      features: (i.features as DecisionContext["features"] | null) ?? (await featuresNow(stores.customers, i.customer_id)),
     };
     logged.push({ ctx, arm: armIds.indexOf(i.template), reward: i.reward, propensity: i.propensity });
   }

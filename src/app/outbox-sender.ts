@@ -49,7 +49,7 @@ export class OutboxSender {
   start(): void {
     this.stopped = false;
     this.inFlight = new AbortController();
-    this.unsubscribe = this.rt.outbox.onEnqueue(() => this.kick());
+    this.unsubscribe = this.rt.store.outbox.onEnqueue(() => this.kick());
     this.kick();
   }
 
@@ -66,7 +66,7 @@ export class OutboxSender {
       })
       .finally(() => {
         this.running = undefined;
-        this.schedule(failed ? BACKOFF_BASE_MS : 0);
+        void this.schedule(failed ? BACKOFF_BASE_MS : 0);
       });
   }
 
@@ -81,35 +81,38 @@ export class OutboxSender {
 
   /** Every due message, one at a time (a person's messages to one customer keep their order). */
   async flush(now = () => new Date()): Promise<void> {
-    for (let batch = this.rt.outbox.due(now()); batch.length > 0 && !this.stopped; batch = this.rt.outbox.due(now())) {
+    const outbox = this.rt.store.outbox;
+    for (let batch = await outbox.due(now()); batch.length > 0 && !this.stopped; batch = await outbox.due(now())) {
       for (const m of batch) {
         if (this.stopped) return;
-        if (!this.rt.outbox.lease(m, new Date(now().getTime() + this.cfg.timeoutMs + LEASE_MARGIN_MS))) continue;
+        if (!(await outbox.lease(m, new Date(now().getTime() + this.cfg.timeoutMs + LEASE_MARGIN_MS)))) continue;
         const r = await this.attempt(m);
         if (this.stopped && r.kind !== "sent") return; // aborted by stop: the lease runs out, the next start sends it
-        if (r.kind === "sent") this.rt.outbox.sent(m.id, r.providerId);
+        if (r.kind === "sent") await outbox.sent(m.id, r.providerId);
         else if (r.kind === "permanent" || m.attempts + 1 >= this.cfg.maxAttempts) {
-          this.rt.outbox.failed(m.id, r.error);
+          await outbox.failed(m.id, r.error);
           this.log.error({ outbound_id: m.id, customer_id: m.customer_id, error: r.error, attempts: m.attempts + 1 }, "outbound message failed");
         } else {
           const backoff = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** m.attempts);
-          this.rt.outbox.retryAt(m.id, r.error, new Date(now().getTime() + Math.max(backoff, r.kind === "retry" ? (r.retryAfterMs ?? 0) : 0)));
+          await outbox.retryAt(m.id, r.error, new Date(now().getTime() + Math.max(backoff, r.kind === "retry" ? (r.retryAfterMs ?? 0) : 0)));
           this.log.warn({ outbound_id: m.id, error: r.error, attempts: m.attempts + 1 }, "outbound message will be retried");
         }
       }
     }
   }
 
-  private schedule(minDelayMs = 0): void {
+  private async schedule(minDelayMs = 0): Promise<void> {
     if (this.stopped) return;
     let next: Date | undefined;
     try {
-      next = this.rt.outbox.nextDue();
+      next = await this.rt.store.outbox.nextDue();
     } catch (e) {
       this.log.error({ err: e }, "outbox: could not read when the next message is due");
       next = new Date(Date.now() + BACKOFF_BASE_MS);
     }
-    if (!next) return;
+    // Stopped meanwhile, or kicked by an enqueue: that flush schedules the next wake-up itself.
+    if (!next || this.stopped || this.running) return;
+    clearTimeout(this.timer);
     this.timer = setTimeout(() => this.kick(), Math.max(minDelayMs, Math.min(BACKOFF_MAX_MS, next.getTime() - Date.now())));
     this.timer.unref();
   }

@@ -21,47 +21,47 @@ export function bookkeptGraph(rt: CareRuntime): CareGraph {
       if (prop !== "stream" && prop !== "streamEvents") return Reflect.get(target, prop, receiver);
       return (input: unknown, given: StreamOptions, ...rest: unknown[]) => {
         const threadId = given?.configurable?.thread_id;
-        // A resume runs in the context its contact started with, as on /v1, not in one the caller sends.
-        const options = typeof threadId === "string" && isCommand(input) ? { ...given, context: rt.threads.get(threadId)?.metadata.context ?? {} } : given;
-        const call = () => (target[prop] as (...args: unknown[]) => unknown).call(target, input, options, ...rest);
-        if (typeof threadId !== "string" || input == null) return call();
-        const run = startRun(rt, threadId, input, options);
-        let source: unknown;
-        try {
-          source = call();
-        } catch (e) {
-          // The caller gets this error; should marking the thread fail too (the database), it stays
-          // "running" and the next start resumes or fails it.
-          run.fail(threadId, e).catch(() => undefined);
-          throw e;
-        }
-        // Callers may await the call itself and fall back on a rejection (the v3 protocol does): keep a
-        // promise a promise, so such errors still surface where they expect them.
-        if (source instanceof Promise)
-          return source.then(
-            (s) => follow(s as AsyncIterable<unknown>, threadId, run),
-            async (e) => {
-              await run.fail(threadId, e);
-              throw e;
-            },
-          );
-        return follow(source as AsyncIterable<unknown>, threadId, run);
+        const call = (options: StreamOptions) => (target[prop] as (...args: unknown[]) => unknown).call(target, input, options, ...rest);
+        if (typeof threadId !== "string") return call(given);
+        // The bookkeeping reads and writes the store first, so the stream opens once it is done.
+        const open = async (): Promise<AsyncIterable<unknown>> => {
+          // A resume runs in the context its contact started with, as on /v1, not in one the caller sends.
+          const options = isCommand(input) ? { ...given, context: (await rt.store.threads.get(threadId))?.metadata.context ?? {} } : given;
+          if (input == null) return (await call(options)) as AsyncIterable<unknown>;
+          const run = await startRun(rt, threadId, input, options);
+          let source: AsyncIterable<unknown>;
+          try {
+            source = (await call(options)) as AsyncIterable<unknown>;
+          } catch (e) {
+            // The caller gets this error; should marking the thread fail too (the database), it stays
+            // "running" and the next start resumes or fails it.
+            await run.fail(threadId, e).catch(() => undefined);
+            throw e;
+          }
+          return follow(source, threadId, run);
+        };
+        // `stream` answers a promise, and callers may await it and fall back on a rejection (the v3 protocol
+        // does): keep it a promise. `streamEvents` answers the stream itself.
+        if (prop === "stream") return open();
+        return (async function* () {
+          yield* await open();
+        })();
       };
     },
   });
 }
 
 /** Checks and marks a run before the graph starts; returns what to do once its stream has ended. */
-function startRun(rt: CareRuntime, threadId: string, input: unknown, options: StreamOptions): Finisher {
+async function startRun(rt: CareRuntime, threadId: string, input: unknown, options: StreamOptions): Promise<Finisher> {
   if (isCommand(input)) {
     // As on /v1, only the agent holding the hand-off's claim answers it; the run's metadata names them.
     const agent = AgentName.parse(options?.metadata?.agent);
-    checkClaim(rt, threadId, agent);
-    const release = beginResume(rt, threadId, agent);
+    await checkClaim(rt.store, threadId, agent);
+    const release = await beginResume(rt, threadId, agent, (tx) => checkClaim(tx, threadId, agent));
     return {
       finish: async (id) => {
         try {
-          finishResume(rt, id, (await savedRunState(rt, id)).state, agent);
+          await finishResume(rt, id, (await savedRunState(rt, id)).state, agent);
         } finally {
           release();
         }
@@ -77,9 +77,9 @@ function startRun(rt: CareRuntime, threadId: string, input: unknown, options: St
   }
   // The platform guard has validated the input already; parsing again keeps this safe on its own.
   const { customer_id } = CareInput.parse(input);
-  beginRun(rt, threadId, customer_id, CareContext.parse(options?.context ?? {}));
+  await beginRun(rt, threadId, customer_id, CareContext.parse(options?.context ?? {}));
   return {
-    finish: async (id) => void finishRun(rt, id, customer_id, (await savedRunState(rt, id)).state),
+    finish: async (id) => void (await finishRun(rt, id, customer_id, (await savedRunState(rt, id)).state)),
     fail: async (id, e) => failContact(rt, id, customer_id, e),
   };
 }

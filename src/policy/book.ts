@@ -25,44 +25,51 @@ export function shippedPolicy(namespace: string, name: string): PolicyName {
  * from the store once and written through on every update.
  */
 export class PolicyBook {
-  /** The policy of each namespace and the store sequence its state reflects. */
-  private readonly live = new Map<string, { policy: Policy; seq: number }>();
+  /** The policy of each namespace and the store sequence its state reflects, loaded once however many ask at once. */
+  private readonly live = new Map<string, Promise<{ policy: Policy; seq: number }>>();
 
   constructor(
     private readonly store: PolicyStateStore,
     readonly armIds: readonly string[],
   ) {}
 
-  get(namespace: string, name: PolicyName): Policy {
-    return this.entry(namespace, name).policy;
+  async get(namespace: string, name: PolicyName): Promise<Policy> {
+    return (await this.entry(namespace, name, this.store)).policy;
   }
 
-  private entry(namespace: string, name: PolicyName) {
-    const cached = this.live.get(namespace);
-    if (cached) {
-      if (cached.policy.name !== name) throw new PolicyBindingError(`policy namespace "${namespace}" runs ${cached.policy.name}, not ${name}`);
-      return cached;
+  /** `store` loads it when not cached: inside a transaction, the transaction's (the outer one would wait on it). */
+  private async entry(namespace: string, name: PolicyName, store: PolicyStateStore) {
+    let loading = this.live.get(namespace);
+    if (!loading) {
+      loading = this.load(namespace, name, store);
+      this.live.set(namespace, loading);
+      loading.catch(() => this.live.get(namespace) === loading && this.live.delete(namespace));
     }
-    const bound = this.store.bind(namespace, name);
-    shippedPolicy(namespace, bound.policy);
-    if (bound.policy !== name) throw new PolicyBindingError(`policy namespace "${namespace}" runs ${bound.policy}, not ${name}`);
-    const policy = createPolicy(name, this.armIds.length);
-    policy.importRows(this.store.loadRows(namespace));
-    const entry = { policy, seq: bound.seq };
-    this.live.set(namespace, entry);
+    const entry = await loading;
+    if (entry.policy.name !== name) throw new PolicyBindingError(`policy namespace "${namespace}" runs ${entry.policy.name}, not ${name}`);
     return entry;
   }
 
-  isFrozen(namespace: string): boolean {
-    return this.store.isFrozen(namespace);
+  private async load(namespace: string, name: PolicyName, store: PolicyStateStore) {
+    const bound = await store.bind(namespace, name);
+    shippedPolicy(namespace, bound.policy);
+    if (bound.policy !== name) throw new PolicyBindingError(`policy namespace "${namespace}" runs ${bound.policy}, not ${name}`);
+    const policy = createPolicy(name, this.armIds.length);
+    policy.importRows(await store.loadRows(namespace));
+    return { policy, seq: bound.seq };
+  }
+
+  isFrozen(namespace: string, store: PolicyStateStore = this.store): Promise<boolean> {
+    return store.isFrozen(namespace);
   }
 
   /**
    * Applies a reward exactly once per interaction id. Returns "applied"; "duplicate" when this same
    * decision was applied before (a replayed or resumed run); "conflict" when the id was used for another
    * decision. In the last two the policy is untouched. Another process's updates are loaded first.
+   * `store` is the caller's transaction when the update must commit with its other writes.
    */
-  learn(
+  async learn(
     namespace: string,
     name: PolicyName,
     interactionId: string,
@@ -70,11 +77,12 @@ export class PolicyBook {
     arm: number,
     reward: number,
     rng: Rng,
-  ): "applied" | "duplicate" | "conflict" {
-    const entry = this.entry(namespace, name);
+    store: PolicyStateStore = this.store,
+  ): Promise<"applied" | "duplicate" | "conflict"> {
     const template = this.armIds[arm]!;
     try {
-      const r = this.store.applyOnce(
+      const entry = await this.entry(namespace, name, store);
+      const r = await store.applyOnce(
         namespace,
         { interactionId, contextKey: ctx.key, template, reward },
         {
@@ -101,12 +109,12 @@ export class PolicyBook {
   }
 
   /** A frozen namespace still decides and logs, but learns nothing. */
-  setFrozen(namespace: string, frozen: boolean): void {
-    this.store.setFrozen(namespace, frozen);
+  setFrozen(namespace: string, frozen: boolean): Promise<void> {
+    return this.store.setFrozen(namespace, frozen);
   }
 
-  reset(namespace: string): void {
-    this.store.reset(namespace);
+  async reset(namespace: string): Promise<void> {
+    await this.store.reset(namespace);
     this.live.delete(namespace);
   }
 }

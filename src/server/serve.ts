@@ -91,9 +91,9 @@ export interface RunningServer {
  * The outbox's sender when Twilio's API is configured. Without it messages wait in the outbox (and are
  * sent by the first process that has it), which the log says once at start.
  */
-function outboxSender(rt: CareRuntime, cfg: ServerConfig, log: Logger): OutboxSender | undefined {
+async function outboxSender(rt: CareRuntime, cfg: ServerConfig, log: Logger): Promise<OutboxSender | undefined> {
   if (!cfg.twilioAccountSid || !cfg.twilioAuthToken || !cfg.twilioWhatsAppFrom) {
-    const pending = rt.outbox.pendingCount();
+    const pending = await rt.store.outbox.pendingCount();
     if (pending > 0) log.warn({ pending }, "outbound messages wait: set TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_WHATSAPP_FROM to send them");
     return undefined;
   }
@@ -107,15 +107,15 @@ function outboxSender(rt: CareRuntime, cfg: ServerConfig, log: Logger): OutboxSe
 }
 
 /** What /metrics reads from the runtime's database. */
-export const storedCounts = (rt: CareRuntime): StoredCounts => ({ pendingHandoffs: () => rt.deps.handoffs.pendingCount(), outboundByStatus: () => rt.outbox.countByStatus() });
+export const storedCounts = (rt: CareRuntime): StoredCounts => ({ pendingHandoffs: () => rt.store.handoffs.pendingCount(), outboundByStatus: () => rt.store.outbox.countByStatus() });
 
 /** Serves the app; without API keys only on a loopback address. */
 export async function startServer(rt: CareRuntime, cfg: ServerConfig, log: Logger, metrics: Metrics = createMetrics(storedCounts(rt))): Promise<RunningServer> {
   if (cfg.apiKeys.length === 0 && !LOOPBACK.test(cfg.host))
     throw new UnsafeBindError(`no API key configured (CARE_GRAPH_API_KEYS): refusing to listen on ${cfg.host}; use a loopback address or set keys`);
-  const stale = rt.experiments.failInterrupted();
+  const stale = await rt.store.experiments.failInterrupted();
   if (stale) log.warn({ experiments: stale }, "experiments left running by a previous process marked failed");
-  const sender = outboxSender(rt, cfg, log);
+  const sender = await outboxSender(rt, cfg, log);
   const jobs = new ExperimentJobs(rt, rt.environment, (id, e) => log.error({ err: e, experiment_id: id }, "experiment failed"));
   const runSlots = new RunSlots(cfg.runConcurrency, cfg.runQueue);
   metrics.watchRunSlots(runSlots);

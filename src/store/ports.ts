@@ -6,7 +6,7 @@
  */
 import type { Customer } from "../domain/customer.js";
 import type { HumanAction, Interaction, MessageSource } from "../domain/interaction.js";
-import type { PolicyClaim } from "../policy/state-store.js";
+import type { PolicyStateStore as PolicyStateStoreOfPolicy } from "../policy/state-store.js";
 import type { AuditEntry } from "./audit.js";
 import type { ExperimentRecord, ExperimentStatus } from "./experiments.js";
 import type { ClaimResult, Handoff, HandoffOpen } from "./handoffs.js";
@@ -37,28 +37,10 @@ export interface InteractionStore {
   kpis(by: KpiGroup, f?: Pick<InteractionFilter, "experiment_id" | "policy_namespace" | "since">): Promise<Kpi[]>;
 }
 
-export type PolicyUpdate = { seenSeq: number; reload: (rows: Map<string, unknown>) => void; apply: () => Map<string, unknown> };
-
-/** As the synchronous PolicyStateStore (src/policy/state-store.ts), plus `binding` (today raw SQL in router/policy.ts). */
-export interface PolicyStateStore {
-  /** Binds a namespace to a policy on first use; returns the binding that holds. */
-  bind(namespace: string, policy: string): Promise<{ policy: string; frozen: boolean; seq: number }>;
+/** As src/policy/state-store.ts, plus `binding` (today raw SQL in router/policy.ts). */
+export interface PolicyStateStore extends PolicyStateStoreOfPolicy {
   /** The binding if there is one; binds nothing. */
   binding(namespace: string): Promise<{ policy: string; frozen: boolean; seq: number } | undefined>;
-  isFrozen(namespace: string): Promise<boolean>;
-  loadRows(namespace: string): Promise<Map<string, unknown>>;
-  /**
-   * In one transaction: claim the interaction id, then — after `reload` if another process wrote since
-   * `seenSeq` — save the rows `apply` returns and bump the namespace's sequence. Without calling `apply`,
-   * returns the earlier claim when the interaction was applied before: exactly once per interaction id.
-   */
-  applyOnce(
-    namespace: string,
-    claim: PolicyClaim,
-    update: PolicyUpdate,
-  ): Promise<{ applied: true; seq: number } | { applied: false; earlier: PolicyClaim & { namespace: string } }>;
-  reset(namespace: string): Promise<void>;
-  setFrozen(namespace: string, frozen: boolean): Promise<void>;
 }
 
 /** As HandoffStore in handoffs.ts. */
@@ -163,7 +145,15 @@ export interface Repos {
   threads: ThreadStore;
 }
 
-export interface Store extends Repos {
+/** Deleting what is no longer needed (`care-graph prune`). */
+export interface Retention {
+  /** Checkpoints of finished contacts older than `olderThan` but their last; nothing of a pending hand-off. */
+  pruneCheckpoints(olderThan: Date): Promise<{ threads: number; checkpoints: number; writes: number }>;
+  /** A person's messages once delivered or given up; pending ones are never touched. */
+  pruneOutbound(olderThan: Date): Promise<{ messages: number }>;
+}
+
+export interface Store extends Repos, Retention {
   readonly backend: "sqlite" | "postgres";
   /**
    * Runs `fn` in one transaction; a throw rolls back everything it wrote. `fn` must use only the `tx` it is

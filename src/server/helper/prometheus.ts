@@ -6,8 +6,8 @@ import type { CareObserver } from "../../agents/observer.js";
 
 /** Counts read from the database when Prometheus scrapes; undefined before the database is open. */
 export interface StoredCounts {
-  pendingHandoffs: () => number | undefined;
-  outboundByStatus?: () => Record<string, number> | undefined;
+  pendingHandoffs: () => Promise<number | undefined> | number | undefined;
+  outboundByStatus?: () => Promise<Record<string, number> | undefined> | Record<string, number> | undefined;
 }
 
 /** The service's Prometheus metrics, fed by the graph's observer, the HTTP layer and the database. */
@@ -29,8 +29,8 @@ export function createMetrics({ pendingHandoffs, outboundByStatus }: StoredCount
     name: "care_graph_pending_escalations",
     help: "Hand-offs waiting for a person",
     registers: [registry],
-    collect() {
-      const n = pendingHandoffs();
+    async collect() {
+      const n = await pendingHandoffs();
       if (n !== undefined) this.set(n);
     },
   });
@@ -39,8 +39,8 @@ export function createMetrics({ pendingHandoffs, outboundByStatus }: StoredCount
     help: "Messages from people to customers, by delivery status (pending, sent, failed)",
     labelNames: ["status"],
     registers: [registry],
-    collect() {
-      const counts = outboundByStatus?.();
+    async collect() {
+      const counts = await outboundByStatus?.();
       if (counts) for (const status of ["pending", "sent", "failed"]) this.set({ status }, counts[status] ?? 0);
     },
   });

@@ -15,21 +15,24 @@ export const GenerateRequest = PersonaParams.partial().strict().extend({ n: z.nu
 export function customersRouter(rt: CareRuntime) {
   const corpus = loadPersonaCorpus();
   return new Hono<AppEnv>()
-    .get("/", (c) => {
+    .get("/", async (c) => {
       const q = readQuery(c, CustomerListQuery);
-      return c.json({ items: rt.deps.customers.list(q), total: rt.deps.customers.count(q), limit: q.limit, offset: q.offset });
+      return c.json({ items: await rt.store.customers.list(q), total: await rt.store.customers.count(q), limit: q.limit, offset: q.offset });
     })
     .post("/", async (c) => {
       const customer = await readJson(c, Customer);
-      rt.deps.customers.upsertMany([customer]);
+      await rt.store.customers.upsertMany([customer]);
       return c.json(customer, 201);
     })
     .post("/generate", async (c) => {
       const params = await readJson(c, GenerateRequest);
       const customers = forgeCustomers(params, corpus);
-      const taken = customers.find((x) => rt.deps.customers.get(x.customer_id));
-      if (taken) throw conflict(`customer ${taken.customer_id} exists already: choose another id_prefix (or seed and n)`);
-      rt.deps.customers.upsertMany(customers);
+      // Checked and written in one transaction: a concurrent generate cannot take an id in between.
+      await rt.store.transaction(async (tx) => {
+        for (const x of customers)
+          if (await tx.customers.get(x.customer_id)) throw conflict(`customer ${x.customer_id} exists already: choose another id_prefix (or seed and n)`);
+        await tx.customers.upsertMany(customers);
+      });
       return c.json({ created: customers.length, first_id: customers[0]?.customer_id, last_id: customers.at(-1)?.customer_id }, 201);
     })
     .post("/import", async (c) => {
@@ -41,12 +44,12 @@ export function customersRouter(rt: CareRuntime) {
         if (e instanceof CustomerCsvError) throw new HttpError(400, "invalid_csv", `${e.message}; nothing was imported`);
         throw e;
       }
-      rt.deps.customers.upsertMany(customers);
+      await rt.store.customers.upsertMany(customers);
       return c.json({ imported: customers.length }, 201);
     })
-    .get("/:id", (c) => {
+    .get("/:id", async (c) => {
       const id = parseWith(z.string().min(1).max(64), c.req.param("id"), "path");
-      const customer = rt.deps.customers.get(id);
+      const customer = await rt.store.customers.get(id);
       if (!customer) throw notFound(`customer ${id}`);
       return c.json(customer);
     });

@@ -14,26 +14,26 @@ export const ApiExperimentParams = ExperimentParams.extend({
 });
 
 export function experimentsRouter(rt: CareRuntime, jobs: ExperimentJobs) {
-  const view = (id: string) => {
-    const e = rt.experiments.get(id);
+  const view = async (id: string) => {
+    const e = await rt.store.experiments.get(id);
     if (!e) throw notFound(`experiment ${id}`);
     return { ...e, progress: jobs.progress(id) ?? null };
   };
   return new Hono<AppEnv>()
-    .get("/", (c) => c.json({ items: rt.experiments.list().map(({ summary, ...e }) => ({ ...e, progress: jobs.progress(e.experiment_id) ?? null, lift_pct: (summary as { lift_pct?: number } | null)?.lift_pct ?? null })) }))
+    .get("/", async (c) => c.json({ items: (await rt.store.experiments.list()).map(({ summary, ...e }) => ({ ...e, progress: jobs.progress(e.experiment_id) ?? null, lift_pct: (summary as { lift_pct?: number } | null)?.lift_pct ?? null })) }))
     .post("/", async (c) => {
       const params = await readJson(c, ApiExperimentParams);
       const id = jobs.start(params);
-      rt.audit.record(c.get("apiKey") ?? "api", "experiment.started", `experiment:${id}`, params);
+      await rt.store.audit.record(c.get("apiKey") ?? "api", "experiment.started", `experiment:${id}`, params);
       c.header("Location", `/v1/experiments/${id}`);
-      return c.json(view(id), 202);
+      return c.json(await view(id), 202);
     })
-    .get("/:id", (c) => c.json(view(parseWith(z.string().min(1).max(200), c.req.param("id"), "path"))))
-    .post("/:id/cancel", (c) => {
+    .get("/:id", async (c) => c.json(await view(parseWith(z.string().min(1).max(200), c.req.param("id"), "path"))))
+    .post("/:id/cancel", async (c) => {
       const id = parseWith(z.string().min(1).max(200), c.req.param("id"), "path");
-      const e = view(id);
+      const e = await view(id);
       if (!jobs.cancel(id)) throw conflict(`experiment ${id} is not running (${e.status})`);
-      rt.audit.record(c.get("apiKey") ?? "api", "experiment.cancelled", `experiment:${id}`);
+      await rt.store.audit.record(c.get("apiKey") ?? "api", "experiment.cancelled", `experiment:${id}`);
       return c.json({ experiment_id: id, cancelling: true }, 202);
     });
 }

@@ -18,34 +18,34 @@ const Id = z.string().min(1).max(200);
  */
 export function handoffsRouter(rt: CareRuntime) {
   return new Hono<AppEnv>()
-    .get("/", (c) => {
+    .get("/", async (c) => {
       const { status } = readQuery(c, HandoffListQuery);
-      const rows = status === "pending" ? rt.deps.handoffs.pending() : rt.deps.handoffs.resolved();
-      const items = rows.map((h) => ({ ...h, customer: rt.deps.customers.get(h.customer_id) ?? null }));
+      const rows = await (status === "pending" ? rt.store.handoffs.pending() : rt.store.handoffs.resolved());
+      const items = await Promise.all(rows.map(async (h) => ({ ...h, customer: (await rt.store.customers.get(h.customer_id)) ?? null })));
       return c.json({ items });
     })
-    .get("/:id", (c) => {
+    .get("/:id", async (c) => {
       const id = parseWith(Id, c.req.param("id"), "path");
-      const h = rt.deps.handoffs.get(id);
+      const h = await rt.store.handoffs.get(id);
       if (!h) throw notFound(`hand-off ${id}`);
-      return c.json({ ...h, customer: rt.deps.customers.get(h.customer_id) ?? null, audit: rt.audit.list(h.customer_id) });
+      return c.json({ ...h, customer: (await rt.store.customers.get(h.customer_id)) ?? null, audit: await rt.store.audit.list(h.customer_id) });
     })
     .post("/:id/claim", async (c) => {
       const id = parseWith(Id, c.req.param("id"), "path");
       const { agent } = await readJson(c, ClaimRequest);
-      const result = rt.db.transaction(() => {
-        const r = rt.deps.handoffs.claim(id, agent);
+      const result = await rt.store.transaction(async (tx) => {
+        const r = await tx.handoffs.claim(id, agent);
         if (r === "claimed") {
-          const h = rt.deps.handoffs.get(id)!;
-          rt.ownership.takeOver(h.customer_id, agent);
-          rt.audit.record(agent, "handoff.claimed", h.customer_id, { interaction_id: id });
+          const h = (await tx.handoffs.get(id))!;
+          await tx.ownership.takeOver(h.customer_id, agent);
+          await tx.audit.record(agent, "handoff.claimed", h.customer_id, { interaction_id: id });
         }
         return r;
-      })();
+      });
       if (result === "missing") throw notFound(`hand-off ${id}`);
       if (result === "taken") throw conflict(`hand-off ${id} is claimed by another agent`);
       if (result === "resolved") throw conflict(`hand-off ${id} is already resolved`);
-      return c.json(rt.deps.handoffs.get(id));
+      return c.json(await rt.store.handoffs.get(id));
     })
     .post("/:id/resolve", async (c) => {
       const id = parseWith(Id, c.req.param("id"), "path");
@@ -82,38 +82,43 @@ export const MessageRequest = z.object({ agent: Agent, text: z.string().trim().m
 /** Conversation ownership: who speaks to the customer, and the explicit hand-back to the bot. */
 export function conversationsRouter(rt: CareRuntime) {
   return new Hono<AppEnv>()
-    .get("/:customer_id", (c) => {
+    .get("/:customer_id", async (c) => {
       const id = parseWith(Id, c.req.param("customer_id"), "path");
-      if (!rt.deps.customers.get(id)) throw notFound(`customer ${id}`);
-      return c.json({ customer_id: id, ...rt.ownership.get(id), inbound: rt.inbound.recent(id), outbound: rt.outbox.recent(id), audit: rt.audit.list(id) });
+      const s = rt.store;
+      if (!(await s.customers.get(id))) throw notFound(`customer ${id}`);
+      return c.json({ customer_id: id, ...(await s.ownership.get(id)), inbound: await s.inbound.recent(id), outbound: await s.outbox.recent(id), audit: await s.audit.list(id) });
     })
     .post("/:customer_id/messages", async (c) => {
       const id = parseWith(Id, c.req.param("customer_id"), "path");
       const { agent, text } = await readJson(c, MessageRequest);
-      if (!rt.deps.customers.get(id)) throw notFound(`customer ${id}`);
-      const owner = rt.ownership.get(id);
-      if (owner.owner !== "human") throw conflict(`the bot owns the conversation with ${id}: a person writes only after taking it over`);
-      if (owner.agent === null) throw conflict(`claim the pending hand-off of ${id} before writing to the customer`);
-      if (owner.agent !== agent) throw new HttpError(403, "forbidden", `${owner.agent} owns this conversation`);
-      const last = rt.inbound.lastReceivedAt(id);
-      if (last && Date.now() - last.getTime() > WHATSAPP_SESSION_MS)
-        throw conflict(`WhatsApp takes free-form messages only within 24 hours of the customer's last one (${last.toISOString()}): send an approved template instead`);
-      const message = queueMessage(rt, id, agent, text);
+      // Checked and queued in one transaction: the agent cannot lose the conversation in between.
+      const message = await rt.store.transaction(async (tx) => {
+        if (!(await tx.customers.get(id))) throw notFound(`customer ${id}`);
+        const owner = await tx.ownership.get(id);
+        if (owner.owner !== "human") throw conflict(`the bot owns the conversation with ${id}: a person writes only after taking it over`);
+        if (owner.agent === null) throw conflict(`claim the pending hand-off of ${id} before writing to the customer`);
+        if (owner.agent !== agent) throw new HttpError(403, "forbidden", `${owner.agent} owns this conversation`);
+        const last = await tx.inbound.lastReceivedAt(id);
+        if (last && Date.now() - last.getTime() > WHATSAPP_SESSION_MS)
+          throw conflict(`WhatsApp takes free-form messages only within 24 hours of the customer's last one (${last.toISOString()}): send an approved template instead`);
+        return queueMessage(tx, id, agent, text);
+      });
       if (!message) throw conflict(`no channel reaches ${id}: the customer has not written to us on WhatsApp`);
       return c.json(message, 202);
     })
     .post("/:customer_id/handback", async (c) => {
       const id = parseWith(Id, c.req.param("customer_id"), "path");
       const { agent } = await readJson(c, HandBackRequest);
-      const owner = rt.ownership.get(id);
-      if (owner.owner !== "human") throw conflict(`the bot already owns the conversation with ${id}`);
-      if (owner.agent === null && rt.deps.handoffs.pending().some((h) => h.customer_id === id))
-        throw conflict(`claim the pending hand-off of ${id} before handing it back`);
-      if (owner.agent !== null && owner.agent !== agent) throw new HttpError(403, "forbidden", `only ${owner.agent} can hand this conversation back`);
-      rt.db.transaction(() => {
-        rt.ownership.handBack(id);
-        rt.audit.record(agent, "conversation.handback", id);
-      })();
-      return c.json({ customer_id: id, ...rt.ownership.get(id) });
+      const ownership = await rt.store.transaction(async (tx) => {
+        const owner = await tx.ownership.get(id);
+        if (owner.owner !== "human") throw conflict(`the bot already owns the conversation with ${id}`);
+        if (owner.agent === null && (await tx.handoffs.pending()).some((h) => h.customer_id === id))
+          throw conflict(`claim the pending hand-off of ${id} before handing it back`);
+        if (owner.agent !== null && owner.agent !== agent) throw new HttpError(403, "forbidden", `only ${owner.agent} can hand this conversation back`);
+        await tx.ownership.handBack(id);
+        await tx.audit.record(agent, "conversation.handback", id);
+        return tx.ownership.get(id);
+      });
+      return c.json({ customer_id: id, ...ownership });
     });
 }

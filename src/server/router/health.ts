@@ -5,9 +5,9 @@ import type { CareRuntime } from "../../app/care-runtime.js";
 export function healthRouter(rt: CareRuntime) {
   return new Hono<AppEnv>()
     .get("/healthz", (c) => c.json({ status: "ok" }))
-    .get("/readyz", (c) => {
+    .get("/readyz", async (c) => {
       try {
-        rt.db.prepare("SELECT 1").get();
+        await rt.store.ping();
         return c.json({ status: "ready" });
       } catch (e) {
         return c.json({ status: "unavailable", error: { code: "database", message: (e as Error).message } }, 503);

@@ -20,9 +20,9 @@ export const InteractionQuery = z
   .strict();
 
 export function interactionsRouter(rt: CareRuntime) {
-  return new Hono<AppEnv>().get("/", (c) => {
+  return new Hono<AppEnv>().get("/", async (c) => {
     const f = readQuery(c, InteractionQuery);
-    const items = rt.deps.interactions.list({
+    const items = await rt.store.interactions.list({
       segment: f.segment,
       issue_bucket: f.issue,
       template: f.template,

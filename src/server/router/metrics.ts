@@ -14,17 +14,17 @@ export const KpiQuery = z
 
 /** KPIs of the interaction log per iteration, segment and template (and issue, namespace). */
 export function kpiRouter(rt: CareRuntime) {
-  return new Hono<AppEnv>().get("/", (c) => {
+  return new Hono<AppEnv>().get("/", async (c) => {
     const f = readQuery(c, KpiQuery);
     const filter = { experiment_id: f.experiment_id, policy_namespace: f.namespace, since: f.since };
-    const k = (by: Parameters<typeof rt.deps.interactions.kpis>[0]) => rt.deps.interactions.kpis(by, filter);
+    const k = (by: Parameters<typeof rt.store.interactions.kpis>[0]) => rt.store.interactions.kpis(by, filter);
     return c.json({
       filter: f,
-      by_iteration: k("iteration"),
-      by_segment: k("segment"),
-      by_template: k("template"),
-      by_issue: k("issue"),
-      by_namespace: k("namespace"),
+      by_iteration: await k("iteration"),
+      by_segment: await k("segment"),
+      by_template: await k("template"),
+      by_issue: await k("issue"),
+      by_namespace: await k("namespace"),
     });
   });
 }

@@ -69,7 +69,7 @@ async function checkResume(rt: CareRuntime, threadId: string, run: RunRequest): 
   const pending = snapshot.tasks.flatMap((t) => t.interrupts ?? [])[0];
   if (!pending) throw new HttpError(409, "conflict", `thread ${threadId} is not waiting for a person`);
   const { agent } = parseWith(Claimant, { metadata: run.metadata ?? {} }, "body").metadata;
-  checkClaim(rt, threadId, agent);
+  await checkClaim(rt.store, threadId, agent);
   const request = z.array(HumanInterrupt).min(1).safeParse(pending.value);
   const response = HumanResume.safeParse(run.command?.resume);
   if (!response.success) throw invalid(response.error, "body.command.resume");
@@ -150,8 +150,8 @@ const platformGuard = (rt: CareRuntime): MiddlewareHandler<AppEnv> => async (c, 
         if (run.command) {
           if (threadId && ThreadId.safeParse(threadId).success) await checkResume(rt, threadId, run);
         } else if (run.input) {
-          const input = checkNewContact(rt, parseWith(CareInput, run.input, "body"));
-          if (threadId) checkThreadFree(rt, threadId, input.customer_id);
+          const input = await checkNewContact(rt, parseWith(CareInput, run.input, "body"));
+          if (threadId) await checkThreadFree(rt.store, threadId, input.customer_id);
         } else throw new HttpError(400, "invalid_request", "body: input or command is required");
       } catch (e) {
         throw answer(e);
@@ -170,10 +170,11 @@ const platformGuard = (rt: CareRuntime): MiddlewareHandler<AppEnv> => async (c, 
  * A contact the API may start: its interaction id is new (one id, one contact) and no person owns the
  * conversation. runOnThread checks ownership again; this answers it as a 409 before a stream opens.
  */
-function checkNewContact(rt: CareRuntime, input: z.infer<typeof CareInput>): z.infer<typeof CareInput> {
-  if (input.interaction_id && (rt.deps.interactions.get(input.interaction_id) || rt.deps.handoffs.get(input.interaction_id)))
-    throw new HttpError(409, "conflict", `interaction ${input.interaction_id} exists already: one id, one contact`);
-  if (rt.ownership.get(input.customer_id).owner === "human") throw new HttpError(409, "conflict", `a person owns the conversation with ${input.customer_id}`);
+async function checkNewContact(rt: CareRuntime, input: z.infer<typeof CareInput>): Promise<z.infer<typeof CareInput>> {
+  const id = input.interaction_id;
+  if (id && ((await rt.store.interactions.get(id)) || (await rt.store.handoffs.get(id))))
+    throw new HttpError(409, "conflict", `interaction ${id} exists already: one id, one contact`);
+  if ((await rt.store.ownership.get(input.customer_id)).owner === "human") throw new HttpError(409, "conflict", `a person owns the conversation with ${input.customer_id}`);
   return input;
 }
 
@@ -184,6 +185,12 @@ function embedError(status: ContentfulStatusCode, sent: { error?: unknown }): Ht
   const issues = (e?.issues ?? []).map((i) => ({ path: [i.path].flat().join("."), message: i.message }));
   const message = issues.length ? issues.map((i) => `${i.path}: ${i.message}`).join("; ") : (e?.message ?? "request rejected");
   return new HttpError(status, "invalid_request", message, issues.length ? issues : undefined);
+}
+
+/** A thread and its checkpoints: our row, then the checkpointer's (a thread without its row is not listed). */
+async function deleteThread(rt: CareRuntime, id: string): Promise<void> {
+  await rt.store.threads.delete(id);
+  await rt.checkpointer.deleteThread(id);
 }
 
 function assistant(graphId: string) {
@@ -214,13 +221,13 @@ export function platformRouter(rt: CareRuntime) {
     graph: { [GRAPH_ID]: bookkeptGraph(rt) },
     checkpointer: rt.checkpointer,
     threads: {
-      get: async (id) => rt.threads.get(id) as never,
+      get: async (id) => rt.store.threads.get(id) as never,
       // Clients write metadata through POST and PATCH /threads below; the embed server only names the graph
       // a run used (the guard holds it to ours).
-      set: async (id) => rt.threads.upsert(id, "patch", NEW_THREAD) as never,
-      delete: async (id) => rt.threads.delete(id),
+      set: async (id) => rt.store.threads.upsert(id, "patch", NEW_THREAD) as never,
+      delete: (id) => deleteThread(rt, id),
       search: async function* (o) {
-        const { total, threads } = rt.threads.search(o);
+        const { total, threads } = await rt.store.threads.search(o);
         for (const thread of threads) yield { thread: thread as never, total };
       },
     },
@@ -242,53 +249,57 @@ export function platformRouter(rt: CareRuntime) {
       graphOf(c.req.param("id"));
       return c.json(schemas(GRAPH_ID));
     })
-    .get("/threads/:thread_id", (c) => {
+    .get("/threads/:thread_id", async (c) => {
       const id = parseWith(ThreadId, c.req.param("thread_id"), "path");
-      const thread = rt.threads.get(id);
+      const thread = await rt.store.threads.get(id);
       if (!thread) throw notFound(`thread ${id}`);
       return c.json(thread);
     })
     .post("/threads", async (c) => {
       const body = await readJson(c, ThreadCreate);
       const id = body.thread_id ?? randomUUID();
-      const existing = rt.threads.get(id);
-      if (existing && body.if_exists === "do_nothing") return c.json(existing);
-      if (existing) throw conflict(`thread ${id} exists already`);
-      return c.json(rt.threads.upsert(id, "put", body.metadata ?? {}));
+      // One transaction: of two creates of one id, the second finds the first.
+      const created = await rt.store.transaction(async (tx) => {
+        const existing = await tx.threads.get(id);
+        if (existing && body.if_exists === "do_nothing") return existing;
+        if (existing) throw conflict(`thread ${id} exists already`);
+        return tx.threads.upsert(id, "put", body.metadata ?? {});
+      });
+      return c.json(created);
     })
     .patch("/threads/:thread_id", async (c) => {
       const id = parseWith(ThreadId, c.req.param("thread_id"), "path");
       const body = await readJson(c, z.object({ metadata: z.record(z.string(), z.unknown()) }).strict());
-      const thread = rt.threads.get(id);
+      const thread = await rt.store.threads.get(id);
       if (!thread) throw notFound(`thread ${id}`);
       const metadata = parseWith(z.object({ metadata: clientMetadata({ ...NEW_THREAD, ...thread.metadata }) }), body, "body").metadata;
       // Unchanged bookkeeping keys are not written back: a run may move them on meanwhile.
-      return c.json(rt.threads.upsert(id, "patch", withoutBookkeeping(metadata)));
+      return c.json(await rt.store.threads.upsert(id, "patch", withoutBookkeeping(metadata)));
     })
-    .delete("/threads/:thread_id", (c) => {
+    .delete("/threads/:thread_id", async (c) => {
       const id = parseWith(ThreadId, c.req.param("thread_id"), "path");
       try {
-        checkThreadFree(rt, id);
+        await checkThreadFree(rt.store, id);
       } catch (e) {
         throw answer(e);
       }
-      rt.threads.delete(id);
+      await deleteThread(rt, id);
       return c.body(null, 204);
     })
     .post("/threads/:thread_id/runs/wait", async (c) => {
       const id = parseWith(ThreadId, c.req.param("thread_id"), "path");
       const body = await readJson(c, WaitRequest);
       graphOf(body.assistant_id);
-      if (!rt.threads.get(id)) throw notFound(`thread ${id}`);
+      if (!(await rt.store.threads.get(id))) throw notFound(`thread ${id}`);
       if (!body.input && !body.command) throw new HttpError(400, "invalid_request", "body: input or command is required");
       const context = CareContext.parse(body.context ?? {});
-      rt.threads.upsert(id, "patch", NEW_THREAD);
+      await rt.store.threads.upsert(id, "patch", NEW_THREAD);
       try {
         if (body.command) {
           const agent = await checkResume(rt, id, body);
           return c.json(await resumeThread(rt, id, body.command.resume, agent, c.req.raw.signal, c.get("requestId")));
         }
-        const input = checkNewContact(rt, parseWith(CareInput, body.input, "body"));
+        const input = await checkNewContact(rt, parseWith(CareInput, body.input, "body"));
         const { state } = await runOnThread(rt, { ...input, thread_id: id, context, request_id: c.get("requestId") }, c.req.raw.signal);
         return c.json(state);
       } catch (e) {

@@ -21,7 +21,7 @@ export function runsRouter(rt: CareRuntime) {
   return new Hono<AppEnv>().post("/:id/runs", async (c) => {
     const id = parseWith(z.string().min(1).max(64), c.req.param("id"), "path");
     const body = await readJson(c, RunRequest);
-    if (!rt.deps.customers.get(id)) throw notFound(`customer ${id}`);
+    if (!(await rt.store.customers.get(id))) throw notFound(`customer ${id}`);
     try {
       const out = await runContact(
         rt,

@@ -62,41 +62,41 @@ export function twilioRouter(rt: CareRuntime, cfg: TwilioConfig, slots: RunSlots
     const text = (msg.Body + media).trim().slice(0, MAX_MESSAGE);
 
     const customerId = customerIdForWaId(msg.WaId, cfg.idSecret ?? cfg.authToken);
-    const seen = rt.inbound.get(msg.MessageSid);
-    if (seen) return reply(c, seen.status === "answered" ? seen.reply : null);
-
     const klass = classifyMessage(text, keywords);
-    const known = rt.deps.customers.get(customerId);
     const d = keywords.whatsapp_defaults;
-    const customer: Customer = {
-      ...(known ?? { ...d, issues_flag: 1, channel_pref: "whatsapp", first_message: text || keywords.whatsapp_texts.empty_body, customer_id: customerId }),
-      segment: segmentOf(true, klass.angry),
-      is_vocal: true,
-      issue_bucket: klass.issue,
-    } as Customer;
     const threadId = crypto.randomUUID();
-    rt.db.transaction(() => {
-      rt.deps.customers.upsertMany([customer]);
-      rt.inbound.claim(msg.MessageSid, customerId, threadId, text);
+    // One transaction from the check to the claim: Twilio's retry of a message arriving meanwhile finds it claimed.
+    const claimed = await rt.store.transaction(async (tx) => {
+      const seen = await tx.inbound.get(msg.MessageSid);
+      if (seen) return { seen };
+      const known = await tx.customers.get(customerId);
+      const customer: Customer = {
+        ...(known ?? { ...d, issues_flag: 1, channel_pref: "whatsapp", first_message: text || keywords.whatsapp_texts.empty_body, customer_id: customerId }),
+        segment: segmentOf(true, klass.angry),
+        is_vocal: true,
+        issue_bucket: klass.issue,
+      } as Customer;
+      await tx.customers.upsertMany([customer]);
+      await tx.inbound.claim(msg.MessageSid, customerId, threadId, text);
       // Where a person's later answers go (the webhook's own reply travels back in the TwiML).
-      if (msg.From.startsWith("whatsapp:")) rt.addresses.set(customerId, "whatsapp", msg.From);
-    })();
-
-    if (rt.ownership.get(customerId).owner === "human") {
-      rt.inbound.finish(msg.MessageSid, "human", null);
-      rt.audit.record("customer", "inbound.to_human", customerId, { message_sid: msg.MessageSid });
-      return reply(c, null);
-    }
+      if (msg.From.startsWith("whatsapp:")) await tx.outbox.setAddress(customerId, "whatsapp", msg.From);
+      if ((await tx.ownership.get(customerId)).owner !== "human") return { seen: undefined, toHuman: false };
+      await tx.inbound.finish(msg.MessageSid, "human", null);
+      await tx.audit.record("customer", "inbound.to_human", customerId, { message_sid: msg.MessageSid });
+      return { seen: undefined, toHuman: true };
+    });
+    if (claimed.seen) return reply(c, claimed.seen.status === "answered" ? claimed.seen.reply : null);
+    if (claimed.toHuman) return reply(c, null);
     // Signed and new only: it waits in line whatever its length, because Twilio does not resend a refused
     // message, and it runs even if Twilio stops waiting (the contact is logged; as before, its reply is lost).
     let release: (() => void) | undefined;
     try {
       release = await inLine(slots, undefined, false);
       const out = await runContact(rt, { customer_id: customerId, message: text || undefined, thread_id: threadId, request_id: c.get("requestId") });
-      rt.inbound.finish(msg.MessageSid, out.status === "handed_off" ? "human" : "answered", out.reply);
+      await rt.store.inbound.finish(msg.MessageSid, out.status === "handed_off" ? "human" : "answered", out.reply);
       return reply(c, out.reply);
     } catch (e) {
-      rt.inbound.finish(msg.MessageSid, "failed", null);
+      await rt.store.inbound.finish(msg.MessageSid, "failed", null);
       throw e;
     } finally {
       release?.();

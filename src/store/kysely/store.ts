@@ -1,5 +1,5 @@
 import { sql, type Kysely } from "kysely";
-import type { Repos, Store } from "../ports.js";
+import type { Repos, Retention, Store } from "../ports.js";
 import { auditLog } from "./audit.js";
 import { customerStore } from "./customers.js";
 import { dialect, type Backend, type Ctx } from "./dialect.js";
@@ -29,7 +29,7 @@ function repos(ctx: Ctx, outboxListeners: Set<() => void>): Repos {
 }
 
 /** The Store over a Kysely handle, the same queries on either backend. */
-export function kyselyStore(db: Kysely<DB>, backend: Backend): Store {
+export function kyselyStore(db: Kysely<DB>, backend: Backend, pruneCheckpoints: Retention["pruneCheckpoints"]): Store {
   const d = dialect(backend);
   const listeners = new Set<() => void>();
   const root = repos({ db, d, atomic: (fn) => db.transaction().execute(fn), afterCommit: (fn) => fn() }, listeners);
@@ -41,6 +41,11 @@ export function kyselyStore(db: Kysely<DB>, backend: Backend): Store {
       const result = await db.transaction().execute((trx) => fn(repos({ db: trx, d, atomic: (f) => f(trx), afterCommit: (f) => committed.push(f) }, listeners)));
       committed.forEach((f) => f());
       return result;
+    },
+    pruneCheckpoints,
+    async pruneOutbound(olderThan) {
+      const r = await db.deleteFrom("outbound_messages").where("status", "<>", "pending").where("created_at", "<", olderThan.toISOString()).executeTakeFirst();
+      return { messages: Number(r.numDeletedRows) };
     },
     async ping() {
       await sql`select 1`.execute(db);

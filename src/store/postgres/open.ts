@@ -25,7 +25,9 @@ export async function openPostgresStore(o: { url: string; schema?: string; max?:
     await db.destroy();
     throw e;
   }
-  return kyselyStore(db, "postgres");
+  return kyselyStore(db, "postgres", async () => {
+    throw new Error("checkpoint retention on PostgreSQL comes with its checkpointer (docs/plans/scale-out.md, step 8)");
+  });
 }
 
 /**
