@@ -37,6 +37,8 @@ export interface InteractionStore {
   kpis(by: KpiGroup, f?: Pick<InteractionFilter, "experiment_id" | "policy_namespace" | "since">): Promise<Kpi[]>;
 }
 
+export type PolicyUpdate = Parameters<PolicyStateStoreOfPolicy["applyOnce"]>[2];
+
 /** As src/policy/state-store.ts, plus `binding` (today raw SQL in router/policy.ts). */
 export interface PolicyStateStore extends PolicyStateStoreOfPolicy {
   /** The binding if there is one; binds nothing. */

@@ -14,7 +14,7 @@ export function testApp(rt: CareRuntime, over: Partial<AppOptions> = {}) {
     twilio: { authToken: undefined, publicBaseUrl: undefined },
     jobs: new ExperimentJobs(rt, rt.environment),
     runSlots: new RunSlots(4, 16),
-    metrics: createMetrics({ pendingHandoffs: () => rt.deps.handoffs.pendingCount() }),
+    metrics: createMetrics({ pendingHandoffs: () => rt.store.handoffs.pendingCount() }),
     ...over,
   });
 }

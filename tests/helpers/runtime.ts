@@ -10,9 +10,9 @@ export { tempDbPath } from "./temp-db.js";
 
 export const corpus = loadPersonaCorpus();
 
-export function testRuntime(o: Omit<CareDepsOptions, "db"> & { dbPath?: string; customers?: Customer[] } = {}): CareRuntime {
+export async function testRuntime(o: Omit<CareDepsOptions, "store"> & { dbPath?: string; customers?: Customer[] } = {}): Promise<CareRuntime> {
   const rt = openCareRuntime({ ...o, dbPath: o.dbPath ?? ":memory:" });
-  rt.deps.customers.upsertMany(o.customers ?? forgeCustomers({ n: 40, seed: 3 }, corpus));
+  await rt.store.customers.upsertMany(o.customers ?? forgeCustomers({ n: 40, seed: 3 }, corpus));
   return rt;
 }
 

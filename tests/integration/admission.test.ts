@@ -7,7 +7,7 @@ import { customer, testRuntime } from "../helpers/runtime.js";
 
 const TOKEN = "twilio-test-token";
 const PUBLIC = "https://care.example.mx";
-const rt = testRuntime({ customers: [customer({ customer_id: "c1", churn_risk_est: 0.1 }), customer({ customer_id: "c2", churn_risk_est: 0.1 })] });
+const rt = await testRuntime({ customers: [customer({ customer_id: "c1", churn_risk_est: 0.1 }), customer({ customer_id: "c2", churn_risk_est: 0.1 })] });
 afterAll(() => rt.close());
 const slots = new RunSlots(1, 1);
 const metrics = createMetrics({ pendingHandoffs: () => 0 });
@@ -31,7 +31,7 @@ describe("run admission", () => {
     expect(refused.status).toBe(503);
     expect(refused.headers.get("retry-after")).toBe("1");
     expect(await errorCode(refused)).toBe("overloaded");
-    expect(rt.deps.interactions.list().filter((i) => i.customer_id === "c2")).toEqual([]);
+    expect((await rt.store.interactions.list()).filter((i) => i.customer_id === "c2")).toEqual([]);
     expect(await (await app.request("/metrics")).text()).toMatch(/care_graph_graph_runs\{state="waiting"\} 1/);
     held();
     const answered = await waiting;

@@ -9,6 +9,7 @@ import { loadPrompt } from "../../src/store/assets.js";
 import { ADVERSARIAL_MODES, AdversarialModel, GIVEAWAYS, INJECTION_CORPUS, OTHER_CUSTOMER_EMAIL, SECRET, type AdversarialMode } from "../helpers/adversarial-model.js";
 import { FakeOpenAI } from "../helpers/fake-openai.js";
 import { customer, testRuntime } from "../helpers/runtime.js";
+import { rawDb } from "../helpers/sql.js";
 
 const TOKEN = "twilio-test-token";
 const PUBLIC = "https://care.example.mx";
@@ -28,7 +29,7 @@ let fallbacks: Set<string>;
 beforeAll(async () => {
   fake = await new FakeOpenAI().start();
   model = new AdversarialModel(fake);
-  rt = testRuntime({
+  rt = await testRuntime({
     customers: ADVERSARIAL_MODES.flatMap((mode) =>
       PATHS.filter((path) => path !== "webhook").flatMap((path) => INJECTION_CORPUS.map((_, i) => customer({ customer_id: `${mode}-${path}-${i}` }))),
     ),
@@ -44,7 +45,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await server.close();
-  rt.close();
+  await rt.close();
   await fake.stop();
 });
 
@@ -145,22 +146,22 @@ describe("an injection-prone model behind every path that takes customer text", 
       for (const marker of modelOnly) expect(answer.body, `${path} «${message}»`).not.toContain(marker);
     }
 
-    const stored = rt.db.prepare("SELECT message AS text FROM interactions UNION ALL SELECT draft FROM handoffs").all() as Array<{ text: string | null }>;
+    const stored = rawDb(rt).prepare("SELECT message AS text FROM interactions UNION ALL SELECT draft FROM handoffs").all() as Array<{ text: string | null }>;
     for (const { text } of stored) if (text !== null) expect(fallbacks.has(text), text).toBe(true);
     // Nor did the model's text reach the graph's checkpoints (thread state and history serve them).
-    const saved = rt.db.prepare("SELECT CAST(checkpoint AS TEXT) AS text FROM checkpoints UNION ALL SELECT CAST(value AS TEXT) FROM writes").all() as Array<{ text: string }>;
+    const saved = rawDb(rt).prepare("SELECT CAST(checkpoint AS TEXT) AS text FROM checkpoints UNION ALL SELECT CAST(value AS TEXT) FROM writes").all() as Array<{ text: string }>;
     expect(saved.some((s) => s.text.includes(INJECTION_CORPUS[0]!)), "checkpoints are readable as text").toBe(true);
     for (const marker of modelOnly) expect(saved.filter((s) => s.text.includes(marker))).toEqual([]);
   });
 
   it("a person who accepts what a severe WhatsApp case offers sends the fallback through the outbox", async () => {
-    const offered = rt.deps.handoffs.pending().filter((h) => h.customer_id.startsWith("wa-") && h.draft !== null);
+    const offered = (await rt.store.handoffs.pending()).filter((h) => h.customer_id.startsWith("wa-") && h.draft !== null);
     expect(offered.length).toBeGreaterThan(0);
     for (const h of offered) {
-      rt.deps.handoffs.claim(h.interaction_id, "agent-1");
+      await rt.store.handoffs.claim(h.interaction_id, "agent-1");
       await resolveHandoff(rt, h.interaction_id, "agent-1", { type: "accept", args: null });
     }
-    const queued = rt.db.prepare("SELECT body FROM outbound_messages").all() as Array<{ body: string }>;
+    const queued = rawDb(rt).prepare("SELECT body FROM outbound_messages").all() as Array<{ body: string }>;
     expect(queued).toHaveLength(offered.length);
     for (const { body } of queued) expect(fallbacks.has(body), body).toBe(true);
   });

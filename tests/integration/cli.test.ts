@@ -2,8 +2,7 @@ import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { main } from "../../src/cli.js";
-import { openDb } from "../../src/store/db.js";
-import { CustomerStore } from "../../src/store/customers.js";
+import { openSqliteStore } from "../../src/store/sqlite/open.js";
 import { customersToCsv } from "../../src/store/customer-csv.js";
 import { parseCsv } from "../../src/store/csv.js";
 import { customer, tempDbPath } from "../helpers/runtime.js";
@@ -26,12 +25,12 @@ const cli = async (...args: string[]) => {
   stderr = [];
   return { code: await main(args), err: stderr.join("\n") };
 };
-const customerCount = () => {
-  const db = openDb(tmp.path);
+const customerCount = async () => {
+  const store = openSqliteStore(tmp.path);
   try {
-    return new CustomerStore(db).count();
+    return await store.customers.count();
   } finally {
-    db.close();
+    await store.close();
   }
 };
 
@@ -93,14 +92,14 @@ describe("care-graph CLI: bad input exits 2 with a clear message", () => {
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/line 3: past_nps/);
     expect(r.err).toMatch(/nothing was imported/);
-    expect(customerCount()).toBe(0);
+    expect(await customerCount()).toBe(0);
   });
 
   it("a good CSV imports every row", async () => {
     const file = join(dir, "good.csv");
     writeFileSync(file, customersToCsv([customer({ customer_id: "ok1" }), customer({ customer_id: "ok2" })]));
     expect((await cli("customers", "import", file)).code).toBe(0);
-    expect(customerCount()).toBe(2);
+    expect(await customerCount()).toBe(2);
   });
 });
 

@@ -4,6 +4,7 @@ import { startChildServer, type ChildServer } from "../helpers/child-server.js";
 import { FakeOpenAI, type ChatRequest, type Reply } from "../helpers/fake-openai.js";
 import { recoverRuns, runOnThread } from "../../src/app/contacts.js";
 import { customer, tempDbPath, testRuntime } from "../helpers/runtime.js";
+import { rawDb } from "../helpers/sql.js";
 
 const KEY = "crash-test-key";
 const judgeAnswer = {
@@ -117,24 +118,24 @@ describe("a server killed mid-run", () => {
 
 describe("recovery from the checkpoints a crash left", () => {
   it("completes a contact whose router's writes were saved but not the next step's checkpoint", async () => {
-    const rt = testRuntime({ customers: [customer({ customer_id: "vf", segment: "VF", first_message: "Hola, ¿me confirman el día de entrega?", issue_bucket: "logistica", churn_risk_est: 0.1 })] });
+    const rt = await testRuntime({ customers: [customer({ customer_id: "vf", segment: "VF", first_message: "Hola, ¿me confirman el día de entrega?", issue_bucket: "logistica", churn_risk_est: 0.1 })] });
     try {
       const { outcome } = await runOnThread(rt, { customer_id: "vf", thread_id: "t" });
       expect(outcome.status).toBe("completed");
       // Back to the moment of the crash: the later checkpoints and everything the later steps logged gone.
-      rt.db.prepare("DELETE FROM checkpoints WHERE thread_id = 't' AND json_extract(metadata, '$.step') > 0").run();
-      rt.db.prepare("DELETE FROM writes WHERE thread_id = 't' AND checkpoint_id NOT IN (SELECT checkpoint_id FROM checkpoints WHERE thread_id = 't')").run();
-      for (const table of ["interactions", "policy_updates"]) rt.db.prepare(`DELETE FROM ${table} WHERE interaction_id = ?`).run(outcome.interaction_id);
-      rt.threads.upsert("t", "patch", { status: "running" });
+      rawDb(rt).prepare("DELETE FROM checkpoints WHERE thread_id = 't' AND json_extract(metadata, '$.step') > 0").run();
+      rawDb(rt).prepare("DELETE FROM writes WHERE thread_id = 't' AND checkpoint_id NOT IN (SELECT checkpoint_id FROM checkpoints WHERE thread_id = 't')").run();
+      for (const table of ["interactions", "policy_updates"]) rawDb(rt).prepare(`DELETE FROM ${table} WHERE interaction_id = ?`).run(outcome.interaction_id);
+      await rt.store.threads.upsert("t", "patch", { status: "running" });
       const saved = await rt.graph.getState({ configurable: { thread_id: "t" } });
       expect(saved.next).toEqual([]); // what a finished run looks like too
 
       expect(await recoverRuns(rt)).toEqual({ resumed: 1, failed: 0 });
-      expect(rt.deps.interactions.get(outcome.interaction_id)).toMatchObject({ status: "scored", learned: true });
-      expect(rt.db.prepare("SELECT count(*) AS n FROM policy_updates WHERE interaction_id = ?").get(outcome.interaction_id)).toEqual({ n: 1 });
-      expect(rt.threads.get("t")!.metadata).toMatchObject({ status: "done", recovered: true });
+      expect(await rt.store.interactions.get(outcome.interaction_id)).toMatchObject({ status: "scored", learned: true });
+      expect(rawDb(rt).prepare("SELECT count(*) AS n FROM policy_updates WHERE interaction_id = ?").get(outcome.interaction_id)).toEqual({ n: 1 });
+      expect((await rt.store.threads.get("t"))!.metadata).toMatchObject({ status: "done", recovered: true });
     } finally {
-      rt.close();
+      await rt.close();
     }
   });
 });

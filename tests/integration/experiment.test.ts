@@ -1,5 +1,6 @@
 import { getEventListeners } from "node:events";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { CareRuntime } from "../../src/app/care-runtime.js";
 import { experimentOnGraph } from "../../src/app/experiment.js";
 import { linkedSignal } from "../../src/sim/linked-signal.js";
 import { forgeCustomers } from "../../src/sim/persona-forge.js";
@@ -7,7 +8,10 @@ import { loadEnvironment } from "../../src/store/assets.js";
 import { corpus, testRuntime } from "../helpers/runtime.js";
 
 describe("an experiment's cancel signal", () => {
-  const rt = testRuntime({ seed: 3, customers: [] });
+  let rt: CareRuntime;
+  beforeAll(async () => {
+    rt = await testRuntime({ seed: 3, customers: [] });
+  });
   afterAll(() => rt.close());
 
   it("holds no listeners once the experiment is over, however many contacts ran", async () => {

@@ -1,9 +1,10 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { customer, testRuntime } from "../helpers/runtime.js";
 import { testApp } from "../helpers/app.js";
+import { rawDb } from "../helpers/sql.js";
 
 // What a new user meets first: a server no contact has run on yet.
-const rt = testRuntime({
+const rt = await testRuntime({
   customers: [customer({ customer_id: "a1", segment: "VF" }), customer({ customer_id: "a2", segment: "VF" }), customer({ customer_id: "b1", segment: "VE" })],
 });
 const app = testApp(rt);
@@ -18,7 +19,7 @@ describe("a fresh server", () => {
     expect(await get("/v1/policy")).toEqual({ status: 200, body: { namespace: "main", policy: "thompson", frozen: false, arms: [] } });
     expect(await get("/v1/policy/recommendations")).toEqual({ status: 200, body: { namespace: "main", policy: "thompson", items: [] } });
     // Looking binds nothing: the first contact may still choose the namespace's policy.
-    expect(rt.db.prepare("SELECT count(*) AS n FROM policies").get()).toEqual({ n: 0 });
+    expect(rawDb(rt).prepare("SELECT count(*) AS n FROM policies").get()).toEqual({ n: 0 });
     expect((await get("/v1/policy?namespace=exp-nope/policy")).status).toBe(404);
   });
 

@@ -5,6 +5,7 @@ import { createLogger } from "../../src/app/logger.js";
 import { Customer } from "../../src/domain/customer.js";
 import { startServer, ServerConfig, type RunningServer } from "../../src/server/serve.js";
 import { customer, testRuntime } from "../helpers/runtime.js";
+import { rawDb } from "../helpers/sql.js";
 
 const KEY = "fuzz-key";
 let rt: CareRuntime;
@@ -13,7 +14,7 @@ let base: string;
 const errors: unknown[] = [];
 
 beforeAll(async () => {
-  rt = testRuntime({ customers: [customer({ customer_id: "c1" }), customer({ customer_id: "c2", first_message: "Voy a ir a PROFECO" })] });
+  rt = await testRuntime({ customers: [customer({ customer_id: "c1" }), customer({ customer_id: "c2", first_message: "Voy a ir a PROFECO" })] });
   const log = createLogger({ level: "silent" });
   const origError = log.error.bind(log);
   log.error = ((...a: unknown[]) => (errors.push(a[0]), origError(...(a as [never])))) as typeof log.error;
@@ -22,7 +23,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await server.close();
-  rt.close();
+  await rt.close();
 });
 
 const PATHS = [
@@ -72,9 +73,9 @@ describe("random and malformed requests to every route", () => {
       { numRuns: Number(process.env.FUZZ_RUNS ?? 400), seed: Number(process.env.FUZZ_SEED ?? 20261122) },
     );
     expect(errors).toEqual([]);
-    expect(rt.db.pragma("integrity_check", { simple: true })).toBe("ok");
-    for (const c of rt.deps.customers.list()) expect(Customer.safeParse(c).success).toBe(true);
-    const orphanUpdates = rt.db
+    expect(rawDb(rt).pragma("integrity_check", { simple: true })).toBe("ok");
+    for (const c of await rt.store.customers.list()) expect(Customer.safeParse(c).success).toBe(true);
+    const orphanUpdates = rawDb(rt)
       .prepare("SELECT count(*) AS n FROM policy_updates u LEFT JOIN interactions i USING (interaction_id) WHERE i.learned IS NOT 1")
       .get() as { n: number };
     expect(orphanUpdates.n).toBe(0);

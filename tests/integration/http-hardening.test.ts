@@ -11,8 +11,8 @@ import { testApp } from "../helpers/app.js";
 import { customer, testRuntime } from "../helpers/runtime.js";
 
 let rt: CareRuntime;
-beforeAll(() => {
-  rt = testRuntime();
+beforeAll(async () => {
+  rt = await testRuntime();
 });
 afterAll(() => rt.close());
 
@@ -75,7 +75,7 @@ describe("without API keys", () => {
     });
     expect(planted.status).toBe(403);
     expect((await planted.json()).error.message).toMatch(/CARE_GRAPH_API_KEYS/);
-    expect(rt.deps.customers.get("planted")).toBeUndefined();
+    expect(await rt.store.customers.get("planted")).toBeUndefined();
     for (const [url, origin] of [
       ["http://evil.example:8080/v1/customers?limit=1", undefined], // DNS rebinding: the attacker's name, our address
       ["http://care.example.com/v1/customers?limit=1", undefined], // a public proxy in front of a keyless server

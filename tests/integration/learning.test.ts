@@ -1,11 +1,15 @@
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { CareRuntime } from "../../src/app/care-runtime.js";
 import { experimentOnGraph } from "../../src/app/experiment.js";
 import { forgeCustomers } from "../../src/sim/persona-forge.js";
 import { loadEnvironment } from "../../src/store/assets.js";
 import { corpus, testRuntime } from "../helpers/runtime.js";
 
 describe("learning through the care graph", () => {
-  const rt = testRuntime({ seed: 7, customers: [] });
+  let rt: CareRuntime;
+  beforeAll(async () => {
+    rt = await testRuntime({ seed: 7, customers: [] });
+  });
   afterAll(() => rt.close());
 
   it("Thompson beats uniform by a clear margin over 2,000 simulated customers (reference instance, seed 7)", async () => {

@@ -23,8 +23,8 @@ beforeAll(async () => {
   fake = await new FakeOpenAI().start();
 });
 afterAll(() => fake.stop());
-afterEach(() => {
-  rt?.close();
+afterEach(async () => {
+  await rt?.close();
   rt = undefined;
   fake.requests.length = 0;
 });
@@ -36,7 +36,7 @@ function llmRuntime() {
   });
 }
 const run = (r: CareRuntime, thread: string) => r.graph.invoke({ customer_id: "ve" }, { configurable: { thread_id: thread }, context: ctx() });
-const pulls = (r: CareRuntime) => r.deps.policies.get("main", "thompson").estimates().reduce((a, e) => a + e.n, 0);
+const pulls = async (r: CareRuntime) => (await r.deps.policies.get("main", "thompson")).estimates().reduce((a, e) => a + e.n, 0);
 const judgeRequests = () => fake.requests.filter(isJudge);
 
 describe("real LLM path against an OpenAI-compatible server on 127.0.0.1", () => {
@@ -48,7 +48,7 @@ describe("real LLM path against an OpenAI-compatible server on 127.0.0.1", () =>
 
   it("rewrites with the writer model and scores with a JSON-schema judge answer", async () => {
     fake.otherwise(route({ kind: "content", content: JSON.stringify(judgeAnswer) }));
-    rt = llmRuntime();
+    rt = await llmRuntime();
     const out = await run(rt, "llm-ok");
     expect(out.contact.draft?.text).toBe(REWRITE);
     expect(out.contact.score).toEqual(judgeAnswer);
@@ -63,33 +63,33 @@ describe("real LLM path against an OpenAI-compatible server on 127.0.0.1", () =>
 
   it("cuts an over-long rationale instead of losing the score", async () => {
     fake.otherwise(route({ kind: "content", content: JSON.stringify({ ...judgeAnswer, rationale: "x".repeat(400) }) }));
-    rt = llmRuntime();
+    rt = await llmRuntime();
     const out = await run(rt, "llm-long");
     expect(out.contact.score?.rationale).toHaveLength(280);
   });
 
   it("leaves a malformed judge answer unscored and the policy untouched", async () => {
     fake.otherwise(route({ kind: "content", content: '{"nps_expected": "muy alto"' }));
-    rt = llmRuntime();
+    rt = await llmRuntime();
     const out = await run(rt, "llm-bad");
     expect(out.contact.score).toBeNull();
     expect(out.contact.judge_error).toBeTruthy();
-    expect(rt.deps.interactions.get("llm-bad")).toMatchObject({ status: "unscored", learned: false });
-    expect(pulls(rt)).toBe(0);
+    expect(await rt.store.interactions.get("llm-bad")).toMatchObject({ status: "unscored", learned: false });
+    expect(await pulls(rt)).toBe(0);
   });
 
   it("treats an out-of-range judge answer as malformed", async () => {
     fake.otherwise(route({ kind: "content", content: JSON.stringify({ ...judgeAnswer, churn_prob: 1.7 }) }));
-    rt = llmRuntime();
+    rt = await llmRuntime();
     expect((await run(rt, "llm-range")).contact.score).toBeNull();
   });
 
   it("treats a tool call where JSON was asked as malformed", async () => {
     fake.otherwise(route({ kind: "tool_call", name: "judge_score", args: judgeAnswer }));
-    rt = llmRuntime();
+    rt = await llmRuntime();
     const out = await run(rt, "llm-tool");
     expect(out.contact.score).toBeNull();
-    expect(pulls(rt)).toBe(0);
+    expect(await pulls(rt)).toBe(0);
   });
 
   it("retries a 429 with backoff, then scores", async () => {
@@ -98,11 +98,11 @@ describe("real LLM path against an OpenAI-compatible server on 127.0.0.1", () =>
       if (!isJudge(req)) return { kind: "content", content: REWRITE };
       return judged++ === 0 ? { kind: "error", status: 429, message: "Rate limit reached" } : { kind: "content", content: JSON.stringify(judgeAnswer) };
     });
-    rt = llmRuntime();
+    rt = await llmRuntime();
     const out = await run(rt, "llm-429");
     expect(judgeRequests()).toHaveLength(2);
     expect(out.contact.score).toEqual(judgeAnswer);
-    expect(pulls(rt)).toBe(1);
+    expect(await pulls(rt)).toBe(1);
   });
 
   it("honours Retry-After on a 429", async () => {
@@ -113,7 +113,7 @@ describe("real LLM path against an OpenAI-compatible server on 127.0.0.1", () =>
         ? { kind: "error", status: 429, message: "slow down", headers: { "retry-after-ms": "300" } }
         : { kind: "content", content: JSON.stringify(judgeAnswer) };
     });
-    rt = llmRuntime();
+    rt = await llmRuntime();
     const t0 = Date.now();
     await run(rt, "llm-retry-after");
     expect(Date.now() - t0).toBeGreaterThanOrEqual(290);
@@ -121,23 +121,23 @@ describe("real LLM path against an OpenAI-compatible server on 127.0.0.1", () =>
 
   it("gives up after the configured retries on 500s: unscored, nothing lost", async () => {
     fake.otherwise(route({ kind: "error", status: 500, message: "internal" }));
-    rt = llmRuntime();
+    rt = await llmRuntime();
     const out = await run(rt, "llm-500");
     expect(judgeRequests()).toHaveLength(3);
     expect(out.contact.score).toBeNull();
-    expect(rt.deps.interactions.get("llm-500")).toMatchObject({ status: "unscored", message_source: "policy" });
+    expect(await rt.store.interactions.get("llm-500")).toMatchObject({ status: "unscored", message_source: "policy" });
   });
 
   it("does not retry a 400", async () => {
     fake.otherwise(route({ kind: "error", status: 400, message: "bad request" }));
-    rt = llmRuntime();
+    rt = await llmRuntime();
     await run(rt, "llm-400");
     expect(judgeRequests()).toHaveLength(1);
   });
 
   it("times out a hanging judge and moves on", async () => {
     fake.otherwise(route({ kind: "hang" }));
-    rt = llmRuntime();
+    rt = await llmRuntime();
     const t0 = Date.now();
     const out = await run(rt, "llm-hang");
     expect(out.contact.score).toBeNull();
@@ -146,7 +146,7 @@ describe("real LLM path against an OpenAI-compatible server on 127.0.0.1", () =>
 
   it("sends the filled template when the writer fails", async () => {
     fake.otherwise((req) => (isJudge(req) ? { kind: "content", content: JSON.stringify(judgeAnswer) } : { kind: "error", status: 503, message: "down" }));
-    rt = llmRuntime();
+    rt = await llmRuntime();
     const out = await run(rt, "llm-writer-down");
     expect(out.contact.draft).toMatchObject({ source: "policy", writer_fallback: true });
     expect(out.contact.draft!.text).not.toBe(REWRITE);

@@ -3,7 +3,7 @@ import type { CareRuntime } from "../../src/app/care-runtime.js";
 import { testApp } from "../helpers/app.js";
 import { testRuntime } from "../helpers/runtime.js";
 
-const rt: CareRuntime = testRuntime({ customers: [] });
+const rt: CareRuntime = await testRuntime({ customers: [] });
 afterAll(() => rt.close());
 const app = testApp(rt);
 

@@ -9,6 +9,7 @@ import { customerIdForWaId } from "../../src/server/router/twilio.js";
 import { startServer, ServerConfig, type RunningServer } from "../../src/server/serve.js";
 import { FakeTwilio } from "../helpers/fake-twilio.js";
 import { customer, testRuntime } from "../helpers/runtime.js";
+import { rawDb } from "../helpers/sql.js";
 
 const TOKEN = "twilio-test-token";
 const ACCOUNT = "AC0123456789abcdef0123456789abcdef";
@@ -24,14 +25,14 @@ describe("what a person writes reaches the WhatsApp customer (Twilio's Messages 
 
   beforeAll(async () => {
     twilio = await new FakeTwilio().start();
-    rt = testRuntime({ customers: [customer({ customer_id: "api-only", first_message: "Voy a ir a PROFECO." })] });
+    rt = await testRuntime({ customers: [customer({ customer_id: "api-only", first_message: "Voy a ir a PROFECO." })] });
     const cfg = ServerConfig.parse({ port: 0, apiKeys: ["k"], twilioAuthToken: TOKEN, publicBaseUrl: PUBLIC, twilioAccountSid: ACCOUNT, twilioWhatsAppFrom: FROM, twilioApiBase: twilio.url });
     server = await startServer(rt, cfg, log);
     base = `http://127.0.0.1:${server.port}`;
   });
   afterAll(async () => {
     await server.close();
-    rt.close();
+    await rt.close();
     await twilio.close();
   });
 
@@ -68,15 +69,15 @@ describe("what a person writes reaches the WhatsApp customer (Twilio's Messages 
     expect(twilio.requests[1]!.form.Body).toBe("Ya revisé tu caso: el reembolso sale mañana.");
     const conversation = (await (await api(`/v1/conversations/${customerId}`)).json()) as { outbound: Array<{ status: string; provider_id: string | null; author: string }> };
     await expect.poll(async () => ((await (await api(`/v1/conversations/${customerId}`)).json()) as typeof conversation).outbound.map((m) => m.status)).toEqual(["sent", "sent"]);
-    expect(rt.outbox.recent(customerId).map((m) => [m.author, m.provider_id !== null])).toEqual([["ana", true], ["ana", true]]);
+    expect((await rt.store.outbox.recent(customerId)).map((m) => [m.author, m.provider_id !== null])).toEqual([["ana", true], ["ana", true]]);
     expect(await (await api("/metrics")).text()).toMatch(/care_graph_outbound_messages\{status="sent"\} 2\b/);
 
     // Past WhatsApp's 24-hour window a free-form message would only fail at Twilio: refused up front.
-    rt.db.prepare("UPDATE inbound_messages SET received_at = ? WHERE customer_id = ?").run(new Date(Date.now() - 25 * 3600_000).toISOString(), customerId);
+    rawDb(rt).prepare("UPDATE inbound_messages SET received_at = ? WHERE customer_id = ?").run(new Date(Date.now() - 25 * 3600_000).toISOString(), customerId);
     const late = await api(`/v1/conversations/${customerId}/messages`, { agent: "ana", text: "¿Sigues ahí?" });
     expect(late.status).toBe(409);
     expect(((await late.json()) as { error: { message: string } }).error.message).toMatch(/24 hours/);
-    expect(rt.outbox.recent(customerId)).toHaveLength(2);
+    expect(await rt.store.outbox.recent(customerId)).toHaveLength(2);
 
     // Handed back: the bot owns the conversation again and a person's message is refused.
     expect((await api(`/v1/conversations/${customerId}/handback`, { agent: "ana" })).status).toBe(200);
@@ -92,7 +93,7 @@ describe("what a person writes reaches the WhatsApp customer (Twilio's Messages 
     const resolve = () => api(`/v1/handoffs/${h.interaction_id}/resolve`, { agent: "ana", response: { type: "response", args: "Te llamo hoy." } });
     const statuses = (await Promise.all([resolve(), resolve()])).map((r) => r.status).sort();
     expect(statuses).toEqual([200, 409]);
-    expect(rt.outbox.recent(customerId).map((m) => m.body)).toEqual(["Te llamo hoy."]);
+    expect((await rt.store.outbox.recent(customerId)).map((m) => m.body)).toEqual(["Te llamo hoy."]);
   });
 
   it("answers 409 for a customer no channel reaches, and queues nothing", async () => {
@@ -102,26 +103,26 @@ describe("what a person writes reaches the WhatsApp customer (Twilio's Messages 
     const r = await api("/v1/conversations/api-only/messages", { agent: "ana", text: "Hola" });
     expect(r.status).toBe(409);
     expect(((await r.json()) as { error: { message: string } }).error.message).toMatch(/no channel reaches/);
-    expect(rt.outbox.recent("api-only")).toEqual([]);
+    expect(await rt.store.outbox.recent("api-only")).toEqual([]);
   });
 });
 
 describe("a person's answer and a crash", () => {
   it("a process that died after the resume but before queueing the answer leaves it to recoverRuns, which queues it", async () => {
-    const rt = testRuntime({ customers: [customer({ customer_id: "wa-1", first_message: "Mi abogado los va a demandar." })] });
+    const rt = await testRuntime({ customers: [customer({ customer_id: "wa-1", first_message: "Mi abogado los va a demandar." })] });
     try {
-      rt.addresses.set("wa-1", "whatsapp", "whatsapp:+5215500000003");
+      await rt.store.outbox.setAddress("wa-1", "whatsapp", "whatsapp:+5215500000003");
       const { outcome } = await runOnThread(rt, { customer_id: "wa-1" });
       expect(outcome.status).toBe("handed_off");
       // What resolveHandoff does up to the crash: the thread marked, the graph resumed, nothing after.
-      beginResume(rt, outcome.thread_id, "ana");
+      await beginResume(rt, outcome.thread_id, "ana", async () => undefined);
       await rt.graph.invoke(new Command({ resume: [{ type: "response", args: "Soy Ana, te llamo hoy." }] }), { configurable: { thread_id: outcome.thread_id } });
-      expect(rt.outbox.recent("wa-1")).toEqual([]);
+      expect(await rt.store.outbox.recent("wa-1")).toEqual([]);
       expect(await recoverRuns(rt)).toEqual({ resumed: 1, failed: 0 });
-      expect(rt.outbox.recent("wa-1").map((m) => [m.author, m.body])).toEqual([["ana", "Soy Ana, te llamo hoy."]]);
-      expect(rt.threads.get(outcome.thread_id)!.metadata.status).toBe("done");
+      expect((await rt.store.outbox.recent("wa-1")).map((m) => [m.author, m.body])).toEqual([["ana", "Soy Ana, te llamo hoy."]]);
+      expect((await rt.store.threads.get(outcome.thread_id))!.metadata.status).toBe("done");
     } finally {
-      rt.close();
+      await rt.close();
     }
   });
 });
@@ -133,11 +134,11 @@ describe("the outbox sender", () => {
 
   beforeAll(async () => {
     twilio = await new FakeTwilio().start();
-    rt = testRuntime({ customers: [] });
-    rt.addresses.set("c1", "whatsapp", "whatsapp:+5215500000001");
+    rt = await testRuntime({ customers: [] });
+    await rt.store.outbox.setAddress("c1", "whatsapp", "whatsapp:+5215500000001");
   });
   afterAll(async () => {
-    rt.close();
+    await rt.close();
     await twilio.close();
   });
 
@@ -146,76 +147,76 @@ describe("the outbox sender", () => {
     let clock = new Date("2026-11-22T10:00:00Z");
     const now = () => clock;
     twilio.reply({ status: 500 }, { status: 429, headers: { "retry-after": "120" } }, { status: 201 });
-    const m = rt.outbox.enqueue("c1", "ana", "uno");
-    rt.db.prepare("UPDATE outbound_messages SET next_attempt_at = ? WHERE id = ?").run(clock.toISOString(), m.id);
+    const m = await rt.store.outbox.enqueue("c1", "ana", "uno");
+    rawDb(rt).prepare("UPDATE outbound_messages SET next_attempt_at = ? WHERE id = ?").run(clock.toISOString(), m.id);
 
     await sender.flush(now);
-    expect(rt.outbox.get(m.id)).toMatchObject({ status: "pending", attempts: 1, last_error: expect.stringMatching(/^twilio 500/) });
+    expect(await rt.store.outbox.get(m.id)).toMatchObject({ status: "pending", attempts: 1, last_error: expect.stringMatching(/^twilio 500/) });
     await sender.flush(now); // not due yet: nothing sent
     expect(twilio.requests).toHaveLength(1);
     clock = new Date(clock.getTime() + 2_000);
     await sender.flush(now);
     // 429 asked for 120 s, more than the 4 s backoff.
-    expect(rt.outbox.get(m.id)!.next_attempt_at).toBe(new Date(clock.getTime() + 120_000).toISOString());
+    expect((await rt.store.outbox.get(m.id))!.next_attempt_at).toBe(new Date(clock.getTime() + 120_000).toISOString());
     clock = new Date(clock.getTime() + 120_000);
     await sender.flush(now);
-    expect(rt.outbox.get(m.id)).toMatchObject({ status: "sent", attempts: 3, provider_id: expect.stringMatching(/^SM/) });
+    expect(await rt.store.outbox.get(m.id)).toMatchObject({ status: "sent", attempts: 3, provider_id: expect.stringMatching(/^SM/) });
 
     twilio.reply({ status: 400, code: 63016, message: "outside the 24 h window" });
-    const refused = rt.outbox.enqueue("c1", "ana", "dos");
-    rt.db.prepare("UPDATE outbound_messages SET next_attempt_at = ? WHERE id = ?").run(clock.toISOString(), refused.id);
+    const refused = await rt.store.outbox.enqueue("c1", "ana", "dos");
+    rawDb(rt).prepare("UPDATE outbound_messages SET next_attempt_at = ? WHERE id = ?").run(clock.toISOString(), refused.id);
     await sender.flush(now);
-    expect(rt.outbox.get(refused.id)).toMatchObject({ status: "failed", attempts: 1, last_error: "twilio 400 (code 63016): outside the 24 h window" });
+    expect(await rt.store.outbox.get(refused.id)).toMatchObject({ status: "failed", attempts: 1, last_error: "twilio 400 (code 63016): outside the 24 h window" });
 
     twilio.reply({ status: 503 }, { status: 503 }, { status: 503 });
-    const doomed = rt.outbox.enqueue("c1", "ana", "tres");
-    rt.db.prepare("UPDATE outbound_messages SET next_attempt_at = ? WHERE id = ?").run(clock.toISOString(), doomed.id);
+    const doomed = await rt.store.outbox.enqueue("c1", "ana", "tres");
+    rawDb(rt).prepare("UPDATE outbound_messages SET next_attempt_at = ? WHERE id = ?").run(clock.toISOString(), doomed.id);
     for (let i = 0; i < 3; i++) {
       await sender.flush(now);
       clock = new Date(clock.getTime() + 3_600_000);
     }
-    expect(rt.outbox.get(doomed.id)).toMatchObject({ status: "failed", attempts: 3 });
+    expect(await rt.store.outbox.get(doomed.id)).toMatchObject({ status: "failed", attempts: 3 });
   });
 
   it("two senders on one file send a message once", async () => {
-    const m = rt.outbox.enqueue("c1", "ana", "una sola vez");
+    const m = await rt.store.outbox.enqueue("c1", "ana", "una sola vez");
     const before = twilio.requests.length;
     await Promise.all([new OutboxSender(rt, cfg(), log).flush(), new OutboxSender(rt, cfg(), log).flush()]);
     expect(twilio.requests.slice(before).map((r) => r.form.Body)).toEqual(["una sola vez"]);
-    expect(rt.outbox.get(m.id)!.status).toBe("sent");
+    expect((await rt.store.outbox.get(m.id))!.status).toBe("sent");
   });
 
   it("a restarted sender sends what a previous process left pending", async () => {
-    const left = rt.outbox.enqueue("c1", "ana", "pendiente");
+    const left = await rt.store.outbox.enqueue("c1", "ana", "pendiente");
     const before = twilio.requests.length;
     const sender = new OutboxSender(rt, cfg(), log);
     sender.start();
     await twilio.received(before + 1);
-    await expect.poll(() => rt.outbox.get(left.id)!.status).toBe("sent");
+    await expect.poll(async () => (await rt.store.outbox.get(left.id))!.status).toBe("sent");
     await sender.stop();
     expect(twilio.requests.at(-1)!.form.Body).toBe("pendiente");
   });
 
   it("keeps one customer's messages in order behind a retry, and keeps the phone number out of the stored error", async () => {
-    rt.addresses.set("c2", "whatsapp", "whatsapp:+5215500000002");
+    await rt.store.outbox.setAddress("c2", "whatsapp", "whatsapp:+5215500000002");
     const sender = new OutboxSender(rt, cfg(), log);
     let clock = new Date(Date.now() + 3_600_000);
     twilio.reply({ status: 503 });
-    const first = rt.outbox.enqueue("c2", "ana", "1: Hola, soy Ana");
-    const second = rt.outbox.enqueue("c2", "ana", "2: tu reembolso sale mañana");
+    const first = await rt.store.outbox.enqueue("c2", "ana", "1: Hola, soy Ana");
+    const second = await rt.store.outbox.enqueue("c2", "ana", "2: tu reembolso sale mañana");
     const before = twilio.requests.length;
     await sender.flush(() => clock);
     expect(twilio.requests.slice(before).map((r) => r.form.Body)).toEqual(["1: Hola, soy Ana"]);
-    expect(rt.outbox.get(second.id)!.status).toBe("pending");
+    expect((await rt.store.outbox.get(second.id))!.status).toBe("pending");
     // The second waits for the first's retry: nothing is due before it (a sender would otherwise spin).
-    expect(rt.outbox.nextDue()!.toISOString()).toBe(rt.outbox.get(first.id)!.next_attempt_at);
+    expect((await rt.store.outbox.nextDue())!.toISOString()).toBe((await rt.store.outbox.get(first.id))!.next_attempt_at);
     clock = new Date(clock.getTime() + 60_000);
     twilio.reply({ status: 400, code: 21211, message: "The 'To' number whatsapp:+5215500000002 is not a valid phone number." });
     await sender.flush(() => clock);
     // The first is given up (a 400), then the second goes: in order, nothing overtaken.
     expect(twilio.requests.slice(before).map((r) => r.form.Body)).toEqual(["1: Hola, soy Ana", "1: Hola, soy Ana", "2: tu reembolso sale mañana"]);
-    expect(rt.outbox.get(first.id)!.status).toBe("failed");
-    expect(rt.outbox.get(first.id)!.last_error).not.toMatch(/5215500000002/);
-    expect(rt.outbox.get(second.id)!.status).toBe("sent");
+    expect((await rt.store.outbox.get(first.id))!.status).toBe("failed");
+    expect((await rt.store.outbox.get(first.id))!.last_error).not.toMatch(/5215500000002/);
+    expect((await rt.store.outbox.get(second.id))!.status).toBe("sent");
   });
 });

@@ -7,6 +7,7 @@ import { customerIdForWaId } from "../../src/server/router/twilio.js";
 import { testApp } from "../helpers/app.js";
 import { FakeOpenAI } from "../helpers/fake-openai.js";
 import { ctx, customer, tempDbPath, testRuntime } from "../helpers/runtime.js";
+import { rawDb } from "../helpers/sql.js";
 
 /** A card (Luhn-valid) and a phone as customers type them, and every way they could sit in a column. */
 const CARD = "4242 4242 4242 4242";
@@ -21,10 +22,10 @@ const WA_FROM = "whatsapp:+5215511112222";
 
 /** Every cell of every table of the SQLite file (checkpoint blobs read as UTF-8) that holds a raw number. */
 function rawCells(rt: CareRuntime): string[] {
-  const tables = rt.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as Array<{ name: string }>;
+  const tables = rawDb(rt).prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as Array<{ name: string }>;
   const hits: string[] = [];
   for (const { name } of tables)
-    for (const row of rt.db.prepare(`SELECT * FROM "${name}"`).all() as Array<Record<string, unknown>>)
+    for (const row of rawDb(rt).prepare(`SELECT * FROM "${name}"`).all() as Array<Record<string, unknown>>)
       for (const [column, value] of Object.entries(row)) {
         const text = Buffer.isBuffer(value) || value instanceof Uint8Array ? Buffer.from(value).toString("utf8") : String(value);
         if (RAW.some((r) => text.includes(r))) hits.push(`${name}.${column}`);
@@ -45,13 +46,13 @@ describe("personal data at rest", () => {
   let rt: CareRuntime;
   let app: ReturnType<typeof testApp>;
   const key = { authorization: "Bearer k", "content-type": "application/json" };
-  beforeAll(() => {
+  beforeAll(async () => {
     db = tempDbPath();
-    rt = testRuntime({ dbPath: db.path, customers: [customer({ customer_id: "c1" })] });
+    rt = await testRuntime({ dbPath: db.path, customers: [customer({ customer_id: "c1" })] });
     app = testApp(rt, { twilio: { authToken: TOKEN, publicBaseUrl: PUBLIC } });
   });
-  afterAll(() => {
-    rt.close();
+  afterAll(async () => {
+    await rt.close();
     db.cleanup();
   });
 
@@ -93,8 +94,8 @@ describe("personal data at rest", () => {
     });
     expect(r.status).toBe(200);
     const id = customerIdForWaId("5215511112222", TOKEN);
-    expect(rt.deps.customers.get(id)?.first_message).toBe(MASKED);
-    expect(rt.inbound.recent(id)[0]?.body).toBe(MASKED);
+    expect((await rt.store.customers.get(id))?.first_message).toBe(MASKED);
+    expect((await rt.store.inbound.recent(id))[0]?.body).toBe(MASKED);
     expect(rawCells(rt)).toEqual([]);
     expect(cellsWith(rt, "5215511112222")).toEqual(["channel_addresses.address"]);
   });
@@ -102,20 +103,20 @@ describe("personal data at rest", () => {
   it("masks first_message and mini_story of a customer created through the API", async () => {
     const created = await app.request("/v1/customers", { method: "POST", headers: key, body: JSON.stringify(customer({ customer_id: "c2", first_message: MESSAGE, mini_story: `Pagó con la ${CARD}.` })) });
     expect(created.status).toBeLessThan(300);
-    expect(rt.deps.customers.get("c2")).toMatchObject({ first_message: MASKED, mini_story: "Pagó con la **** **** **** 4242." });
+    expect(await rt.store.customers.get("c2")).toMatchObject({ first_message: MASKED, mini_story: "Pagó con la **** **** **** 4242." });
     expect(rawCells(rt)).toEqual([]);
   });
 });
 
 describe("a database written before masking", () => {
-  it("is masked by the next migration", () => {
+  it("is masked by the next migration", async () => {
     const file = tempDbPath();
     try {
-      const old = testRuntime({ dbPath: file.path, customers: [customer({ customer_id: "c1" })] });
-      old.db.prepare("UPDATE customers SET first_message = ?, mini_story = ?").run(MESSAGE, `Pagó con la ${CARD}.`);
-      old.db.prepare("INSERT INTO inbound_messages (message_sid, customer_id, thread_id, status, body) VALUES ('SM1', 'c1', 't1', 'received', ?)").run(MESSAGE);
-      old.db.pragma(`user_version = ${MIGRATIONS.findIndex((m) => m.includes("redact_pii"))}`);
-      old.close();
+      const old = await testRuntime({ dbPath: file.path, customers: [customer({ customer_id: "c1" })] });
+      rawDb(old).prepare("UPDATE customers SET first_message = ?, mini_story = ?").run(MESSAGE, `Pagó con la ${CARD}.`);
+      rawDb(old).prepare("INSERT INTO inbound_messages (message_sid, customer_id, thread_id, status, body) VALUES ('SM1', 'c1', 't1', 'received', ?)").run(MESSAGE);
+      rawDb(old).pragma(`user_version = ${MIGRATIONS.findIndex((m) => m.includes("redact_pii"))}`);
+      await old.close();
 
       const db = openDb(file.path);
       try {
@@ -143,20 +144,20 @@ describe("what a model reads", () => {
         ? { kind: "content", content: JSON.stringify({ nps_expected: 8, engagement_prob: 0.7, churn_prob: 0.1, aspect_sentiment: { finanzas: 0, mecanica: 0, logistica: 0, atencion: 0.2 }, rationale: "ok" }) }
         : { kind: "content", content: "Hola, revisamos el cargo y te llamamos en menos de 24 horas. — Equipo Kavak" },
     );
-    const rt = testRuntime({
+    const rt = await testRuntime({
       customers: [customer({ customer_id: "old" })],
       models: { baseUrl: fake.url, apiKey: "test-key", writerModel: "w", judgeModel: "j", maxRetries: 0, retryBaseMs: 5, timeoutMs: 2000 },
     });
     try {
       // A row written before this change, straight into the table.
-      rt.db.prepare("UPDATE customers SET first_message = ?, mini_story = ? WHERE customer_id = 'old'").run(MESSAGE, `Cliente con tarjeta ${CARD}.`);
+      rawDb(rt).prepare("UPDATE customers SET first_message = ?, mini_story = ? WHERE customer_id = 'old'").run(MESSAGE, `Cliente con tarjeta ${CARD}.`);
       await rt.graph.invoke({ customer_id: "old" }, { configurable: { thread_id: "llm" }, context: ctx() });
       const sent = JSON.stringify(fake.requests.map((r) => r.messages));
       expect(fake.requests.length).toBeGreaterThanOrEqual(2);
       for (const raw of RAW) expect(sent).not.toContain(raw);
       expect(sent).toContain("**** **** **** 4242");
     } finally {
-      rt.close();
+      await rt.close();
     }
   });
 });

@@ -4,6 +4,7 @@ import type { CareRuntime } from "../../src/app/care-runtime.js";
 import { createLogger } from "../../src/app/logger.js";
 import { startServer, ServerConfig, type RunningServer } from "../../src/server/serve.js";
 import { customer, testRuntime } from "../helpers/runtime.js";
+import { rawDb } from "../helpers/sql.js";
 
 /** The LangGraph Platform routes tried the way an attacker would: each must keep the care graph's rules. */
 const KEY = "platform-rules-key";
@@ -12,7 +13,7 @@ let server: RunningServer;
 let base: string;
 
 beforeAll(async () => {
-  rt = testRuntime({
+  rt = await testRuntime({
     customers: [
       ...["vf", "vf2"].map((id) => customer({ customer_id: id, segment: "VF", first_message: "Hola, ¿me confirman el día de entrega?", issue_bucket: "logistica", churn_risk_est: 0.1 })),
       ...["legal1", "legal2", "legal3", "legal4", "legal5", "legal6", "legal7"].map((id) => customer({ customer_id: id, first_message: "Voy a ir a PROFECO a denunciarlos." })),
@@ -23,13 +24,13 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await server.close();
-  rt.close();
+  await rt.close();
 });
 
 const client = () => new Client({ apiUrl: base, apiKey: KEY });
 const api = (path: string, method: string, json?: unknown) =>
   fetch(base + path, { method, headers: { authorization: `Bearer ${KEY}`, "content-type": "application/json" }, body: json === undefined ? undefined : JSON.stringify(json) });
-const count = (sql: string, ...args: unknown[]) => (rt.db.prepare(sql).get(...args) as { n: number }).n;
+const count = (sql: string, ...args: unknown[]) => (rawDb(rt).prepare(sql).get(...args) as { n: number }).n;
 const checkpoints = (threadId: string) => count("SELECT count(*) AS n FROM checkpoints WHERE thread_id = ?", threadId);
 
 /** A contact that went to a person: its thread waits on a pending hand-off. */
@@ -37,7 +38,7 @@ async function escalated(customerId: string) {
   const c = client();
   const thread = await c.threads.create();
   await c.runs.wait(thread.thread_id, "care", { input: { customer_id: customerId } });
-  const handoff = rt.deps.handoffs.pending().find((h) => h.thread_id === thread.thread_id)!;
+  const handoff = (await rt.store.handoffs.pending()).find((h) => h.thread_id === thread.thread_id)!;
   expect(handoff.status).toBe("pending");
   return { threadId: thread.thread_id, handoffId: handoff.interaction_id };
 }
@@ -67,7 +68,7 @@ describe("state writes on care threads", () => {
     expect((await supersteps.json()).error.issues[0].path).toBe("body.supersteps");
 
     expect(checkpoints(threadId)).toBe(before);
-    expect(rt.deps.handoffs.get(handoffId)!.status).toBe("pending");
+    expect((await rt.store.handoffs.get(handoffId))!.status).toBe("pending");
     expect(count("SELECT count(*) AS n FROM policy_updates")).toBe(learned);
     // Reads still work.
     expect((await c.threads.getState(threadId)).next).toEqual(["human_review"]);
@@ -87,14 +88,14 @@ describe("state writes on care threads", () => {
     ] as const) {
       for (const route of ["runs/stream", "runs/wait"]) expect((await api(`/threads/${threadId}/${route}`, "POST", body)).status, `${route} ${JSON.stringify(body)}`).toBe(status);
     }
-    expect(rt.threads.get(threadId)!.metadata).toMatchObject({ graph_id: "care", status: "interrupted" });
+    expect((await rt.store.threads.get(threadId))!.metadata).toMatchObject({ graph_id: "care", status: "interrupted" });
   });
 });
 
 describe("background runs", () => {
   it("are refused: the embed server keeps each in memory until a client joins its stream, and runs nothing until then", async () => {
     const thread = await client().threads.create();
-    const before = rt.threads.get(thread.thread_id)!.metadata;
+    const before = (await rt.store.threads.get(thread.thread_id))!.metadata;
     const big = "x".repeat(100_000);
     const created = await api(`/threads/${thread.thread_id}/runs`, "POST", { assistant_id: "care", input: { customer_id: "vf" }, metadata: { big } });
     expect(created.status).toBe(400);
@@ -105,12 +106,12 @@ describe("background runs", () => {
       await r.body?.cancel();
       expect(r.status, route).toBe(400);
     }
-    expect(rt.threads.get(thread.thread_id)!.metadata).toEqual(before);
+    expect((await rt.store.threads.get(thread.thread_id))!.metadata).toEqual(before);
     // The SDK's runs.wait and runs.stream are the ways to run a contact.
     const events: string[] = [];
     for await (const chunk of client().runs.stream(thread.thread_id, "care", { input: { customer_id: "vf" } })) events.push(chunk.event);
     expect(events).not.toContain("error");
-    expect(rt.threads.get(thread.thread_id)!.metadata.status).toBe("done");
+    expect((await rt.store.threads.get(thread.thread_id))!.metadata.status).toBe("done");
   });
 });
 
@@ -125,10 +126,10 @@ describe("thread metadata", () => {
     // Re-creating the thread would replace its metadata: it exists, so no.
     expect((await api("/threads", "POST", { thread_id: threadId, metadata: { note: "x" } })).status).toBe(409);
     expect((await api("/threads", "POST", { thread_id: threadId, if_exists: "do_nothing" })).status).toBe(200);
-    expect(rt.threads.get(threadId)!.metadata).toMatchObject({ customer_id: "legal3", graph_id: "care", status: "interrupted" });
+    expect((await rt.store.threads.get(threadId))!.metadata).toMatchObject({ customer_id: "legal3", graph_id: "care", status: "interrupted" });
 
     // A client's own keys are theirs, and the unchanged service keys may be sent back as read.
-    const thread = await c.threads.update(threadId, { metadata: { ...rt.threads.get(threadId)!.metadata, note: "llamar antes de las 6" } });
+    const thread = await c.threads.update(threadId, { metadata: { ...(await rt.store.threads.get(threadId))!.metadata, note: "llamar antes de las 6" } });
     expect(thread.metadata).toMatchObject({ customer_id: "legal3", note: "llamar antes de las 6" });
     expect((await c.threads.create({ graphId: "care", metadata: { channel: "inbox" } })).metadata).toEqual({ graph_id: "care", channel: "inbox" });
   });
@@ -140,16 +141,16 @@ describe("thread metadata", () => {
       expect(r.status, route).toBe(409);
       expect((await r.json()).error.message).toMatch(/waits for a person/);
     }
-    expect(rt.threads.get(threadId)!.metadata).toMatchObject({ customer_id: "legal6", status: "interrupted" });
+    expect((await rt.store.threads.get(threadId))!.metadata).toMatchObject({ customer_id: "legal6", status: "interrupted" });
     expect((await client().threads.getState(threadId)).next).toEqual(["human_review"]);
-    expect(rt.deps.handoffs.get(handoffId)!.status).toBe("pending");
+    expect((await rt.store.handoffs.get(handoffId))!.status).toBe("pending");
 
     // Once answered, the thread's contact is the customer's: another customer's input is refused too.
     const done = await client().threads.create();
     await client().runs.wait(done.thread_id, "care", { input: { customer_id: "vf" } });
     const other = await api(`/threads/${done.thread_id}/runs/wait`, "POST", { assistant_id: "care", input: { customer_id: "vf2" } });
     expect(other.status).toBe(409);
-    expect(rt.threads.get(done.thread_id)!.metadata.customer_id).toBe("vf");
+    expect((await rt.store.threads.get(done.thread_id))!.metadata.customer_id).toBe("vf");
   });
 
   it("refuses to delete a thread a hand-off waits on", async () => {
@@ -157,7 +158,7 @@ describe("thread metadata", () => {
     const r = await api(`/threads/${threadId}`, "DELETE");
     expect(r.status).toBe(409);
     expect(checkpoints(threadId)).toBeGreaterThan(0);
-    expect(rt.deps.handoffs.get(handoffId)!.status).toBe("pending");
+    expect((await rt.store.handoffs.get(handoffId))!.status).toBe("pending");
   });
 
   it("answers a malformed thread creation with 400 naming the field", async () => {
@@ -252,12 +253,12 @@ describe("resuming a hand-off over the Platform routes", () => {
       expect(r.status, route).toBe(409);
       expect((await r.json()).error.message).toMatch(/claimed by another agent/);
     }
-    expect(rt.threads.get(threadId)!.metadata.status).toBe("interrupted");
+    expect((await rt.store.threads.get(threadId))!.metadata.status).toBe("interrupted");
 
     // The claimant's own answer still goes through, on either side.
     const done = (await c.runs.wait(threadId, "care", { command: { resume: [{ type: "response", args: "Soy Ana, te llamo hoy." }] }, metadata: { agent: "ana" } })) as Record<string, any>;
     expect(done.contact.review).toEqual({ action: "response", message: "Soy Ana, te llamo hoy." });
-    expect(rt.audit.list("legal5").map((a) => [a.actor, a.action])).toContainEqual(["ana", "handoff.resumed"]);
+    expect((await rt.store.audit.list("legal5")).map((a) => [a.actor, a.action])).toContainEqual(["ana", "handoff.resumed"]);
     expect((await api(`/v1/handoffs/${handoffId}/resolve`, "POST", { agent: "ana", response: { type: "ignore" } })).status).toBe(409);
   });
 
@@ -272,6 +273,6 @@ describe("resuming a hand-off over the Platform routes", () => {
     }))
       events.push(chunk.event);
     expect(events).not.toContain("error");
-    expect(rt.deps.interactions.get(handoffId)).toMatchObject({ status: "human", policy_namespace: "main" });
+    expect(await rt.store.interactions.get(handoffId)).toMatchObject({ status: "human", policy_namespace: "main" });
   });
 });

@@ -8,9 +8,9 @@ import { customer, ctx, testRuntime } from "../helpers/runtime.js";
 /** Faults that must not take the process down, nor leak from one runtime into another. */
 describe("faults in the background", () => {
   it("logs a crash recovery that cannot read the database, and keeps serving", async () => {
-    const rt = testRuntime();
+    const rt = await testRuntime();
     const lines: string[] = [];
-    vi.spyOn(rt.threads, "search").mockImplementation(() => {
+    vi.spyOn(rt.store.threads, "search").mockImplementation(() => {
       throw new Error("SQLITE_IOERR: disk I/O error");
     });
     const server = await startServer(rt, ServerConfig.parse({ port: 0 }), createLogger({ level: "error", destination: { write: (l: string) => void lines.push(l) } }));
@@ -23,12 +23,12 @@ describe("faults in the background", () => {
       expect((await fetch(`http://127.0.0.1:${server.port}/healthz`)).status).toBe(200);
     } finally {
       await server.close();
-      rt.close();
+      await rt.close();
     }
   });
 
   it("a streamed run whose graph fails to start, and whose failure cannot be recorded, rejects nothing in the background", async () => {
-    const rt = testRuntime();
+    const rt = await testRuntime();
     const unhandled: unknown[] = [];
     const record = (e: unknown) => void unhandled.push(e);
     process.on("unhandledRejection", record);
@@ -36,40 +36,40 @@ describe("faults in the background", () => {
       vi.spyOn(rt.graph, "stream").mockImplementation(() => {
         throw new Error("graph failed to start");
       });
-      const upsert = rt.threads.upsert.bind(rt.threads);
-      vi.spyOn(rt.threads, "upsert").mockImplementation((id, kind, metadata) => {
+      const upsert = rt.store.threads.upsert.bind(rt.store.threads);
+      vi.spyOn(rt.store.threads, "upsert").mockImplementation((id, kind, metadata) => {
         if (metadata?.status === "failed") throw new Error("SQLITE_BUSY: database is locked");
         return upsert(id, kind, metadata);
       });
-      const customerId = rt.deps.customers.list({ limit: 1 })[0]!.customer_id;
+      const customerId = (await rt.store.customers.list({ limit: 1 }))[0]!.customer_id;
       expect(() => bookkeptGraph(rt).stream({ customer_id: customerId }, { configurable: { thread_id: "t" } })).toThrow("graph failed to start");
       // Unhandled rejections are reported once the microtasks have run, before the next turn of the loop.
       await new Promise((r) => setImmediate(r));
       expect(unhandled).toEqual([]);
     } finally {
       process.off("unhandledRejection", record);
-      rt.close();
+      await rt.close();
     }
   });
 
   it("a streamed run whose reader leaves once the contact waits for a person still hands the conversation over", async () => {
-    const rt = testRuntime({ customers: [customer({ customer_id: "legal", first_message: "Voy a ir a PROFECO a denunciarlos." })] });
+    const rt = await testRuntime({ customers: [customer({ customer_id: "legal", first_message: "Voy a ir a PROFECO a denunciarlos." })] });
     try {
       const stream = await bookkeptGraph(rt).stream({ customer_id: "legal" }, { configurable: { thread_id: "t" }, context: ctx(), streamMode: "updates" });
       // The client saw the interrupt and went away before the stream's end (its socket closed).
       for await (const chunk of stream) if ("__interrupt__" in (chunk as object)) break;
-      const handoff = rt.deps.handoffs.onThread("t")!;
+      const handoff = (await rt.store.handoffs.onThread("t"))!;
       expect(handoff.status).toBe("pending");
-      expect(rt.threads.get("t")!.metadata.status).toBe("interrupted");
-      expect(rt.ownership.get("legal").owner).toBe("human");
-      expect(rt.audit.list("legal").map((a) => a.action)).toContain("handoff.opened");
+      expect((await rt.store.threads.get("t"))!.metadata.status).toBe("interrupted");
+      expect((await rt.store.ownership.get("legal")).owner).toBe("human");
+      expect((await rt.store.audit.list("legal")).map((a) => a.action)).toContain("handoff.opened");
     } finally {
-      rt.close();
+      await rt.close();
     }
   });
 
   it("a contact whose caller goes away once it waits for a person still hands the conversation over", async () => {
-    const rt = testRuntime({ customers: [customer({ customer_id: "legal", first_message: "Voy a ir a PROFECO a denunciarlos." })] });
+    const rt = await testRuntime({ customers: [customer({ customer_id: "legal", first_message: "Voy a ir a PROFECO a denunciarlos." })] });
     try {
       // The graph has checkpointed its interrupt when the request's abort reaches it.
       const invoke = rt.graph.invoke.bind(rt.graph);
@@ -78,37 +78,38 @@ describe("faults in the background", () => {
         throw new DOMException("This operation was aborted", "AbortError");
       });
       await expect(runContact(rt, { customer_id: "legal", thread_id: "t" })).rejects.toThrow(/aborted/);
-      expect(rt.deps.handoffs.onThread("t")!.status).toBe("pending");
-      expect(rt.threads.get("t")!.metadata.status).toBe("interrupted");
-      expect(rt.ownership.get("legal").owner).toBe("human");
+      expect((await rt.store.handoffs.onThread("t"))!.status).toBe("pending");
+      expect((await rt.store.threads.get("t"))!.metadata.status).toBe("interrupted");
+      expect((await rt.store.ownership.get("legal")).owner).toBe("human");
     } finally {
-      rt.close();
+      await rt.close();
     }
   });
 
-  it("keeps resumes in progress per runtime", () => {
-    const [a, b] = [testRuntime(), testRuntime()];
+  it("keeps resumes in progress per runtime", async () => {
+    const [a, b] = [await testRuntime(), await testRuntime()];
     try {
-      const release = beginResume(a, "t", "ana");
-      expect(() => beginResume(a, "t", "ana")).toThrow(ResumeInProgressError);
-      expect(() => beginResume(b, "t", "ana")()).not.toThrow();
+      const none = async () => undefined;
+      const release = await beginResume(a, "t", "ana", none);
+      await expect(beginResume(a, "t", "ana", none)).rejects.toThrow(ResumeInProgressError);
+      (await beginResume(b, "t", "ana", none))();
       release();
-      expect(() => beginResume(a, "t", "ana")()).not.toThrow();
+      (await beginResume(a, "t", "ana", none))();
     } finally {
-      a.close();
-      b.close();
+      await a.close();
+      await b.close();
     }
   });
 
-  it("stores a failed run's error masked, like every other text", () => {
-    const rt = testRuntime();
+  it("stores a failed run's error masked, like every other text", async () => {
+    const rt = await testRuntime();
     try {
       failRun(rt, "t-failed", new Error("provider said: no le puedo escribir al 55 1234 5678 ni cobrar la 4111 1111 1111 1111"));
-      const error = String(rt.threads.get("t-failed")?.metadata.error);
+      const error = String((await rt.store.threads.get("t-failed"))?.metadata.error);
       expect(error).toMatch(/provider said/);
       expect(error).not.toMatch(/1234 5678|4111 1111 1111 1111/);
     } finally {
-      rt.close();
+      await rt.close();
     }
   });
 });

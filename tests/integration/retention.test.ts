@@ -1,11 +1,11 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { Command } from "@langchain/langgraph";
-import { pruneCheckpoints, pruneOutbound } from "../../src/store/retention.js";
 import { customer, ctx, testRuntime } from "../helpers/runtime.js";
+import { rawDb } from "../helpers/sql.js";
 
-const rt = testRuntime({ customers: [customer({ customer_id: "a", segment: "VF", first_message: "Hola, ¿y mis placas?", issue_bucket: "logistica" }), customer({ customer_id: "legal", first_message: "Voy a ir a PROFECO" })] });
+const rt = await testRuntime({ customers: [customer({ customer_id: "a", segment: "VF", first_message: "Hola, ¿y mis placas?", issue_bucket: "logistica" }), customer({ customer_id: "legal", first_message: "Voy a ir a PROFECO" })] });
 afterAll(() => rt.close());
-const count = (thread: string) => (rt.db.prepare("SELECT count(*) AS n FROM checkpoints WHERE thread_id = ?").get(thread) as { n: number }).n;
+const count = (thread: string) => (rawDb(rt).prepare("SELECT count(*) AS n FROM checkpoints WHERE thread_id = ?").get(thread) as { n: number }).n;
 
 describe("checkpoint retention", () => {
   it("keeps only the last checkpoint of finished contacts, and leaves waiting ones whole", async () => {
@@ -14,7 +14,7 @@ describe("checkpoint retention", () => {
     const before = { done: count("done"), waiting: count("waiting") };
     expect(before.done).toBeGreaterThan(3);
 
-    const r = pruneCheckpoints(rt.db, new Date(Date.now() + 60_000));
+    const r = await rt.store.pruneCheckpoints(new Date(Date.now() + 60_000));
     expect(r.threads).toBe(1);
     expect(r.checkpoints).toBe(before.done - 1);
     expect(count("done")).toBe(1);
@@ -22,7 +22,7 @@ describe("checkpoint retention", () => {
     // The finished contact's state is still readable, and the log is untouched.
     const snapshot = await rt.graph.getState({ configurable: { thread_id: "done" } });
     expect(snapshot.values.contact.outcome).toEqual(done.contact.outcome);
-    expect(rt.deps.interactions.get("done")!.status).toBe("scored");
+    expect((await rt.store.interactions.get("done"))!.status).toBe("scored");
     // The waiting one still resumes.
     const resumed = await rt.graph.invoke(new Command({ resume: [{ type: "ignore", args: null }] }), { configurable: { thread_id: "waiting" }, context: ctx() });
     expect(resumed.contact.outcome?.status).toBe("ignored");
@@ -31,20 +31,20 @@ describe("checkpoint retention", () => {
   it("spares contacts newer than the cut-off", async () => {
     await rt.graph.invoke({ customer_id: "a" }, { configurable: { thread_id: "fresh" }, context: ctx({ churn_threshold: 1 }) });
     const n = count("fresh");
-    pruneCheckpoints(rt.db, new Date(Date.now() - 3_600_000));
+    await rt.store.pruneCheckpoints(new Date(Date.now() - 3_600_000));
     expect(count("fresh")).toBe(n);
   });
 });
 
 describe("outbox retention", () => {
-  it("drops sent and failed messages past the cut-off, never a pending one or a newer one", () => {
+  it("drops sent and failed messages past the cut-off, never a pending one or a newer one", async () => {
     const old = new Date(Date.now() - 10 * 86_400_000).toISOString();
-    const [sent, failed, pending, fresh] = ["sent", "failed", "pending", "fresh"].map((body) => rt.outbox.enqueue("a", "ana", body).id);
-    rt.outbox.sent(sent!, "SM1");
-    rt.outbox.failed(failed!, "twilio 400");
-    rt.outbox.sent(fresh!, "SM2");
-    for (const id of [sent, failed, pending]) rt.db.prepare("UPDATE outbound_messages SET created_at = ? WHERE id = ?").run(old, id);
-    expect(pruneOutbound(rt.db, new Date(Date.now() - 7 * 86_400_000))).toEqual({ messages: 2 });
-    expect(rt.outbox.recent("a").map((m) => m.body).sort()).toEqual(["fresh", "pending"]);
+    const [sent, failed, pending, fresh] = await Promise.all(["sent", "failed", "pending", "fresh"].map(async (body) => (await rt.store.outbox.enqueue("a", "ana", body)).id));
+    await rt.store.outbox.sent(sent!, "SM1");
+    await rt.store.outbox.failed(failed!, "twilio 400");
+    await rt.store.outbox.sent(fresh!, "SM2");
+    for (const id of [sent, failed, pending]) rawDb(rt).prepare("UPDATE outbound_messages SET created_at = ? WHERE id = ?").run(old, id);
+    expect(await rt.store.pruneOutbound(new Date(Date.now() - 7 * 86_400_000))).toEqual({ messages: 2 });
+    expect((await rt.store.outbox.recent("a")).map((m) => m.body).sort()).toEqual(["fresh", "pending"]);
   });
 });

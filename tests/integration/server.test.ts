@@ -5,6 +5,7 @@ import { createLogger } from "../../src/app/logger.js";
 import { createMetrics } from "../../src/server/helper/prometheus.js";
 import { startServer, ServerConfig, type RunningServer } from "../../src/server/serve.js";
 import { customer, testRuntime } from "../helpers/runtime.js";
+import { rawDb } from "../helpers/sql.js";
 
 const KEY = "test-key-123";
 let rt: CareRuntime;
@@ -15,8 +16,8 @@ const log = createLogger({ level: "silent" });
 let metrics: ReturnType<typeof createMetrics>;
 
 beforeAll(async () => {
-  metrics = createMetrics({ pendingHandoffs: () => rt?.deps.handoffs.pendingCount() });
-  rt = testRuntime({
+  metrics = createMetrics({ pendingHandoffs: () => rt?.store.handoffs.pendingCount() });
+  rt = await testRuntime({
     observer: metrics.observer,
     customers: [
       customer({ customer_id: "vf", segment: "VF", first_message: "Hola, ¿me confirman el día de entrega?", issue_bucket: "logistica", churn_risk_est: 0.1 }),
@@ -31,7 +32,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await server.close();
-  rt.close();
+  await rt.close();
 });
 
 const api = (path: string, init: RequestInit & { json?: unknown; key?: string | null } = {}) =>
@@ -48,7 +49,7 @@ const api = (path: string, init: RequestInit & { json?: unknown; key?: string | 
 
 /** Claims the hand-off a thread waits on, as a person does before answering it. */
 async function claim(threadId: string, agent: string) {
-  const r = await api(`/v1/handoffs/${rt.deps.handoffs.onThread(threadId)!.interaction_id}/claim`, { json: { agent } });
+  const r = await api(`/v1/handoffs/${(await rt.store.handoffs.onThread(threadId))!.interaction_id}/claim`, { json: { agent } });
   expect(r.status).toBe(200);
 }
 
@@ -83,7 +84,7 @@ describe("the official LangGraph SDK against our server", () => {
     const history = await c.threads.getHistory(thread.thread_id);
     expect(history.length).toBeGreaterThanOrEqual(6);
     // Durable: the checkpoints are in the SQLite file, not in the server's memory.
-    expect(rt.db.prepare("SELECT count(*) AS n FROM checkpoints WHERE thread_id = ?").get(thread.thread_id)).toMatchObject({ n: history.length });
+    expect(rawDb(rt).prepare("SELECT count(*) AS n FROM checkpoints WHERE thread_id = ?").get(thread.thread_id)).toMatchObject({ n: history.length });
   });
 
   it("streams values, updates and custom events", async () => {
@@ -107,17 +108,17 @@ describe("the official LangGraph SDK against our server", () => {
     };
     const answered = await c.threads.create();
     await drain(c.runs.stream(answered.thread_id, "care", { input: { customer_id: "vf" } }));
-    expect(rt.threads.get(answered.thread_id)!.metadata).toMatchObject({ status: "done", customer_id: "vf" });
+    expect((await rt.store.threads.get(answered.thread_id))!.metadata).toMatchObject({ status: "done", customer_id: "vf" });
 
     const escalated = await c.threads.create();
     expect(await drain(c.runs.stream(escalated.thread_id, "care", { input: { customer_id: "legal4" } }))).not.toContain("error");
-    expect(rt.threads.get(escalated.thread_id)!.metadata.status).toBe("interrupted");
-    expect(rt.ownership.get("legal4").owner).toBe("human");
+    expect((await rt.store.threads.get(escalated.thread_id))!.metadata.status).toBe("interrupted");
+    expect((await rt.store.ownership.get("legal4")).owner).toBe("human");
     // A person owns the conversation now: no bot run, streamed or not, and nothing written for the refused one.
     const refused = await c.threads.create();
     const again = await api(`/threads/${refused.thread_id}/runs/stream`, { json: { assistant_id: "care", input: { customer_id: "legal4" } } });
     expect(again.status).toBe(409);
-    expect(rt.db.prepare("SELECT count(*) AS n FROM checkpoints WHERE thread_id = ?").get(refused.thread_id)).toEqual({ n: 0 });
+    expect(rawDb(rt).prepare("SELECT count(*) AS n FROM checkpoints WHERE thread_id = ?").get(refused.thread_id)).toEqual({ n: 0 });
 
     const protocol = await api(`/threads/${refused.thread_id}/commands`, { json: { id: 1, method: "run.start", params: { assistant_id: "care", input: { customer_id: "vf" } } } });
     expect(protocol.status).toBe(400);
@@ -129,11 +130,11 @@ describe("the official LangGraph SDK against our server", () => {
     await claim(escalated.thread_id, "ana");
     const badResume = await api(`/threads/${escalated.thread_id}/runs/stream`, { json: { assistant_id: "care", command: { resume: [{ type: "accept" }] }, metadata: { agent: "ana" } } });
     expect(badResume.status).toBe(400);
-    expect(rt.threads.get(escalated.thread_id)!.metadata.status).toBe("interrupted");
+    expect((await rt.store.threads.get(escalated.thread_id))!.metadata.status).toBe("interrupted");
 
     await drain(c.runs.stream(escalated.thread_id, "care", { command: { resume: [{ type: "response", args: "Soy Ana, de Legal: te llamo hoy." }] }, metadata: { agent: "ana" } }));
-    expect(rt.threads.get(escalated.thread_id)!.metadata.status).toBe("done");
-    expect(rt.audit.list("legal4").map((a) => [a.actor, a.action])).toEqual(
+    expect((await rt.store.threads.get(escalated.thread_id))!.metadata.status).toBe("done");
+    expect((await rt.store.audit.list("legal4")).map((a) => [a.actor, a.action])).toEqual(
       expect.arrayContaining([["bot", "handoff.opened"], ["ana", "handoff.resumed"]]),
     );
   });
@@ -151,7 +152,7 @@ describe("the official LangGraph SDK against our server", () => {
       metadata: { agent: "ana" },
     })) as Record<string, any>;
     expect(done.contact.outcome.status).toBe("human");
-    expect(rt.deps.interactions.get(paused.interaction_id)!.message).toBe("Hola, soy Ana de Legal; te llamo en 1 hora.");
+    expect((await rt.store.interactions.get(paused.interaction_id))!.message).toBe("Hola, soy Ana de Legal; te llamo en 1 hora.");
   });
 
   it("answers 400 to a resume the hand-off cannot take, and still resumes with a valid one", async () => {
@@ -186,7 +187,7 @@ describe("the official LangGraph SDK against our server", () => {
     const noThread = await api(`/threads/00000000-0000-4000-8000-000000000000/runs/wait`, { json: { assistant_id: "care", input: { customer_id: "vf" } } });
     expect(noThread.status).toBe(404);
     expect((await api(`/threads/${thread.thread_id}/runs/wait`, { json: { assistant_id: "other", input: { customer_id: "vf" } } })).status).toBe(404);
-    const used = rt.deps.interactions.list({ limit: 1 })[0]!.interaction_id;
+    const used = (await rt.store.interactions.list({ limit: 1 }))[0]!.interaction_id;
     const reuse = await api(`/threads/${thread.thread_id}/runs/wait`, { json: { assistant_id: "care", input: { customer_id: "vf", interaction_id: used } } });
     expect(reuse.status).toBe(409);
   });
@@ -220,12 +221,12 @@ describe("/v1", () => {
 
   it("customers: CSV import is all or nothing", async () => {
     const { customersToCsv } = await import("../../src/store/customer-csv.js");
-    const before = rt.deps.customers.count();
+    const before = await rt.store.customers.count();
     const bad = customersToCsv([customer({ customer_id: "csv1" }), customer({ customer_id: "csv2", churn_risk_est: 3 })]);
     const r = await api("/v1/customers/import", { method: "POST", body: bad, headers: { "content-type": "text/csv" } });
     expect(r.status).toBe(400);
     expect((await r.json()).error.message).toMatch(/line 3: churn_risk_est/);
-    expect(rt.deps.customers.count()).toBe(before);
+    expect(await rt.store.customers.count()).toBe(before);
   });
 
   it("runs one contact and returns the interaction; bad body 400; unknown customer 404", async () => {
@@ -253,10 +254,10 @@ describe("/v1", () => {
     expect(p.arms.find((a: any) => a.n > 0)).toMatchObject({ context: expect.stringMatching(/\//), template: expect.any(String) });
     expect((await api("/v1/policy/freeze", { json: {} })).status).toBe(200);
     expect((await (await api("/v1/policy")).json()).frozen).toBe(true);
-    const before = rt.deps.policies.get("main", "thompson").estimates().reduce((a, e) => a + e.n, 0);
+    const before = (await rt.deps.policies.get("main", "thompson")).estimates().reduce((a, e) => a + e.n, 0);
     const frozenRun = await (await api("/v1/customers/vf/runs", { json: {} })).json();
     expect(frozenRun.interaction).toMatchObject({ status: "scored", learned: false });
-    expect(rt.deps.policies.get("main", "thompson").estimates().reduce((a, e) => a + e.n, 0)).toBe(before);
+    expect((await rt.deps.policies.get("main", "thompson")).estimates().reduce((a, e) => a + e.n, 0)).toBe(before);
     await api("/v1/policy/unfreeze", { json: {} });
     expect((await api("/v1/policy?namespace=nope")).status).toBe(404);
     expect((await (await api("/v1/policy/recommendations")).json()).items.length).toBeGreaterThan(0);

@@ -5,6 +5,7 @@ import { twilioSignature } from "../../src/server/helper/twilio.js";
 import { customerIdForWaId } from "../../src/server/router/twilio.js";
 import { startServer, ServerConfig, type RunningServer } from "../../src/server/serve.js";
 import { testRuntime } from "../helpers/runtime.js";
+import { rawDb } from "../helpers/sql.js";
 
 const TOKEN = "twilio-test-token";
 const PUBLIC = "https://care.example.mx";
@@ -13,7 +14,7 @@ let server: RunningServer;
 let base: string;
 
 beforeAll(async () => {
-  rt = testRuntime({ customers: [] });
+  rt = await testRuntime({ customers: [] });
   server = await startServer(
     rt,
     ServerConfig.parse({ port: 0, apiKeys: ["k"], twilioAuthToken: TOKEN, publicBaseUrl: PUBLIC }),
@@ -23,7 +24,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await server.close();
-  rt.close();
+  await rt.close();
 });
 
 let sid = 0;
@@ -48,7 +49,7 @@ async function post(params: Record<string, string>, signature = twilioSignature(
   });
   return { status: r.status, type: r.headers.get("content-type"), text: await r.text() };
 }
-const count = (sql: string) => (rt.db.prepare(sql).get() as { n: number }).n;
+const count = (sql: string) => (rawDb(rt).prepare(sql).get() as { n: number }).n;
 
 describe("WhatsApp webhook (Twilio)", () => {
   it("answers a signed message with TwiML and keeps the phone number out of the customer id", async () => {
@@ -58,7 +59,7 @@ describe("WhatsApp webhook (Twilio)", () => {
     expect(r.text).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?><Response><Message>Hola.*Kavak<\/Message><\/Response>$/s);
     const id = customerIdForWaId("5215512345678", TOKEN);
     expect(id).not.toBe(customerIdForWaId("5215512345678", "another-secret"));
-    expect(rt.deps.customers.get(id)).toMatchObject({ segment: "VF", issue_bucket: "logistica", channel_pref: "whatsapp" });
+    expect(await rt.store.customers.get(id)).toMatchObject({ segment: "VF", issue_bucket: "logistica", channel_pref: "whatsapp" });
   });
 
   it("handles a replayed MessageSid once, with the same answer", async () => {
@@ -94,8 +95,8 @@ describe("WhatsApp webhook (Twilio)", () => {
     expect(later.text).toBe(`<?xml version="1.0" encoding="UTF-8"?><Response/>`);
     const customerId = customerIdForWaId(waId, TOKEN);
     expect(count(`SELECT count(*) AS n FROM interactions WHERE customer_id = '${customerId}'`)).toBe(0);
-    expect(rt.ownership.get(customerId).owner).toBe("human");
+    expect((await rt.store.ownership.get(customerId)).owner).toBe("human");
     // The agent who takes the conversation reads what the customer wrote meanwhile.
-    expect(rt.inbound.recent(customerId).map((m) => m.body)).toEqual(["¿Hola? ¿Alguien?", "Si no me resuelven voy a ir a PROFECO"]);
+    expect((await rt.store.inbound.recent(customerId)).map((m) => m.body)).toEqual(["¿Hola? ¿Alguien?", "Si no me resuelven voy a ir a PROFECO"]);
   });
 });

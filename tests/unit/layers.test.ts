@@ -58,6 +58,14 @@ function relativeImports(source: string): string[] {
   return out;
 }
 
+/** Package specifiers (not relative) of the same import forms. */
+function packageImports(source: string): string[] {
+  const out: string[] = [];
+  for (const re of [/\b(?:import|export)\s+(?:type\s+)?(?:[\w*{}\s,$]+?\s+from\s+)?["']([^."'][^"']*)["']/g, /\bimport\(\s*["']([^."'][^"']*)["']\s*\)/g])
+    for (const m of source.matchAll(re)) out.push(m[1]!);
+  return out;
+}
+
 /** Every import that crosses a row of LAYERS or points up, as "file -> target" (".js" read as the ".ts" source). */
 function crossings(files: readonly string[], read: (file: string) => string): string[] {
   const out: string[] = [];
@@ -96,6 +104,13 @@ describe("layers", () => {
     const readers = below.filter((f) => /\bprocess\.env\b/.test(read(f)));
     expect(readers.filter((f) => !READS_ENV.includes(f))).toEqual([]);
     expect(READS_ENV.filter((f) => !readers.includes(f))).toEqual([]);
+  });
+
+  it("no database driver or query builder is imported outside src/store: everything else goes through the Store", () => {
+    const drivers = /^(better-sqlite3|kysely|pg|@langchain\/langgraph-checkpoint-(sqlite|postgres))(\/|$)/;
+    const outside = files.filter((f) => !f.startsWith("src/store/"));
+    expect(outside.flatMap((f) => packageImports(read(f)).filter((p) => drivers.test(p)).map((p) => `${f} -> ${p}`))).toEqual([]);
+    expect(packageImports('import Database from "better-sqlite3";\nimport type { Kysely } from "kysely";\nconst pg = await import("pg");')).toEqual(["better-sqlite3", "kysely", "pg"]);
   });
 
   it("reads every form of relative import, on one line or several", () => {

@@ -10,7 +10,7 @@ import { rngFor } from "../../src/policy/random.js";
 import { createPolicy, POLICY_NAMES } from "../../src/policy/registry.js";
 import { RidgeArm } from "../../src/policy/ridge.js";
 import { openDb } from "../../src/store/db.js";
-import { SqlitePolicyStateStore } from "../../src/store/policy-state.js";
+import { openSqliteStore } from "../../src/store/sqlite/open.js";
 
 const SEGS = ["VF", "VE", "NVF", "NVE"] as const;
 const ISSUES = ["finanzas", "mecanica", "logistica", "atencion"] as const;
@@ -155,13 +155,14 @@ describe("linear policies", () => {
     for (const name of [...POLICY_NAMES, ...Object.keys(BENCH_POLICIES)]) expect(run(name), name).toEqual(run(name));
   });
 
-  it("persists through the PolicyBook and reloads to the same state and the same decisions", () => {
+  it("persists through the PolicyBook and reloads to the same state and the same decisions", async () => {
     for (const name of ["linucb", "thompson-discounted"] as const) {
       const db = openDb(":memory:");
-      const book = new PolicyBook(new SqlitePolicyStateStore(db), TEMPLATE_IDS);
-      for (let t = 0; t < 120; t++) book.learn("ns", name, `i-${t}`, randomCtx(t), t % 5, (t % 7) / 7, rngFor(t));
-      const live = book.get("ns", name);
-      const reloaded = new PolicyBook(new SqlitePolicyStateStore(db), TEMPLATE_IDS).get("ns", name);
+    const store = openSqliteStore(db);
+      const book = new PolicyBook(store.policyState, TEMPLATE_IDS);
+      for (let t = 0; t < 120; t++) await book.learn("ns", name, `i-${t}`, randomCtx(t), t % 5, (t % 7) / 7, rngFor(t));
+      const live = await book.get("ns", name);
+      const reloaded = await new PolicyBook(store.policyState, TEMPLATE_IDS).get("ns", name);
       expect(reloaded.estimates(), name).toEqual(live.estimates());
       expect(reloaded.estimates().length).toBeGreaterThan(0);
       for (let t = 0; t < 30; t++) expect(reloaded.select(randomCtx(500 + t), rngFor(5, t))).toEqual(live.select(randomCtx(500 + t), rngFor(5, t)));

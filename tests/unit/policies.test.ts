@@ -7,7 +7,7 @@ import { beta, gamma, normal, rngFor } from "../../src/policy/random.js";
 import { createPolicy, POLICY_NAMES } from "../../src/policy/registry.js";
 import { ThompsonPolicy } from "../../src/policy/thompson.js";
 import { openDb } from "../../src/store/db.js";
-import { SqlitePolicyStateStore } from "../../src/store/policy-state.js";
+import { openSqliteStore } from "../../src/store/sqlite/open.js";
 
 const ctx = (seg: "VF" | "VE" = "VE", issue: "mecanica" | "finanzas" = "mecanica"): DecisionContext => ({
   key: contextKey(seg, issue),
@@ -137,66 +137,72 @@ describe("policies", () => {
 });
 
 describe("PolicyBook on SQLite", () => {
-  it("persists and reloads parameters (round trip)", () => {
+  it("persists and reloads parameters (round trip)", async () => {
     const db = openDb(":memory:");
-    const book = new PolicyBook(new SqlitePolicyStateStore(db), TEMPLATE_IDS);
-    for (let i = 0; i < 20; i++) book.learn("ns", "thompson", `i-${i}`, ctx(), i % 5, i % 5 === 1 ? 1 : 0, rngFor(i));
-    const before = book.get("ns", "thompson").estimates();
-    const reopened = new PolicyBook(new SqlitePolicyStateStore(db), TEMPLATE_IDS);
-    expect(reopened.get("ns", "thompson").estimates()).toEqual(before);
+    const store = openSqliteStore(db);
+    const book = new PolicyBook(store.policyState, TEMPLATE_IDS);
+    for (let i = 0; i < 20; i++) await book.learn("ns", "thompson", `i-${i}`, ctx(), i % 5, i % 5 === 1 ? 1 : 0, rngFor(i));
+    const before = (await book.get("ns", "thompson")).estimates();
+    const reopened = new PolicyBook(store.policyState, TEMPLATE_IDS);
+    expect((await reopened.get("ns", "thompson")).estimates()).toEqual(before);
     expect(before.find((e) => e.arm === 1)!.n).toBe(4);
   });
 
-  it("applies an interaction id once", () => {
+  it("applies an interaction id once", async () => {
     const db = openDb(":memory:");
-    const book = new PolicyBook(new SqlitePolicyStateStore(db), TEMPLATE_IDS);
-    expect(book.learn("ns", "uniform", "same", ctx(), 0, 1, rngFor(1))).toBe("applied");
-    expect(book.learn("ns", "uniform", "same", ctx(), 0, 1, rngFor(1))).toBe("duplicate");
-    expect(book.get("ns", "uniform").estimates().find((e) => e.arm === 0)!.n).toBe(1);
+    const store = openSqliteStore(db);
+    const book = new PolicyBook(store.policyState, TEMPLATE_IDS);
+    expect(await book.learn("ns", "uniform", "same", ctx(), 0, 1, rngFor(1))).toBe("applied");
+    expect(await book.learn("ns", "uniform", "same", ctx(), 0, 1, rngFor(1))).toBe("duplicate");
+    expect((await book.get("ns", "uniform")).estimates().find((e) => e.arm === 0)!.n).toBe(1);
   });
 
-  it("two processes on one file: neither overwrites the other's updates", () => {
+  it("two processes on one file: neither overwrites the other's updates", async () => {
     const db = openDb(":memory:");
-    const a = new PolicyBook(new SqlitePolicyStateStore(db), TEMPLATE_IDS);
-    const b = new PolicyBook(new SqlitePolicyStateStore(db), TEMPLATE_IDS);
-    a.get("ns", "thompson");
-    b.get("ns", "thompson"); // both hold a copy before anyone learns
-    a.learn("ns", "thompson", "i-a", ctx(), 1, 1, rngFor(1));
-    b.learn("ns", "thompson", "i-b", ctx(), 1, 1, rngFor(2));
-    a.learn("ns", "thompson", "i-c", ctx(), 1, 1, rngFor(3));
-    const fresh = new PolicyBook(new SqlitePolicyStateStore(db), TEMPLATE_IDS).get("ns", "thompson");
+    const store = openSqliteStore(db);
+    const a = new PolicyBook(store.policyState, TEMPLATE_IDS);
+    const b = new PolicyBook(store.policyState, TEMPLATE_IDS);
+    await a.get("ns", "thompson");
+    await b.get("ns", "thompson"); // both hold a copy before anyone learns
+    await a.learn("ns", "thompson", "i-a", ctx(), 1, 1, rngFor(1));
+    await b.learn("ns", "thompson", "i-b", ctx(), 1, 1, rngFor(2));
+    await a.learn("ns", "thompson", "i-c", ctx(), 1, 1, rngFor(3));
+    const fresh = await new PolicyBook(store.policyState, TEMPLATE_IDS).get("ns", "thompson");
     expect(fresh.estimates().find((e) => e.arm === 1)!.n).toBe(3);
   });
 
-  it("tells a replayed decision from an id reused for another one", () => {
+  it("tells a replayed decision from an id reused for another one", async () => {
     const db = openDb(":memory:");
-    const book = new PolicyBook(new SqlitePolicyStateStore(db), TEMPLATE_IDS);
-    expect(book.learn("ns", "uniform", "x", ctx(), 2, 1, rngFor(1))).toBe("applied");
-    expect(book.learn("ns", "uniform", "x", ctx(), 2, 1, rngFor(1))).toBe("duplicate");
-    expect(book.learn("ns", "uniform", "x", ctx(), 3, 1, rngFor(1))).toBe("conflict");
-    expect(book.learn("other", "uniform", "x", ctx(), 2, 1, rngFor(1))).toBe("conflict");
-    expect(book.get("other", "uniform").estimates().reduce((n, e) => n + e.n, 0)).toBe(0);
+    const store = openSqliteStore(db);
+    const book = new PolicyBook(store.policyState, TEMPLATE_IDS);
+    expect(await book.learn("ns", "uniform", "x", ctx(), 2, 1, rngFor(1))).toBe("applied");
+    expect(await book.learn("ns", "uniform", "x", ctx(), 2, 1, rngFor(1))).toBe("duplicate");
+    expect(await book.learn("ns", "uniform", "x", ctx(), 3, 1, rngFor(1))).toBe("conflict");
+    expect(await book.learn("other", "uniform", "x", ctx(), 2, 1, rngFor(1))).toBe("conflict");
+    expect((await book.get("other", "uniform")).estimates().reduce((n, e) => n + e.n, 0)).toBe(0);
   });
 
-  it("keeps a namespace bound to its policy", () => {
+  it("keeps a namespace bound to its policy", async () => {
     const db = openDb(":memory:");
-    const book = new PolicyBook(new SqlitePolicyStateStore(db), TEMPLATE_IDS);
-    book.get("ns", "thompson");
-    expect(() => book.get("ns", "uniform")).toThrow(PolicyBindingError);
-    expect(() => new PolicyBook(new SqlitePolicyStateStore(db), TEMPLATE_IDS).get("ns", "linucb")).toThrow(/runs thompson/);
+    const store = openSqliteStore(db);
+    const book = new PolicyBook(store.policyState, TEMPLATE_IDS);
+    await book.get("ns", "thompson");
+    await expect(book.get("ns", "uniform")).rejects.toThrow(PolicyBindingError);
+    await expect(new PolicyBook(store.policyState, TEMPLATE_IDS).get("ns", "linucb")).rejects.toThrow(/runs thompson/);
   });
 
-  it("names a namespace that learned with a policy moved to bench/, and a reset frees it", () => {
+  it("names a namespace that learned with a policy moved to bench/, and a reset frees it", async () => {
     const db = openDb(":memory:");
+    const store = openSqliteStore(db);
     // What an earlier version that shipped pool-split left behind.
     db.prepare("INSERT INTO policies (namespace, policy) VALUES ('main', 'pool-split')").run();
     db.prepare(`INSERT INTO policy_state (namespace, key, value) VALUES ('main', 'pool:arm:0', '{"n":3}')`).run();
-    const book = new PolicyBook(new SqlitePolicyStateStore(db), TEMPLATE_IDS);
+    const book = new PolicyBook(store.policyState, TEMPLATE_IDS);
     for (const name of ["thompson", "pool-mix"] as const) {
-      expect(() => book.get("main", name)).toThrow(PolicyBindingError);
-      expect(() => book.get("main", name)).toThrow(/learned with pool-split, which this version no longer ships.*reset the namespace/);
+      await expect(book.get("main", name)).rejects.toThrow(PolicyBindingError);
+      await expect(book.get("main", name)).rejects.toThrow(/learned with pool-split, which this version no longer ships.*reset the namespace/);
     }
-    book.reset("main");
-    expect(book.learn("main", "thompson", "i-1", ctx(), 0, 1, rngFor(1))).toBe("applied");
+    await book.reset("main");
+    expect(await book.learn("main", "thompson", "i-1", ctx(), 0, 1, rngFor(1))).toBe("applied");
   });
 });
