@@ -42,7 +42,8 @@ describe("faults in the background", () => {
         return upsert(id, kind, metadata);
       });
       const customerId = (await rt.store.customers.list({ limit: 1 }))[0]!.customer_id;
-      expect(() => bookkeptGraph(rt).stream({ customer_id: customerId }, { configurable: { thread_id: "t" } })).toThrow("graph failed to start");
+      // `stream` answers a promise (the bookkeeping reads the store first): the caller gets the graph's error there.
+      await expect(bookkeptGraph(rt).stream({ customer_id: customerId }, { configurable: { thread_id: "t" } })).rejects.toThrow("graph failed to start");
       // Unhandled rejections are reported once the microtasks have run, before the next turn of the loop.
       await new Promise((r) => setImmediate(r));
       expect(unhandled).toEqual([]);

@@ -110,6 +110,8 @@ describe("layers", () => {
     const drivers = /^(better-sqlite3|kysely|pg|@langchain\/langgraph-checkpoint-(sqlite|postgres))(\/|$)/;
     const outside = files.filter((f) => !f.startsWith("src/store/"));
     expect(outside.flatMap((f) => packageImports(read(f)).filter((p) => drivers.test(p)).map((p) => `${f} -> ${p}`))).toEqual([]);
+    // Nor the synchronous handle: src/store/db.ts is the SQLite backend's own.
+    expect(outside.filter((f) => relativeImports(read(f)).some((spec) => join(dirname(f), spec) === "src/store/db.js"))).toEqual([]);
     expect(packageImports('import Database from "better-sqlite3";\nimport type { Kysely } from "kysely";\nconst pg = await import("pg");')).toEqual(["better-sqlite3", "kysely", "pg"]);
   });
 
