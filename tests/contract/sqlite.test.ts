@@ -5,7 +5,7 @@ import { openDb, type Db } from "../../src/store/db.js";
 import { MIGRATIONS } from "../../src/store/migrations.js";
 import { openStore } from "../../src/store/open-store.js";
 import type { Store } from "../../src/store/ports.js";
-import { openSqlite } from "../../src/store/sqlite/open.js";
+import { cachingStatements, openSqlite } from "../../src/store/sqlite/open.js";
 import { gate } from "../helpers/gate.js";
 import { tempDbPath } from "../helpers/temp-db.js";
 
@@ -86,5 +86,21 @@ describe("the SQLite Store from a path", () => {
     } finally {
       file.cleanup();
     }
+  });
+});
+
+describe("the SQLite Store's statements", () => {
+  it("are prepared once per query text, the cache bounded", () => {
+    const db = new Database(":memory:");
+    const prepared: string[] = [];
+    const prepare = db.prepare.bind(db);
+    db.prepare = ((text: string) => (prepared.push(text), prepare(text))) as typeof db.prepare;
+    const cached = cachingStatements(db, 2);
+    expect(cached.prepare("select 1")).toBe(cached.prepare("select 1"));
+    cached.prepare("select 2");
+    cached.prepare("select 3"); // evicts "select 1", the oldest
+    cached.prepare("select 1");
+    expect(prepared).toEqual(["select 1", "select 2", "select 3", "select 1"]);
+    db.close();
   });
 });

@@ -1,23 +1,53 @@
 import { SqliteSaver } from "@langchain/langgraph-checkpoint-sqlite";
-import { CompiledQuery, Kysely, SqliteDialect } from "kysely";
+import { CompiledQuery, Kysely, SqliteDialect, type SqliteDatabase, type SqliteStatement } from "kysely";
 import { migrate, openDb, type Db } from "../db.js";
 import { kyselyStore } from "../kysely/store.js";
 import type { DB } from "../kysely/schema.js";
 import type { Store } from "../ports.js";
 import { sqliteRetention } from "./retention.js";
 
+/** A lock handed to its waiters one at a time, in arrival order. */
+function fifoLock() {
+  let held = false;
+  const waiting: Array<() => void> = [];
+  return {
+    acquire: (): Promise<void> => (held ? new Promise((resolve) => waiting.push(resolve)) : ((held = true), Promise.resolve())),
+    release: () => {
+      const next = waiting.shift();
+      if (next) next();
+      else held = false;
+    },
+  };
+}
+
 /**
  * Kysely's SQLite driver opens transactions with `begin` (deferred): a read-then-write transaction then
  * fails with SQLITE_BUSY when another process writes the file first. `begin immediate` takes the write
  * lock up front, so writers wait (busy_timeout) instead (docs/plans/scale-out.md, decision 2).
+ * Its one connection is handed out by a FIFO lock too: the driver's own mutex wakes every waiter on each
+ * release, so with runs in flight each query cost CPU in proportion to the queue (a third of the graph's
+ * throughput at 16 in flight).
  */
 export class ImmediateSqliteDialect extends SqliteDialect {
   override createDriver() {
     const driver = super.createDriver();
-    driver.beginTransaction = async (connection) => void (await connection.executeQuery(CompiledQuery.raw("begin immediate")));
+    // The driver's own acquire, taken once and never released: from then on the FIFO lock guards the connection.
+    const connection = once(driver.acquireConnection.bind(driver));
+    const lock = fifoLock();
+    driver.acquireConnection = async () => {
+      await lock.acquire();
+      return connection();
+    };
+    driver.releaseConnection = async () => lock.release();
+    driver.beginTransaction = async (c) => void (await c.executeQuery(CompiledQuery.raw("begin immediate")));
     return driver;
   }
 }
+
+const once = <T>(fn: () => T) => {
+  let value: { v: T } | undefined;
+  return () => (value ??= { v: fn() }).v;
+};
 
 /**
  * SqliteSaver on the Store's one connection, each call under Kysely's connection mutex: a checkpoint
@@ -64,10 +94,31 @@ export class LockedSqliteSaver extends SqliteSaver {
   }
 }
 
+/**
+ * Kysely's SQLite driver prepares every query anew, which costs about as much as running it; the product
+ * runs a few dozen distinct queries, so each is prepared once (the cache is bounded for the variable ones,
+ * a multi-row insert's). Statements are used one at a time: the driver holds its connection's mutex.
+ */
+export function cachingStatements(db: Db, max = 500): SqliteDatabase {
+  const cache = new Map<string, SqliteStatement>();
+  return {
+    close: () => db.close(),
+    prepare(sql) {
+      let stmt = cache.get(sql);
+      if (!stmt) {
+        stmt = db.prepare(sql);
+        if (cache.size >= max) cache.delete(cache.keys().next().value!);
+        cache.set(sql, stmt);
+      }
+      return stmt;
+    },
+  };
+}
+
 function open(database: Db | string) {
   const handle = typeof database === "string" ? openDb(database) : database;
   if (typeof database !== "string") migrate(handle);
-  const kysely = new Kysely<DB>({ dialect: new ImmediateSqliteDialect({ database: handle }) });
+  const kysely = new Kysely<DB>({ dialect: new ImmediateSqliteDialect({ database: cachingStatements(handle) }) });
   return { handle, kysely, store: kyselyStore(kysely, "sqlite", sqliteRetention(kysely)) };
 }
 
