@@ -20,13 +20,17 @@ export function shippedPolicy(namespace: string, name: string): PolicyName {
   );
 }
 
+type Entry = { policy: Policy; seq: number };
+
 /**
  * The live policies, one per namespace (the main policy, an experiment's arm, its baseline …), loaded
  * from the store once and written through on every update.
  */
 export class PolicyBook {
-  /** The policy of each namespace and the store sequence its state reflects, loaded once however many ask at once. */
-  private readonly live = new Map<string, Promise<{ policy: Policy; seq: number }>>();
+  /** The policy of each namespace and the store sequence its state reflects. */
+  private readonly live = new Map<string, Entry>();
+  /** Loads under way through the book's own store, shared by whoever asks meanwhile. */
+  private readonly loading = new Map<string, Promise<Entry>>();
 
   constructor(
     private readonly store: PolicyStateStore,
@@ -37,20 +41,31 @@ export class PolicyBook {
     return (await this.entry(namespace, name, this.store)).policy;
   }
 
-  /** `store` loads it when not cached: inside a transaction, the transaction's (the outer one would wait on it). */
-  private async entry(namespace: string, name: PolicyName, store: PolicyStateStore) {
-    let loading = this.live.get(namespace);
-    if (!loading) {
-      loading = this.load(namespace, name, store);
-      this.live.set(namespace, loading);
-      loading.catch(() => this.live.get(namespace) === loading && this.live.delete(namespace));
+  /**
+   * `store` loads it when not cached. A transaction's store loads on its own: a load started outside it
+   * waits for the connection the transaction holds (SQLite), and waiting on that load would never end.
+   */
+  private async entry(namespace: string, name: PolicyName, store: PolicyStateStore): Promise<Entry> {
+    let entry = this.live.get(namespace);
+    if (!entry) {
+      let loaded: Promise<Entry>;
+      if (store !== this.store) loaded = this.load(namespace, name, store);
+      else {
+        loaded = this.loading.get(namespace) ?? this.load(namespace, name, store);
+        this.loading.set(namespace, loaded);
+        const done = () => void (this.loading.get(namespace) === loaded && this.loading.delete(namespace));
+        loaded.then(done, done);
+      }
+      const fresh = await loaded;
+      // Whoever loaded first keeps the copy: the others learn into the same one.
+      entry = this.live.get(namespace) ?? fresh;
+      this.live.set(namespace, entry);
     }
-    const entry = await loading;
     if (entry.policy.name !== name) throw new PolicyBindingError(`policy namespace "${namespace}" runs ${entry.policy.name}, not ${name}`);
     return entry;
   }
 
-  private async load(namespace: string, name: PolicyName, store: PolicyStateStore) {
+  private async load(namespace: string, name: PolicyName, store: PolicyStateStore): Promise<Entry> {
     const bound = await store.bind(namespace, name);
     shippedPolicy(namespace, bound.policy);
     if (bound.policy !== name) throw new PolicyBindingError(`policy namespace "${namespace}" runs ${bound.policy}, not ${name}`);
@@ -106,6 +121,7 @@ export class PolicyBook {
   /** Drops the in-memory copy (it may hold an update its store transaction rolled back). */
   forget(namespace: string): void {
     this.live.delete(namespace);
+    this.loading.delete(namespace);
   }
 
   /** A frozen namespace still decides and logs, but learns nothing. */
@@ -115,6 +131,6 @@ export class PolicyBook {
 
   async reset(namespace: string): Promise<void> {
     await this.store.reset(namespace);
-    this.live.delete(namespace);
+    this.forget(namespace);
   }
 }

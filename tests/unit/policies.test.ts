@@ -182,6 +182,21 @@ describe("PolicyBook on SQLite", () => {
     expect((await book.get("other", "uniform")).estimates().reduce((n, e) => n + e.n, 0)).toBe(0);
   });
 
+  it("learns inside a transaction while a load outside it waits for that transaction", async () => {
+    const store = openSqliteStore(":memory:");
+    const book = new PolicyBook(store.policyState, TEMPLATE_IDS);
+    let outside: Promise<unknown> | undefined;
+    const learned = store.transaction(async (tx) => {
+      await tx.policyState.isFrozen("ns"); // the transaction holds the connection now
+      outside = book.get("ns", "thompson"); // a contact's first decision on the namespace: queued behind it
+      return book.learn("ns", "thompson", "i-1", ctx(), 1, 1, rngFor(1), tx.policyState);
+    });
+    expect(await learned).toBe("applied");
+    await outside;
+    expect((await book.get("ns", "thompson")).estimates().find((e) => e.arm === 1)!.n).toBe(1);
+    await store.close();
+  }, 2000);
+
   it("keeps a namespace bound to its policy", async () => {
     const db = openDb(":memory:");
     const store = openSqliteStore(db);
