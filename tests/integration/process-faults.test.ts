@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import { beginResume, failRun, ResumeInProgressError, runContact } from "../../src/app/contacts.js";
+import { beginResume, failRun, ResumeInProgressError, runContact, runOnThread, ThreadInUseError } from "../../src/app/contacts.js";
 import { createLogger } from "../../src/app/logger.js";
 import { bookkeptGraph } from "../../src/app/streamed-runs.js";
 import { ServerConfig, startServer } from "../../src/server/serve.js";
@@ -82,6 +82,18 @@ describe("faults in the background", () => {
       expect((await rt.store.handoffs.onThread("t"))!.status).toBe("pending");
       expect((await rt.store.threads.get("t"))!.metadata.status).toBe("interrupted");
       expect((await rt.store.ownership.get("legal")).owner).toBe("human");
+    } finally {
+      await rt.close();
+    }
+  });
+
+  it("of two contacts started on one thread at once, one runs and the other is refused", async () => {
+    const rt = await testRuntime({ customers: [customer({ customer_id: "c1" })] });
+    try {
+      const started = await Promise.allSettled([0, 1].map(() => runOnThread(rt, { customer_id: "c1", thread_id: "same" })));
+      expect(started.map((r) => r.status).sort()).toEqual(["fulfilled", "rejected"]);
+      expect(started.flatMap((r) => (r.status === "rejected" ? [r.reason] : []))[0]).toBeInstanceOf(ThreadInUseError);
+      expect(await rt.store.interactions.list()).toHaveLength(1);
     } finally {
       await rt.close();
     }
