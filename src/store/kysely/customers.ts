@@ -1,11 +1,13 @@
 import { CUSTOMER_COLUMNS, Customer } from "../../domain/customer.js";
 import { redactPii } from "../../domain/pii.js";
 import type { CustomerStore } from "../ports.js";
-import type { Ctx } from "./dialect.js";
+import { compiledOnce, type Ctx } from "./dialect.js";
 
 /** SQLite allows 32,766 parameters a statement: 12 columns × 500 rows stays well under. */
 const BATCH = 500;
 const UPDATED = CUSTOMER_COLUMNS.filter((c) => c !== "customer_id");
+
+const byId = compiledOnce((db, id: string) => db.selectFrom("customers").select(CUSTOMER_COLUMNS).where("customer_id", "=", id));
 
 export function customerStore({ db, d, atomic }: Ctx): CustomerStore {
   return {
@@ -32,7 +34,7 @@ export function customerStore({ db, d, atomic }: Ctx): CustomerStore {
     },
 
     async get(id) {
-      const row = await db.selectFrom("customers").select(CUSTOMER_COLUMNS).where("customer_id", "=", id).executeTakeFirst();
+      const [row] = await byId(db, id);
       return row && fromRow(row);
     },
 

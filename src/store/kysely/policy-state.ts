@@ -1,12 +1,31 @@
 import type { Kysely } from "kysely";
 import type { PolicyClaim } from "../../policy/state-store.js";
 import type { PolicyStateStore } from "../ports.js";
-import type { Ctx } from "./dialect.js";
+import { compiledOnce, type Ctx } from "./dialect.js";
 import type { DB } from "./schema.js";
+
+// The queries every learned contact runs, compiled once (see compiledOnce).
+const bindingOf = compiledOnce((db, namespace: string) => db.selectFrom("policies").select(["policy", "frozen", "seq"]).where("namespace", "=", namespace));
+const claimOf = compiledOnce((db, interaction_id: string, namespace: string, context_key: string, template: string, reward: number) =>
+  db.insertInto("policy_updates").values({ interaction_id, namespace, context_key, template, reward }).onConflict((oc) => oc.doNothing()).returning("interaction_id"),
+);
+const saveRow = compiledOnce((db, namespace: string, key: string, value: string) =>
+  db
+    .insertInto("policy_state")
+    .values({ namespace, key, value })
+    .onConflict((oc) => oc.columns(["namespace", "key"]).doUpdateSet((eb) => ({ value: eb.ref("excluded.value") }))),
+);
+const bump = compiledOnce((db, namespace: string) =>
+  db
+    .updateTable("policies")
+    .set((eb) => ({ seq: eb("seq", "+", 1) }))
+    .where("namespace", "=", namespace)
+    .returning("seq"),
+);
 
 export function policyStateStore({ db, d, atomic }: Ctx): PolicyStateStore {
   const binding = async (namespace: string) => {
-    const row = await db.selectFrom("policies").select(["policy", "frozen", "seq"]).where("namespace", "=", namespace).executeTakeFirst();
+    const [row] = await bindingOf(db, namespace);
     return row && { policy: row.policy, frozen: Boolean(row.frozen), seq: row.seq };
   };
   const loadRows = async (trx: Kysely<DB>, namespace: string) => {
@@ -30,12 +49,7 @@ export function policyStateStore({ db, d, atomic }: Ctx): PolicyStateStore {
     applyOnce(namespace, claim, update) {
       return atomic(async (trx) => {
         // The claim is the exactly-once guard: a second insert of the id (a replay, a redelivered job) does nothing.
-        const claimed = await trx
-          .insertInto("policy_updates")
-          .values({ interaction_id: claim.interactionId, namespace, context_key: claim.contextKey, template: claim.template, reward: claim.reward })
-          .onConflict((oc) => oc.doNothing())
-          .returning("interaction_id")
-          .executeTakeFirst();
+        const [claimed] = await claimOf(trx, claim.interactionId, namespace, claim.contextKey, claim.template, claim.reward);
         if (!claimed) {
           const earlier = await trx
             .selectFrom("policy_updates")
@@ -47,18 +61,8 @@ export function policyStateStore({ db, d, atomic }: Ctx): PolicyStateStore {
         // Locked until commit on PostgreSQL: a concurrent learner on the namespace waits, then sees our seq and reloads.
         const { seq } = await d.forUpdate(trx.selectFrom("policies").select("seq").where("namespace", "=", namespace)).executeTakeFirstOrThrow();
         if (seq !== update.seenSeq) update.reload(await loadRows(trx, namespace));
-        for (const [key, value] of update.apply())
-          await trx
-            .insertInto("policy_state")
-            .values({ namespace, key, value: JSON.stringify(value) })
-            .onConflict((oc) => oc.columns(["namespace", "key"]).doUpdateSet((eb) => ({ value: eb.ref("excluded.value") })))
-            .execute();
-        const bumped = await trx
-          .updateTable("policies")
-          .set((eb) => ({ seq: eb("seq", "+", 1) }))
-          .where("namespace", "=", namespace)
-          .returning("seq")
-          .executeTakeFirstOrThrow();
+        for (const [key, value] of update.apply()) await saveRow(trx, namespace, key, JSON.stringify(value));
+        const [bumped] = (await bump(trx, namespace)) as [{ seq: number }];
         return { applied: true as const, seq: bumped.seq };
       });
     },
