@@ -2,19 +2,25 @@ import { sql } from "kysely";
 import { Interaction } from "../../domain/interaction.js";
 import { INTERACTION_COLUMNS, KPI_GROUPS, type Kpi } from "../interactions.js";
 import type { InteractionStore } from "../ports.js";
-import { iso, type Ctx, type Dialect } from "./dialect.js";
+import { compiledOnce, iso, type Ctx, type Dialect } from "./dialect.js";
 
 const UPDATED = INTERACTION_COLUMNS.filter((c) => c !== "interaction_id");
 const FILTERED = ["experiment_id", "policy_namespace", "segment", "issue_bucket", "template"] as const;
 
+/** Every contact writes one: compiled once, each column a parameter in INTERACTION_COLUMNS' order. */
+const upsertRow = compiledOnce((db, ...values: unknown[]) =>
+  db
+    .insertInto("interactions")
+    .values(Object.fromEntries(INTERACTION_COLUMNS.map((c, k) => [c, values[k]])) as ReturnType<typeof toRow>)
+    .onConflict((oc) => oc.column("interaction_id").doUpdateSet((eb) => Object.fromEntries(UPDATED.map((c) => [c, eb.ref(`excluded.${c}`)])))),
+);
+
 export function interactionStore({ db, d }: Ctx): InteractionStore {
   return {
     async upsert(i) {
-      await db
-        .insertInto("interactions")
-        .values(toRow(Interaction.parse(i), d))
-        .onConflict((oc) => oc.column("interaction_id").doUpdateSet((eb) => Object.fromEntries(UPDATED.map((c) => [c, eb.ref(`excluded.${c}`)]))))
-        .execute();
+      const row = toRow(Interaction.parse(i), d);
+      // A column left out of the insert took its default, NULL for every one toRow may leave undefined.
+      await upsertRow(db, ...INTERACTION_COLUMNS.map((c) => row[c] ?? null));
     },
 
     async get(id) {
