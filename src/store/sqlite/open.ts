@@ -25,8 +25,8 @@ function fifoLock() {
  * fails with SQLITE_BUSY when another process writes the file first. `begin immediate` takes the write
  * lock up front, so writers wait (busy_timeout) instead (docs/plans/scale-out.md, decision 2).
  * Its one connection is handed out by a FIFO lock too: the driver's own mutex wakes every waiter on each
- * release, so with runs in flight each query cost CPU in proportion to the queue (a third of the graph's
- * throughput at 16 in flight).
+ * release, so with runs in flight each query cost CPU in proportion to the queue (about a fifth of the
+ * graph's throughput at 16 in flight).
  */
 export class ImmediateSqliteDialect extends SqliteDialect {
   override createDriver() {
@@ -50,7 +50,7 @@ const once = <T>(fn: () => T) => {
 };
 
 /**
- * SqliteSaver on the Store's one connection, each call under Kysely's connection mutex: a checkpoint
+ * SqliteSaver on the Store's one connection, each call under the Store's connection lock: a checkpoint
  * written while one of our transactions is open (awaiting) would otherwise join it and be rolled back
  * with it (docs/plans/scale-out.md, decision 3). A second connection is no way out: better-sqlite3 waits
  * for the file's write lock synchronously, blocking the event loop that would end our transaction.
