@@ -29,11 +29,14 @@ function fifoLock() {
  * graph's throughput at 16 in flight).
  */
 export class ImmediateSqliteDialect extends SqliteDialect {
+  /** Who holds the connection; the checkpointer takes it directly (LockedSqliteSaver). */
+  readonly lock = fifoLock();
+
   override createDriver() {
     const driver = super.createDriver();
     // The driver's own acquire, taken once and never released: from then on the FIFO lock guards the connection.
     const connection = once(driver.acquireConnection.bind(driver));
-    const lock = fifoLock();
+    const lock = this.lock;
     driver.acquireConnection = async () => {
       await lock.acquire();
       return connection();
@@ -58,13 +61,18 @@ const once = <T>(fn: () => T) => {
 export class LockedSqliteSaver extends SqliteSaver {
   constructor(
     database: Db,
-    private readonly kysely: Kysely<DB>,
+    private readonly lock: ReturnType<typeof fifoLock>,
   ) {
     super(database);
   }
 
-  private locked<T>(fn: () => Promise<T>): Promise<T> {
-    return this.kysely.connection().execute(fn);
+  private async locked<T>(fn: () => Promise<T>): Promise<T> {
+    await this.lock.acquire();
+    try {
+      return await fn();
+    } finally {
+      this.lock.release();
+    }
   }
 
   override getTuple(...a: Parameters<SqliteSaver["getTuple"]>) {
@@ -118,8 +126,9 @@ export function cachingStatements(db: Db, max = 500): SqliteDatabase {
 function open(database: Db | string) {
   const handle = typeof database === "string" ? openDb(database) : database;
   if (typeof database !== "string") migrate(handle);
-  const kysely = new Kysely<DB>({ dialect: new ImmediateSqliteDialect({ database: cachingStatements(handle) }) });
-  return { handle, kysely, store: kyselyStore(kysely, "sqlite", sqliteRetention(kysely)) };
+  const dialect = new ImmediateSqliteDialect({ database: cachingStatements(handle) });
+  const kysely = new Kysely<DB>({ dialect });
+  return { handle, lock: dialect.lock, store: kyselyStore(kysely, "sqlite", sqliteRetention(kysely)) };
 }
 
 /**
@@ -134,6 +143,6 @@ export function openSqliteStore(database: Db | string): Store {
 
 /** The Store and the graph's checkpointer on one SQLite file and one connection. */
 export function openSqlite(path: string): { store: Store; checkpointer: LockedSqliteSaver } {
-  const { handle, kysely, store } = open(path);
-  return { store, checkpointer: new LockedSqliteSaver(handle, kysely) };
+  const { handle, lock, store } = open(path);
+  return { store, checkpointer: new LockedSqliteSaver(handle, lock) };
 }
