@@ -184,20 +184,24 @@ describe("thread metadata", () => {
 });
 
 describe("a run's context", () => {
+  /** Every route that starts a contact answers 400 naming the context field. */
+  async function expectContextRefused(threadId: string, context: Record<string, unknown>, field: string) {
+    for (const route of ["runs/wait", "runs/stream"]) {
+      const r = await api(`/threads/${threadId}/${route}`, "POST", { assistant_id: "care", input: { customer_id: "vf" }, context });
+      expect(r.status, `${route} ${field}`).toBe(400);
+      expect((await r.json()).error.issues[0].path).toBe(`body.context.${field}`);
+    }
+    const v1 = await api("/v1/customers/vf/runs", "POST", { context });
+    expect(v1.status, `/v1 ${field}`).toBe(400);
+    expect((await v1.json()).error.issues[0].path).toBe(`body.context.${field}`);
+  }
+
   it("takes no experiment's id, iteration, draw key or arm namespace from a caller, on any run route: they file a contact under an experiment, fix its draws, teach its policy", async () => {
     const thread = await client().threads.create();
     const runs = () => count("SELECT count(*) AS n FROM interactions");
     const before = runs();
     for (const [field, value] of [["experiment_id", "exp-1"], ["iteration", 1], ["draw_key", "1:vf"], ["policy_namespace", "exp-1/policy"]] as const) {
-      const context = { [field]: value };
-      for (const route of ["runs/wait", "runs/stream"]) {
-        const r = await api(`/threads/${thread.thread_id}/${route}`, "POST", { assistant_id: "care", input: { customer_id: "vf" }, context });
-        expect(r.status, `${route} ${field}`).toBe(400);
-        expect((await r.json()).error.issues[0].path).toBe(`body.context.${field}`);
-      }
-      const v1 = await api("/v1/customers/vf/runs", "POST", { context });
-      expect(v1.status, `/v1 ${field}`).toBe(400);
-      expect((await v1.json()).error.issues[0].path).toBe(`body.context.${field}`);
+      await expectContextRefused(thread.thread_id, { [field]: value }, field);
     }
     // Nor an experiment's interaction id, before the experiment gets to it.
     for (const route of ["runs/wait", "runs/stream"]) {
@@ -221,16 +225,7 @@ describe("a run's context", () => {
       [{ reward_weights: { nps: 0, engagement: 0, churn: 1 } }, "reward_weights"],
       [{ policy_namespace: "main", reward_weights: { nps: 1, engagement: 0, churn: 0 } }, "reward_weights"],
     ] as const;
-    for (const [context, field] of refused) {
-      for (const route of ["runs/wait", "runs/stream"]) {
-        const r = await api(`/threads/${thread.thread_id}/${route}`, "POST", { assistant_id: "care", input: { customer_id: "vf" }, context });
-        expect(r.status, `${route} ${field}`).toBe(400);
-        expect((await r.json()).error.issues[0].path).toBe(`body.context.${field}`);
-      }
-      const v1 = await api("/v1/customers/vf/runs", "POST", { context });
-      expect(v1.status, `/v1 ${field}`).toBe(400);
-      expect((await v1.json()).error.issues[0].path).toBe(`body.context.${field}`);
-    }
+    for (const [context, field] of refused) await expectContextRefused(thread.thread_id, context, field);
     expect(count("SELECT count(*) AS n FROM interactions")).toBe(before);
   });
 });
