@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import { z } from "zod";
 import { ModelConfig } from "./models/config.js";
+import { SCHEMA_NAME } from "./store/postgres/schema-name.js";
 
 /**
  * The one place environment variables are read. Each setting's schema (and default) lives with the code
@@ -10,6 +11,9 @@ import { ModelConfig } from "./models/config.js";
 export class ConfigError extends Error {
   override readonly name = "ConfigError";
 }
+
+/** A value is quoted back in the error; a URL's password stays out of it (and out of the logs). */
+const withoutPassword = (v: string) => v.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*:)[^@]*@/i, "$1***@");
 
 /** Settings field → environment variable. */
 type EnvNames<T> = { [K in keyof T]?: string };
@@ -22,7 +26,7 @@ export function parseEnv<S extends z.ZodObject>(schema: S, names: EnvNames<z.inf
   const problems = r.error.issues.map((i) => {
     const field = String(i.path[0] ?? "");
     const name = (names as Record<string, string | undefined>)[field];
-    return name ? `${name}: ${i.message} (got "${env[name]}")` : `${i.path.join(".")}: ${i.message}`;
+    return name ? `${name}: ${i.message} (got "${withoutPassword(env[name]!)}")` : `${i.path.join(".")}: ${i.message}`;
   });
   throw new ConfigError(problems.join("; "));
 }
@@ -36,6 +40,9 @@ export const AppConfig = z.object({
   seed: z.coerce.number().int().default(7),
   environmentFile: z.string().optional(),
   logLevel: LogLevel.default("info"),
+  /** PostgreSQL instead of the SQLite file: our tables and LangGraph's checkpoints in `databaseSchema`. */
+  databaseUrl: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL").optional(),
+  databaseSchema: z.string().regex(SCHEMA_NAME, "must be a plain lower-case identifier").default("public"),
 });
 export type AppConfig = z.infer<typeof AppConfig> & { models: ModelConfig };
 
@@ -58,6 +65,6 @@ export function modelConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ModelC
 export const llmConfiguredIn = (env: NodeJS.ProcessEnv): boolean => Boolean(env.OPENAI_API_KEY || env.OPENAI_BASE_URL);
 
 export function appConfigFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
-  const base = parseEnv(AppConfig, { dbPath: "CARE_GRAPH_DB", seed: "CARE_GRAPH_SEED", environmentFile: "CARE_GRAPH_ENVIRONMENT", logLevel: "LOG_LEVEL" }, env);
+  const base = parseEnv(AppConfig, { dbPath: "CARE_GRAPH_DB", seed: "CARE_GRAPH_SEED", environmentFile: "CARE_GRAPH_ENVIRONMENT", logLevel: "LOG_LEVEL", databaseUrl: "DATABASE_URL", databaseSchema: "DATABASE_SCHEMA" }, env);
   return { ...base, dbPath: base.dbPath === ":memory:" ? base.dbPath : resolve(base.dbPath), models: modelConfigFromEnv(env) };
 }

@@ -33,6 +33,24 @@ describe("settings from the environment", () => {
     expect(server).not.toMatch(/trustProxy|metricsToken/);
   });
 
+  it("opens PostgreSQL only when DATABASE_URL is set, in public unless DATABASE_SCHEMA says otherwise", () => {
+    expect(appConfigFromEnv({}).databaseUrl).toBeUndefined();
+    expect(appConfigFromEnv({}).databaseSchema).toBe("public");
+    expect(appConfigFromEnv({ DATABASE_URL: "postgres://u@db:5432/care", DATABASE_SCHEMA: "care_a" })).toMatchObject({
+      databaseUrl: "postgres://u@db:5432/care",
+      databaseSchema: "care_a",
+    });
+    expect(() => appConfigFromEnv({ DATABASE_SCHEMA: "a; drop table x" })).toThrow(/^DATABASE_SCHEMA: /);
+    let message = "";
+    try {
+      appConfigFromEnv({ DATABASE_URL: "mysql://care:hunter2@db/care" });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(/^DATABASE_URL: must be a postgres:\/\/ URL/);
+    expect(message).not.toContain("hunter2");
+  });
+
   it("lets RUN_CONCURRENCY win over the LLM default", () => {
     expect(serverConfigFromEnv({ OPENAI_BASE_URL: "http://127.0.0.1:1/v1" }).runConcurrency).toBe(64);
     expect(serverConfigFromEnv({ OPENAI_BASE_URL: "http://127.0.0.1:1/v1", RUN_CONCURRENCY: "8" }).runConcurrency).toBe(8);

@@ -4,9 +4,8 @@ import { kyselyStore } from "../kysely/store.js";
 import type { DB } from "../kysely/schema.js";
 import type { Store } from "../ports.js";
 import { MIGRATIONS } from "./migrations.js";
+import { SCHEMA_NAME } from "./schema-name.js";
 
-/** A schema name goes into SQL as is: plain lower-case identifiers only. */
-const SCHEMA = /^[a-z_][a-z0-9_]{0,62}$/;
 
 /** bigint (count, sum) and numeric come back as strings by default: our values fit a double. */
 const types = {
@@ -16,7 +15,7 @@ const types = {
 
 /** The Store on PostgreSQL: its own pool, in `schema` (created if missing), migrated to the latest baseline. */
 export async function openPostgresStore(o: { url: string; schema?: string; max?: number }): Promise<Store> {
-  if (o.schema !== undefined && !SCHEMA.test(o.schema)) throw new Error(`invalid PostgreSQL schema name: ${JSON.stringify(o.schema)}`);
+  if (o.schema !== undefined && !SCHEMA_NAME.test(o.schema)) throw new Error(`invalid PostgreSQL schema name: ${JSON.stringify(o.schema)}`);
   const pool = new pg.Pool({ connectionString: o.url, max: o.max ?? 10, types, ...(o.schema ? { options: `-c search_path=${o.schema}` } : {}) });
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   try {
