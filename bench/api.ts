@@ -65,7 +65,7 @@ async function cannon(url: string, path: string | ((i: number) => string), metho
 }
 
 async function inProcess(connections: number): Promise<Row> {
-  const rt = openCareRuntime({ dbPath: join(dir, `inproc-${connections}.sqlite`), seed: 21 });
+  const rt = await openCareRuntime({ dbPath: join(dir, `inproc-${connections}.sqlite`), seed: 21 });
   await rt.store.customers.upsertMany(customers);
   const latencies: number[] = [];
   let errors = 0;

@@ -58,7 +58,7 @@ let seq = 0;
 
 async function throughput(durability: Durability) {
   const bare = bareGraph(join(dir, `bare-${durability}.sqlite`));
-  const rt = openCareRuntime({ dbPath: join(dir, `care-${durability}.sqlite`), seed: 11 });
+  const rt = await openCareRuntime({ dbPath: join(dir, `care-${durability}.sqlite`), seed: 11 });
   await rt.store.customers.upsertMany(customers);
   const bareRun = (i: number) => bare.graph.invoke({ x: i }, { configurable: { thread_id: `b${seq++}` }, durability });
   const careRun = (i: number) =>
@@ -80,7 +80,7 @@ async function throughput(durability: Durability) {
 
 async function soak() {
   const path = join(dir, "soak.sqlite");
-  const rt = openCareRuntime({ dbPath: path, seed: 11 });
+  const rt = await openCareRuntime({ dbPath: path, seed: 11 });
   await rt.store.customers.upsertMany(customers);
   const dbBytes = () => ["", "-wal"].reduce((a, s) => a + (statSync(path + s, { throwIfNoEntry: false })?.size ?? 0), 0);
   const step = Math.max(1, Math.floor(SOAK / 10));

@@ -5,8 +5,8 @@ import { parseArgs, type ParseArgsConfig } from "node:util";
 import { z } from "zod";
 import { EnvironmentMismatchError } from "./agents/deps.js";
 import { ExperimentParams, experimentFromParams, formatSummary, newExperimentId, writeExperimentFiles } from "./app/experiment.js";
-import { openCareRuntime, type CareRuntime } from "./app/care-runtime.js";
-import { appConfigFromEnv, ConfigError } from "./config.js";
+import { openCareRuntime, type CareRuntime, type Database } from "./app/care-runtime.js";
+import { appConfigFromEnv, ConfigError, type AppConfig } from "./config.js";
 import { PolicyName, POLICY_NAMES } from "./policy/registry.js";
 import { forgeCustomers, PersonaParams } from "./sim/persona-forge.js";
 import { AssetError, loadEnvironment, loadPersonaCorpus } from "./store/assets.js";
@@ -39,7 +39,7 @@ Usage:
   care-graph ope --policy NAME [--since DATE] [--namespace NS] [--train-share X (0.5)] [--seed N]
                                             off-policy estimate (IPS, SNIPS, DM, DR) of NAME from the
                                             interaction log: trained on the older rows, scored on the newer
-Environment: CARE_GRAPH_DB (var/care-graph.sqlite), CARE_GRAPH_SEED, OPENAI_API_KEY / OPENAI_BASE_URL.`;
+Environment: CARE_GRAPH_DB (var/care-graph.sqlite) or DATABASE_URL (postgres://…), CARE_GRAPH_SEED, OPENAI_API_KEY / OPENAI_BASE_URL.`;
 
 const OPTIONS = {
   customers: { type: "string" },
@@ -79,12 +79,16 @@ function loadEnv(file: string | undefined) {
   }
 }
 
-function withRuntime<T>(envFile: string | undefined, seed: number | undefined, fn: (rt: CareRuntime) => Promise<T>): Promise<T> {
+/** DATABASE_URL, when set, wins over the SQLite file. */
+const databaseOf = (config: AppConfig): Database =>
+  config.databaseUrl ? { postgres: config.databaseUrl, schema: config.databaseSchema } : { dbPath: config.dbPath };
+
+async function withRuntime<T>(envFile: string | undefined, seed: number | undefined, fn: (rt: CareRuntime) => Promise<T>): Promise<T> {
   const config = appConfigFromEnv();
   const environment = loadEnv(envFile ?? config.environmentFile);
   let rt: CareRuntime;
   try {
-    rt = openCareRuntime({ dbPath: config.dbPath, seed: seed ?? config.seed, environment, models: config.models });
+    rt = await openCareRuntime({ ...databaseOf(config), seed: seed ?? config.seed, environment, models: config.models });
   } catch (e) {
     if (e instanceof EnvironmentMismatchError) throw new UsageError(`--environment ${e.message}`);
     throw e;
@@ -210,7 +214,7 @@ async function runOne(v: Record<string, string | boolean | undefined>) {
  * --no-experiment: a container's every restart would run one more), then the service. */
 async function start(v: Record<string, string | boolean | undefined>) {
   const config = appConfigFromEnv();
-  console.log(`care-graph: database ${config.dbPath}; models ${config.models.apiKey || config.models.baseUrl ? "LLM (" + (config.models.baseUrl ?? "OpenAI") + ")" : "offline (templates + simulated customer)"}`);
+  console.log(`care-graph: database ${config.databaseUrl ? `PostgreSQL (schema ${config.databaseSchema})` : config.dbPath}; models ${config.models.apiKey || config.models.baseUrl ? "LLM (" + (config.models.baseUrl ?? "OpenAI") + ")" : "offline (templates + simulated customer)"}`);
   await withRuntime(undefined, undefined, async (rt) => {
     if ((await rt.store.customers.count()) === 0) {
       const n = await rt.store.customers.upsertMany(forgeCustomers({}, loadPersonaCorpus()));
@@ -231,7 +235,7 @@ async function serveUntilSignal() {
   const log = createLogger({ level: config.logLevel });
   let opened: CareRuntime | undefined;
   const metrics = createMetrics({ pendingHandoffs: () => opened?.store.handoffs.pendingCount(), outboundByStatus: () => opened?.store.outbox.countByStatus() });
-  const rt = openCareRuntime({ dbPath: config.dbPath, seed: config.seed, environment: loadEnv(config.environmentFile), models: config.models, observer: metrics.observer });
+  const rt = await openCareRuntime({ ...databaseOf(config), seed: config.seed, environment: loadEnv(config.environmentFile), models: config.models, observer: metrics.observer });
   opened = rt;
   let server: RunningServer;
   try {

@@ -11,7 +11,10 @@ import { openSqlite } from "../store/sqlite/open.js";
 
 export type Durability = "sync" | "async" | "exit";
 
-/** The care graph on the product's store, checkpointed on the same SQLite connection. */
+/** Where the product keeps its tables and checkpoints: the SQLite file, or PostgreSQL (`schema`, default public). */
+export type Database = { dbPath: string } | { postgres: string; schema?: string };
+
+/** The care graph on the product's store, checkpointed on the same database (SQLite connection or PostgreSQL pool). */
 export interface CareRuntime {
   store: Store;
   deps: CareDeps;
@@ -24,8 +27,15 @@ export interface CareRuntime {
   close(): Promise<void>;
 }
 
-export function openCareRuntime(o: Omit<CareDepsOptions, "store"> & { dbPath: string }): CareRuntime {
-  const { store, checkpointer } = openSqlite(o.dbPath);
+async function openDatabase(d: Database): Promise<{ store: Store; checkpointer: BaseCheckpointSaver }> {
+  if ("dbPath" in d) return openSqlite(d.dbPath);
+  // Loaded only when asked for: the SQLite quick start needs no PostgreSQL driver.
+  const { openPostgres } = await import("../store/postgres/open.js");
+  return openPostgres({ url: d.postgres, schema: d.schema });
+}
+
+export async function openCareRuntime(o: Omit<CareDepsOptions, "store"> & Database): Promise<CareRuntime> {
+  const { store, checkpointer } = await openDatabase(o);
   try {
     const environment = o.environment ?? loadEnvironment();
     const deps = createCareDeps({ ...o, environment, store });

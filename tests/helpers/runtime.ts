@@ -11,7 +11,7 @@ export { tempDbPath } from "./temp-db.js";
 export const corpus = loadPersonaCorpus();
 
 export async function testRuntime(o: Omit<CareDepsOptions, "store"> & { dbPath?: string; customers?: Customer[] } = {}): Promise<CareRuntime> {
-  const rt = openCareRuntime({ ...o, dbPath: o.dbPath ?? ":memory:" });
+  const rt = await openCareRuntime({ ...o, dbPath: o.dbPath ?? ":memory:" });
   await rt.store.customers.upsertMany(o.customers ?? forgeCustomers({ n: 40, seed: 3 }, corpus));
   return rt;
 }
