@@ -35,7 +35,20 @@ async function reachable(): Promise<boolean> {
 export const pgReachable = await reachable();
 if (!pgReachable && process.env.CI) throw new Error(`PostgreSQL is required in CI and not reachable at ${shown} (CARE_GRAPH_TEST_PG)`);
 if (!pgReachable)
-  console.warn(`PostgreSQL not reachable at ${shown} (CARE_GRAPH_TEST_PG): the postgres half of the contract suite is skipped (under CI this is an error)`);
+  console.warn(`PostgreSQL not reachable at ${shown} (CARE_GRAPH_TEST_PG): the postgres half of the contract suite and of the runtime tests is skipped (under CI this is an error)`);
+
+/** A new schema name, and how to drop the schema with everything in it. */
+export function freshSchema(): { schema: string; drop: () => Promise<void> } {
+  const schema = `cg_test_${randomBytes(6).toString("hex")}`;
+  return {
+    schema,
+    drop: async () => {
+      const admin = new pg.Client(url);
+      await admin.connect();
+      await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).finally(() => admin.end());
+    },
+  };
+}
 
 export interface Backend {
   name: "sqlite" | "postgres";
@@ -58,16 +71,8 @@ export const backends: Backend[] = [
     name: "postgres",
     skip: !pgReachable,
     async open() {
-      const schema = `cg_test_${randomBytes(6).toString("hex")}`;
-      const store = await openStore({ postgres: url, schema, max: 4 });
-      return {
-        store,
-        drop: async () => {
-          const admin = new pg.Client(url);
-          await admin.connect();
-          await admin.query(`DROP SCHEMA ${schema} CASCADE`).finally(() => admin.end());
-        },
-      };
+      const { schema, drop } = freshSchema();
+      return { store: await openStore({ postgres: url, schema, max: 4 }), drop };
     },
   },
 ];

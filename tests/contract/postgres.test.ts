@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { openStore } from "../../src/store/open-store.js";
-import { pgReachable, url } from "./backends.js";
+import { freshSchema, pgReachable, url } from "./backends.js";
 
 /** What only the PostgreSQL backend has to show: several processes start on one database. */
 describe.skipIf(!pgReachable)("the PostgreSQL Store", () => {
@@ -20,9 +20,27 @@ describe.skipIf(!pgReachable)("the PostgreSQL Store", () => {
       expect(rows.map((r) => r.name)).toEqual(["0001_baseline"]);
       const tables = await admin.query("SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = $1 AND table_name = 'outbound_messages'", [schema]);
       expect(tables.rows[0].n).toBe(1);
+      // PostgresSaver's setup ran under the same lock: its tables are there, each migration once.
+      const saver = await admin.query(`SELECT count(*)::int AS n, count(DISTINCT v)::int AS d FROM ${schema}.checkpoint_migrations`);
+      expect(saver.rows[0].n).toBeGreaterThan(0);
+      expect(saver.rows[0].n).toBe(saver.rows[0].d);
     } finally {
       await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
       await admin.end();
+    }
+  });
+
+  it("migrates a new schema beside another one already in the database (two deployments, one database)", async () => {
+    const [a, b] = [freshSchema(), freshSchema()];
+    try {
+      const first = await openStore({ postgres: url, schema: a.schema, max: 1 });
+      await first.close();
+      const second = await openStore({ postgres: url, schema: b.schema, max: 1 });
+      expect(await second.customers.count()).toBe(0);
+      await second.close();
+    } finally {
+      await a.drop();
+      await b.drop();
     }
   });
 

@@ -1,5 +1,5 @@
 import type { Customer } from "../../src/domain/customer.js";
-import { openCareRuntime, type CareRuntime } from "../../src/app/care-runtime.js";
+import { openCareRuntime, type CareRuntime, type Database } from "../../src/app/care-runtime.js";
 import type { CareDepsOptions } from "../../src/agents/deps.js";
 import { CareContext, type CareContextInput } from "../../src/agents/context.js";
 import { forgeCustomers } from "../../src/sim/persona-forge.js";
@@ -10,8 +10,12 @@ export { tempDbPath } from "./temp-db.js";
 
 export const corpus = loadPersonaCorpus();
 
-export async function testRuntime(o: Omit<CareDepsOptions, "store"> & { dbPath?: string; customers?: Customer[] } = {}): Promise<CareRuntime> {
-  const rt = await openCareRuntime({ ...o, dbPath: o.dbPath ?? ":memory:" });
+/** A runtime with customers, on an in-memory SQLite file unless given a file or a database. */
+export async function testRuntime(
+  o: Omit<CareDepsOptions, "store"> & { dbPath?: string; database?: Database; customers?: Customer[] } = {},
+): Promise<CareRuntime> {
+  const { database, dbPath = ":memory:", ...rest } = o;
+  const rt = await openCareRuntime({ ...rest, ...(database ?? { dbPath }) });
   await rt.store.customers.upsertMany(o.customers ?? forgeCustomers({ n: 40, seed: 3 }, corpus));
   return rt;
 }

@@ -50,7 +50,8 @@ async function migrate(url: string, db: Kysely<DB>, schema: string, setupCheckpo
   try {
     await lock.query("SELECT pg_advisory_lock(hashtext($1))", [`care-graph migrate ${schema}`]);
     await lock.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
-    const { error } = await new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS } }).migrateToLatest();
+    // Named: without it the Migrator finds its tables in any schema of the database (another deployment's) and skips creating its own.
+    const { error } = await new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS }, migrationTableSchema: schema }).migrateToLatest();
     if (error) throw error;
     await setupCheckpointer();
   } finally {
