@@ -1,24 +1,43 @@
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Command } from "@langchain/langgraph";
+import type { Database } from "../../src/app/care-runtime.js";
+import { freshSchema, pgReachable, url } from "../contract/backends.js";
 import { customer, ctx, testRuntime } from "../helpers/runtime.js";
-import { rawDb } from "../helpers/sql.js";
+import { checkpointCount, rawDb } from "../helpers/sql.js";
 
-const rt = await testRuntime({ customers: [customer({ customer_id: "a", segment: "VF", first_message: "Hola, ¿y mis placas?", issue_bucket: "logistica" }), customer({ customer_id: "legal", first_message: "Voy a ir a PROFECO" })] });
+const customers = [customer({ customer_id: "a", segment: "VF", first_message: "Hola, ¿y mis placas?", issue_bucket: "logistica" }), customer({ customer_id: "legal", first_message: "Voy a ir a PROFECO" })];
+const rt = await testRuntime({ customers });
 afterAll(() => rt.close());
-const count = (thread: string) => (rawDb(rt).prepare("SELECT count(*) AS n FROM checkpoints WHERE thread_id = ?").get(thread) as { n: number }).n;
 
-describe("checkpoint retention", () => {
+const pgSchema = freshSchema();
+const databases: Array<{ name: string; skip: boolean; database?: Database; drop: () => Promise<void> }> = [
+  { name: "sqlite", skip: false, drop: async () => {} },
+  { name: "postgres", skip: !pgReachable, database: { postgres: url, schema: pgSchema.schema }, drop: pgSchema.drop },
+];
+
+describe.each(databases)("checkpoint retention ($name)", ({ skip, database, drop }) => {
+  if (skip) return;
+  let rt: Awaited<ReturnType<typeof testRuntime>>;
+  beforeAll(async () => {
+    rt = await testRuntime({ customers, database });
+  });
+  afterAll(async () => {
+    await rt.close();
+    await drop();
+  });
+  const count = (thread: string) => checkpointCount(rt, thread);
+
   it("keeps only the last checkpoint of finished contacts, and leaves waiting ones whole", async () => {
     const done = await rt.graph.invoke({ customer_id: "a" }, { configurable: { thread_id: "done" }, context: ctx({ churn_threshold: 1 }) });
     await rt.graph.invoke({ customer_id: "legal" }, { configurable: { thread_id: "waiting" }, context: ctx() });
-    const before = { done: count("done"), waiting: count("waiting") };
+    const before = { done: await count("done"), waiting: await count("waiting") };
     expect(before.done).toBeGreaterThan(3);
 
     const r = await rt.store.pruneCheckpoints(new Date(Date.now() + 60_000));
     expect(r.threads).toBe(1);
     expect(r.checkpoints).toBe(before.done - 1);
-    expect(count("done")).toBe(1);
-    expect(count("waiting")).toBe(before.waiting);
+    expect(await count("done")).toBe(1);
+    expect(await count("waiting")).toBe(before.waiting);
     // The finished contact's state is still readable, and the log is untouched.
     const snapshot = await rt.graph.getState({ configurable: { thread_id: "done" } });
     expect(snapshot.values.contact.outcome).toEqual(done.contact.outcome);
@@ -30,9 +49,9 @@ describe("checkpoint retention", () => {
 
   it("spares contacts newer than the cut-off", async () => {
     await rt.graph.invoke({ customer_id: "a" }, { configurable: { thread_id: "fresh" }, context: ctx({ churn_threshold: 1 }) });
-    const n = count("fresh");
+    const n = await count("fresh");
     await rt.store.pruneCheckpoints(new Date(Date.now() - 3_600_000));
-    expect(count("fresh")).toBe(n);
+    expect(await count("fresh")).toBe(n);
   });
 });
 
