@@ -8,7 +8,6 @@ import { MIGRATIONS } from "./migrations.js";
 import { postgresRetention } from "./retention.js";
 import { SCHEMA_NAME } from "./schema-name.js";
 
-
 /** bigint (count, sum) and numeric come back as strings by default: our values fit a double. */
 const types = {
   getTypeParser: ((oid: number, format?: "text" | "binary") =>
