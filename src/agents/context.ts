@@ -21,12 +21,13 @@ export type CareContext = z.infer<typeof CareContext>;
 export type CareContextInput = z.input<typeof CareContext>;
 
 const experimentsOnly = z.never({ error: "set by the experiment runner only: it files the contact under an experiment's results and fixes its random draws" }).optional();
-const DEFAULTS = CareContext.parse({});
+/** What a run that sets nothing gets. */
+export const CONTEXT_DEFAULTS: CareContext = CareContext.parse({});
 
 const ApiContextFields = CareContext.extend({
   policy_namespace: CareContext.shape.policy_namespace.unwrap().regex(/^[^/]*$/, { error: "a namespace with '/' is an experiment arm's" }).default("main"),
   // A caller may bring a person in sooner, never later: the threshold guards customers, not the caller's numbers.
-  churn_threshold: CareContext.shape.churn_threshold.unwrap().max(DEFAULTS.churn_threshold, { error: `a caller may lower it (a person sooner), not raise it past ${DEFAULTS.churn_threshold}` }).default(DEFAULTS.churn_threshold),
+  churn_threshold: CareContext.shape.churn_threshold.unwrap().max(CONTEXT_DEFAULTS.churn_threshold, { error: `a caller may lower it (a person sooner), not raise it past ${CONTEXT_DEFAULTS.churn_threshold}` }).default(CONTEXT_DEFAULTS.churn_threshold),
   experiment_id: experimentsOnly,
   iteration: experimentsOnly,
   draw_key: experimentsOnly,
@@ -35,9 +36,9 @@ const ApiContextFields = CareContext.extend({
 /** The main namespace learns from the product's reward only: other weights would teach it what the caller wants. */
 function mainLearnsProductReward(c: { policy_namespace?: string; reward_weights?: { nps: number; engagement: number; churn: number } }, ctx: z.RefinementCtx) {
   const w = c.reward_weights;
-  const d = DEFAULTS.reward_weights;
-  if ((c.policy_namespace ?? DEFAULTS.policy_namespace) === DEFAULTS.policy_namespace && w && (w.nps !== d.nps || w.engagement !== d.engagement || w.churn !== d.churn))
-    ctx.addIssue({ code: "custom", path: ["reward_weights"], message: `the ${DEFAULTS.policy_namespace} namespace learns with the product's reward; set other weights in a policy_namespace of your own` });
+  const d = CONTEXT_DEFAULTS.reward_weights;
+  if ((c.policy_namespace ?? CONTEXT_DEFAULTS.policy_namespace) === CONTEXT_DEFAULTS.policy_namespace && w && (w.nps !== d.nps || w.engagement !== d.engagement || w.churn !== d.churn))
+    ctx.addIssue({ code: "custom", path: ["reward_weights"], message: `the ${CONTEXT_DEFAULTS.policy_namespace} namespace learns with the product's reward; set other weights in a policy_namespace of your own` });
 }
 
 /**

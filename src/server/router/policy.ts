@@ -1,7 +1,7 @@
 import type { AppEnv } from "../env.js";
 import { Hono, type Context } from "hono";
 import { z } from "zod";
-import { CareContext } from "../../agents/context.js";
+import { CONTEXT_DEFAULTS } from "../../agents/context.js";
 import type { CareRuntime } from "../../app/care-runtime.js";
 import { TEMPLATE_IDS } from "../../domain/template.js";
 import { shippedPolicy } from "../../policy/book.js";
@@ -11,7 +11,6 @@ import { notFound, readJson, readQuery } from "../helper/http.js";
 export const NamespaceQuery = z.object({ namespace: z.string().min(1).max(120).default("main") });
 
 /** What a contact that names no policy runs, in which namespace. */
-const DEFAULTS = CareContext.parse({});
 
 /** The policy as operators see it: posteriors and counts per cohort and template; reset; freeze. */
 export function policyRouter(rt: CareRuntime) {
@@ -24,8 +23,8 @@ export function policyRouter(rt: CareRuntime) {
   /** The namespace's policy as it stands; the main one before its first contact is the default policy, untrained.
    * Reading binds nothing: binding here would refuse a first contact that asks for another policy. */
   const current = async (namespace: string) => {
-    if (namespace === DEFAULTS.policy_namespace && !(await bound(namespace)))
-      return { policy: DEFAULTS.policy, frozen: false, estimates: [] };
+    if (namespace === CONTEXT_DEFAULTS.policy_namespace && !(await bound(namespace)))
+      return { policy: CONTEXT_DEFAULTS.policy, frozen: false, estimates: [] };
     const { policy, frozen } = await binding(namespace);
     return { policy, frozen, estimates: (await rt.deps.policies.get(namespace, shippedPolicy(namespace, policy))).estimates() };
   };
