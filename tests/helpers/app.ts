@@ -1,5 +1,8 @@
 import type { CareRuntime } from "../../src/app/care-runtime.js";
 import { ExperimentJobs } from "../../src/app/experiment-jobs.js";
+import { createLogger } from "../../src/app/logger.js";
+import { startRunService } from "../../src/app/runs/service.js";
+import { WorkerOptions } from "../../src/app/runs/worker.js";
 import { createApp, type AppOptions } from "../../src/server/app.js";
 import { createMetrics } from "../../src/server/helper/prometheus.js";
 import { RunSlots } from "../../src/server/helper/run-slots.js";
@@ -7,6 +10,8 @@ import { RunSlots } from "../../src/server/helper/run-slots.js";
 /** The HTTP app on a test runtime, without a server: API key "k", Twilio off, generous limits. */
 export function testApp(rt: CareRuntime, over: Partial<AppOptions> = {}) {
   return createApp(rt, {
+    // A worker in process, as `serve` has by default; it stops when the runtime closes.
+    runs: startRunService(rt, { worker: WorkerOptions.parse({ slots: 4, pollMs: 100 }), log: createLogger({ level: "silent" }) }),
     apiKeys: ["k"],
     corsOrigins: [],
     bodyLimitBytes: 1 << 20,
