@@ -121,7 +121,7 @@ contract("ThreadStore", (store) => {
   it("put replaces the metadata, patch merges it; both create the thread", async () => {
     const t = store().threads;
     const created = await t.upsert("th-1", "patch", { graph_id: "care", n: 1 });
-    expect(created).toEqual({ thread_id: "th-1", metadata: { graph_id: "care", n: 1 }, created_at: expect.stringMatching(/Z$/), updated_at: expect.stringMatching(/Z$/) });
+    expect(created).toEqual({ thread_id: "th-1", metadata: { graph_id: "care", n: 1 }, status: "idle", created_at: expect.stringMatching(/Z$/), updated_at: expect.stringMatching(/Z$/) });
     expect(await t.upsert("th-1", "patch", { n: 2, status: "done" })).toMatchObject({ metadata: { graph_id: "care", n: 2, status: "done" }, created_at: created.created_at });
     expect((await t.upsert("th-1", "put", { only: true })).metadata).toEqual({ only: true });
     expect((await t.upsert("th-2", "put")).metadata).toEqual({});
