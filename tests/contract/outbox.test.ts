@@ -15,6 +15,45 @@ contract("Outbox", (store) => {
     expect(await store().outbox.get(999_999)).toBeUndefined();
   });
 
+  it("is idempotent on its key: a replay answers the first message, queues nothing and wakes no sender", async () => {
+    const o = store().outbox;
+    let woken = 0;
+    const stop = o.onEnqueue(() => woken++);
+    try {
+      const first = await o.enqueue({ key: "run-1:reply", customerId: "key-1", author: "bot", body: "hola" });
+      expect(first).toMatchObject({ created: true, message: { customer_id: "key-1", body: "hola", status: "pending" } });
+      const replay = await o.enqueue({ key: "run-1:reply", customerId: "key-1", author: "bot", body: "hola otra vez" });
+      expect(replay).toEqual({ created: false, message: first.message });
+      const other = await o.enqueue({ key: "run-2:reply", customerId: "key-1", author: "bot", body: "hola" });
+      expect(other.created).toBe(true);
+      expect(other.message.id).not.toBe(first.message.id);
+      expect(woken).toBe(2);
+      expect((await o.recent("key-1")).map((m) => m.body)).toEqual(["hola", "hola"]);
+    } finally {
+      stop();
+    }
+  });
+
+  it("a replay in a transaction sees the committed first; the first rolled back, the key is free again", async () => {
+    const o = store().outbox;
+    const first = await o.enqueue({ key: "tx-key", customerId: "key-2", author: "bot", body: "uno" });
+    expect(await store().transaction((tx) => tx.outbox.enqueue({ key: "tx-key", customerId: "key-2", author: "bot", body: "uno" }))).toEqual({ created: false, message: first.message });
+    await expect(
+      store().transaction(async (tx) => {
+        await tx.outbox.enqueue({ key: "tx-key-2", customerId: "key-2", author: "bot", body: "dos" });
+        throw new Error("no");
+      }),
+    ).rejects.toThrow("no");
+    expect((await o.enqueue({ key: "tx-key-2", customerId: "key-2", author: "bot", body: "dos" })).created).toBe(true);
+  });
+
+  it("concurrent enqueues of one key queue one message", async () => {
+    const o = store().outbox;
+    const all = await Promise.all(Array.from({ length: 6 }, () => o.enqueue({ key: "race-key", customerId: "key-3", author: "bot", body: "una" })));
+    expect(all.filter((r) => r.created)).toHaveLength(1);
+    expect(new Set(all.map((r) => r.message.id)).size).toBe(1);
+  });
+
   it("keeps each customer's latest address", async () => {
     const o = store().outbox;
     expect(await o.address("addr-1")).toBeUndefined();
