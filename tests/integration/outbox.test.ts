@@ -97,6 +97,28 @@ describe("what a person writes reaches the WhatsApp customer (Twilio's Messages 
     expect((await rt.store.outbox.recent(customerId)).map((m) => m.body)).toEqual(["Te llamo hoy."]);
   });
 
+  it("a person's message retried with its Idempotency-Key is queued once; without one each request is a message", async () => {
+    const waId = "5215533334444";
+    await inbound({ MessageSid: `SM${"c".repeat(32)}`, From: `whatsapp:+${waId}`, To: FROM, WaId: waId, Body: "Voy a ir a PROFECO", NumMedia: "0" });
+    const customerId = customerIdForWaId(waId, TOKEN);
+    const h = ((await (await api("/v1/handoffs")).json()) as { items: Array<{ interaction_id: string; customer_id: string }> }).items.find((x) => x.customer_id === customerId)!;
+    await api(`/v1/handoffs/${h.interaction_id}/claim`, { agent: "ana" });
+    const write = (text: string, key?: string) =>
+      fetch(`${base}/v1/conversations/${customerId}/messages`, {
+        method: "POST",
+        headers: { authorization: "Bearer k", "content-type": "application/json", ...(key && { "idempotency-key": key }) },
+        body: JSON.stringify({ agent: "ana", text }),
+      });
+    const [first, retried] = await Promise.all([write("Te llamo hoy.", "k-1"), write("Te llamo hoy.", "k-1")]);
+    expect([first.status, retried.status]).toEqual([202, 202]);
+    expect(((await first.json()) as { id: number }).id).toBe(((await retried.json()) as { id: number }).id);
+    await write("Otra vez", undefined);
+    await write("Otra vez", undefined);
+    expect((await rt.store.outbox.recent(customerId)).map((m) => m.body)).toEqual(["Otra vez", "Otra vez", "Te llamo hoy."]);
+    expect((await rt.store.audit.list(customerId)).filter((e) => e.action === "message.queued")).toHaveLength(3);
+    expect((await write("x", "k".repeat(201))).status).toBe(400);
+  });
+
   it("answers 409 for a customer no channel reaches, and queues nothing", async () => {
     await api("/v1/customers/api-only/runs", {});
     const h = ((await (await api("/v1/handoffs")).json()) as { items: Array<{ interaction_id: string; customer_id: string }> }).items.find((x) => x.customer_id === "api-only")!;
