@@ -257,7 +257,8 @@ export async function finishResume(rt: CareRuntime, threadId: string, state: Run
 function finishAnswered(rt: CareRuntime, threadId: string, customerId: string, state: RunState, author: string): Promise<ContactOutcome> {
   return rt.store.transaction(async (tx) => {
     const outcome = await finishRunIn(tx, threadId, customerId, state);
-    if (outcome.reply !== null) await queueMessage(tx, customerId, author, outcome.reply);
+    // Keyed on the contact: the same resume executed again (its run redelivered) queues the answer once.
+    if (outcome.reply !== null) await queueMessage(tx, `${threadId}:${state.interaction_id}:answer`, customerId, author, outcome.reply);
     return outcome;
   });
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { Hono } from "hono";
 import { z } from "zod";
 import type { CareRuntime } from "../../app/care-runtime.js";
@@ -15,6 +16,8 @@ export const ClaimRequest = z.object({ agent: Agent }).strict();
 export const ResolveRequest = z.object({ agent: Agent, response: HumanResume }).strict();
 export const HandoffListQuery = z.object({ status: z.enum(["pending", "resolved"]).default("pending") }).strict();
 const Id = z.string().min(1).max(200);
+/** A client's retry of the same message carries the key of its first try (RFC draft "Idempotency-Key"). */
+const IdempotencyKey = z.string().trim().min(1).max(200).optional();
 
 /**
  * The human side of escalations. A claim is exclusive (two agents never answer the same customer) and
@@ -106,6 +109,9 @@ export function conversationsRouter(rt: CareRuntime) {
     .post("/:customer_id/messages", async (c) => {
       const id = parseWith(Id, c.req.param("customer_id"), "path");
       const { agent, text } = await readJson(c, MessageRequest);
+      // Nothing in the request tells one message from the same one sent again: without the client's key
+      // every request is a new message.
+      const key = `person:${id}:${parseWith(IdempotencyKey, c.req.header("idempotency-key"), "header") ?? randomUUID()}`;
       // Checked and queued in one transaction: the agent cannot lose the conversation in between.
       const message = await rt.store.transaction(async (tx) => {
         if (!(await tx.customers.get(id))) throw notFound(`customer ${id}`);
@@ -116,7 +122,7 @@ export function conversationsRouter(rt: CareRuntime) {
         const last = await tx.inbound.lastReceivedAt(id);
         if (last && Date.now() - last.getTime() > WHATSAPP_SESSION_MS)
           throw conflict(`WhatsApp takes free-form messages only within 24 hours of the customer's last one (${last.toISOString()}): send an approved template instead`);
-        return queueMessage(tx, id, agent, text);
+        return queueMessage(tx, key, id, agent, text);
       });
       if (!message) throw conflict(`no channel reaches ${id}: the customer has not written to us on WhatsApp`);
       return c.json(message, 202);

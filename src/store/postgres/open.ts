@@ -7,6 +7,7 @@ import type { Store } from "../ports.js";
 import { MIGRATIONS } from "./migrations.js";
 import { postgresRetention } from "./retention.js";
 import { SCHEMA_NAME } from "./schema-name.js";
+import { pgSignals } from "./signals.js";
 
 /** bigint (count, sum) and numeric come back as strings by default: our values fit a double. */
 const types = {
@@ -30,7 +31,7 @@ export async function openPostgres(o: { url: string; schema?: string; max?: numb
     await db.destroy();
     throw e;
   }
-  return { store: kyselyStore(db, "postgres", postgresRetention(db, schema)), checkpointer };
+  return { store: kyselyStore(db, "postgres", postgresRetention(db, schema), pgSignals(o.url, schema)), checkpointer };
 }
 
 export async function openPostgresStore(o: { url: string; schema?: string; max?: number }): Promise<Store> {

@@ -5,6 +5,7 @@ import { kyselyStore } from "../kysely/store.js";
 import type { DB } from "../kysely/schema.js";
 import type { Store } from "../ports.js";
 import { sqliteRetention } from "./retention.js";
+import { localSignals } from "./signals.js";
 
 /** A lock handed to its waiters one at a time, in arrival order. */
 function fifoLock() {
@@ -128,7 +129,7 @@ function open(database: Db | string) {
   if (typeof database !== "string") migrate(handle);
   const dialect = new ImmediateSqliteDialect({ database: cachingStatements(handle) });
   const kysely = new Kysely<DB>({ dialect });
-  return { handle, lock: dialect.lock, store: kyselyStore(kysely, "sqlite", sqliteRetention(kysely)) };
+  return { handle, lock: dialect.lock, store: kyselyStore(kysely, "sqlite", sqliteRetention(kysely), localSignals()) };
 }
 
 /**
