@@ -1,5 +1,6 @@
 import { InMemoryStore, type BaseStore, type Item } from "@langchain/langgraph";
 import { randomBytes } from "node:crypto";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { openPostgres } from "../../src/store/postgres/open.js";
 import { openSqlite } from "../../src/store/sqlite/open.js";
@@ -288,5 +289,23 @@ describe("SqliteMemoryStore", () => {
     } finally {
       await store.close();
     }
+  });
+});
+
+describe.skipIf(!pgReachable)("PostgresStore as openPostgres opens it", () => {
+  it("lives in the Store's schema, and the Store's close ends its pool too", async () => {
+    const { schema, drop } = freshSchema();
+    const { store, memory } = await openPostgres({ url, schema, max: 2 });
+    try {
+      await memory.put(["profiles", "c1"], "prefs", { lang: "es" });
+      const admin = new pg.Client(url);
+      await admin.connect();
+      const rows = await admin.query(`SELECT count(*)::int AS n FROM ${schema}.store`).finally(() => admin.end());
+      expect(rows.rows).toEqual([{ n: 1 }]);
+    } finally {
+      await store.close();
+      await drop();
+    }
+    await expect(memory.get(["profiles", "c1"], "prefs")).rejects.toThrow(/pool/);
   });
 });
