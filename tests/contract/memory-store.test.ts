@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { openPostgres } from "../../src/store/postgres/open.js";
+import { SqliteMemoryStore } from "../../src/store/sqlite/memory-store.js";
 import { openSqlite } from "../../src/store/sqlite/open.js";
 import { gate } from "../helpers/gate.js";
 import { tempDbPath } from "../helpers/temp-db.js";
@@ -281,7 +282,6 @@ describe("SqliteMemoryStore", () => {
   it("refuses what it cannot do: semantic search, a filter on a nested object", async () => {
     const { store, memory } = openSqlite(":memory:");
     try {
-      const { SqliteMemoryStore } = await import("../../src/store/sqlite/memory-store.js");
       expect(() => new SqliteMemoryStore(null as never, null as never, { index: { dims: 3 } })).toThrow("no vector search");
       await expect(memory.search(["p"], { query: "coche rojo" })).rejects.toThrow("no semantic or text search");
       await expect(memory.search(["p"], { filter: { car: { model: "Aveo" } } })).rejects.toThrow('"car" must be');
