@@ -191,4 +191,16 @@ export const MIGRATIONS: readonly string[] = [
   -- IF NOT EXISTS: a database taken back to an earlier version (a test of the masking step) runs it again.
   CREATE INDEX IF NOT EXISTS handoffs_by_thread ON handoffs (thread_id, created_at);
   `,
+  `
+  -- LangGraph's long-term memory (SqliteMemoryStore): namespace is the labels joined by ':', which a label
+  -- cannot hold, so a prefix search is a range on the primary key. value: JSON text.
+  CREATE TABLE memory_items (
+    namespace TEXT NOT NULL,
+    key TEXT NOT NULL,
+    value TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (namespace, key)
+  );
+  `,
 ];
