@@ -194,7 +194,7 @@ export const MIGRATIONS: readonly string[] = [
   `
   -- LangGraph's long-term memory (SqliteMemoryStore): namespace is the labels joined by ':', which a label
   -- cannot hold, so a prefix search is a range on the primary key. value: JSON text.
-  CREATE TABLE memory_items (
+  CREATE TABLE IF NOT EXISTS memory_items (
     namespace TEXT NOT NULL,
     key TEXT NOT NULL,
     value TEXT NOT NULL,
