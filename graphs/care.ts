@@ -1,4 +1,4 @@
-import { Command, END, START, isGraphInterrupt, StateGraph, type BaseCheckpointSaver } from "@langchain/langgraph";
+import { Command, END, START, isGraphInterrupt, StateGraph, type BaseCheckpointSaver, type BaseStore } from "@langchain/langgraph";
 import { CareContext } from "../src/agents/context.js";
 import { createCareDeps, type CareDeps } from "../src/agents/deps.js";
 import { humanReview } from "../src/agents/human-review.js";
@@ -82,8 +82,9 @@ export function createCareBuilder(deps: () => CareDeps) {
     .addEdge("judge", "policy_update");
 }
 
-export function compileCareGraph(deps: CareDeps, checkpointer?: BaseCheckpointSaver) {
-  return createCareBuilder(() => deps).compile({ checkpointer, name: "care" });
+/** `store`: the long-term memory (customer profiles), reached by nodes as `config.store`. */
+export function compileCareGraph(deps: CareDeps, checkpointer?: BaseCheckpointSaver, store?: BaseStore) {
+  return createCareBuilder(() => deps).compile({ checkpointer, store, name: "care" });
 }
 
 let defaults: CareDeps | undefined;

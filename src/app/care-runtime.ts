@@ -1,4 +1,4 @@
-import type { BaseCheckpointSaver } from "@langchain/langgraph";
+import type { BaseCheckpointSaver, BaseStore } from "@langchain/langgraph";
 import { compileCareGraph } from "../../graphs/care.js";
 import { CareContext } from "../agents/context.js";
 import { createCareDeps, type CareDeps, type CareDepsOptions } from "../agents/deps.js";
@@ -20,6 +20,8 @@ export interface CareRuntime {
   deps: CareDeps;
   graph: ReturnType<typeof compileCareGraph>;
   checkpointer: BaseCheckpointSaver;
+  /** LangGraph's long-term memory (customer profiles) on the same database; the graph is compiled with it. */
+  memory: BaseStore;
   /** The simulated world the offline judge draws from (and experiments measure regret against). */
   environment: EnvironmentSpec;
   /** Threads being resumed by this runtime: a double submit must not resume one twice (nor send its answer twice). */
@@ -29,7 +31,7 @@ export interface CareRuntime {
   close(): Promise<void>;
 }
 
-async function openDatabase(d: Database): Promise<{ store: Store; checkpointer: BaseCheckpointSaver }> {
+async function openDatabase(d: Database): Promise<{ store: Store; checkpointer: BaseCheckpointSaver; memory: BaseStore }> {
   if ("dbPath" in d) return openSqlite(d.dbPath);
   // Loaded only when asked for: the SQLite quick start needs no PostgreSQL driver.
   const { openPostgres } = await import("../store/postgres/open.js");
@@ -37,17 +39,18 @@ async function openDatabase(d: Database): Promise<{ store: Store; checkpointer: 
 }
 
 export async function openCareRuntime(o: Omit<CareDepsOptions, "store"> & Database): Promise<CareRuntime> {
-  const { store, checkpointer } = await openDatabase(o);
+  const { store, checkpointer, memory } = await openDatabase(o);
   try {
     const environment = o.environment ?? loadEnvironment();
     const deps = createCareDeps({ ...o, environment, store });
-    const graph = compileCareGraph(deps, checkpointer);
+    const graph = compileCareGraph(deps, checkpointer, memory);
     const closing: Array<() => Promise<void>> = [];
     return {
       store,
       deps,
       graph,
       checkpointer,
+      memory,
       environment,
       resuming: new Set(),
       beforeClose: (fn) => void closing.push(fn),

@@ -192,6 +192,18 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX IF NOT EXISTS handoffs_by_thread ON handoffs (thread_id, created_at);
   `,
   `
+  -- LangGraph's long-term memory (SqliteMemoryStore): namespace is the labels joined by ':', which a label
+  -- cannot hold, so a prefix search is a range on the primary key. value: JSON text.
+  CREATE TABLE IF NOT EXISTS memory_items (
+    namespace TEXT NOT NULL,
+    key TEXT NOT NULL,
+    value TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (namespace, key)
+  );
+  `,
+  `
   -- A message's idempotency key: a run executed twice (redelivered after its worker died) queues it once.
   -- Rows from before have none: each gets its own.
   ALTER TABLE outbound_messages ADD COLUMN key TEXT;

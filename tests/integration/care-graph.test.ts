@@ -107,6 +107,13 @@ describe("care graph", () => {
     expect((await rt.store.interactions.get("t7"))!.learned).toBe(false);
     expect(await pulls(rt)).toBe(0);
   });
+
+  it("is compiled with the runtime's long-term memory, on the runtime's database", async () => {
+    rt = await testRuntime({ customers });
+    expect(rt.graph.store).toBe(rt.memory);
+    await rt.memory.put(["profiles", "ve"], "prefs", { lang: "es" });
+    expect(await rawDb(rt).prepare("SELECT count(*) AS n FROM memory_items").get()).toEqual({ n: 1 });
+  });
 });
 
 describe("human review (Agent Inbox interrupts)", () => {

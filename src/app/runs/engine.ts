@@ -17,6 +17,8 @@ export function langgraphEngine(rt: CareRuntime) {
   return createEmbedServer({
     graph: { [GRAPH_ID]: bookkeptGraph(rt) },
     checkpointer: rt.checkpointer,
+    // It sets these on the graph before each run: the runtime's own, or the graph would lose its memory.
+    store: rt.memory,
     threads: {
       get: async (id) => rt.store.threads.get(id) as never,
       set: async (id) => rt.store.threads.upsert(id, "patch", NEW_THREAD) as never,

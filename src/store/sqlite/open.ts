@@ -4,22 +4,10 @@ import { migrate, openDb, type Db } from "../db.js";
 import { kyselyStore } from "../kysely/store.js";
 import type { DB } from "../kysely/schema.js";
 import type { Store } from "../ports.js";
+import { fifoLock, locked, type FifoLock } from "./lock.js";
+import { SqliteMemoryStore } from "./memory-store.js";
 import { sqliteRetention } from "./retention.js";
 import { localSignals } from "./signals.js";
-
-/** A lock handed to its waiters one at a time, in arrival order. */
-function fifoLock() {
-  let held = false;
-  const waiting: Array<() => void> = [];
-  return {
-    acquire: (): Promise<void> => (held ? new Promise((resolve) => waiting.push(resolve)) : ((held = true), Promise.resolve())),
-    release: () => {
-      const next = waiting.shift();
-      if (next) next();
-      else held = false;
-    },
-  };
-}
 
 /**
  * Kysely's SQLite driver opens transactions with `begin` (deferred): a read-then-write transaction then
@@ -62,18 +50,13 @@ const once = <T>(fn: () => T) => {
 export class LockedSqliteSaver extends SqliteSaver {
   constructor(
     database: Db,
-    private readonly lock: ReturnType<typeof fifoLock>,
+    private readonly lock: FifoLock,
   ) {
     super(database);
   }
 
-  private async locked<T>(fn: () => Promise<T>): Promise<T> {
-    await this.lock.acquire();
-    try {
-      return await fn();
-    } finally {
-      this.lock.release();
-    }
+  private locked<T>(fn: () => Promise<T>): Promise<T> {
+    return locked(this.lock, fn);
   }
 
   override getTuple(...a: Parameters<SqliteSaver["getTuple"]>) {
@@ -142,8 +125,8 @@ export function openSqliteStore(database: Db | string): Store {
   return open(database).store;
 }
 
-/** The Store and the graph's checkpointer on one SQLite file and one connection. */
-export function openSqlite(path: string): { store: Store; checkpointer: LockedSqliteSaver } {
+/** The Store, the graph's checkpointer and its long-term memory on one SQLite file and one connection. */
+export function openSqlite(path: string): { store: Store; checkpointer: LockedSqliteSaver; memory: SqliteMemoryStore } {
   const { handle, lock, store } = open(path);
-  return { store, checkpointer: new LockedSqliteSaver(handle, lock) };
+  return { store, checkpointer: new LockedSqliteSaver(handle, lock), memory: new SqliteMemoryStore(handle, lock) };
 }
