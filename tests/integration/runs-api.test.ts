@@ -122,7 +122,7 @@ describe.each(backends)("the LangGraph runs API on the durable queue ($name)", (
       const thread = await client.threads.create();
       // Held: the worker does not take it until released, so the thread stays busy for the test.
       await server.close();
-      const held = await startServer(rt, ServerConfig.parse({ port: 0, apiKeys: [KEY] }), createLogger({ level: "silent" }), undefined, undefined);
+      const held = await startServer(rt, ServerConfig.parse({ port: 0, apiKeys: [KEY] }), createLogger({ level: "silent" }), undefined, null);
       const idle = new Client({ apiUrl: `http://127.0.0.1:${held.port}`, apiKey: KEY });
       try {
         const first = await idle.runs.create(thread.thread_id, "care", { input: { customer_id: "vf" } });
