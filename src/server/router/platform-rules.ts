@@ -70,6 +70,7 @@ export function answer(e: unknown): unknown {
  * conversation. runOnThread checks ownership again; this answers it as a 409 before a stream opens.
  */
 export async function checkNewContact(rt: CareRuntime, input: z.infer<typeof CareInput>): Promise<z.infer<typeof CareInput>> {
+  if (!(await rt.store.customers.get(input.customer_id))) throw new HttpError(404, "not_found", `customer ${input.customer_id} not found`);
   const id = input.interaction_id;
   if (id && ((await rt.store.interactions.get(id)) || (await rt.store.handoffs.get(id))))
     throw new HttpError(409, "conflict", `interaction ${id} exists already: one id, one contact`);
