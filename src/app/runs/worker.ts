@@ -25,6 +25,8 @@ export type WorkerOptions = z.infer<typeof WorkerOptions>;
 
 /** What a run's stream, the worker's counters and /metrics see of each run that ends here. */
 export interface WorkerObserver {
+  /** A run this worker just took (`run` as claimed: running, attempts counted, started_at set). */
+  runClaimed?(run: RunRecord): void;
   runEnded?(run: RunRecord, end: RunEnd | "retry" | "dead" | "lost", ms: number): void;
 }
 
@@ -102,6 +104,7 @@ export class RunWorker {
     while (!this.stopped && this.active.size < this.o.slots) {
       const run = await this.rt.store.runs.claim(this.id, this.o.leaseMs, this.o.maxAttempts);
       if (!run) return;
+      this.observer.runClaimed?.(run);
       const abort = new AbortController();
       this.active.set(run.run_id, abort);
       void this.process(run, abort).finally(() => {
