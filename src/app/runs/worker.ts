@@ -130,22 +130,20 @@ export class RunWorker {
         (e) => this.log.warn({ err: e, run_id: run.run_id }, "could not renew a run's lease"),
       );
     }, Math.max(50, Math.floor(this.o.leaseMs / 3)));
-    let ended: RunEnd | "retry" | "dead" | "lost";
+    let ended: RunEnd | "retry" | "dead" | "lost" = "lost";
     try {
       await runEvents.append(run.run_id, [{ event: "metadata", data: { run_id: run.run_id, attempt: run.attempts } }]);
-      let end: RunEnd;
+      let end: RunEnd | undefined;
       try {
         end = await executeRun(run, { rt: this.rt, engine: this.engine, signal: abort.signal, emit: (event, data) => runEvents.append(run.run_id, [{ event, data }]).then(() => undefined) });
       } catch (e) {
         if (lost) throw e;
         const cancelled = abort.signal.reason instanceof CancelledError;
-        if (!cancelled && !isRefusal(e)) {
-          ended = await this.retry(run, e);
-          return;
-        }
-        end = { status: cancelled ? "interrupted" : "error", error: runError(cancelled ? abort.signal.reason : e) };
+        // Not returned from here: the observer below counts retries and dead letters too.
+        if (!cancelled && !isRefusal(e)) ended = await this.retry(run, e);
+        else end = { status: cancelled ? "interrupted" : "error", error: runError(cancelled ? abort.signal.reason : e) };
       }
-      ended = (await this.finish(run, end)) ? end : "lost";
+      if (end) ended = (await this.finish(run, end)) ? end : "lost";
     } catch (e) {
       ended = "lost";
       if (!lost) this.log.error({ err: e, run_id: run.run_id }, "a run's end could not be written: its lease will lapse and it runs again");
