@@ -1,4 +1,7 @@
+import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import { createServer } from "node:net";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { CareRuntime, Database } from "../../src/app/care-runtime.js";
 import { createLogger } from "../../src/app/logger.js";
@@ -8,7 +11,8 @@ import { createMetrics } from "../../src/server/helper/prometheus.js";
 import { storedCounts } from "../../src/server/serve.js";
 import { freshSchema, pgReachable, url } from "../contract/backends.js";
 import { testApp } from "../helpers/app.js";
-import { customer, testRuntime } from "../helpers/runtime.js";
+import { customer, tempDbPath, testRuntime } from "../helpers/runtime.js";
+import { submitRun } from "../../src/app/runs/submit.js";
 
 const AUTH = { authorization: "Bearer k" };
 const silent = createLogger({ level: "silent" });
@@ -152,4 +156,51 @@ describe("a serve process without a worker (serve --no-worker)", () => {
     expect(closed.status).toBe(503);
     expect(await closed.json()).toMatchObject({ status: "unavailable", error: { code: "database" } });
   });
+});
+
+/** A port nobody listens on now (the worker's log is JSON at a level the test keeps quiet, so it cannot say). */
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = createServer().listen(0, "127.0.0.1", () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+
+describe("care-graph worker with WORKER_METRICS_PORT", () => {
+  it("serves its own readiness and metrics: the runs it ended, the graph's nodes it ran", async () => {
+    const file = tempDbPath();
+    const rt = await testRuntime({ dbPath: file.path, customers: [customer({ customer_id: "C1" })] });
+    const port = await freePort();
+    const proc = spawn(process.execPath, [join(import.meta.dirname, "../../bin/care-graph.mjs"), "worker"], {
+      env: { ...process.env, CARE_GRAPH_DB: file.path, WORKER_METRICS_PORT: String(port), HOST: "127.0.0.1", WORKER_POLL_MS: "50", LOG_LEVEL: "warn", DATABASE_URL: "" },
+      stdio: "ignore",
+    });
+    const exited = new Promise<number | null>((resolve) => proc.on("exit", resolve));
+    try {
+      const base = `http://127.0.0.1:${port}`;
+      const ready = await vi.waitFor(async () => (await fetch(`${base}/readyz`)).json(), { timeout: 30_000, interval: 200 });
+      expect(ready).toMatchObject({ status: "ready", queue: { dead: 0 } });
+      const run = await submitRun(rt.store, { thread_id: randomUUID(), multitask_strategy: "enqueue", kwargs: { kind: "contact", customer_id: "C1", context: {} } });
+      await vi.waitFor(async () => expect((await rt.store.runs.get(run.run_id))?.status).toBe("success"), { timeout: 15_000, interval: 100 });
+      const metrics = await vi.waitFor(
+        async () => {
+          const text = await (await fetch(`${base}/metrics`)).text();
+          expect(text).toMatch(/^care_graph_queue_runs_ended_total\{outcome="success"\} 1$/m);
+          return text;
+        },
+        { timeout: 5000 },
+      );
+      expect(metrics).toMatch(/^care_graph_queue_wait_seconds_count 1$/m);
+      expect(metrics).toMatch(/^care_graph_node_duration_seconds_count\{node="policy_update",outcome="ok"\} 1$/m);
+      // Only health and metrics there: the API is serve's.
+      expect((await fetch(`${base}/v1/runs/dead`)).status).toBe(404);
+      proc.kill("SIGTERM");
+      expect(await exited).toBe(0);
+    } finally {
+      proc.kill("SIGKILL");
+      await rt.close();
+      file.cleanup();
+    }
+  }, 60_000);
 });
