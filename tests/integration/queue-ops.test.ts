@@ -8,7 +8,7 @@ import { createLogger } from "../../src/app/logger.js";
 import { startRunService } from "../../src/app/runs/service.js";
 import { WorkerOptions } from "../../src/app/runs/worker.js";
 import { createMetrics } from "../../src/server/helper/prometheus.js";
-import { storedCounts } from "../../src/server/serve.js";
+import { ServerConfig, startServer, storedCounts } from "../../src/server/serve.js";
 import { freshSchema, pgReachable, url } from "../contract/backends.js";
 import { testApp } from "../helpers/app.js";
 import { customer, tempDbPath, testRuntime } from "../helpers/runtime.js";
@@ -155,6 +155,26 @@ describe("a serve process without a worker (serve --no-worker)", () => {
     const closed = await app.request("/readyz");
     expect(closed.status).toBe(503);
     expect(await closed.json()).toMatchObject({ status: "unavailable", error: { code: "database" } });
+  });
+});
+
+describe("care-graph serve (startServer)", () => {
+  it("counts the runs its in-process worker ends on the /metrics it serves, next to the queue's gauges", async () => {
+    const rt = await testRuntime({ customers: [customer({ customer_id: "C1" })] });
+    const server = await startServer(rt, ServerConfig.parse({ port: 0, apiKeys: ["k"] }), silent);
+    try {
+      const base = `http://127.0.0.1:${server.port}`;
+      const res = await fetch(`${base}/v1/customers/C1/runs`, { method: "POST", headers: { ...AUTH, "content-type": "application/json" }, body: "{}" });
+      expect([200, 202]).toContain(res.status);
+      await vi.waitFor(async () => expect(await (await fetch(`${base}/metrics`)).text()).toMatch(/^care_graph_queue_runs_ended_total\{outcome="success"\} 1$/m));
+      const text = await (await fetch(`${base}/metrics`)).text();
+      expect(text).toMatch(/^care_graph_queue_wait_seconds_count 1$/m);
+      expect(text).toMatch(/^care_graph_queue_runs\{status="pending"\} 0$/m);
+      expect(text).toMatch(/^care_graph_queue_dead_letters 0$/m);
+    } finally {
+      await server.close();
+      await rt.close();
+    }
   });
 });
 
