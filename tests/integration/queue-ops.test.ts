@@ -6,13 +6,13 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { CareRuntime, Database } from "../../src/app/care-runtime.js";
 import { createLogger } from "../../src/app/logger.js";
 import { startRunService } from "../../src/app/runs/service.js";
+import { submitRun } from "../../src/app/runs/submit.js";
 import { WorkerOptions } from "../../src/app/runs/worker.js";
 import { createMetrics } from "../../src/server/helper/prometheus.js";
 import { ServerConfig, startServer, storedCounts } from "../../src/server/serve.js";
 import { freshSchema, pgReachable, url } from "../contract/backends.js";
 import { testApp } from "../helpers/app.js";
 import { customer, tempDbPath, testRuntime } from "../helpers/runtime.js";
-import { submitRun } from "../../src/app/runs/submit.js";
 
 const AUTH = { authorization: "Bearer k" };
 const silent = createLogger({ level: "silent" });
