@@ -243,7 +243,7 @@ async function serveUntilSignal(withWorker = true) {
   opened = rt;
   let server: RunningServer;
   try {
-    server = await startServer(rt, cfg, log, metrics, withWorker ? workerOptionsFromEnv() : undefined);
+    server = await startServer(rt, cfg, log, metrics, withWorker ? workerOptionsFromEnv() : null);
   } catch (e) {
     await rt.close();
     if (e instanceof UnsafeBindError) throw new UsageError(e.message);

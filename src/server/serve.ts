@@ -129,14 +129,14 @@ export const storedCounts = (runtime: () => CareRuntime | undefined): StoredCoun
 
 /**
  * Serves the app; without API keys only on a loopback address. `worker`: this process also executes queued
- * runs (the default); undefined (`serve --no-worker`) leaves them to `care-graph worker` processes.
+ * runs (the default); null (`serve --no-worker`) leaves them to `care-graph worker` processes.
  */
 export async function startServer(
   rt: CareRuntime,
   cfg: ServerConfig,
   log: Logger,
   metrics: Metrics = createMetrics(storedCounts(() => rt)),
-  worker: WorkerOptions | undefined = WorkerOptions.parse({ slots: cfg.runConcurrency }),
+  worker: WorkerOptions | null = WorkerOptions.parse({ slots: cfg.runConcurrency }),
 ): Promise<RunningServer> {
   if (cfg.apiKeys.length === 0 && !LOOPBACK.test(cfg.host))
     throw new UnsafeBindError(`no API key configured (CARE_GRAPH_API_KEYS): refusing to listen on ${cfg.host}; use a loopback address or set keys`);
@@ -145,7 +145,7 @@ export async function startServer(
   const sender = await outboxSender(rt, cfg, log);
   const jobs = new ExperimentJobs(rt, rt.environment, (id, e) => log.error({ err: e, experiment_id: id }, "experiment failed"));
   const runSlots = new RunSlots(cfg.runConcurrency, cfg.runQueue);
-  const runs = startRunService(rt, { worker, log, observer: metrics.worker });
+  const runs = startRunService(rt, { worker: worker ?? undefined, log, observer: metrics.worker });
   metrics.watchRunSlots(runSlots);
   const app = createApp(rt, {
     jobs,
