@@ -26,7 +26,8 @@ Usage:
   care-graph start [--no-experiment]        create the default dataset if missing, run a short experiment, serve
   care-graph serve [--no-worker]            the HTTP service (PORT 8080, HOST 127.0.0.1; see README); it also executes
                                             queued runs unless --no-worker
-  care-graph worker                         executes queued runs (WORKER_SLOTS at once) until SIGTERM/SIGINT
+  care-graph worker                         executes queued runs (WORKER_SLOTS at once) until SIGTERM/SIGINT;
+                                            with WORKER_METRICS_PORT, serves /healthz, /readyz and /metrics there
   care-graph prune [--older-than-days 7]    keep only the last checkpoint of finished contacts; drop sent or failed messages
   care-graph experiment [options]           policy vs uniform baseline through the care graph
       --customers N (200) --iterations N (5) --policy ${POLICY_NAMES.join("|")} (thompson)
@@ -231,13 +232,13 @@ async function start(v: Record<string, string | boolean | undefined>) {
 /** The HTTP service until SIGTERM/SIGINT, which drains in-flight requests before exiting. */
 async function serveUntilSignal(withWorker = true) {
   // Loaded here: the server's dependencies are not needed by the other commands.
-  const { serverConfigFromEnv, startServer, UnsafeBindError, workerOptionsFromEnv } = await import("./server/serve.js");
+  const { serverConfigFromEnv, startServer, storedCounts, UnsafeBindError, workerOptionsFromEnv } = await import("./server/serve.js");
   const { createMetrics } = await import("./server/helper/prometheus.js");
   const cfg = serverConfigFromEnv();
   const config = appConfigFromEnv();
   const log = createLogger({ level: config.logLevel });
   let opened: CareRuntime | undefined;
-  const metrics = createMetrics({ pendingHandoffs: () => opened?.store.handoffs.pendingCount(), outboundByStatus: () => opened?.store.outbox.countByStatus() });
+  const metrics = createMetrics(storedCounts(() => opened));
   const rt = await openCareRuntime({ ...databaseOf(config), seed: config.seed, environment: loadEnv(config.environmentFile), models: config.models, observer: metrics.observer });
   opened = rt;
   let server: RunningServer;
@@ -264,20 +265,33 @@ async function serveUntilSignal(withWorker = true) {
 
 /** Executes queued runs until SIGTERM/SIGINT, which lets the runs under way finish (DRAIN_MS) first. */
 async function workUntilSignal() {
-  const { serverConfigFromEnv, workerOptionsFromEnv } = await import("./server/serve.js");
+  const { serverConfigFromEnv, storedCounts, workerOptionsFromEnv } = await import("./server/serve.js");
+  const { createMetrics } = await import("./server/helper/prometheus.js");
+  const { startWorkerHttp } = await import("./server/worker-http.js");
   const { startRunService } = await import("./app/runs/service.js");
-  const { drainMs } = serverConfigFromEnv();
+  const cfg = serverConfigFromEnv();
   const worker = workerOptionsFromEnv();
   const config = appConfigFromEnv();
   const log = createLogger({ level: config.logLevel });
-  const rt = await openCareRuntime({ ...databaseOf(config), seed: config.seed, environment: loadEnv(config.environmentFile), models: config.models });
-  const runs = startRunService(rt, { worker, log });
+  let opened: CareRuntime | undefined;
+  const metrics = createMetrics(storedCounts(() => opened));
+  const rt = await openCareRuntime({ ...databaseOf(config), seed: config.seed, environment: loadEnv(config.environmentFile), models: config.models, observer: metrics.observer });
+  opened = rt;
+  let http: { close(): Promise<void> } | undefined;
+  try {
+    if (cfg.workerMetricsPort !== undefined) http = await startWorkerHttp(rt, metrics, { port: cfg.workerMetricsPort, host: cfg.host, metricsToken: cfg.metricsToken }, log);
+  } catch (e) {
+    await rt.close();
+    throw e;
+  }
+  const runs = startRunService(rt, { worker, log, observer: metrics.worker });
   log.info({ worker: runs.worker!.id, slots: worker.slots }, "care-graph worker taking runs");
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       log.info({ signal }, "finishing the runs under way");
       void runs
-        .stop(drainMs)
+        .stop(cfg.drainMs)
+        .then(() => http?.close())
         .then(() => rt.close())
         .then(resolve);
     };

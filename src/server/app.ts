@@ -29,6 +29,7 @@ import { healthRouter } from "./router/health.js";
 import { interactionsRouter } from "./router/interactions.js";
 import { platformRouter } from "./router/platform.js";
 import { policyRouter } from "./router/policy.js";
+import { queueRouter } from "./router/queue.js";
 import { runsRouter } from "./router/runs.js";
 import { twilioRouter, type TwilioConfig } from "./router/twilio.js";
 
@@ -77,9 +78,7 @@ export function createApp(rt: CareRuntime, o: AppOptions) {
       },
     }),
   );
-  app.route("/", healthRouter(rt));
-  if (o.metricsToken) app.use("/metrics", apiKeyAuth([o.metricsToken]));
-  app.get("/metrics", async (c) => c.body(await o.metrics.registry.metrics(), 200, { "content-type": o.metrics.registry.contentType }));
+  app.route("/", healthRouter(rt, o.metrics, o.metricsToken));
   const openapi = openApiDocument();
   const docs = readFileSync(join(PROJECT_ROOT, "public/docs.html"), "utf8");
   app.get("/openapi.json", (c) => c.json(openapi));
@@ -99,6 +98,7 @@ export function createApp(rt: CareRuntime, o: AppOptions) {
   guarded.route("/v1/conversations", conversationsRouter(rt));
   guarded.route("/v1/experiments", experimentsRouter(rt, o.jobs));
   guarded.route("/v1/metrics", kpiRouter(rt));
+  guarded.route("/v1/runs", queueRouter(rt));
   guarded.route("/", platformRouter(rt, o.runs.engine, o.runs.watcher));
   app.route("/", guarded);
 

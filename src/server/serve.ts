@@ -45,6 +45,8 @@ export const ServerConfig = z.object({
   runConcurrency: z.coerce.number().int().min(1).max(1024).default(OFFLINE_RUN_CONCURRENCY),
   /** Requests that may wait for a run slot before the next one is refused with 503. */
   runQueue: z.coerce.number().int().min(0).max(100_000).default(256),
+  /** `care-graph worker` only: a port for its /healthz, /readyz and /metrics (it has no other HTTP); unset, none. */
+  workerMetricsPort: z.coerce.number().int().min(0).max(65535).optional(),
 });
 export type ServerConfig = z.infer<typeof ServerConfig>;
 
@@ -70,6 +72,7 @@ export function serverConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Serve
       drainMs: "DRAIN_MS",
       runConcurrency: "RUN_CONCURRENCY",
       runQueue: "RUN_QUEUE",
+      workerMetricsPort: "WORKER_METRICS_PORT",
     },
     env,
     llmConfiguredIn(env) ? { runConcurrency: LLM_RUN_CONCURRENCY } : {},
@@ -117,8 +120,12 @@ async function outboxSender(rt: CareRuntime, cfg: ServerConfig, log: Logger): Pr
   return sender;
 }
 
-/** What /metrics reads from the runtime's database. */
-export const storedCounts = (rt: CareRuntime): StoredCounts => ({ pendingHandoffs: () => rt.store.handoffs.pendingCount(), outboundByStatus: () => rt.store.outbox.countByStatus() });
+/** What /metrics reads from the runtime's database; `runtime` answers undefined until it is open. */
+export const storedCounts = (runtime: () => CareRuntime | undefined): StoredCounts => ({
+  pendingHandoffs: () => runtime()?.store.handoffs.pendingCount(),
+  outboundByStatus: () => runtime()?.store.outbox.countByStatus(),
+  runQueue: () => runtime()?.store.runs.stats(),
+});
 
 /**
  * Serves the app; without API keys only on a loopback address. `worker`: this process also executes queued
@@ -128,7 +135,7 @@ export async function startServer(
   rt: CareRuntime,
   cfg: ServerConfig,
   log: Logger,
-  metrics: Metrics = createMetrics(storedCounts(rt)),
+  metrics: Metrics = createMetrics(storedCounts(() => rt)),
   worker: WorkerOptions | null = WorkerOptions.parse({ slots: cfg.runConcurrency }),
 ): Promise<RunningServer> {
   if (cfg.apiKeys.length === 0 && !LOOPBACK.test(cfg.host))
@@ -138,7 +145,7 @@ export async function startServer(
   const sender = await outboxSender(rt, cfg, log);
   const jobs = new ExperimentJobs(rt, rt.environment, (id, e) => log.error({ err: e, experiment_id: id }, "experiment failed"));
   const runSlots = new RunSlots(cfg.runConcurrency, cfg.runQueue);
-  const runs = startRunService(rt, { worker: worker ?? undefined, log });
+  const runs = startRunService(rt, { worker: worker ?? undefined, log, observer: metrics.worker });
   metrics.watchRunSlots(runSlots);
   const app = createApp(rt, {
     jobs,

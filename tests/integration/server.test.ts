@@ -363,8 +363,8 @@ describe("experiments, KPIs and operations", () => {
     expect(text).toMatch(/care_graph_http_request_duration_seconds_count\{method="POST",route="\/v1\/customers\/:id\/runs",status="200"\} \d+/);
   });
 
-  it("answers readiness from the database", async () => {
-    expect(await (await fetch(`${base}/readyz`)).json()).toEqual({ status: "ready" });
+  it("answers readiness from the database and the run queue", async () => {
+    expect(await (await fetch(`${base}/readyz`)).json()).toMatchObject({ status: "ready", queue: { dead: 0 } });
   });
 });
 

@@ -25,6 +25,8 @@ export type WorkerOptions = z.infer<typeof WorkerOptions>;
 
 /** What a run's stream, the worker's counters and /metrics see of each run that ends here. */
 export interface WorkerObserver {
+  /** A run this worker just took (`run` as claimed: running, attempts counted, started_at set). */
+  runClaimed?(run: RunRecord): void;
   runEnded?(run: RunRecord, end: RunEnd | "retry" | "dead" | "lost", ms: number): void;
 }
 
@@ -102,6 +104,7 @@ export class RunWorker {
     while (!this.stopped && this.active.size < this.o.slots) {
       const run = await this.rt.store.runs.claim(this.id, this.o.leaseMs, this.o.maxAttempts);
       if (!run) return;
+      this.observer.runClaimed?.(run);
       const abort = new AbortController();
       this.active.set(run.run_id, abort);
       void this.process(run, abort).finally(() => {
@@ -127,22 +130,20 @@ export class RunWorker {
         (e) => this.log.warn({ err: e, run_id: run.run_id }, "could not renew a run's lease"),
       );
     }, Math.max(50, Math.floor(this.o.leaseMs / 3)));
-    let ended: RunEnd | "retry" | "dead" | "lost";
+    let ended: RunEnd | "retry" | "dead" | "lost" = "lost";
     try {
       await runEvents.append(run.run_id, [{ event: "metadata", data: { run_id: run.run_id, attempt: run.attempts } }]);
-      let end: RunEnd;
+      let end: RunEnd | undefined;
       try {
         end = await executeRun(run, { rt: this.rt, engine: this.engine, signal: abort.signal, emit: (event, data) => runEvents.append(run.run_id, [{ event, data }]).then(() => undefined) });
       } catch (e) {
         if (lost) throw e;
         const cancelled = abort.signal.reason instanceof CancelledError;
-        if (!cancelled && !isRefusal(e)) {
-          ended = await this.retry(run, e);
-          return;
-        }
-        end = { status: cancelled ? "interrupted" : "error", error: runError(cancelled ? abort.signal.reason : e) };
+        // Not returned from here: the observer below counts retries and dead letters too.
+        if (!cancelled && !isRefusal(e)) ended = await this.retry(run, e);
+        else end = { status: cancelled ? "interrupted" : "error", error: runError(cancelled ? abort.signal.reason : e) };
       }
-      ended = (await this.finish(run, end)) ? end : "lost";
+      if (end) ended = (await this.finish(run, end)) ? end : "lost";
     } catch (e) {
       ended = "lost";
       if (!lost) this.log.error({ err: e, run_id: run.run_id }, "a run's end could not be written: its lease will lapse and it runs again");
