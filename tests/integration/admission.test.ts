@@ -81,7 +81,7 @@ describe("run admission", () => {
     expect(await answer.text()).toBe(`<?xml version="1.0" encoding="UTF-8"?><Response/>`);
     expect([slots.running, slots.waiting]).toEqual([1, 1]);
     expect((await rt.store.inbound.get(params.MessageSid))!.thread_id).toBeTruthy();
-    expect(await rt.store.runs.open((await rt.store.inbound.get(params.MessageSid))!.thread_id)).toHaveLength(1);
+    expect(await rt.store.runs.open((await rt.store.inbound.get(params.MessageSid))!.thread_id!)).toHaveLength(1);
     held();
     expect((await blocker).status).toBe(200);
   });

@@ -1,5 +1,7 @@
 import { z } from "zod";
+import { CareGraphInput } from "../../agents/state.js";
 import { HumanResponse } from "../../domain/human.js";
+import { redactPii } from "../../domain/pii.js";
 
 /**
  * What a queued run carries, by kind: the executor's only input, parsed when the run is taken (a row
@@ -11,7 +13,8 @@ export const RunKwargs = z.discriminatedUnion("kind", [
   z.object({
     kind: z.literal("contact"),
     customer_id: z.string().min(1),
-    message: z.string().optional(),
+    // Masked before it is stored, as the graph's input is (a queued run is at rest too).
+    message: z.string().transform(redactPii).optional(),
     priority: z.number().int().optional(),
     interaction_id: z.string().optional(),
     context: z.record(z.string(), z.unknown()).default({}),
@@ -33,7 +36,8 @@ export const RunKwargs = z.discriminatedUnion("kind", [
    */
   z.object({
     kind: z.literal("platform"),
-    payload: z.record(z.string(), z.unknown()),
+    // Its input parsed as the graph's (the customer's message masked) before it is stored.
+    payload: z.record(z.string(), z.unknown()).transform((p) => (p.input ? { ...p, input: CareGraphInput.parse(p.input) } : p)),
     request_id: z.string().optional(),
   }),
 ]);
