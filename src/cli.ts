@@ -24,7 +24,10 @@ const USAGE = `care-graph — customer-care learning graph (offline by default)
 
 Usage:
   care-graph start [--no-experiment]        create the default dataset if missing, run a short experiment, serve
-  care-graph serve                          the HTTP service (PORT 8080, HOST 127.0.0.1; see README)
+  care-graph serve [--no-worker]            the HTTP service (PORT 8080, HOST 127.0.0.1; see README); it also executes
+                                            queued runs unless --no-worker
+  care-graph worker                         executes queued runs (WORKER_SLOTS at once) until SIGTERM/SIGINT;
+                                            with WORKER_METRICS_PORT, serves /healthz, /readyz and /metrics there
   care-graph prune [--older-than-days 7]    keep only the last checkpoint of finished contacts; drop sent or failed messages
   care-graph experiment [options]           policy vs uniform baseline through the care graph
       --customers N (200) --iterations N (5) --policy ${POLICY_NAMES.join("|")} (thompson)
@@ -60,6 +63,7 @@ const OPTIONS = {
   "train-share": { type: "string" },
   "older-than-days": { type: "string" },
   "no-experiment": { type: "boolean" },
+  "no-worker": { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } satisfies ParseArgsConfig["options"];
 
@@ -226,20 +230,20 @@ async function start(v: Record<string, string | boolean | undefined>) {
 }
 
 /** The HTTP service until SIGTERM/SIGINT, which drains in-flight requests before exiting. */
-async function serveUntilSignal() {
+async function serveUntilSignal(withWorker = true) {
   // Loaded here: the server's dependencies are not needed by the other commands.
-  const { serverConfigFromEnv, startServer, UnsafeBindError } = await import("./server/serve.js");
+  const { serverConfigFromEnv, startServer, storedCounts, UnsafeBindError, workerOptionsFromEnv } = await import("./server/serve.js");
   const { createMetrics } = await import("./server/helper/prometheus.js");
   const cfg = serverConfigFromEnv();
   const config = appConfigFromEnv();
   const log = createLogger({ level: config.logLevel });
   let opened: CareRuntime | undefined;
-  const metrics = createMetrics({ pendingHandoffs: () => opened?.store.handoffs.pendingCount(), outboundByStatus: () => opened?.store.outbox.countByStatus() });
+  const metrics = createMetrics(storedCounts(() => opened));
   const rt = await openCareRuntime({ ...databaseOf(config), seed: config.seed, environment: loadEnv(config.environmentFile), models: config.models, observer: metrics.observer });
   opened = rt;
   let server: RunningServer;
   try {
-    server = await startServer(rt, cfg, log, metrics);
+    server = await startServer(rt, cfg, log, metrics, withWorker ? workerOptionsFromEnv() : null);
   } catch (e) {
     await rt.close();
     if (e instanceof UnsafeBindError) throw new UsageError(e.message);
@@ -251,6 +255,43 @@ async function serveUntilSignal() {
       log.info({ signal }, "draining in-flight requests");
       void server
         .close()
+        .then(() => rt.close())
+        .then(resolve);
+    };
+    process.once("SIGTERM", stop);
+    process.once("SIGINT", stop);
+  });
+}
+
+/** Executes queued runs until SIGTERM/SIGINT, which lets the runs under way finish (DRAIN_MS) first. */
+async function workUntilSignal() {
+  const { serverConfigFromEnv, storedCounts, workerOptionsFromEnv } = await import("./server/serve.js");
+  const { createMetrics } = await import("./server/helper/prometheus.js");
+  const { startWorkerHttp } = await import("./server/worker-http.js");
+  const { startRunService } = await import("./app/runs/service.js");
+  const cfg = serverConfigFromEnv();
+  const worker = workerOptionsFromEnv();
+  const config = appConfigFromEnv();
+  const log = createLogger({ level: config.logLevel });
+  let opened: CareRuntime | undefined;
+  const metrics = createMetrics(storedCounts(() => opened));
+  const rt = await openCareRuntime({ ...databaseOf(config), seed: config.seed, environment: loadEnv(config.environmentFile), models: config.models, observer: metrics.observer });
+  opened = rt;
+  let http: { close(): Promise<void> } | undefined;
+  try {
+    if (cfg.workerMetricsPort !== undefined) http = await startWorkerHttp(rt, metrics, { port: cfg.workerMetricsPort, host: cfg.host, metricsToken: cfg.metricsToken }, log);
+  } catch (e) {
+    await rt.close();
+    throw e;
+  }
+  const runs = startRunService(rt, { worker, log, observer: metrics.worker });
+  log.info({ worker: runs.worker!.id, slots: worker.slots }, "care-graph worker taking runs");
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      log.info({ signal }, "finishing the runs under way");
+      void runs
+        .stop(cfg.drainMs)
+        .then(() => http?.close())
         .then(() => rt.close())
         .then(resolve);
     };
@@ -288,7 +329,10 @@ export async function main(argv: string[]): Promise<number> {
         await runOne(v);
         break;
       case "serve":
-        await serveUntilSignal();
+        await serveUntilSignal(!v["no-worker"]);
+        break;
+      case "worker":
+        await workUntilSignal();
         break;
       case "prune": {
         const days = parseOr(z.coerce.number().min(0).max(3650), v["older-than-days"] ?? 7, "older-than-days");

@@ -68,3 +68,4 @@ export function appConfigFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfi
   const base = parseEnv(AppConfig, { dbPath: "CARE_GRAPH_DB", seed: "CARE_GRAPH_SEED", environmentFile: "CARE_GRAPH_ENVIRONMENT", logLevel: "LOG_LEVEL", databaseUrl: "DATABASE_URL", databaseSchema: "DATABASE_SCHEMA" }, env);
   return { ...base, dbPath: base.dbPath === ":memory:" ? base.dbPath : resolve(base.dbPath), models: modelConfigFromEnv(env) };
 }
+

@@ -26,6 +26,8 @@ export interface CareRuntime {
   environment: EnvironmentSpec;
   /** Threads being resumed by this runtime: a double submit must not resume one twice (nor send its answer twice). */
   resuming: Set<string>;
+  /** Runs `fn` when the runtime closes, before its store does (a worker stops taking runs first). */
+  beforeClose(fn: () => Promise<void>): void;
   close(): Promise<void>;
 }
 
@@ -42,7 +44,21 @@ export async function openCareRuntime(o: Omit<CareDepsOptions, "store"> & Databa
     const environment = o.environment ?? loadEnvironment();
     const deps = createCareDeps({ ...o, environment, store });
     const graph = compileCareGraph(deps, checkpointer, memory);
-    return { store, deps, graph, checkpointer, memory, environment, resuming: new Set(), close: () => store.close() };
+    const closing: Array<() => Promise<void>> = [];
+    return {
+      store,
+      deps,
+      graph,
+      checkpointer,
+      memory,
+      environment,
+      resuming: new Set(),
+      beforeClose: (fn) => void closing.push(fn),
+      close: async () => {
+        await Promise.allSettled(closing.map((fn) => fn()));
+        await store.close();
+      },
+    };
   } catch (e) {
     void store.close();
     throw e;

@@ -19,6 +19,8 @@ export interface ContactRequest {
   context?: CareContextInput;
   /** The HTTP request's tracking id, kept with the interaction. */
   request_id?: string;
+  /** The queued run executing it: a second execution of the same run goes on from its checkpoints. */
+  run_id?: string;
 }
 
 /** What a caller learns of one contact: what was sent (if anything), or that a person has it now. */
@@ -151,7 +153,7 @@ export async function runOnThread(
   try {
     state = await rt.graph.invoke(
       { customer_id: req.customer_id, message: req.message, priority: req.priority, interaction_id: req.interaction_id },
-      { configurable: { thread_id: threadId }, context, signal, metadata: { request_id: req.request_id } },
+      { configurable: { thread_id: threadId }, context, signal, metadata: { request_id: req.request_id, run_id: req.run_id } },
     );
   } catch (e) {
     await failContact(rt, threadId, req.customer_id, e);
@@ -255,30 +257,47 @@ export async function finishResume(rt: CareRuntime, threadId: string, state: Run
 function finishAnswered(rt: CareRuntime, threadId: string, customerId: string, state: RunState, author: string): Promise<ContactOutcome> {
   return rt.store.transaction(async (tx) => {
     const outcome = await finishRunIn(tx, threadId, customerId, state);
-    if (outcome.reply !== null) await queueMessage(tx, customerId, author, outcome.reply);
+    // Keyed on the contact: the same resume executed again (its run redelivered) queues the answer once.
+    if (outcome.reply !== null) await queueMessage(tx, `${threadId}:${state.interaction_id}:answer`, customerId, author, outcome.reply);
     return outcome;
   });
 }
 
 /**
- * After a crash: every contact whose thread was still running is resumed from its last checkpoint.
- * Nodes before the crash are not repeated (they were checkpointed); the policy update, if it ran,
- * is not applied twice (the policy_updates guard). A run that cannot resume is marked failed.
+ * Finishes the run a thread was left running by a process that died: from its last checkpoint (nodes
+ * saved before the crash are not repeated; the policy update, if it ran, is not applied twice: the
+ * policy_updates guard), then the bookkeeping its run would have done. Undefined when the thread is not
+ * running, or its run died before the first checkpoint (then it is marked failed, and may run afresh).
  */
+export async function recoverThread(rt: CareRuntime, threadId: string): Promise<{ state: RunState; outcome: ContactOutcome } | undefined> {
+  const t = await rt.store.threads.get(threadId);
+  if (t?.metadata.status !== "running") return undefined;
+  const config = { configurable: { thread_id: threadId }, context: CareContext.parse(t.metadata.context ?? {}) };
+  const snapshot = await rt.graph.getState(config);
+  if (!snapshot.config.configurable?.checkpoint_id) {
+    await failRun(rt, threadId, "interrupted before its first step");
+    return undefined;
+  }
+  const saved = await savedRunState(rt, threadId);
+  const state: RunState = saved.done ? saved.state : await rt.graph.invoke(null, config);
+  const customerId = String(t.metadata.customer_id);
+  const outcome =
+    typeof t.metadata.resumed_by === "string"
+      ? await finishAnswered(rt, threadId, customerId, state, t.metadata.resumed_by)
+      : await finishRun(rt, threadId, customerId, state);
+  await rt.store.threads.upsert(threadId, "patch", { recovered: true });
+  return { state, outcome };
+}
+
+/** After a crash: every contact whose thread was still running is finished (recoverThread); one that cannot be is marked failed. */
 export async function recoverRuns(rt: CareRuntime, onFailure: (threadId: string, e: unknown) => void = () => undefined) {
   const { threads } = await rt.store.threads.search({ metadata: { status: "running" }, limit: 10_000, offset: 0, sortBy: "created_at", sortOrder: "asc" });
   let resumed = 0;
   let failed = 0;
   for (const t of threads) {
-    const config = { configurable: { thread_id: t.thread_id }, context: CareContext.parse(t.metadata.context ?? {}) };
     try {
-      const saved = await savedRunState(rt, t.thread_id);
-      const state: RunState = saved.done ? saved.state : await rt.graph.invoke(null, config);
-      const customerId = String(t.metadata.customer_id);
-      if (typeof t.metadata.resumed_by === "string") await finishAnswered(rt, t.thread_id, customerId, state, t.metadata.resumed_by);
-      else await finishRun(rt, t.thread_id, customerId, state);
-      await rt.store.threads.upsert(t.thread_id, "patch", { recovered: true });
-      resumed++;
+      if (await recoverThread(rt, t.thread_id)) resumed++;
+      else failed++;
     } catch (e) {
       await failRun(rt, t.thread_id, e);
       onFailure(t.thread_id, e);

@@ -18,6 +18,8 @@ import { admission } from "./middleware/admission.js";
 import { closeOnUnreadBody } from "./middleware/unread-body.js";
 import type { RunSlots } from "./helper/run-slots.js";
 import type { ExperimentJobs } from "../app/experiment-jobs.js";
+import type { LanggraphEngine } from "../app/runs/engine.js";
+import type { RunWatcher } from "../app/runs/watch.js";
 import { routeTemplate, type Metrics } from "./helper/prometheus.js";
 import { customersRouter } from "./router/customers.js";
 import { experimentsRouter } from "./router/experiments.js";
@@ -27,6 +29,7 @@ import { healthRouter } from "./router/health.js";
 import { interactionsRouter } from "./router/interactions.js";
 import { platformRouter } from "./router/platform.js";
 import { policyRouter } from "./router/policy.js";
+import { queueRouter } from "./router/queue.js";
 import { runsRouter } from "./router/runs.js";
 import { twilioRouter, type TwilioConfig } from "./router/twilio.js";
 
@@ -40,6 +43,8 @@ export interface AppOptions {
   metricsToken?: string;
   twilio: TwilioConfig;
   jobs: ExperimentJobs;
+  /** The embedded LangGraph server (threads, state, history) and the reader of runs' ends and streams. */
+  runs: { engine: LanggraphEngine; watcher: RunWatcher };
   /** Every route that runs the care graph waits for one of these first. */
   runSlots: RunSlots;
   metrics: Metrics;
@@ -73,14 +78,12 @@ export function createApp(rt: CareRuntime, o: AppOptions) {
       },
     }),
   );
-  app.route("/", healthRouter(rt));
-  if (o.metricsToken) app.use("/metrics", apiKeyAuth([o.metricsToken]));
-  app.get("/metrics", async (c) => c.body(await o.metrics.registry.metrics(), 200, { "content-type": o.metrics.registry.contentType }));
+  app.route("/", healthRouter(rt, o.metrics, o.metricsToken));
   const openapi = openApiDocument();
   const docs = readFileSync(join(PROJECT_ROOT, "public/docs.html"), "utf8");
   app.get("/openapi.json", (c) => c.json(openapi));
   app.get("/docs", (c) => c.html(docs));
-  app.route("/webhooks/twilio", twilioRouter(rt, o.twilio, o.runSlots));
+  app.route("/webhooks/twilio", twilioRouter(rt, o.twilio));
 
   const guarded = new Hono<AppEnv>();
   guarded.use(apiKeyAuth(o.apiKeys, o.corsOrigins), rateLimit(o.rateLimit));
@@ -88,14 +91,15 @@ export function createApp(rt: CareRuntime, o: AppOptions) {
   const run = admission(o.runSlots);
   for (const path of ["/v1/customers/:id/runs", "/v1/handoffs/:id/resolve", "/threads/:thread_id/runs/wait"]) guarded.on("POST", path, run);
   guarded.route("/v1/customers", customersRouter(rt));
-  guarded.route("/v1/customers", runsRouter(rt));
+  guarded.route("/v1/customers", runsRouter(rt, o.runs.watcher));
   guarded.route("/v1/policy", policyRouter(rt));
   guarded.route("/v1/interactions", interactionsRouter(rt));
-  guarded.route("/v1/handoffs", handoffsRouter(rt));
+  guarded.route("/v1/handoffs", handoffsRouter(rt, o.runs.watcher));
   guarded.route("/v1/conversations", conversationsRouter(rt));
   guarded.route("/v1/experiments", experimentsRouter(rt, o.jobs));
   guarded.route("/v1/metrics", kpiRouter(rt));
-  guarded.route("/", platformRouter(rt));
+  guarded.route("/v1/runs", queueRouter(rt));
+  guarded.route("/", platformRouter(rt, o.runs.engine, o.runs.watcher));
   app.route("/", guarded);
 
   app.notFound((c) => c.json(errorBody(new HttpError(404, "not_found", `${c.req.method} ${c.req.path} does not exist`)), 404));

@@ -8,8 +8,10 @@ import { ApiExperimentParams } from "./router/experiments.js";
 import { ClaimRequest, HandBackRequest, HandoffListQuery, MessageRequest, ResolveRequest } from "./router/handoffs.js";
 import { InteractionQuery } from "./router/interactions.js";
 import { KpiQuery } from "./router/metrics.js";
-import { ThreadCreate, WaitRequest } from "./router/platform.js";
+import { ThreadCreate } from "./router/platform.js";
+import { WaitRequest } from "./router/platform-rules.js";
 import { NamespaceQuery } from "./router/policy.js";
+import { DeadLetterQuery, DeadRun, RunView } from "./router/queue.js";
 import { RunRequest } from "./router/runs.js";
 import { TwilioMessage } from "./router/twilio.js";
 
@@ -35,7 +37,7 @@ const id = (name: string) => `{${name}}`;
 /** Every route, by hand: the list below is what /openapi.json publishes and /docs shows. */
 const OPERATIONS: Operation[] = [
   { method: "get", path: "/healthz", tag: "operations", summary: "Liveness", public: true },
-  { method: "get", path: "/readyz", tag: "operations", summary: "Readiness (the database answers)", public: true, errors: [503] },
+  { method: "get", path: "/readyz", tag: "operations", summary: "Readiness: the database and the run queue answer (the queue's depth and dead letters in the body); 503 names what failed", public: true, errors: [503] },
   { method: "get", path: "/metrics", tag: "operations", summary: "Prometheus metrics; with METRICS_TOKEN set, that token as a bearer token", public: true, errors: [401] },
   { method: "get", path: "/v1/customers", tag: "customers", summary: "List customers", query: CustomerListQuery },
   { method: "post", path: "/v1/customers", tag: "customers", summary: "Create or replace one customer", body: Customer, ok: { status: 201, schema: Customer, description: "Stored" } },
@@ -43,6 +45,15 @@ const OPERATIONS: Operation[] = [
   { method: "post", path: "/v1/customers/import", tag: "customers", summary: "Import a CSV (all rows or none)", bodyType: "text/csv", ok: { status: 201, description: "Imported" }, errors: [400, 415] },
   { method: "get", path: `/v1/customers/${id("customer_id")}`, tag: "customers", summary: "One customer", ok: { status: 200, schema: Customer, description: "The customer" }, errors: [404] },
   { method: "post", path: `/v1/customers/${id("customer_id")}/runs`, tag: "runs", summary: "Run one contact now; 202 when it went to a person; 503 with Retry-After when too many wait for a run slot", body: RunRequest, errors: [400, 404, 409, 503] },
+  {
+    method: "get",
+    path: "/v1/runs/dead",
+    tag: "runs",
+    summary: "Runs dead-lettered after their last attempt, newest first: error, attempts, thread (never the run's input)",
+    query: DeadLetterQuery,
+    ok: { status: 200, schema: z.object({ items: z.array(DeadRun), limit: z.number(), offset: z.number(), next_offset: z.number().nullable() }), description: "A page" },
+  },
+  { method: "get", path: `/v1/runs/${id("run_id")}`, tag: "runs", summary: "One queued run: status, attempts, last error, timestamps", ok: { status: 200, schema: RunView, description: "The run" }, errors: [404] },
   { method: "get", path: "/v1/policy", tag: "policy", summary: "Posterior and counts per cohort and template", query: NamespaceQuery, errors: [404] },
   { method: "get", path: "/v1/policy/recommendations", tag: "policy", summary: "Best template per cohort, in words", query: NamespaceQuery, errors: [404] },
   { method: "post", path: "/v1/policy/reset", tag: "policy", summary: "Forget what the policy learned", body: NamespaceQuery, errors: [404] },
@@ -60,7 +71,7 @@ const OPERATIONS: Operation[] = [
   { method: "post", path: `/v1/handoffs/${id("interaction_id")}/resolve`, tag: "hand-offs", summary: "Accept, edit, respond or ignore (Agent Inbox HumanResponse); resumes the graph", body: ResolveRequest, errors: [400, 404, 409, 503] },
   { method: "get", path: `/v1/conversations/${id("customer_id")}`, tag: "hand-offs", summary: "Who owns the conversation, what the customer wrote, what people sent (delivery status) and the audit log", errors: [404] },
   { method: "post", path: `/v1/conversations/${id("customer_id")}/handback`, tag: "hand-offs", summary: "Hand the conversation back to the bot", body: HandBackRequest, errors: [403, 409] },
-  { method: "post", path: `/v1/conversations/${id("customer_id")}/messages`, tag: "hand-offs", summary: "The owning agent writes to the customer: queued (202) and sent on WhatsApp through Twilio's API, retried until delivered", body: MessageRequest, errors: [400, 403, 404, 409] },
+  { method: "post", path: `/v1/conversations/${id("customer_id")}/messages`, tag: "hand-offs", summary: "The owning agent writes to the customer: queued (202) and sent on WhatsApp through Twilio's API, retried until delivered; a retry with the same Idempotency-Key header answers the message queued first", body: MessageRequest, errors: [400, 403, 404, 409] },
   { method: "post", path: "/webhooks/twilio/whatsapp", tag: "webhooks", summary: "Twilio WhatsApp webhook (X-Twilio-Signature); answers TwiML", body: TwilioMessage, bodyType: "application/x-www-form-urlencoded", public: true, errors: [400, 403, 503] },
   { method: "post", path: "/assistants/search", tag: "langgraph", summary: "LangGraph Platform: the care assistant" },
   { method: "get", path: `/assistants/${id("assistant_id")}/schemas`, tag: "langgraph", summary: "LangGraph Platform: input, state and context JSON schemas (assistants.getSchemas)", errors: [404] },

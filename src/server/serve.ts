@@ -2,7 +2,8 @@ import { serve, type ServerType } from "@hono/node-server";
 import { z } from "zod";
 import type { CareRuntime } from "../app/care-runtime.js";
 import type { Logger } from "../app/logger.js";
-import { recoverRuns } from "../app/contacts.js";
+import { startRunService } from "../app/runs/service.js";
+import { WorkerOptions } from "../app/runs/worker.js";
 import { ExperimentJobs } from "../app/experiment-jobs.js";
 import { OutboxSender, TwilioRestConfig } from "../app/outbox-sender.js";
 import { llmConfiguredIn, parseEnv } from "../config.js";
@@ -44,6 +45,8 @@ export const ServerConfig = z.object({
   runConcurrency: z.coerce.number().int().min(1).max(1024).default(OFFLINE_RUN_CONCURRENCY),
   /** Requests that may wait for a run slot before the next one is refused with 503. */
   runQueue: z.coerce.number().int().min(0).max(100_000).default(256),
+  /** `care-graph worker` only: a port for its /healthz, /readyz and /metrics (it has no other HTTP); unset, none. */
+  workerMetricsPort: z.coerce.number().int().min(0).max(65535).optional(),
 });
 export type ServerConfig = z.infer<typeof ServerConfig>;
 
@@ -69,9 +72,20 @@ export function serverConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Serve
       drainMs: "DRAIN_MS",
       runConcurrency: "RUN_CONCURRENCY",
       runQueue: "RUN_QUEUE",
+      workerMetricsPort: "WORKER_METRICS_PORT",
     },
     env,
     llmConfiguredIn(env) ? { runConcurrency: LLM_RUN_CONCURRENCY } : {},
+  );
+}
+
+/** The run queue's worker, in `serve` and `care-graph worker`; with an LLM configured, more runs at once by default. */
+export function workerOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): WorkerOptions {
+  return parseEnv(
+    WorkerOptions,
+    { slots: "WORKER_SLOTS", leaseMs: "RUN_LEASE_MS", maxAttempts: "RUN_MAX_ATTEMPTS", pollMs: "WORKER_POLL_MS", retryDelayMs: "RUN_RETRY_DELAY_MS" },
+    env,
+    llmConfiguredIn(env) ? { slots: LLM_RUN_CONCURRENCY } : {},
   );
 }
 
@@ -106,11 +120,24 @@ async function outboxSender(rt: CareRuntime, cfg: ServerConfig, log: Logger): Pr
   return sender;
 }
 
-/** What /metrics reads from the runtime's database. */
-export const storedCounts = (rt: CareRuntime): StoredCounts => ({ pendingHandoffs: () => rt.store.handoffs.pendingCount(), outboundByStatus: () => rt.store.outbox.countByStatus() });
+/** What /metrics reads from the runtime's database; `runtime` answers undefined until it is open. */
+export const storedCounts = (runtime: () => CareRuntime | undefined): StoredCounts => ({
+  pendingHandoffs: () => runtime()?.store.handoffs.pendingCount(),
+  outboundByStatus: () => runtime()?.store.outbox.countByStatus(),
+  runQueue: () => runtime()?.store.runs.stats(),
+});
 
-/** Serves the app; without API keys only on a loopback address. */
-export async function startServer(rt: CareRuntime, cfg: ServerConfig, log: Logger, metrics: Metrics = createMetrics(storedCounts(rt))): Promise<RunningServer> {
+/**
+ * Serves the app; without API keys only on a loopback address. `worker`: this process also executes queued
+ * runs (the default); null (`serve --no-worker`) leaves them to `care-graph worker` processes.
+ */
+export async function startServer(
+  rt: CareRuntime,
+  cfg: ServerConfig,
+  log: Logger,
+  metrics: Metrics = createMetrics(storedCounts(() => rt)),
+  worker: WorkerOptions | null = WorkerOptions.parse({ slots: cfg.runConcurrency }),
+): Promise<RunningServer> {
   if (cfg.apiKeys.length === 0 && !LOOPBACK.test(cfg.host))
     throw new UnsafeBindError(`no API key configured (CARE_GRAPH_API_KEYS): refusing to listen on ${cfg.host}; use a loopback address or set keys`);
   const stale = await rt.store.experiments.failInterrupted();
@@ -118,9 +145,11 @@ export async function startServer(rt: CareRuntime, cfg: ServerConfig, log: Logge
   const sender = await outboxSender(rt, cfg, log);
   const jobs = new ExperimentJobs(rt, rt.environment, (id, e) => log.error({ err: e, experiment_id: id }, "experiment failed"));
   const runSlots = new RunSlots(cfg.runConcurrency, cfg.runQueue);
+  const runs = startRunService(rt, { worker: worker ?? undefined, log, observer: metrics.worker });
   metrics.watchRunSlots(runSlots);
   const app = createApp(rt, {
     jobs,
+    runs,
     runSlots,
     metrics,
     apiKeys: cfg.apiKeys,
@@ -156,16 +185,11 @@ export async function startServer(rt: CareRuntime, cfg: ServerConfig, log: Logge
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : cfg.port;
   log.info({ host: cfg.host, port, auth: cfg.apiKeys.length > 0 }, "care-graph serving");
-  void recoverRuns(rt, (threadId, e) => log.error({ err: e, thread_id: threadId }, "could not resume a run after a restart")).then(
-    (r) => r.resumed + r.failed > 0 && log.warn(r, "runs left unfinished by a previous process"),
-    // The service still serves; the runs stay marked running for the next start.
-    (e) => log.error({ err: e }, "could not look for runs left unfinished by a previous process"),
-  );
   return {
     port,
     close: () =>
       new Promise<void>((resolve) => {
-        server.close(() => void Promise.all([jobs.stopAll(), sender?.stop()]).then(() => resolve()));
+        server.close(() => void Promise.all([jobs.stopAll(), sender?.stop(), runs.stop(cfg.drainMs)]).then(() => resolve()));
         const drained = inFlight === 0 ? Promise.resolve() : new Promise<void>((r) => (idle = r));
         const timer = setTimeout(() => ("closeAllConnections" in server ? server.closeAllConnections() : undefined), cfg.drainMs);
         void drained.then(() => {

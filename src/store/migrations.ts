@@ -203,4 +203,49 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (namespace, key)
   );
   `,
+  `
+  -- A message's idempotency key: a run executed twice (redelivered after its worker died) queues it once.
+  -- Rows from before have none: each gets its own.
+  ALTER TABLE outbound_messages ADD COLUMN key TEXT;
+  UPDATE outbound_messages SET key = 'legacy:' || id;
+  CREATE UNIQUE INDEX outbound_by_key ON outbound_messages (key);
+
+  -- The durable run queue (RunQueue in src/store/ports.ts): a thread's runs start one at a time, in seq order.
+  CREATE TABLE runs (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    run_id TEXT NOT NULL UNIQUE,
+    thread_id TEXT NOT NULL,
+    assistant_id TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('pending', 'running', 'success', 'error', 'interrupted', 'timeout')),
+    multitask_strategy TEXT NOT NULL,
+    kwargs TEXT NOT NULL DEFAULT '{}',
+    metadata TEXT NOT NULL DEFAULT '{}',
+    attempts INTEGER NOT NULL DEFAULT 0,
+    error TEXT,
+    dead_at TEXT,
+    cancel_reason TEXT,
+    worker TEXT,
+    lease_until TEXT,
+    available_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    started_at TEXT,
+    finished_at TEXT
+  );
+  -- A thread's line (is an earlier run still open?) and the claim's scan, oldest open run first.
+  CREATE INDEX runs_open_by_thread ON runs (thread_id, seq) WHERE status IN ('pending', 'running');
+  CREATE INDEX runs_open ON runs (seq) WHERE status IN ('pending', 'running');
+  CREATE INDEX runs_by_thread ON runs (thread_id, seq);
+  CREATE INDEX runs_dead ON runs (dead_at) WHERE dead_at IS NOT NULL;
+
+  -- A run's stream, kept so a client of any process can join it and resume after the last event it saw.
+  CREATE TABLE run_events (
+    run_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    event TEXT NOT NULL,
+    data TEXT NOT NULL,
+    created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    PRIMARY KEY (run_id, seq)
+  );
+  `,
 ];

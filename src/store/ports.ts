@@ -14,7 +14,7 @@ import type { InboundMessage } from "./inbound.js";
 import type { InteractionFilter, Kpi, KpiGroup } from "./interactions.js";
 import type { DueMessage, OutboundMessage } from "./outbox.js";
 import type { Ownership } from "./ownership.js";
-import type { ThreadRecord } from "./threads.js";
+import type { ThreadRecord, ThreadStatus } from "./threads.js";
 
 type Json = Record<string, unknown>;
 
@@ -79,7 +79,11 @@ export interface AuditLog {
 export interface Outbox {
   /** Called after each enqueue is committed (after the transaction, inside one): a sender learns there is work. */
   onEnqueue(listener: () => void): () => void;
-  enqueue(customerId: string, author: string, body: string): Promise<OutboundMessage>;
+  /**
+   * Idempotent on `key` (one per message, e.g. `<run_id>:reply`): a run executed twice after a redelivery
+   * queues its message once; the replay returns the first row with `created: false`.
+   */
+  enqueue(m: { key: string; customerId: string; author: string; body: string }): Promise<{ message: OutboundMessage; created: boolean }>;
   setAddress(customerId: string, channel: string, address: string): Promise<void>;
   address(customerId: string): Promise<{ channel: string; address: string } | undefined>;
   /** Pending messages whose time has come, oldest first, each the oldest pending one of its customer. */
@@ -126,12 +130,122 @@ export interface ThreadStore {
   /** Metadata filter by equality on top-level keys (a key no thread can have matches nothing). */
   search(o: {
     metadata?: Json;
+    /** The SDK's thread status (see ThreadRecord.status). */
+    status?: ThreadStatus;
+    ids?: readonly string[];
     limit: number;
     offset: number;
     sortBy: "created_at" | "updated_at";
     sortOrder: "asc" | "desc";
   }): Promise<{ total: number; threads: ThreadRecord[] }>;
 }
+
+/** What the SDK calls a run's status. `pending` waits in its thread's line; the last four are final. */
+export const RUN_STATUSES = ["pending", "running", "success", "error", "interrupted", "timeout"] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+export type FinalRunStatus = Exclude<RunStatus, "pending" | "running">;
+export type MultitaskStrategy = "reject" | "enqueue" | "interrupt" | "rollback";
+
+/** One run in the queue: a graph run on a thread (a contact, a channel message, a person's resume). */
+export interface RunRecord {
+  run_id: string;
+  thread_id: string;
+  assistant_id: string;
+  /** Arrival order, over the whole queue: a thread's runs start in this order. */
+  seq: number;
+  status: RunStatus;
+  multitask_strategy: MultitaskStrategy;
+  /** What the executor needs: input or command, context, stream modes, who resumes, the request id. */
+  kwargs: Json;
+  metadata: Json;
+  /** Times the run was taken by a worker (a run whose worker died is taken again). */
+  attempts: number;
+  /** The last failure (masked), kept on a retried or dead-lettered run. */
+  error: string | null;
+  /** Set once a run exhausted its attempts: it is not taken again, and /v1/runs/dead lists it. */
+  dead_at: string | null;
+  /** A cancel asked for while it ran: the worker's next renewal sees it and stops the run. */
+  cancel_reason: string | null;
+  /** The worker holding it, and until when (the database's clock). */
+  worker: string | null;
+  lease_until: string | null;
+  created_at: string;
+  updated_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+}
+
+export interface NewRun {
+  run_id: string;
+  thread_id: string;
+  assistant_id: string;
+  multitask_strategy: MultitaskStrategy;
+  kwargs: Json;
+  metadata: Json;
+}
+
+/**
+ * The durable run queue (both backends): runs of one thread start one at a time, in arrival order; a worker
+ * leases the run it takes and renews the lease; a run whose lease lapsed (its worker died) is taken again;
+ * after `maxAttempts` takes it is dead-lettered. Every lease-holder's write is fenced on its lease.
+ */
+export interface RunQueue {
+  /**
+   * Queues a run (call it in the transaction that stores what the run answers, e.g. the inbound message).
+   * With `reject`, a thread that has an open run (pending or running) gets none: `{ busy }` names that run.
+   * Wakes the workers (`runs` signal) once committed.
+   */
+  enqueue(run: NewRun): Promise<{ run: RunRecord } | { busy: RunRecord }>;
+  /**
+   * The oldest run that heads its thread's line (no earlier open run on the thread) and is either pending
+   * and due, or running with a lapsed lease: leased to `worker` for `leaseMs`, `running`, attempts + 1. A
+   * run that would exceed `maxAttempts` is dead-lettered instead (status `error`, `dead_at` set) and the
+   * search goes on. Two workers never get the same run, nor two runs of one thread.
+   */
+  claim(worker: string, leaseMs: number, maxAttempts: number): Promise<RunRecord | undefined>;
+  /** Extends the lease while `worker` still holds it. `held: false`: lost (lapsed and taken, or finished). */
+  renew(runId: string, worker: string, leaseMs: number): Promise<{ held: boolean; cancelReason: string | null }>;
+  /** A final status, fenced: false if `worker` no longer holds the run (another took it; its result wins). */
+  finish(runId: string, worker: string, status: FinalRunStatus, error?: string | null): Promise<boolean>;
+  /**
+   * A failed attempt: back to pending, due again after `delayMs`, its error kept; dead-lettered instead when
+   * `attempts >= maxAttempts`. Fenced like finish. Answers what became of it.
+   */
+  retry(runId: string, worker: string, error: string, delayMs: number, maxAttempts: number): Promise<"retry" | "dead" | "lost">;
+  get(runId: string): Promise<RunRecord | undefined>;
+  /** A thread's runs, newest first. */
+  list(threadId: string, o: { limit: number; offset: number; status?: RunStatus }): Promise<RunRecord[]>;
+  /** Open runs of a thread (pending or running), oldest first. */
+  open(threadId: string): Promise<RunRecord[]>;
+  /**
+   * A pending run is ended at once (`interrupted`, the reason kept); a running one gets `cancel_reason` and
+   * its worker stops it. Undefined when there is no such run on the thread; a finished run is returned as is.
+   */
+  cancel(threadId: string, runId: string, reason: string): Promise<RunRecord | undefined>;
+  /** Dead-lettered runs, newest first. */
+  deadLetters(limit: number, offset?: number): Promise<RunRecord[]>;
+  /** For /metrics and readiness: runs by status (dead letters apart), and the oldest pending run's age. */
+  stats(): Promise<{ pending: number; running: number; dead: number; oldestPendingMs: number | null }>;
+  /** Deletes finished runs (not dead letters) older than `olderThan`; their events go with them. */
+  prune(olderThan: Date): Promise<{ runs: number }>;
+}
+
+/** One chunk of a run's stream, kept so a client of any replica can join it and resume with Last-Event-ID. */
+export interface RunEvent {
+  seq: number;
+  event: string;
+  data: unknown;
+}
+
+export interface RunEvents {
+  /** Appends in order (seq 1, 2, …) and signals `run_events` with `<run_id>:<last seq>` once committed. */
+  append(runId: string, events: ReadonlyArray<{ event: string; data: unknown }>): Promise<number>;
+  /** The events after `seq`, in order. */
+  after(runId: string, seq: number, limit?: number): Promise<RunEvent[]>;
+}
+
+/** Channels processes wake each other on: a run was queued; a run's stream has new events. */
+export type SignalChannel = "runs" | "run_events";
 
 /** The repositories bound to one executor: the Store itself, or one transaction. */
 export interface Repos {
@@ -145,6 +259,13 @@ export interface Repos {
   inbound: InboundMessages;
   experiments: ExperimentStore;
   threads: ThreadStore;
+  runs: RunQueue;
+  runEvents: RunEvents;
+  /**
+   * Wakes listeners once what was written is committed (now outside a transaction): on PostgreSQL every
+   * process on the database (NOTIFY, payload under 8,000 bytes); on SQLite this process only (others poll).
+   */
+  signal(channel: SignalChannel, payload: string): Promise<void>;
 }
 
 /** Deleting what is no longer needed (`care-graph prune`). */
@@ -163,6 +284,8 @@ export interface Store extends Repos, Retention {
    * transaction on PostgreSQL. Keep model and network calls out: on SQLite every other query waits.
    */
   transaction<T>(fn: (tx: Repos) => Promise<T>): Promise<T>;
+  /** Calls `listener` on each signal of `channel` (see Repos.signal); the answer unsubscribes. */
+  listen(channel: SignalChannel, listener: (payload: string) => void): Promise<() => Promise<void>>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

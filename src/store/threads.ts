@@ -1,6 +1,13 @@
+/**
+ * The SDK's thread status, derived: `busy` while a run is open on it (queued or running, or the bookkeeping
+ * says running), `interrupted` while it waits for a person, `error` after a failed run, else `idle`.
+ */
+export type ThreadStatus = "idle" | "busy" | "interrupted" | "error";
+
 export interface ThreadRecord {
   thread_id: string;
   metadata: Record<string, unknown>;
+  status: ThreadStatus;
   created_at: string;
   updated_at: string;
 }

@@ -1,6 +1,9 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
+import { Kysely, Migrator, PostgresDialect, sql } from "kysely";
 import { describe, expect, it } from "vitest";
+import type { DB } from "../../src/store/kysely/schema.js";
+import { MIGRATIONS } from "../../src/store/postgres/migrations.js";
 import { openStore } from "../../src/store/open-store.js";
 import { freshSchema, pgReachable, url } from "./backends.js";
 
@@ -17,7 +20,7 @@ describe.skipIf(!pgReachable)("the PostgreSQL Store", () => {
       await Promise.all(stores.map((s) => s.close()));
       expect(opened.filter((r) => r.status === "rejected")).toEqual([]);
       const { rows } = await admin.query(`SELECT name FROM ${schema}.kysely_migration`);
-      expect(rows.map((r) => r.name)).toEqual(["0001_baseline"]);
+      expect(rows.map((r) => r.name)).toEqual(["0001_baseline", "0002_run_queue"]);
       const tables = await admin.query("SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = $1 AND table_name = 'outbound_messages'", [schema]);
       expect(tables.rows[0].n).toBe(1);
       // PostgresSaver's setup ran under the same lock: its tables are there, each migration once.
@@ -41,6 +44,29 @@ describe.skipIf(!pgReachable)("the PostgreSQL Store", () => {
     } finally {
       await a.drop();
       await b.drop();
+    }
+  });
+
+  it("the run queue's migration gives each message already queued a key of its own", async () => {
+    const { schema, drop } = freshSchema();
+    const pool = new pg.Pool({ connectionString: url, max: 1, options: `-c search_path=${schema}` });
+    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+    try {
+      await sql.raw(`CREATE SCHEMA ${schema}`).execute(db);
+      const baseline = { "0001_baseline": MIGRATIONS["0001_baseline"]! };
+      const { error } = await new Migrator({ db, provider: { getMigrations: async () => baseline }, migrationTableSchema: schema }).migrateToLatest();
+      expect(error).toBeUndefined();
+      await sql`INSERT INTO outbound_messages (customer_id, author, body, status) VALUES ('c1', 'ana', 'uno', 'sent'), ('c1', 'ana', 'dos', 'pending')`.execute(db);
+      const store = await openStore({ postgres: url, schema, max: 1 });
+      try {
+        expect(await store.outbox.enqueue({ key: "legacy:2", customerId: "c1", author: "ana", body: "dos" })).toMatchObject({ created: false, message: { id: 2, body: "dos" } });
+        expect((await sql<{ key: string }>`SELECT key FROM outbound_messages ORDER BY id`.execute(db)).rows.map((r) => r.key)).toEqual(["legacy:1", "legacy:2"]);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      await db.destroy();
+      await drop();
     }
   });
 

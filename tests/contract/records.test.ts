@@ -121,7 +121,7 @@ contract("ThreadStore", (store) => {
   it("put replaces the metadata, patch merges it; both create the thread", async () => {
     const t = store().threads;
     const created = await t.upsert("th-1", "patch", { graph_id: "care", n: 1 });
-    expect(created).toEqual({ thread_id: "th-1", metadata: { graph_id: "care", n: 1 }, created_at: expect.stringMatching(/Z$/), updated_at: expect.stringMatching(/Z$/) });
+    expect(created).toEqual({ thread_id: "th-1", metadata: { graph_id: "care", n: 1 }, status: "idle", created_at: expect.stringMatching(/Z$/), updated_at: expect.stringMatching(/Z$/) });
     expect(await t.upsert("th-1", "patch", { n: 2, status: "done" })).toMatchObject({ metadata: { graph_id: "care", n: 2, status: "done" }, created_at: created.created_at });
     expect((await t.upsert("th-1", "put", { only: true })).metadata).toEqual({ only: true });
     expect((await t.upsert("th-2", "put")).metadata).toEqual({});
@@ -155,5 +155,34 @@ contract("ThreadStore", (store) => {
     expect(page.total).toBe(3);
     expect(page.threads).toHaveLength(1);
     expect(await search({ "bad key'": 1 })).toEqual({ total: 0, threads: [] });
+  });
+
+  it("derives each thread's status from its open runs and its bookkeeping, and searches by it and by ids", async () => {
+    const t = store().threads;
+    for (const [id, status] of [
+      ["st-idle", undefined],
+      ["st-running", "running"],
+      ["st-waiting", "interrupted"],
+      ["st-failed", "failed"],
+      ["st-queued", "done"],
+    ] as const)
+      await t.upsert(id, "put", { suite: "status", ...(status && { status }) });
+    await store().runs.enqueue({ run_id: "st-run", thread_id: "st-queued", assistant_id: "care", multitask_strategy: "enqueue", kwargs: {}, metadata: {} });
+    const statusOf = async (id: string) => (await t.get(id))!.status;
+    expect(await Promise.all(["st-idle", "st-running", "st-waiting", "st-failed", "st-queued"].map(statusOf))).toEqual(["idle", "busy", "interrupted", "error", "busy"]);
+    const search = (o: { status?: "idle" | "busy" | "interrupted" | "error"; ids?: string[]; limit?: number }) =>
+      t.search({ metadata: { suite: "status" }, limit: o.limit ?? 10, offset: 0, sortBy: "created_at", sortOrder: "asc", ...o });
+    const busy = await search({ status: "busy", limit: 1 });
+    expect(busy.total).toBe(2);
+    expect(busy.threads.map((x) => x.status)).toEqual(["busy"]);
+    expect((await search({ status: "busy" })).threads.map((x) => x.thread_id).sort()).toEqual(["st-queued", "st-running"]);
+    expect((await search({ status: "idle" })).threads.map((x) => x.thread_id)).toEqual(["st-idle"]);
+    expect((await search({ status: "error" })).threads.map((x) => x.thread_id)).toEqual(["st-failed"]);
+    expect((await search({ ids: ["st-idle", "st-failed", "nope"] })).threads.map((x) => x.thread_id).sort()).toEqual(["st-failed", "st-idle"]);
+    expect(await search({ ids: [] })).toEqual({ total: 0, threads: [] });
+    expect((await search({ ids: ["st-idle", "st-queued"], status: "busy" })).threads.map((x) => x.thread_id)).toEqual(["st-queued"]);
+    // The run over, the thread is what its bookkeeping says.
+    await store().runs.cancel("st-queued", "st-run", "test");
+    expect(await statusOf("st-queued")).toBe("idle");
   });
 });

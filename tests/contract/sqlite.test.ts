@@ -104,3 +104,24 @@ describe("the SQLite Store's statements", () => {
     db.close();
   });
 });
+
+describe("the run queue's migration on a file with messages already queued", () => {
+  it("gives each queued message a key of its own, and the keys are unique from then on", async () => {
+    const db = new Database(":memory:");
+    db.function("redact_pii", (t: unknown) => t as string | null);
+    const step = MIGRATIONS.findIndex((m) => m.includes("CREATE TABLE runs"));
+    for (const m of MIGRATIONS.slice(0, step)) db.exec(m);
+    db.pragma(`user_version = ${step}`);
+    db.exec("INSERT INTO outbound_messages (customer_id, author, body, status) VALUES ('c1', 'ana', 'uno', 'sent'), ('c1', 'ana', 'dos', 'pending')");
+    const store = await openStore({ sqlite: db });
+    try {
+      expect(db.prepare("SELECT id, key FROM outbound_messages ORDER BY id").all()).toEqual([
+        { id: 1, key: "legacy:1" },
+        { id: 2, key: "legacy:2" },
+      ]);
+      expect(await store.outbox.enqueue({ key: "legacy:2", customerId: "c1", author: "ana", body: "dos" })).toMatchObject({ created: false, message: { id: 2, body: "dos" } });
+    } finally {
+      await store.close();
+    }
+  });
+});

@@ -1,13 +1,14 @@
 import { expect, it } from "vitest";
 import { gate } from "../helpers/gate.js";
 import { contract } from "./backends.js";
+import { queued } from "../helpers/outbox.js";
 
 contract("Store.transaction", (store) => {
   it("commits what fn wrote through every repository and returns fn's value", async () => {
     const id = await store().transaction(async (tx) => {
       await tx.audit.record("ana", "handoff.claim", "commit-1", { n: 1 });
       await tx.ownership.takeOver("commit-1", "ana");
-      return (await tx.outbox.enqueue("commit-1", "ana", "hola")).id;
+      return (await queued(tx.outbox, "commit-1", "ana", "hola")).id;
     });
     expect(await store().outbox.get(id)).toMatchObject({ customer_id: "commit-1", status: "pending" });
     expect((await store().audit.list("commit-1")).map((e) => [e.action, e.detail])).toEqual([["handoff.claim", { n: 1 }]]);
@@ -18,7 +19,7 @@ contract("Store.transaction", (store) => {
     await store().policyState.bind("rollback-ns", "thompson");
     const failed = store().transaction(async (tx) => {
       await tx.audit.record("ana", "handoff.claim", "rollback-1");
-      await tx.outbox.enqueue("rollback-1", "ana", "hola");
+      await queued(tx.outbox, "rollback-1", "ana", "hola");
       await tx.handoffs.open({ interaction_id: "rollback-1", thread_id: "t", customer_id: "rollback-1", reason: "legal", priority: 9, draft: null, experiment_id: null });
       await tx.threads.upsert("rollback-1", "put", { a: 1 });
       await tx.policyState.applyOnce("rollback-ns", { interactionId: "rollback-1", contextKey: "k", template: "t", reward: 1 }, {
@@ -61,23 +62,23 @@ contract("Store.transaction", (store) => {
     const stop = store().outbox.onEnqueue(() => heard.push("enqueued"));
     try {
       await store().transaction(async (tx) => {
-        await tx.outbox.enqueue("listen-1", "ana", "uno");
+        await queued(tx.outbox, "listen-1", "ana", "uno");
         expect(heard).toEqual([]);
       });
       expect(heard).toEqual(["enqueued"]);
       await expect(
         store().transaction(async (tx) => {
-          await tx.outbox.enqueue("listen-1", "ana", "dos");
+          await queued(tx.outbox, "listen-1", "ana", "dos");
           throw new Error("no");
         }),
       ).rejects.toThrow("no");
       expect(heard).toEqual(["enqueued"]);
-      await store().outbox.enqueue("listen-1", "ana", "tres");
+      await queued(store().outbox, "listen-1", "ana", "tres");
       expect(heard).toEqual(["enqueued", "enqueued"]);
     } finally {
       stop();
     }
-    await store().outbox.enqueue("listen-1", "ana", "cuatro");
+    await queued(store().outbox, "listen-1", "ana", "cuatro");
     expect(heard).toHaveLength(2);
   });
 

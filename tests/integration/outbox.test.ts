@@ -10,6 +10,7 @@ import { startServer, ServerConfig, type RunningServer } from "../../src/server/
 import { FakeTwilio } from "../helpers/fake-twilio.js";
 import { customer, testRuntime } from "../helpers/runtime.js";
 import { rawDb } from "../helpers/sql.js";
+import { queued } from "../helpers/outbox.js";
 
 const TOKEN = "twilio-test-token";
 const ACCOUNT = "AC0123456789abcdef0123456789abcdef";
@@ -96,6 +97,28 @@ describe("what a person writes reaches the WhatsApp customer (Twilio's Messages 
     expect((await rt.store.outbox.recent(customerId)).map((m) => m.body)).toEqual(["Te llamo hoy."]);
   });
 
+  it("a person's message retried with its Idempotency-Key is queued once; without one each request is a message", async () => {
+    const waId = "5215533334444";
+    await inbound({ MessageSid: `SM${"c".repeat(32)}`, From: `whatsapp:+${waId}`, To: FROM, WaId: waId, Body: "Voy a ir a PROFECO", NumMedia: "0" });
+    const customerId = customerIdForWaId(waId, TOKEN);
+    const h = ((await (await api("/v1/handoffs")).json()) as { items: Array<{ interaction_id: string; customer_id: string }> }).items.find((x) => x.customer_id === customerId)!;
+    await api(`/v1/handoffs/${h.interaction_id}/claim`, { agent: "ana" });
+    const write = (text: string, key?: string) =>
+      fetch(`${base}/v1/conversations/${customerId}/messages`, {
+        method: "POST",
+        headers: { authorization: "Bearer k", "content-type": "application/json", ...(key && { "idempotency-key": key }) },
+        body: JSON.stringify({ agent: "ana", text }),
+      });
+    const [first, retried] = await Promise.all([write("Te llamo hoy.", "k-1"), write("Te llamo hoy.", "k-1")]);
+    expect([first.status, retried.status]).toEqual([202, 202]);
+    expect(((await first.json()) as { id: number }).id).toBe(((await retried.json()) as { id: number }).id);
+    await write("Otra vez", undefined);
+    await write("Otra vez", undefined);
+    expect((await rt.store.outbox.recent(customerId)).map((m) => m.body)).toEqual(["Otra vez", "Otra vez", "Te llamo hoy."]);
+    expect((await rt.store.audit.list(customerId)).filter((e) => e.action === "message.queued")).toHaveLength(3);
+    expect((await write("x", "k".repeat(201))).status).toBe(400);
+  });
+
   it("answers 409 for a customer no channel reaches, and queues nothing", async () => {
     await api("/v1/customers/api-only/runs", {});
     const h = ((await (await api("/v1/handoffs")).json()) as { items: Array<{ interaction_id: string; customer_id: string }> }).items.find((x) => x.customer_id === "api-only")!;
@@ -147,7 +170,7 @@ describe("the outbox sender", () => {
     let clock = new Date("2026-11-22T10:00:00Z");
     const now = () => clock;
     twilio.reply({ status: 500 }, { status: 429, headers: { "retry-after": "120" } }, { status: 201 });
-    const m = await rt.store.outbox.enqueue("c1", "ana", "uno");
+    const m = await queued(rt.store.outbox, "c1", "ana", "uno");
     rawDb(rt).prepare("UPDATE outbound_messages SET next_attempt_at = ? WHERE id = ?").run(clock.toISOString(), m.id);
 
     await sender.flush(now);
@@ -163,13 +186,13 @@ describe("the outbox sender", () => {
     expect(await rt.store.outbox.get(m.id)).toMatchObject({ status: "sent", attempts: 3, provider_id: expect.stringMatching(/^SM/) });
 
     twilio.reply({ status: 400, code: 63016, message: "outside the 24 h window" });
-    const refused = await rt.store.outbox.enqueue("c1", "ana", "dos");
+    const refused = await queued(rt.store.outbox, "c1", "ana", "dos");
     rawDb(rt).prepare("UPDATE outbound_messages SET next_attempt_at = ? WHERE id = ?").run(clock.toISOString(), refused.id);
     await sender.flush(now);
     expect(await rt.store.outbox.get(refused.id)).toMatchObject({ status: "failed", attempts: 1, last_error: "twilio 400 (code 63016): outside the 24 h window" });
 
     twilio.reply({ status: 503 }, { status: 503 }, { status: 503 });
-    const doomed = await rt.store.outbox.enqueue("c1", "ana", "tres");
+    const doomed = await queued(rt.store.outbox, "c1", "ana", "tres");
     rawDb(rt).prepare("UPDATE outbound_messages SET next_attempt_at = ? WHERE id = ?").run(clock.toISOString(), doomed.id);
     for (let i = 0; i < 3; i++) {
       await sender.flush(now);
@@ -179,7 +202,7 @@ describe("the outbox sender", () => {
   });
 
   it("two senders on one file send a message once", async () => {
-    const m = await rt.store.outbox.enqueue("c1", "ana", "una sola vez");
+    const m = await queued(rt.store.outbox, "c1", "ana", "una sola vez");
     const before = twilio.requests.length;
     await Promise.all([new OutboxSender(rt, cfg(), log).flush(), new OutboxSender(rt, cfg(), log).flush()]);
     expect(twilio.requests.slice(before).map((r) => r.form.Body)).toEqual(["una sola vez"]);
@@ -187,7 +210,7 @@ describe("the outbox sender", () => {
   });
 
   it("a restarted sender sends what a previous process left pending", async () => {
-    const left = await rt.store.outbox.enqueue("c1", "ana", "pendiente");
+    const left = await queued(rt.store.outbox, "c1", "ana", "pendiente");
     const before = twilio.requests.length;
     const sender = new OutboxSender(rt, cfg(), log);
     sender.start();
@@ -202,8 +225,8 @@ describe("the outbox sender", () => {
     const sender = new OutboxSender(rt, cfg(), log);
     let clock = new Date(Date.now() + 3_600_000);
     twilio.reply({ status: 503 });
-    const first = await rt.store.outbox.enqueue("c2", "ana", "1: Hola, soy Ana");
-    const second = await rt.store.outbox.enqueue("c2", "ana", "2: tu reembolso sale mañana");
+    const first = await queued(rt.store.outbox, "c2", "ana", "1: Hola, soy Ana");
+    const second = await queued(rt.store.outbox, "c2", "ana", "2: tu reembolso sale mañana");
     const before = twilio.requests.length;
     await sender.flush(() => clock);
     expect(twilio.requests.slice(before).map((r) => r.form.Body)).toEqual(["1: Hola, soy Ana"]);

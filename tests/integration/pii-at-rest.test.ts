@@ -1,3 +1,4 @@
+import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CareRuntime } from "../../src/app/care-runtime.js";
 import { openDb } from "../../src/store/db.js";
@@ -112,11 +113,19 @@ describe("a database written before masking", () => {
   it("is masked by the next migration", async () => {
     const file = tempDbPath();
     try {
-      const old = await testRuntime({ dbPath: file.path, customers: [customer({ customer_id: "c1" })] });
-      rawDb(old).prepare("UPDATE customers SET first_message = ?, mini_story = ?").run(MESSAGE, `Pagó con la ${CARD}.`);
-      rawDb(old).prepare("INSERT INTO inbound_messages (message_sid, customer_id, thread_id, status, body) VALUES ('SM1', 'c1', 't1', 'received', ?)").run(MESSAGE);
-      rawDb(old).pragma(`user_version = ${MIGRATIONS.findIndex((m) => m.includes("redact_pii"))}`);
-      await old.close();
+      // A file as the steps before masking left it (later steps need not run twice: they cannot all).
+      const step = MIGRATIONS.findIndex((m) => m.includes("redact_pii"));
+      const old = new Database(file.path);
+      for (const m of MIGRATIONS.slice(0, step)) old.exec(m);
+      old.pragma(`user_version = ${step}`);
+      const c = customer({ customer_id: "c1" });
+      old
+        .prepare(
+          "INSERT INTO customers (customer_id, segment, is_vocal, last_purchase_days, price, issues_flag, past_nps, first_message, channel_pref, churn_risk_est, issue_bucket, mini_story) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .run(c.customer_id, c.segment, Number(c.is_vocal), c.last_purchase_days, c.price, c.issues_flag, c.past_nps, MESSAGE, c.channel_pref, c.churn_risk_est, c.issue_bucket, `Pagó con la ${CARD}.`);
+      old.prepare("INSERT INTO inbound_messages (message_sid, customer_id, thread_id, status, body) VALUES ('SM1', 'c1', 't1', 'received', ?)").run(MESSAGE);
+      old.close();
 
       const db = openDb(file.path);
       try {

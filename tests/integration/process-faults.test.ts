@@ -7,17 +7,17 @@ import { customer, ctx, testRuntime } from "../helpers/runtime.js";
 
 /** Faults that must not take the process down, nor leak from one runtime into another. */
 describe("faults in the background", () => {
-  it("logs a crash recovery that cannot read the database, and keeps serving", async () => {
+  it("logs a worker that cannot read the run queue, and keeps serving", async () => {
     const rt = await testRuntime();
     const lines: string[] = [];
-    vi.spyOn(rt.store.threads, "search").mockImplementation(() => {
+    vi.spyOn(rt.store.runs, "claim").mockImplementation(() => {
       throw new Error("SQLITE_IOERR: disk I/O error");
     });
     const server = await startServer(rt, ServerConfig.parse({ port: 0 }), createLogger({ level: "error", destination: { write: (l: string) => void lines.push(l) } }));
     try {
       await vi.waitFor(() =>
         expect(lines.map((l) => JSON.parse(l))).toContainEqual(
-          expect.objectContaining({ msg: "could not look for runs left unfinished by a previous process", err: expect.objectContaining({ message: "SQLITE_IOERR: disk I/O error" }) }),
+          expect.objectContaining({ msg: "could not take runs from the queue", err: expect.objectContaining({ message: "SQLITE_IOERR: disk I/O error" }) }),
         ),
       );
       expect((await fetch(`http://127.0.0.1:${server.port}/healthz`)).status).toBe(200);

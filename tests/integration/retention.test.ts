@@ -4,6 +4,7 @@ import type { Database } from "../../src/app/care-runtime.js";
 import { freshSchema, pgReachable, url } from "../contract/backends.js";
 import { customer, ctx, testRuntime } from "../helpers/runtime.js";
 import { checkpointCount, rawDb } from "../helpers/sql.js";
+import { queued } from "../helpers/outbox.js";
 
 const customers = [customer({ customer_id: "a", segment: "VF", first_message: "Hola, ¿y mis placas?", issue_bucket: "logistica" }), customer({ customer_id: "legal", first_message: "Voy a ir a PROFECO" })];
 const rt = await testRuntime({ customers });
@@ -58,7 +59,7 @@ describe.each(databases)("checkpoint retention ($name)", ({ skip, database, drop
 describe("outbox retention", () => {
   it("drops sent and failed messages past the cut-off, never a pending one or a newer one", async () => {
     const old = new Date(Date.now() - 10 * 86_400_000).toISOString();
-    const [sent, failed, pending, fresh] = await Promise.all(["sent", "failed", "pending", "fresh"].map(async (body) => (await rt.store.outbox.enqueue("a", "ana", body)).id));
+    const [sent, failed, pending, fresh] = await Promise.all(["sent", "failed", "pending", "fresh"].map(async (body) => (await queued(rt.store.outbox, "a", "ana", body)).id));
     await rt.store.outbox.sent(sent!, "SM1");
     await rt.store.outbox.failed(failed!, "twilio 400");
     await rt.store.outbox.sent(fresh!, "SM2");

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { CareRuntime } from "../../src/app/care-runtime.js";
 import { createLogger } from "../../src/app/logger.js";
 import { twilioSignature } from "../../src/server/helper/twilio.js";
@@ -50,25 +50,40 @@ async function post(params: Record<string, string>, signature = twilioSignature(
   return { status: r.status, type: r.headers.get("content-type"), text: await r.text() };
 }
 const count = (sql: string) => (rawDb(rt).prepare(sql).get() as { n: number }).n;
+const EMPTY = `<?xml version="1.0" encoding="UTF-8"?><Response/>`;
+/** A message's run has ended: the message is no longer just received. */
+const settled = (sid: string) =>
+  vi.waitFor(async () => expect((await rt.store.inbound.get(sid))?.status).not.toBe("received"), { timeout: 10_000, interval: 20 });
 
 describe("WhatsApp webhook (Twilio)", () => {
-  it("answers a signed message with TwiML and keeps the phone number out of the customer id", async () => {
-    const r = await post(message());
+  it("acknowledges a signed message with empty TwiML, answers it through the outbox, and keeps the phone number out of the customer id", async () => {
+    const m = message();
+    const r = await post(m);
     expect(r.status).toBe(200);
     expect(r.type).toMatch(/text\/xml/);
-    expect(r.text).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?><Response><Message>Hola.*Kavak<\/Message><\/Response>$/s);
+    expect(r.text).toBe(EMPTY);
+    await settled(m.MessageSid);
     const id = customerIdForWaId("5215512345678", TOKEN);
+    const inbound = (await rt.store.inbound.get(m.MessageSid))!;
+    expect(inbound.status).toBe("answered");
+    const [reply] = await rt.store.outbox.recent(id);
+    expect(reply).toMatchObject({ author: "bot", status: "pending", body: inbound.reply });
+    expect(reply!.body).toMatch(/^Hola.*Kavak/s);
     expect(id).not.toBe(customerIdForWaId("5215512345678", "another-secret"));
     expect(await rt.store.customers.get(id)).toMatchObject({ segment: "VF", issue_bucket: "logistica", channel_pref: "whatsapp" });
   });
 
-  it("handles a replayed MessageSid once, with the same answer", async () => {
+  it("handles a replayed MessageSid once: one run, one reply queued", async () => {
     const m = message({ Body: "Me cobraron dos veces la mensualidad, ya es el colmo" });
     const before = count("SELECT count(*) AS n FROM interactions");
+    const replies = count("SELECT count(*) AS n FROM outbound_messages");
     const first = await post(m);
+    await settled(m.MessageSid);
     const second = await post(m);
-    expect(second.text).toBe(first.text);
+    expect([first.text, second.text]).toEqual([EMPTY, EMPTY]);
+    expect(count("SELECT count(*) AS n FROM runs")).toBe(count("SELECT count(*) AS n FROM inbound_messages WHERE status <> 'human'"));
     expect(count("SELECT count(*) AS n FROM interactions")).toBe(before + 1);
+    expect(count("SELECT count(*) AS n FROM outbound_messages")).toBe(replies + 1);
   });
 
   it("rejects a bad signature with 403 and stores nothing", async () => {
@@ -89,11 +104,14 @@ describe("WhatsApp webhook (Twilio)", () => {
 
   it("sends nothing while a person owns the conversation", async () => {
     const waId = "5213337778888";
-    const threat = await post(message({ WaId: waId, Body: "Si no me resuelven voy a ir a PROFECO" }));
-    expect(threat.text).toBe(`<?xml version="1.0" encoding="UTF-8"?><Response/>`);
+    const first = message({ WaId: waId, Body: "Si no me resuelven voy a ir a PROFECO" });
+    const threat = await post(first);
+    expect(threat.text).toBe(EMPTY);
+    await settled(first.MessageSid);
     const later = await post(message({ WaId: waId, Body: "¿Hola? ¿Alguien?" }));
-    expect(later.text).toBe(`<?xml version="1.0" encoding="UTF-8"?><Response/>`);
+    expect(later.text).toBe(EMPTY);
     const customerId = customerIdForWaId(waId, TOKEN);
+    expect((await rt.store.outbox.recent(customerId)).length).toBe(0);
     expect(count(`SELECT count(*) AS n FROM interactions WHERE customer_id = '${customerId}'`)).toBe(0);
     expect((await rt.store.ownership.get(customerId)).owner).toBe("human");
     // The agent who takes the conversation reads what the customer wrote meanwhile.

@@ -1,6 +1,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { appConfigFromEnv } from "../../src/config.js";
+import { serverConfigFromEnv, workerOptionsFromEnv } from "../../src/server/serve.js";
 
 const ROOT = join(import.meta.dirname, "../..");
 const read = (file: string) => readFileSync(join(ROOT, file), "utf8");
@@ -20,6 +22,17 @@ describe("what the repository promises a new user", () => {
     expect(listed).toEqual(documented());
     // Nothing is set by copying it: no placeholder key or token can reach a deployment unnoticed.
     expect(lines.filter((l) => l.trim() !== "" && !l.startsWith("#"))).toEqual([]);
+  });
+
+  it("README's configuration table names every variable the entry points read", () => {
+    const read = new Set<string>();
+    // An environment that records each name asked for and has none of them set.
+    const env = new Proxy({} as NodeJS.ProcessEnv, { get: (_, name) => void (typeof name === "string" && read.add(name)) });
+    appConfigFromEnv(env);
+    serverConfigFromEnv(env);
+    workerOptionsFromEnv(env);
+    expect(read.size).toBeGreaterThan(30);
+    expect([...read].filter((name) => !documented().includes(name))).toEqual([]);
   });
 
   it("ships the license package.json names", () => {

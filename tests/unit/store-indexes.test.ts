@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { openDb } from "../../src/store/db.js";
+import { openStore } from "../../src/store/open-store.js";
 
 /** The query plans of lookups a request makes on tables that grow with every contact: none scans its table. */
 describe("store indexes", () => {
@@ -12,5 +13,24 @@ describe("store indexes", () => {
     db.close();
     expect(plan.join("; ")).toMatch(/USING INDEX handoffs_by_thread/);
     expect(plan.join("; ")).not.toMatch(/TEMP B-TREE/);
+  });
+});
+
+describe("the run queue's indexes", () => {
+  it("a claim scans open runs only, and finds an earlier open run of the thread through an index", async () => {
+    const db = openDb(":memory:");
+    const seen: string[] = [];
+    const prepare = db.prepare.bind(db);
+    db.prepare = ((text: string) => (seen.push(text), prepare(text))) as typeof db.prepare;
+    const store = await openStore({ sqlite: db });
+    await store.runs.claim("w", 1000, 3);
+    const claim = seen.find((s) => /from "runs" as "r"/.test(s))!;
+    const plan = prepare(`EXPLAIN QUERY PLAN ${claim}`)
+      .all(...claim.split("?").slice(1).map(() => "2000-01-01T00:00:00.000Z"))
+      .map((r) => (r as { detail: string }).detail)
+      .join("; ");
+    await store.close();
+    expect(plan).toMatch(/SCAN r USING INDEX runs_open\b/);
+    expect(plan).toMatch(/SEARCH o USING INDEX runs_open_by_thread/);
   });
 });

@@ -31,7 +31,7 @@ export function invalid(error: z.ZodError, where: string): HttpError {
   return new HttpError(400, "invalid_request", issues.map((i) => `${i.path}: ${i.message}`).join("; "), issues);
 }
 
-export function parseWith<T>(schema: z.ZodType<T>, value: unknown, where: "body" | "query" | "path" | "form"): T {
+export function parseWith<T>(schema: z.ZodType<T>, value: unknown, where: "body" | "query" | "path" | "form" | "header"): T {
   const r = schema.safeParse(value);
   if (!r.success) throw invalid(r.error, where);
   return r.data;

@@ -3,15 +3,25 @@ import { METHOD_NAME_ALL } from "hono/router";
 import { matchedRoutes } from "hono/route";
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 import type { CareObserver } from "../../agents/observer.js";
+import type { WorkerObserver } from "../../app/runs/worker.js";
+import type { RunQueue } from "../../store/ports.js";
+
+type QueueStats = Awaited<ReturnType<RunQueue["stats"]>>;
+type Maybe<T> = Promise<T | undefined> | T | undefined;
+
+/** How a run taken by a worker ended: its final status, or tried again later, dead-lettered, or its lease lost. */
+const RUN_OUTCOMES = ["success", "error", "interrupted", "timeout", "retry", "dead", "lost"] as const;
 
 /** Counts read from the database when Prometheus scrapes; undefined before the database is open. */
 export interface StoredCounts {
-  pendingHandoffs: () => Promise<number | undefined> | number | undefined;
-  outboundByStatus?: () => Promise<Record<string, number> | undefined> | Record<string, number> | undefined;
+  pendingHandoffs: () => Maybe<number>;
+  outboundByStatus?: () => Maybe<Record<string, number>>;
+  /** The run queue as a whole (every process on the database sees the same figures). */
+  runQueue?: () => Maybe<QueueStats>;
 }
 
 /** The service's Prometheus metrics, fed by the graph's observer, the HTTP layer and the database. */
-export function createMetrics({ pendingHandoffs, outboundByStatus }: StoredCounts) {
+export function createMetrics({ pendingHandoffs, outboundByStatus, runQueue }: StoredCounts) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: "care_graph_" });
   const contacts = new Counter({ name: "care_graph_runs_total", help: "Care graph contacts by route and outcome", labelNames: ["route", "status"], registers: [registry] });
@@ -56,6 +66,68 @@ export function createMetrics({ pendingHandoffs, outboundByStatus }: StoredCount
       this.set({ state: "waiting" }, slots.waiting);
     },
   });
+  // The queue's three gauges are collected together at each scrape: one stats() query shared by them.
+  let scraping: Promise<QueueStats | undefined> | undefined;
+  const queueStats = () => (scraping ??= Promise.resolve(runQueue?.()).finally(() => (scraping = undefined)));
+  new Gauge({
+    name: "care_graph_queue_runs",
+    help: "Runs in the durable queue by status: pending (waiting for a worker) or running",
+    labelNames: ["status"],
+    registers: [registry],
+    async collect() {
+      const q = await queueStats();
+      if (!q) return;
+      this.set({ status: "pending" }, q.pending);
+      this.set({ status: "running" }, q.running);
+    },
+  });
+  new Gauge({
+    name: "care_graph_queue_dead_letters",
+    help: "Runs dead-lettered after their last attempt (GET /v1/runs/dead)",
+    registers: [registry],
+    async collect() {
+      const q = await queueStats();
+      if (q) this.set(q.dead);
+    },
+  });
+  new Gauge({
+    name: "care_graph_queue_oldest_pending_seconds",
+    help: "Age of the oldest pending run (0 when none waits)",
+    registers: [registry],
+    async collect() {
+      const q = await queueStats();
+      if (q) this.set((q.oldestPendingMs ?? 0) / 1000);
+    },
+  });
+  // What this process's worker did: in a `serve --no-worker` these stay at zero (see README, "Scaled out").
+  const runsEnded = new Counter({ name: "care_graph_queue_runs_ended_total", help: "Runs this process's worker took, by how the attempt ended", labelNames: ["outcome"], registers: [registry] });
+  for (const outcome of RUN_OUTCOMES) runsEnded.inc({ outcome }, 0);
+  const runSeconds = new Histogram({
+    name: "care_graph_queue_run_duration_seconds",
+    help: "Execution time of a run attempt in this process's worker, by outcome",
+    labelNames: ["outcome"],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
+    registers: [registry],
+  });
+  const waitSeconds = new Histogram({
+    name: "care_graph_queue_wait_seconds",
+    help: "Enqueue to first start of a run (started_at - created_at, the database's clock)",
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+    registers: [registry],
+  });
+  const worker: WorkerObserver = {
+    runClaimed(run) {
+      // A run taken again (retry, lapsed lease) keeps its first started_at: its wait was counted then.
+      if (run.attempts !== 1) return;
+      const started = run.started_at ? Date.parse(run.started_at) : Date.now();
+      waitSeconds.observe(Math.max(0, started - Date.parse(run.created_at)) / 1000);
+    },
+    runEnded(_run, end, ms) {
+      const outcome = typeof end === "string" ? end : end.status;
+      runsEnded.inc({ outcome });
+      runSeconds.observe({ outcome }, ms / 1000);
+    },
+  };
   const http = new Histogram({
     name: "care_graph_http_request_duration_seconds",
     help: "HTTP requests by method, route template and status",
@@ -72,7 +144,7 @@ export function createMetrics({ pendingHandoffs, outboundByStatus }: StoredCount
   };
   /** The server's run slots, once it has them. */
   const watchRunSlots = (s: { running: number; waiting: number }) => void (slots = s);
-  return { registry, observer, http, watchRunSlots };
+  return { registry, observer, worker, http, watchRunSlots };
 }
 export type Metrics = ReturnType<typeof createMetrics>;
 

@@ -1,7 +1,12 @@
+import { randomUUID } from "node:crypto";
 import { Hono } from "hono";
 import { z } from "zod";
 import type { CareRuntime } from "../../app/care-runtime.js";
-import { resolveHandoff, type ResolveError } from "../../app/contacts.js";
+import { applyResponse, handoffConfig } from "../../agents/human-review.js";
+import { refusal, type ContactOutcome, type ResolveError } from "../../app/contacts.js";
+import { submitRun } from "../../app/runs/submit.js";
+import type { RunWatcher } from "../../app/runs/watch.js";
+import { endError } from "../helper/run-end.js";
 import { queueMessage } from "../../app/messages.js";
 import { AgentName as Agent, HumanResume } from "../../domain/human.js";
 import type { AppEnv } from "../env.js";
@@ -11,12 +16,14 @@ export const ClaimRequest = z.object({ agent: Agent }).strict();
 export const ResolveRequest = z.object({ agent: Agent, response: HumanResume }).strict();
 export const HandoffListQuery = z.object({ status: z.enum(["pending", "resolved"]).default("pending") }).strict();
 const Id = z.string().min(1).max(200);
+/** A client's retry of the same message carries the key of its first try (RFC draft "Idempotency-Key"). */
+const IdempotencyKey = z.string().trim().min(1).max(200).optional();
 
 /**
  * The human side of escalations. A claim is exclusive (two agents never answer the same customer) and
  * makes the conversation the agent's; resolving resumes the graph; handing back is its own event.
  */
-export function handoffsRouter(rt: CareRuntime) {
+export function handoffsRouter(rt: CareRuntime, watcher: RunWatcher) {
   return new Hono<AppEnv>()
     .get("/", async (c) => {
       const { status } = readQuery(c, HandoffListQuery);
@@ -50,9 +57,20 @@ export function handoffsRouter(rt: CareRuntime) {
     .post("/:id/resolve", async (c) => {
       const id = parseWith(Id, c.req.param("id"), "path");
       const { agent, response } = await readJson(c, ResolveRequest);
-      const out = await resolveHandoff(rt, id, agent, response, c.req.raw.signal, c.get("requestId"));
-      if (typeof out === "string") throw refusedAnswer(id, out);
-      return c.json(out);
+      // Checked here for the answer's status; checked again by the run, which is what counts.
+      const h = await rt.store.handoffs.get(id);
+      const refused = refusal(h, agent);
+      if (refused) throw refusedAnswer(id, refused);
+      applyResponse(response, { config: handoffConfig(h!.draft) }, h!.draft);
+      const run = await submitRun(rt.store, {
+        thread_id: h!.thread_id!,
+        multitask_strategy: "enqueue",
+        kwargs: { kind: "resolve", interaction_id: id, agent, response, request_id: c.get("requestId") },
+      });
+      const end = await watcher.end(run.run_id, c.req.raw.signal);
+      if (!end) throw new HttpError(503, "abandoned", "the client left before the answer was delivered; it goes on");
+      if (end.status !== "success") throw endError(end);
+      return c.json(end.output as ContactOutcome);
     });
 }
 
@@ -91,6 +109,9 @@ export function conversationsRouter(rt: CareRuntime) {
     .post("/:customer_id/messages", async (c) => {
       const id = parseWith(Id, c.req.param("customer_id"), "path");
       const { agent, text } = await readJson(c, MessageRequest);
+      // Nothing in the request tells one message from the same one sent again: without the client's key
+      // every request is a new message.
+      const key = `person:${id}:${parseWith(IdempotencyKey, c.req.header("idempotency-key"), "header") ?? randomUUID()}`;
       // Checked and queued in one transaction: the agent cannot lose the conversation in between.
       const message = await rt.store.transaction(async (tx) => {
         if (!(await tx.customers.get(id))) throw notFound(`customer ${id}`);
@@ -101,7 +122,7 @@ export function conversationsRouter(rt: CareRuntime) {
         const last = await tx.inbound.lastReceivedAt(id);
         if (last && Date.now() - last.getTime() > WHATSAPP_SESSION_MS)
           throw conflict(`WhatsApp takes free-form messages only within 24 hours of the customer's last one (${last.toISOString()}): send an approved template instead`);
-        return queueMessage(tx, id, agent, text);
+        return queueMessage(tx, key, id, agent, text);
       });
       if (!message) throw conflict(`no channel reaches ${id}: the customer has not written to us on WhatsApp`);
       return c.json(message, 202);

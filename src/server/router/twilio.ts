@@ -2,7 +2,7 @@ import { createHmac } from "node:crypto";
 import { Hono } from "hono";
 import { z } from "zod";
 import type { CareRuntime } from "../../app/care-runtime.js";
-import { runContact } from "../../app/contacts.js";
+import { submitRun } from "../../app/runs/submit.js";
 import type { Customer } from "../../domain/customer.js";
 import { interpolate } from "../../domain/fill.js";
 import { segmentOf } from "../../domain/segment.js";
@@ -10,8 +10,6 @@ import { classifyMessage } from "../../domain/message-class.js";
 import { loadClassifierKeywords } from "../../store/assets.js";
 import type { AppEnv } from "../env.js";
 import { HttpError, parseWith } from "../helper/http.js";
-import type { RunSlots } from "../helper/run-slots.js";
-import { inLine } from "../middleware/admission.js";
 import { twiml, validTwilioSignature } from "../helper/twilio.js";
 
 /** The fields of Twilio's WhatsApp webhook that we use; the rest are signed and ignored. */
@@ -43,7 +41,7 @@ export function customerIdForWaId(waId: string, secret: string): string {
 
 const MAX_MESSAGE = 2000;
 
-export function twilioRouter(rt: CareRuntime, cfg: TwilioConfig, slots: RunSlots) {
+export function twilioRouter(rt: CareRuntime, cfg: TwilioConfig) {
   const keywords = loadClassifierKeywords();
   const reply = (c: { body: (b: string, s: 200, h: Record<string, string>) => Response }, message: string | null) =>
     c.body(twiml(message), 200, { "content-type": "text/xml; charset=utf-8" });
@@ -66,9 +64,9 @@ export function twilioRouter(rt: CareRuntime, cfg: TwilioConfig, slots: RunSlots
     const d = keywords.whatsapp_defaults;
     const threadId = crypto.randomUUID();
     // One transaction from the check to the claim: Twilio's retry of a message arriving meanwhile finds it claimed.
-    const claimed = await rt.store.transaction(async (tx) => {
+    await rt.store.transaction(async (tx) => {
       const seen = await tx.inbound.get(msg.MessageSid);
-      if (seen) return { seen };
+      if (seen) return;
       const known = await tx.customers.get(customerId);
       const customer: Customer = {
         ...(known ?? { ...d, issues_flag: 1, channel_pref: "whatsapp", first_message: text || keywords.whatsapp_texts.empty_body, customer_id: customerId }),
@@ -78,28 +76,22 @@ export function twilioRouter(rt: CareRuntime, cfg: TwilioConfig, slots: RunSlots
       } as Customer;
       await tx.customers.upsertMany([customer]);
       await tx.inbound.claim(msg.MessageSid, customerId, threadId, text);
-      // Where a person's later answers go (the webhook's own reply travels back in the TwiML).
+      // Where the replies go, the bot's and a person's.
       if (msg.From.startsWith("whatsapp:")) await tx.outbox.setAddress(customerId, "whatsapp", msg.From);
-      if ((await tx.ownership.get(customerId)).owner !== "human") return { seen: undefined, toHuman: false };
-      await tx.inbound.finish(msg.MessageSid, "human", null);
-      await tx.audit.record("customer", "inbound.to_human", customerId, { message_sid: msg.MessageSid });
-      return { seen: undefined, toHuman: true };
+      if ((await tx.ownership.get(customerId)).owner === "human") {
+        await tx.inbound.finish(msg.MessageSid, "human", null);
+        await tx.audit.record("customer", "inbound.to_human", customerId, { message_sid: msg.MessageSid });
+        return;
+      }
+      // Queued with the message it answers: both are kept, or neither (Twilio then retries the webhook).
+      await submitRun(tx, {
+        thread_id: threadId,
+        multitask_strategy: "enqueue",
+        kwargs: { kind: "contact", customer_id: customerId, message: text || undefined, context: {}, request_id: c.get("requestId"), channel: { message_sid: msg.MessageSid } },
+      });
     });
-    if (claimed.seen) return reply(c, claimed.seen.status === "answered" ? claimed.seen.reply : null);
-    if (claimed.toHuman) return reply(c, null);
-    // Signed and new only: it waits in line whatever its length, because Twilio does not resend a refused
-    // message, and it runs even if Twilio stops waiting (the contact is logged; as before, its reply is lost).
-    let release: (() => void) | undefined;
-    try {
-      release = await inLine(slots, undefined, false);
-      const out = await runContact(rt, { customer_id: customerId, message: text || undefined, thread_id: threadId, request_id: c.get("requestId") });
-      await rt.store.inbound.finish(msg.MessageSid, out.status === "handed_off" ? "human" : "answered", out.reply);
-      return reply(c, out.reply);
-    } catch (e) {
-      await rt.store.inbound.finish(msg.MessageSid, "failed", null);
-      throw e;
-    } finally {
-      release?.();
-    }
+    // The reply goes out through the outbox once the run has it (Twilio's webhook wait is too short to hold
+    // for a graph run), so a retry of the webhook sends nothing a second time.
+    return reply(c, null);
   });
 }

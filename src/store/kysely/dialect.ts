@@ -1,4 +1,5 @@
 import { createQueryId, sql, type Compilable, type CompiledQuery, type Kysely, type RawBuilder, type SelectQueryBuilder } from "kysely";
+import type { SignalChannel } from "../ports.js";
 import type { DB } from "./schema.js";
 
 export type Backend = "sqlite" | "postgres";
@@ -11,6 +12,13 @@ export interface Dialect {
   flag(b: boolean): number | boolean;
   /** The database's clock, as the column defaults use it. */
   now(): RawBuilder<string>;
+  /**
+   * The database's clock `ms` from now, as the timestamp columns store it (milliseconds, truncated: a due
+   * time written now is never later than the clock a moment after, which PostgreSQL's rounding could make it).
+   */
+  inMs(ms: number): RawBuilder<string>;
+  /** A top-level key of a JSON object column as text (null when missing). */
+  jsonText(column: "metadata", key: string): RawBuilder<string | null>;
   /** `col = value` for a top-level key of a JSON object column. */
   jsonKeyEquals(column: "metadata", key: string, value: unknown): RawBuilder<boolean>;
   /** A limit and an offset, either optional (SQLite wants a LIMIT before any OFFSET). */
@@ -20,6 +28,13 @@ export interface Dialect {
    * two transactions read the same row; SQLite's `begin immediate` already serialises writers.
    */
   forUpdate<Q extends SelectQueryBuilder<DB, any, any>>(q: Q): Q;
+  /** forUpdate, passing over rows another transaction holds (a queue's claim: take the next one instead). */
+  forUpdateSkipLocked<Q extends SelectQueryBuilder<DB, any, any>>(q: Q): Q;
+  /**
+   * Serialises the transactions that take the same `key` until they end: an advisory lock on PostgreSQL
+   * (its hash: a collision only makes two keys wait for each other); SQLite's writers are serial already.
+   */
+  lockKey(db: Kysely<DB>, key: string): Promise<void>;
 }
 
 export function dialect(backend: Backend): Dialect {
@@ -28,6 +43,11 @@ export function dialect(backend: Backend): Dialect {
     json: <T>(v: unknown) => (sqlite ? JSON.parse(v as string) : v) as T,
     flag: (b) => (sqlite ? (b ? 1 : 0) : b),
     now: () => (sqlite ? sql<string>`strftime('%Y-%m-%dT%H:%M:%fZ', 'now')` : sql<string>`now()`),
+    inMs: (ms) =>
+      sqlite
+        ? sql<string>`strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ${`${(ms / 1000).toFixed(3)} seconds`})`
+        : sql<string>`date_trunc('milliseconds', now() + ${ms}::double precision * interval '1 millisecond')`,
+    jsonText: (column, key) => (sqlite ? sql<string | null>`json_extract(${sql.ref(column)}, ${"$." + key})` : sql<string | null>`${sql.ref(column)} ->> ${key}`),
     jsonKeyEquals: (column, key, value) =>
       sqlite
         ? sql<boolean>`json_extract(${sql.ref(column)}, ${"$." + key}) = ${typeof value === "boolean" ? Number(value) : value}`
@@ -37,6 +57,10 @@ export function dialect(backend: Backend): Dialect {
       return (offset ? limited.offset(offset) : limited) as typeof q;
     },
     forUpdate: (q) => (sqlite ? q : (q.forUpdate() as typeof q)),
+    forUpdateSkipLocked: (q) => (sqlite ? q : (q.forUpdate().skipLocked() as typeof q)),
+    lockKey: async (db, key) => {
+      if (!sqlite) await sql`select pg_advisory_xact_lock(hashtext(${key}))`.execute(db);
+    },
   };
 }
 
@@ -52,6 +76,8 @@ export interface Ctx {
   atomic<T>(fn: (db: Kysely<DB>) => Promise<T>): Promise<T>;
   /** Runs `fn` once what was written is committed: now, or when the current transaction commits. */
   afterCommit(fn: () => void): void;
+  /** Repos.signal on this handle: sent at the current transaction's commit, or now when there is none. */
+  signal(channel: SignalChannel, payload: string): Promise<void>;
 }
 
 /**

@@ -25,11 +25,17 @@ export function outbox({ db, d, afterCommit }: Ctx, listeners: Set<() => void>):
       return () => listeners.delete(listener);
     },
 
-    async enqueue(customerId, author, body) {
-      const row = await db.insertInto("outbound_messages").values({ customer_id: customerId, author, body, status: "pending" }).returningAll().executeTakeFirstOrThrow();
+    async enqueue({ key, customerId, author, body }) {
+      const row = await db
+        .insertInto("outbound_messages")
+        .values({ key, customer_id: customerId, author, body, status: "pending" })
+        .onConflict((oc) => oc.column("key").doNothing())
+        .returningAll()
+        .executeTakeFirst();
+      if (!row) return { message: fromRow(await db.selectFrom("outbound_messages").selectAll().where("key", "=", key).executeTakeFirstOrThrow()), created: false };
       // A sender must not read before the row is committed.
       afterCommit(() => listeners.forEach((l) => l()));
-      return fromRow(row);
+      return { message: fromRow(row), created: true };
     },
 
     async setAddress(customerId, channel, address) {

@@ -1,4 +1,5 @@
 import type { ColumnType, Generated } from "kysely";
+import type { MultitaskStrategy, RunStatus } from "../ports.js";
 
 /**
  * Our tables as Kysely sees them, on both backends: SQLite's (src/store/migrations.ts) and PostgreSQL's
@@ -155,6 +156,7 @@ export interface ChannelAddressesTable {
 
 export interface OutboundMessagesTable {
   id: Generated<number>;
+  key: string;
   customer_id: string;
   author: string;
   body: string;
@@ -165,6 +167,36 @@ export interface OutboundMessagesTable {
   last_error: string | null;
   created_at: Timestamp;
   sent_at: NullableTimestamp;
+}
+
+export interface RunsTable {
+  seq: Generated<number>;
+  run_id: string;
+  thread_id: string;
+  assistant_id: string;
+  status: RunStatus;
+  multitask_strategy: MultitaskStrategy;
+  kwargs: Json;
+  metadata: Json;
+  attempts: Generated<number>;
+  error: string | null;
+  dead_at: NullableTimestamp;
+  cancel_reason: string | null;
+  worker: string | null;
+  lease_until: NullableTimestamp;
+  available_at: Timestamp;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  started_at: NullableTimestamp;
+  finished_at: NullableTimestamp;
+}
+
+export interface RunEventsTable {
+  run_id: string;
+  seq: number;
+  event: string;
+  data: Json;
+  created_at: Timestamp;
 }
 
 export interface DB {
@@ -181,4 +213,6 @@ export interface DB {
   inbound_messages: InboundMessagesTable;
   channel_addresses: ChannelAddressesTable;
   outbound_messages: OutboundMessagesTable;
+  runs: RunsTable;
+  run_events: RunEventsTable;
 }

@@ -10,7 +10,10 @@ import { interactionStore } from "./interactions.js";
 import { outbox } from "./outbox.js";
 import { ownershipStore } from "./ownership.js";
 import { policyStateStore } from "./policy-state.js";
+import { runEvents } from "./run-events.js";
+import { runQueue } from "./runs.js";
 import type { DB } from "./schema.js";
+import type { Signals } from "./signals.js";
 import { threadStore } from "./threads.js";
 
 function repos(ctx: Ctx, outboxListeners: Set<() => void>): Repos {
@@ -25,20 +28,27 @@ function repos(ctx: Ctx, outboxListeners: Set<() => void>): Repos {
     inbound: inboundMessages(ctx),
     experiments: experimentStore(ctx),
     threads: threadStore(ctx),
+    runs: runQueue(ctx),
+    runEvents: runEvents(ctx),
+    signal: ctx.signal,
   };
 }
 
 /** The Store over a Kysely handle, the same queries on either backend. */
-export function kyselyStore(db: Kysely<DB>, backend: Backend, pruneCheckpoints: Retention["pruneCheckpoints"]): Store {
+export function kyselyStore(db: Kysely<DB>, backend: Backend, pruneCheckpoints: Retention["pruneCheckpoints"], signals: Signals): Store {
   const d = dialect(backend);
   const listeners = new Set<() => void>();
-  const root = repos({ db, d, atomic: (fn) => db.transaction().execute(fn), afterCommit: (fn) => fn() }, listeners);
+  const now = (fn: () => void) => fn();
+  const root = repos({ db, d, atomic: (fn) => db.transaction().execute(fn), afterCommit: now, signal: (c, p) => signals.send(db, now, c, p) }, listeners);
   return {
     backend,
     ...root,
     async transaction(fn) {
       const committed: Array<() => void> = [];
-      const result = await db.transaction().execute((trx) => fn(repos({ db: trx, d, atomic: (f) => f(trx), afterCommit: (f) => committed.push(f) }, listeners)));
+      const afterCommit = (f: () => void) => void committed.push(f);
+      const result = await db
+        .transaction()
+        .execute((trx) => fn(repos({ db: trx, d, atomic: (f) => f(trx), afterCommit, signal: (c, p) => signals.send(trx, afterCommit, c, p) }, listeners)));
       committed.forEach((f) => f());
       return result;
     },
@@ -50,6 +60,10 @@ export function kyselyStore(db: Kysely<DB>, backend: Backend, pruneCheckpoints: 
     async ping() {
       await sql`select 1`.execute(db);
     },
-    close: () => db.destroy(),
+    listen: (channel, listener) => signals.listen(channel, listener),
+    async close() {
+      await signals.close();
+      await db.destroy();
+    },
   };
 }

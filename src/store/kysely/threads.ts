@@ -1,13 +1,27 @@
-import type { Kysely } from "kysely";
+import { sql, type Kysely, type RawBuilder } from "kysely";
 import type { ThreadStore } from "../ports.js";
-import type { ThreadRecord } from "../threads.js";
+import type { ThreadRecord, ThreadStatus } from "../threads.js";
 import { iso, type Ctx, type Dialect } from "./dialect.js";
 import type { DB } from "./schema.js";
 
+/**
+ * ThreadRecord.status in SQL (a search filters on it, and its total must count what it filters): busy while
+ * a run of the thread is open or the bookkeeping says running, then what the bookkeeping says.
+ */
+const statusOf = (d: Dialect): RawBuilder<ThreadStatus> => {
+  const bookkeeping = d.jsonText("metadata", "status");
+  return sql<ThreadStatus>`case
+    when exists (select 1 from runs r where r.thread_id = threads.thread_id and r.status in ('pending', 'running')) or ${bookkeeping} = 'running' then 'busy'
+    when ${bookkeeping} = 'interrupted' then 'interrupted'
+    when ${bookkeeping} = 'failed' then 'error'
+    else 'idle' end`;
+};
+
 /** Threads of the LangGraph-compatible API: our rows; their checkpoints are the checkpointer's. */
 export function threadStore({ db, d, atomic }: Ctx): ThreadStore {
+  const status = statusOf(d);
   const get = async (trx: Kysely<DB>, id: string) => {
-    const row = await trx.selectFrom("threads").selectAll().where("thread_id", "=", id).executeTakeFirst();
+    const row = await trx.selectFrom("threads").selectAll().select(status.as("status")).where("thread_id", "=", id).executeTakeFirst();
     return row && fromRow(row, d);
   };
   return {
@@ -38,19 +52,23 @@ export function threadStore({ db, d, atomic }: Ctx): ThreadStore {
     async search(o) {
       const filter = Object.entries(o.metadata ?? {});
       if (filter.some(([k]) => !/^\w{1,64}$/.test(k))) return { total: 0, threads: [] };
+      if (o.ids?.length === 0) return { total: 0, threads: [] };
       let q = db.selectFrom("threads");
       for (const [k, v] of filter) q = q.where(d.jsonKeyEquals("metadata", k, v));
+      if (o.ids) q = q.where("thread_id", "in", o.ids);
+      if (o.status) q = q.where(sql<boolean>`${status} = ${o.status}`);
       const { total } = await q.select((eb) => eb.fn.countAll<number>().as("total")).executeTakeFirstOrThrow();
-      const rows = await d.page(q.selectAll().orderBy(o.sortBy, o.sortOrder).orderBy("thread_id", o.sortOrder), o.limit, o.offset).execute();
+      const rows = await d.page(q.selectAll().select(status.as("status")).orderBy(o.sortBy, o.sortOrder).orderBy("thread_id", o.sortOrder), o.limit, o.offset).execute();
       return { total: Number(total), threads: rows.map((r) => fromRow(r, d)) };
     },
   };
 }
 
-type Row = { thread_id: string; metadata: unknown; created_at: string | Date; updated_at: string | Date };
+type Row = { thread_id: string; metadata: unknown; status: ThreadStatus; created_at: string | Date; updated_at: string | Date };
 const fromRow = (r: Row, d: Dialect): ThreadRecord => ({
   thread_id: r.thread_id,
   metadata: d.json(r.metadata),
+  status: r.status,
   created_at: iso(r.created_at),
   updated_at: iso(r.updated_at),
 });

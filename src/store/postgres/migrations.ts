@@ -166,7 +166,52 @@ CREATE INDEX outbound_due ON outbound_messages (status, next_attempt_at);
 CREATE INDEX outbound_by_customer ON outbound_messages (customer_id, id);
 `;
 
+/** SQLite's step 8 (src/store/migrations.ts): outbox keys, the run queue and the runs' events. */
+const RUN_QUEUE = `
+ALTER TABLE outbound_messages ADD COLUMN key text;
+UPDATE outbound_messages SET key = 'legacy:' || id;
+ALTER TABLE outbound_messages ALTER COLUMN key SET NOT NULL;
+ALTER TABLE outbound_messages ADD CONSTRAINT outbound_by_key UNIQUE (key);
+
+-- ALWAYS: seq is the queue's order, never written by hand; integer, so it reads back as a number.
+CREATE TABLE runs (
+  seq integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  run_id text NOT NULL UNIQUE,
+  thread_id text NOT NULL,
+  assistant_id text NOT NULL,
+  status text NOT NULL CHECK (status IN ('pending', 'running', 'success', 'error', 'interrupted', 'timeout')),
+  multitask_strategy text NOT NULL,
+  kwargs jsonb NOT NULL DEFAULT '{}',
+  metadata jsonb NOT NULL DEFAULT '{}',
+  attempts integer NOT NULL DEFAULT 0,
+  error text,
+  dead_at timestamptz(3),
+  cancel_reason text,
+  worker text,
+  lease_until timestamptz(3),
+  available_at timestamptz(3) NOT NULL DEFAULT now(),
+  created_at timestamptz(3) NOT NULL DEFAULT now(),
+  updated_at timestamptz(3) NOT NULL DEFAULT now(),
+  started_at timestamptz(3),
+  finished_at timestamptz(3)
+);
+CREATE INDEX runs_open_by_thread ON runs (thread_id, seq) WHERE status IN ('pending', 'running');
+CREATE INDEX runs_open ON runs (seq) WHERE status IN ('pending', 'running');
+CREATE INDEX runs_by_thread ON runs (thread_id, seq);
+CREATE INDEX runs_dead ON runs (dead_at) WHERE dead_at IS NOT NULL;
+
+CREATE TABLE run_events (
+  run_id text NOT NULL,
+  seq integer NOT NULL,
+  event text NOT NULL,
+  data jsonb NOT NULL,
+  created_at timestamptz(3) NOT NULL DEFAULT now(),
+  PRIMARY KEY (run_id, seq)
+);
+`;
+
 /** Named so they sort in order (Kysely's Migrator runs them by name). */
 export const MIGRATIONS: Record<string, Migration> = {
   "0001_baseline": { up: async (db) => void (await sql.raw(BASELINE).execute(db)) },
+  "0002_run_queue": { up: async (db) => void (await sql.raw(RUN_QUEUE).execute(db)) },
 };

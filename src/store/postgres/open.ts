@@ -8,6 +8,7 @@ import type { Store } from "../ports.js";
 import { MIGRATIONS } from "./migrations.js";
 import { postgresRetention } from "./retention.js";
 import { SCHEMA_NAME } from "./schema-name.js";
+import { pgSignals } from "./signals.js";
 
 /** bigint (count, sum) and numeric come back as strings by default: our values fit a double. */
 const types = {
@@ -40,7 +41,18 @@ export async function openPostgres(o: { url: string; schema?: string; max?: numb
     await close();
     throw e;
   }
-  return { store: { ...kyselyStore(db, "postgres", postgresRetention(db, schema)), close }, checkpointer, memory };
+  const store = kyselyStore(db, "postgres", postgresRetention(db, schema), pgSignals(o.url, schema));
+  return {
+    store: {
+      ...store,
+      close: async () => {
+        await memory.stop();
+        await store.close();
+      },
+    },
+    checkpointer,
+    memory,
+  };
 }
 
 export async function openPostgresStore(o: { url: string; schema?: string; max?: number }): Promise<Store> {

@@ -7,6 +7,7 @@ import type { Store } from "../ports.js";
 import { fifoLock, locked, type FifoLock } from "./lock.js";
 import { SqliteMemoryStore } from "./memory-store.js";
 import { sqliteRetention } from "./retention.js";
+import { localSignals } from "./signals.js";
 
 /**
  * Kysely's SQLite driver opens transactions with `begin` (deferred): a read-then-write transaction then
@@ -111,7 +112,7 @@ function open(database: Db | string) {
   if (typeof database !== "string") migrate(handle);
   const dialect = new ImmediateSqliteDialect({ database: cachingStatements(handle) });
   const kysely = new Kysely<DB>({ dialect });
-  return { handle, lock: dialect.lock, store: kyselyStore(kysely, "sqlite", sqliteRetention(kysely)) };
+  return { handle, lock: dialect.lock, store: kyselyStore(kysely, "sqlite", sqliteRetention(kysely), localSignals()) };
 }
 
 /**

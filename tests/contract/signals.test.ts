@@ -1,0 +1,110 @@
+import pg from "pg";
+import { describe, expect, it, vi } from "vitest";
+import { openStore } from "../../src/store/open-store.js";
+import type { SignalChannel, Store } from "../../src/store/ports.js";
+import { contract, freshSchema, pgReachable, url } from "./backends.js";
+
+/** What `channel` delivers to this listener, in order. */
+async function hear(store: Store, channel: SignalChannel) {
+  const heard: string[] = [];
+  const stop = await store.listen(channel, (p) => heard.push(p));
+  return { heard, stop };
+}
+
+contract("signals", (store) => {
+  it("a signal sent in a transaction is delivered once it commits, and never when it rolls back", async () => {
+    const { heard, stop } = await hear(store(), "runs");
+    try {
+      await store().transaction(async (tx) => {
+        await tx.signal("runs", "committed");
+        // Sent and delivered meanwhile outside the transaction: on PostgreSQL, signals reach a listener in
+        // commit order, so "committed" arriving first would be a delivery before its commit.
+        await store().signal("runs", "outside");
+        await vi.waitFor(() => expect(heard).toContain("outside"));
+        expect(heard).toEqual(["outside"]);
+      });
+      await vi.waitFor(() => expect(heard).toEqual(["outside", "committed"]));
+
+      await expect(
+        store().transaction(async (tx) => {
+          await tx.signal("runs", "rolled back");
+          throw new Error("no");
+        }),
+      ).rejects.toThrow("no");
+      await store().signal("runs", "after");
+      await vi.waitFor(() => expect(heard).toContain("after"));
+      expect(heard).toEqual(["outside", "committed", "after"]);
+    } finally {
+      await stop();
+    }
+  });
+
+  it("runs and run events signal what they wrote; channels are apart; an unsubscribed listener hears nothing", async () => {
+    const runs = await hear(store(), "runs");
+    const events = await hear(store(), "run_events");
+    const other = await hear(store(), "runs");
+    await other.stop();
+    try {
+      const r = await store().runs.enqueue({ run_id: "sig-run-1", thread_id: "sig-t", assistant_id: "care", multitask_strategy: "reject", kwargs: {}, metadata: {} });
+      await store().runEvents.append("sig-run-1", [{ event: "values", data: 1 }, { event: "end", data: null }]);
+      await vi.waitFor(() => expect(events.heard).toEqual(["sig-run-1:2"]));
+      await vi.waitFor(() => expect(runs.heard).toEqual(["sig-run-1"]));
+      expect("run" in r).toBe(true);
+      // A rejected run wakes nobody.
+      await store().runs.enqueue({ run_id: "sig-run-2", thread_id: "sig-t", assistant_id: "care", multitask_strategy: "reject", kwargs: {}, metadata: {} });
+      await store().signal("runs", "marker");
+      await vi.waitFor(() => expect(runs.heard).toEqual(["sig-run-1", "marker"]));
+      expect(other.heard).toEqual([]);
+    } finally {
+      await runs.stop();
+      await events.stop();
+    }
+  });
+});
+
+describe.skipIf(!pgReachable)("PostgreSQL signals", () => {
+  it("a schema's signals stay in it: two deployments on one database do not hear each other", async () => {
+    const [first, second] = [freshSchema(), freshSchema()];
+    const one = await openStore({ postgres: url, schema: first.schema, max: 2 });
+    const other = await openStore({ postgres: url, schema: second.schema, max: 2 });
+    try {
+      const here = await hear(one, "runs");
+      const there = await hear(other, "runs");
+      await one.signal("runs", "for here");
+      await other.signal("runs", "for there");
+      await vi.waitFor(() => expect(there.heard).toContain("for there"));
+      await vi.waitFor(() => expect(here.heard).toContain("for here"));
+      expect(there.heard).toEqual(["for there"]);
+      expect(here.heard).toEqual(["for here"]);
+      await here.stop();
+      await there.stop();
+    } finally {
+      await Promise.all([one.close(), other.close()]);
+      await Promise.all([first.drop(), second.drop()]);
+    }
+  });
+
+  it("listens again after its connection is killed", async () => {
+    const own = freshSchema();
+    const s = await openStore({ postgres: url, schema: own.schema, max: 2 });
+    const admin = new pg.Client(url);
+    await admin.connect();
+    try {
+      const { heard } = await hear(s, "runs");
+      const killed = await admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE $1", [`LISTEN "${own.schema}.%`]);
+      expect(killed.rowCount).toBe(1);
+      let n = 0;
+      await vi.waitFor(
+        async () => {
+          await s.signal("runs", `again ${++n}`);
+          expect(heard.some((p) => p.startsWith("again"))).toBe(true);
+        },
+        { timeout: 10_000, interval: 250 },
+      );
+    } finally {
+      await admin.end();
+      await s.close();
+      await own.drop();
+    }
+  });
+});
