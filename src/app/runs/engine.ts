@@ -1,10 +1,9 @@
 import { createEmbedServer } from "@langchain/langgraph-api/experimental/embed";
 import type { CareRuntime } from "../care-runtime.js";
-import { bookkeptGraph } from "../streamed-runs.js";
-import { GRAPH_ID } from "./graphs.js";
+import type { ServedGraph } from "./graphs.js";
 
-/** The thread metadata the embedded server writes on a run: the graph's id, nothing else (our routes own the rest). */
-export const NEW_THREAD = { graph_id: GRAPH_ID, assistant_id: GRAPH_ID };
+/** The thread metadata a run writes first: which graph (our routes and the graph's bookkeeping own the rest). */
+export const threadOf = (graphId: string) => ({ graph_id: graphId, assistant_id: graphId });
 
 /**
  * @langchain/langgraph-api's embedded server on our checkpointer and thread rows. The HTTP layer serves its
@@ -13,15 +12,16 @@ export const NEW_THREAD = { graph_id: GRAPH_ID, assistant_id: GRAPH_ID };
  * and the care graph's bookkeeping (bookkeptGraph) wraps it. Its own run routes are never exposed: it keeps
  * runs in a per-process map and runs nothing unless a client of that process joins.
  */
-export function langgraphEngine(rt: CareRuntime) {
+export function langgraphEngine(rt: CareRuntime, graphs: ReadonlyMap<string, ServedGraph>) {
   return createEmbedServer({
-    graph: { [GRAPH_ID]: bookkeptGraph(rt) },
+    graph: Object.fromEntries([...graphs.values()].map((g) => [g.id, g.runnable])),
     checkpointer: rt.checkpointer,
     // It sets these on the graph before each run: the runtime's own, or the graph would lose its memory.
     store: rt.memory,
     threads: {
       get: async (id) => rt.store.threads.get(id) as never,
-      set: async (id) => rt.store.threads.upsert(id, "patch", NEW_THREAD) as never,
+      // Called with the run's assistant id: the thread's graph, as our routes wrote it before queuing the run.
+      set: async (id, o) => rt.store.threads.upsert(id, "patch", threadOf(String(o.metadata?.graph_id))) as never,
       delete: (id) => deleteThread(rt, id),
       search: async function* (o) {
         const { total, threads } = await rt.store.threads.search(o);
