@@ -1,4 +1,6 @@
 import { createEmbedServer } from "@langchain/langgraph-api/experimental/embed";
+import type { CheckpointTuple, PendingWrite } from "@langchain/langgraph-checkpoint";
+import type { ThreadRecord } from "../../store/threads.js";
 import type { CareRuntime } from "../care-runtime.js";
 import type { ServedGraph } from "./graphs.js";
 
@@ -31,6 +33,25 @@ export function langgraphEngine(rt: CareRuntime, graphs: ReadonlyMap<string, Ser
   });
 }
 export type LanggraphEngine = ReturnType<typeof langgraphEngine>;
+
+/**
+ * A copy of a thread under a new id: its checkpoints (every namespace, each with its pending writes, oldest
+ * first so a parent is saved before its child) through the checkpointer's own put, so it works on either
+ * saver; then our row, written last (a copy without its row is not listed). BaseCheckpointSaver has no copy.
+ */
+export async function copyThread(rt: CareRuntime, from: string, to: string): Promise<ThreadRecord> {
+  const tuples: CheckpointTuple[] = [];
+  for await (const t of rt.checkpointer.list({ configurable: { thread_id: from } })) tuples.push(t);
+  for (const t of tuples.reverse()) {
+    const parent = t.parentConfig?.configurable?.checkpoint_id as string | undefined;
+    const config = { configurable: { thread_id: to, checkpoint_ns: t.config.configurable?.checkpoint_ns ?? "", ...(parent ? { checkpoint_id: parent } : {}) } };
+    const saved = await rt.checkpointer.put(config, t.checkpoint, t.metadata!, t.checkpoint.channel_versions);
+    const byTask = new Map<string, PendingWrite[]>();
+    for (const [task, channel, value] of t.pendingWrites ?? []) byTask.set(task, [...(byTask.get(task) ?? []), [channel, value]]);
+    for (const [task, writes] of byTask) await rt.checkpointer.putWrites(saved, writes, task);
+  }
+  return rt.store.threads.upsert(to, "put", (await rt.store.threads.get(from))?.metadata ?? {});
+}
 
 /** A thread and its checkpoints: our row, then the checkpointer's (a thread without its row is not listed). */
 export async function deleteThread(rt: CareRuntime, id: string): Promise<void> {

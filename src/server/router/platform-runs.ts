@@ -84,8 +84,11 @@ export function platformRunsRouter(rt: CareRuntime, { graphs, watcher }: Pick<Ru
     const end = await watcher.end(run.run_id, c.req.raw.signal);
     if (!end) throw new HttpError(503, "abandoned", "the client left before the run ended; it goes on");
     if (end.status === "success") return c.json(end.output ?? {});
-    if (end.error && end.status === "error" && end.output !== undefined) return c.json({ ...(end.output as object), __error__: end.error });
-    throw endError(end);
+    // The rules' refusals keep their status (409 a completed thread, …); any other failure is answered as the
+    // Platform does, the thread's values with `__error__`.
+    const refused = endError(end);
+    if (refused.status < 500 || end.output === undefined) throw refused;
+    return c.json({ ...(end.output as object), __error__: end.error });
   }
 
   /** The run's events from `after` on, as server-sent events with their seq as id (Last-Event-ID resumes). */

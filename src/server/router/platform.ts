@@ -4,7 +4,7 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { z } from "zod";
 import type { CareRuntime } from "../../app/care-runtime.js";
 import { checkThreadFree } from "../../app/contacts.js";
-import { deleteThread, threadOf } from "../../app/runs/engine.js";
+import { copyThread, deleteThread, threadOf } from "../../app/runs/engine.js";
 import { CARE_GRAPH_ID, type ServedGraph } from "../../app/runs/graphs.js";
 import type { RunService } from "../../app/runs/service.js";
 import { BOOKKEEPING_KEYS } from "../../store/threads.js";
@@ -47,9 +47,7 @@ const withoutBookkeeping = (metadata: Record<string, unknown>) =>
  * the body, so the route still reads it); and its error answers are rewritten into ours.
  */
 const platformGuard: MiddlewareHandler<AppEnv> = async (c, next) => {
-  // threads.copy would write checkpoints too (a second thread waiting on the same hand-off).
-  if ((/^\/threads\/[^/]+\/state$/.test(c.req.path) && c.req.method !== "GET") || /^\/threads\/[^/]+\/copy$/.test(c.req.path))
-    throw new HttpError(403, "forbidden", STATE_WRITES_REFUSED);
+  if (/^\/threads\/[^/]+\/state$/.test(c.req.path) && c.req.method !== "GET") throw new HttpError(403, "forbidden", STATE_WRITES_REFUSED);
   // The embed server's protocol commands (run.start, input.respond with update/goto) bypass every check the
   // run routes have: not offered, nor their event streams (each keeps a thread's buffer in memory).
   if (/^\/threads\/[^/]+\/(commands|stream\/events)$/.test(c.req.path))
@@ -167,6 +165,18 @@ export function platformRouter(rt: CareRuntime, runs: Pick<RunService, "graphs" 
       if ((await rt.store.runs.open(id)).length) throw conflict(`thread ${id} has a run queued or in progress`);
       await deleteThread(rt, id);
       return c.body(null, 204);
+    })
+    // A copy of a thread at rest: one waiting for a person would be a second thread on the same hand-off.
+    .post("/threads/:thread_id/copy", async (c) => {
+      const id = parseWith(ThreadId, c.req.param("thread_id"), "path");
+      if (!(await rt.store.threads.get(id))) throw notFound(`thread ${id}`);
+      try {
+        await checkThreadFree(rt.store, id);
+      } catch (e) {
+        throw answer(e);
+      }
+      if ((await rt.store.runs.open(id)).length) throw conflict(`thread ${id} has a run queued or in progress`);
+      return c.json(await copyThread(rt, id, randomUUID()));
     })
     .route("/", platformRunsRouter(rt, runs))
     .use("/threads/*", platformGuard)
