@@ -18,8 +18,7 @@ import { admission } from "./middleware/admission.js";
 import { closeOnUnreadBody } from "./middleware/unread-body.js";
 import type { RunSlots } from "./helper/run-slots.js";
 import type { ExperimentJobs } from "../app/experiment-jobs.js";
-import type { LanggraphEngine } from "../app/runs/engine.js";
-import type { RunWatcher } from "../app/runs/watch.js";
+import type { RunService } from "../app/runs/service.js";
 import { routeTemplate, type Metrics } from "./helper/prometheus.js";
 import { customersRouter } from "./router/customers.js";
 import { experimentsRouter } from "./router/experiments.js";
@@ -44,7 +43,7 @@ export interface AppOptions {
   twilio: TwilioConfig;
   jobs: ExperimentJobs;
   /** The embedded LangGraph server (threads, state, history) and the reader of runs' ends and streams. */
-  runs: { engine: LanggraphEngine; watcher: RunWatcher };
+  runs: Pick<RunService, "graphs" | "engine" | "watcher">;
   /** Every route that runs the care graph waits for one of these first. */
   runSlots: RunSlots;
   metrics: Metrics;
@@ -99,7 +98,7 @@ export function createApp(rt: CareRuntime, o: AppOptions) {
   guarded.route("/v1/experiments", experimentsRouter(rt, o.jobs));
   guarded.route("/v1/metrics", kpiRouter(rt));
   guarded.route("/v1/runs", queueRouter(rt));
-  guarded.route("/", platformRouter(rt, o.runs.engine, o.runs.watcher));
+  guarded.route("/", platformRouter(rt, o.runs));
   app.route("/", guarded);
 
   app.notFound((c) => c.json(errorBody(new HttpError(404, "not_found", `${c.req.method} ${c.req.path} does not exist`)), 404));

@@ -56,7 +56,8 @@ describe("state writes on care threads", () => {
     await expect(c.threads.patchState(threadId, { note: "x" })).rejects.toThrow(/403/);
     const refused = await api(`/threads/${threadId}/state`, "POST", { values: { contact: { score } }, as_node: "judge" });
     expect((await refused.json()).error.message).toMatch(/\/v1\/handoffs/);
-    await expect(c.threads.copy(threadId)).rejects.toThrow(/403/);
+    // A copy would be a second thread waiting on the same hand-off.
+    await expect(c.threads.copy(threadId)).rejects.toThrow(/409/);
     // Nor the protocol routes, which would run commands (input.respond with an update) or buffer them.
     for (const [route, body] of [["commands", { id: 1, method: "input.respond", params: {} }], ["stream/events", { channels: ["values"] }]] as const) {
       const r = await api(`/threads/${threadId}/${route}`, "POST", body);
@@ -89,6 +90,27 @@ describe("state writes on care threads", () => {
       for (const route of ["runs/stream", "runs/wait"]) expect((await api(`/threads/${threadId}/${route}`, "POST", body)).status, `${route} ${JSON.stringify(body)}`).toBe(status);
     }
     expect((await rt.store.threads.get(threadId))!.metadata).toMatchObject({ graph_id: "care", status: "interrupted" });
+  });
+});
+
+describe("threads.copy", () => {
+  it("copies a finished contact's thread, checkpoints and all, under a new id; the copy takes no new contact", async () => {
+    const c = client();
+    const thread = await c.threads.create();
+    await c.runs.wait(thread.thread_id, "care", { input: { customer_id: "vf" } });
+    const copy = await c.threads.copy(thread.thread_id);
+    expect(copy.thread_id).not.toBe(thread.thread_id);
+    expect(copy.metadata).toMatchObject({ customer_id: "vf", status: "done", graph_id: "care" });
+    const [original, copied] = await Promise.all([c.threads.getState(thread.thread_id), c.threads.getState(copy.thread_id)]);
+    expect(copied.values).toEqual(original.values);
+    expect(copied.next).toEqual([]);
+    const [h1, h2] = await Promise.all([c.threads.getHistory(thread.thread_id, { limit: 100 }), c.threads.getHistory(copy.thread_id, { limit: 100 })]);
+    expect(h2.map((s) => s.checkpoint.checkpoint_id)).toEqual(h1.map((s) => s.checkpoint.checkpoint_id));
+    expect(h2.map((s) => s.values)).toEqual(h1.map((s) => s.values));
+    // The copy holds a completed contact, like its original: a new input is refused by the graph's rule.
+    const again = await api(`/threads/${copy.thread_id}/runs/wait`, "POST", { assistant_id: "care", input: { customer_id: "vf" }, multitask_strategy: "enqueue" });
+    expect(again.status).toBe(409);
+    await expect(c.threads.copy("00000000-0000-4000-8000-000000000000")).rejects.toThrow(/404/);
   });
 });
 

@@ -84,6 +84,10 @@ describe.each(backends)("the LangGraph runs API on the durable queue ($name)", (
       expect(values.contact.outcome.status).toBe("scored");
       expect((await remote.runs.list(thread.thread_id)).map((r) => r.run_id)).toEqual([run.run_id]);
       expect((await remote.threads.get(thread.thread_id)).status).toBe("idle");
+      // threads.copy on this backend's checkpointer: the same state and history under a new id.
+      const copy = await remote.threads.copy(thread.thread_id);
+      expect((await remote.threads.getState(copy.thread_id)).values).toEqual((await remote.threads.getState(thread.thread_id)).values);
+      expect((await remote.threads.getHistory(copy.thread_id, { limit: 100 })).length).toBe((await remote.threads.getHistory(thread.thread_id, { limit: 100 })).length);
       expect(await rt.store.interactions.list({})).toEqual(expect.arrayContaining([expect.objectContaining({ thread_id: thread.thread_id })]));
     });
 

@@ -1,10 +1,13 @@
 import type { CareRuntime } from "../care-runtime.js";
 import type { Logger } from "../logger.js";
 import { langgraphEngine, type LanggraphEngine } from "./engine.js";
+import { servedGraphs, type ServedGraph } from "./graphs.js";
 import { RunWatcher } from "./watch.js";
 import { RunWorker, type WorkerObserver, type WorkerOptions } from "./worker.js";
 
 export interface RunService {
+  /** The graphs runs may name (their assistant ids). */
+  graphs: ReadonlyMap<string, ServedGraph>;
   engine: LanggraphEngine;
   watcher: RunWatcher;
   /** Absent in a process that only serves (`serve --no-worker`). */
@@ -19,7 +22,8 @@ export interface RunService {
  * the background, and stops when the runtime closes, before the store does.
  */
 export function startRunService(rt: CareRuntime, o: { worker: WorkerOptions | undefined; log: Logger; observer?: WorkerObserver }): RunService {
-  const engine = langgraphEngine(rt);
+  const graphs = servedGraphs(rt);
+  const engine = langgraphEngine(rt, graphs);
   const watcher = new RunWatcher(rt.store);
   const worker = o.worker ? new RunWorker(rt, engine, o.worker, o.log, o.observer) : undefined;
   const started = Promise.all([watcher.start(), worker?.start()]);
@@ -33,5 +37,5 @@ export function startRunService(rt: CareRuntime, o: { worker: WorkerOptions | un
         await watcher.stop();
       }));
   rt.beforeClose(() => stop(0));
-  return { engine, watcher, worker, stop };
+  return { graphs, engine, watcher, worker, stop };
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { MultitaskStrategy, Repos, RunRecord } from "../../store/ports.js";
-import { GRAPH_ID } from "./graphs.js";
+import { CARE_GRAPH_ID } from "./graphs.js";
 import { RunKwargs } from "./kwargs.js";
 
 /** `multitask_strategy: "reject"` met a thread with a run open. */
@@ -17,12 +17,13 @@ export class ThreadBusyError extends Error {
  */
 export async function submitRun(
   repos: Repos,
-  r: { thread_id: string; kwargs: RunKwargs; multitask_strategy: MultitaskStrategy; metadata?: Record<string, unknown>; run_id?: string },
+  r: { thread_id: string; assistant_id?: string; kwargs: RunKwargs; multitask_strategy: MultitaskStrategy; metadata?: Record<string, unknown>; run_id?: string },
 ): Promise<RunRecord> {
   const queued = await repos.runs.enqueue({
     run_id: r.run_id ?? randomUUID(),
     thread_id: r.thread_id,
-    assistant_id: GRAPH_ID,
+    // Contacts and a person's answers (/v1, channels) are the care graph's runs.
+    assistant_id: r.assistant_id ?? CARE_GRAPH_ID,
     multitask_strategy: r.multitask_strategy,
     kwargs: RunKwargs.parse(r.kwargs) as Record<string, unknown>,
     metadata: r.metadata ?? {},
@@ -36,7 +37,8 @@ export function runView(r: RunRecord) {
   return {
     run_id: r.run_id,
     thread_id: r.thread_id,
-    assistant_id: r.assistant_id,
+    // Contacts and a person's answers (/v1, channels) are the care graph's runs.
+    assistant_id: r.assistant_id ?? CARE_GRAPH_ID,
     created_at: r.created_at,
     updated_at: r.updated_at,
     status: r.status,

@@ -5,10 +5,9 @@ import { z } from "zod";
 import { CareInput } from "../../agents/state.js";
 import type { CareRuntime } from "../../app/care-runtime.js";
 import { checkThreadFree } from "../../app/contacts.js";
-import { NEW_THREAD } from "../../app/runs/engine.js";
-import { GRAPH_ID } from "../../app/runs/graphs.js";
+import { threadOf } from "../../app/runs/engine.js";
 import { runView, submitRun, ThreadBusyError } from "../../app/runs/submit.js";
-import type { RunWatcher } from "../../app/runs/watch.js";
+import type { RunService } from "../../app/runs/service.js";
 import { RUN_STATUSES, type RunRecord } from "../../store/ports.js";
 import type { AppEnv } from "../env.js";
 import { conflict, HttpError, notFound, parseWith, queryInt, readJson, readQuery } from "../helper/http.js";
@@ -41,10 +40,10 @@ const CancelQuery = z.object({ wait: z.enum(["0", "1", "true", "false"]).default
  * thread or stateless) is queued and executed by a worker of any process, and read back from the queue
  * and its `run_events`, so a run started on one replica is joined or streamed from another.
  */
-export function platformRunsRouter(rt: CareRuntime, watcher: RunWatcher) {
+export function platformRunsRouter(rt: CareRuntime, { graphs, watcher }: Pick<RunService, "graphs" | "watcher">) {
   /** The checks a run passes before it is queued (each a 4xx), then the run, queued with the thread's bookkeeping. */
   async function create(c: Context<AppEnv>, threadId: string, body: RunCreate, stateless: boolean): Promise<RunRecord> {
-    if (body.assistant_id !== GRAPH_ID) throw notFound(`assistant ${body.assistant_id}`);
+    if (!graphs.has(body.assistant_id)) throw notFound(`assistant ${body.assistant_id}`);
     if (!body.input && !body.command) throw new HttpError(400, "invalid_request", "body: input or command is required");
     if (body.multitask_strategy === "rollback") throw new HttpError(400, "invalid_request", "body.multitask_strategy: rollback would erase a contact the policy has learned from; use reject, enqueue or interrupt");
     if (!stateless && !(await rt.store.threads.get(threadId))) {
@@ -62,10 +61,11 @@ export function platformRunsRouter(rt: CareRuntime, watcher: RunWatcher) {
     const { on_disconnect: _d, if_not_exists: _i, on_completion: _o, multitask_strategy, ...payload } = body;
     try {
       return await rt.store.transaction(async (tx) => {
-        await tx.threads.upsert(threadId, "patch", NEW_THREAD);
+        await tx.threads.upsert(threadId, "patch", threadOf(body.assistant_id));
         if (multitask_strategy === "interrupt") for (const open of await tx.runs.open(threadId)) await tx.runs.cancel(threadId, open.run_id, "interrupted by a newer run");
         return submitRun(tx, {
           thread_id: threadId,
+          assistant_id: body.assistant_id,
           multitask_strategy,
           metadata: body.metadata ?? {},
           kwargs: { kind: "platform", payload: payload as Record<string, unknown>, request_id: c.get("requestId") },
@@ -84,8 +84,11 @@ export function platformRunsRouter(rt: CareRuntime, watcher: RunWatcher) {
     const end = await watcher.end(run.run_id, c.req.raw.signal);
     if (!end) throw new HttpError(503, "abandoned", "the client left before the run ended; it goes on");
     if (end.status === "success") return c.json(end.output ?? {});
-    if (end.error && end.status === "error" && end.output !== undefined) return c.json({ ...(end.output as object), __error__: end.error });
-    throw endError(end);
+    // The rules' refusals keep their status (409 a completed thread, …); any other failure is answered as the
+    // Platform does, the thread's values with `__error__`.
+    const refused = endError(end);
+    if (refused.status < 500 || end.output === undefined) throw refused;
+    return c.json({ ...(end.output as object), __error__: end.error });
   }
 
   /** The run's events from `after` on, as server-sent events with their seq as id (Last-Event-ID resumes). */

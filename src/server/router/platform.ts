@@ -2,13 +2,11 @@ import { randomUUID } from "node:crypto";
 import { Hono, type MiddlewareHandler } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { z } from "zod";
-import { ApiContext } from "../../agents/context.js";
-import { CareInput } from "../../agents/state.js";
 import type { CareRuntime } from "../../app/care-runtime.js";
 import { checkThreadFree } from "../../app/contacts.js";
-import { deleteThread, NEW_THREAD, type LanggraphEngine } from "../../app/runs/engine.js";
-import { GRAPH_ID } from "../../app/runs/graphs.js";
-import type { RunWatcher } from "../../app/runs/watch.js";
+import { copyThread, deleteThread, threadOf } from "../../app/runs/engine.js";
+import { CARE_GRAPH_ID, type ServedGraph } from "../../app/runs/graphs.js";
+import type { RunService } from "../../app/runs/service.js";
 import { BOOKKEEPING_KEYS } from "../../store/threads.js";
 import type { AppEnv } from "../env.js";
 import { conflict, errorBody, HttpError, notFound, parseWith, readJson } from "../helper/http.js";
@@ -29,6 +27,9 @@ const clientMetadata = (current: Record<string, unknown>) =>
         ctx.addIssue({ code: "custom", path: [key], message: "set by the service; a client cannot change it" });
   });
 
+/** A thread created without a run belongs to the care graph until a run names another. */
+const NEW_THREAD = threadOf(CARE_GRAPH_ID);
+
 export const ThreadCreate = z
   .object({
     thread_id: ThreadId.optional(),
@@ -46,9 +47,7 @@ const withoutBookkeeping = (metadata: Record<string, unknown>) =>
  * the body, so the route still reads it); and its error answers are rewritten into ours.
  */
 const platformGuard: MiddlewareHandler<AppEnv> = async (c, next) => {
-  // threads.copy would write checkpoints too (a second thread waiting on the same hand-off).
-  if ((/^\/threads\/[^/]+\/state$/.test(c.req.path) && c.req.method !== "GET") || /^\/threads\/[^/]+\/copy$/.test(c.req.path))
-    throw new HttpError(403, "forbidden", STATE_WRITES_REFUSED);
+  if (/^\/threads\/[^/]+\/state$/.test(c.req.path) && c.req.method !== "GET") throw new HttpError(403, "forbidden", STATE_WRITES_REFUSED);
   // The embed server's protocol commands (run.start, input.respond with update/goto) bypass every check the
   // run routes have: not offered, nor their event streams (each keeps a thread's buffer in memory).
   if (/^\/threads\/[^/]+\/(commands|stream\/events)$/.test(c.req.path))
@@ -81,22 +80,10 @@ function embedError(status: ContentfulStatusCode, sent: { error?: unknown }): Ht
   return new HttpError(status, "invalid_request", message, issues.length ? issues : undefined);
 }
 
-function assistant(graphId: string) {
+/** A graph as the SDK's assistants API shows it: one assistant per graph, its id the graph's. */
+function assistant(g: ServedGraph) {
   const at = new Date(0).toISOString();
-  return { assistant_id: graphId, graph_id: graphId, name: graphId, description: "One customer contact: router → responder/outreach → safety → judge → policy_update", config: {}, context: {}, metadata: { created_by: "system" }, version: 1, created_at: at, updated_at: at };
-}
-
-/**
- * The JSON schemas Studio and the SDK read (assistants.getSchemas), from the zod schemas the routes parse
- * with: what a caller may send as input and context. The state's `contact` record is the nodes' own.
- */
-function schemas(graphId: string) {
-  const input = z.toJSONSchema(CareInput, { io: "input" });
-  const state = z.toJSONSchema(
-    CareInput.extend({ contact: z.record(z.string(), z.unknown()).describe("what the nodes decided: route, decision, draft, safety verdict, score, escalation, review, outcome") }),
-    { io: "output" },
-  );
-  return { graph_id: graphId, input_schema: input, state_schema: state, output_schema: state, context_schema: z.toJSONSchema(ApiContext, { io: "input" }), config_schema: null };
+  return { assistant_id: g.id, graph_id: g.id, name: g.id, description: g.description, config: {}, context: {}, metadata: { created_by: "system" }, version: 1, created_at: at, updated_at: at };
 }
 
 /** A thread search: the SDK's filters (metadata values one to one, as SQLite compares them; ids; status). */
@@ -118,22 +105,20 @@ const ThreadSearch = z.object({
  * @langchain/langgraph-api's embedded server on our checkpointer; assistants, thread search and the
  * whole runs API (platform-runs.ts, on the durable queue) here.
  */
-export function platformRouter(rt: CareRuntime, engine: LanggraphEngine, watcher: RunWatcher) {
+export function platformRouter(rt: CareRuntime, runs: Pick<RunService, "graphs" | "engine" | "watcher">) {
   const graphOf = (assistantId: string) => {
-    if (assistantId !== GRAPH_ID) throw notFound(`assistant ${assistantId}`);
-    return rt.graph;
+    const g = runs.graphs.get(assistantId);
+    if (!g) throw notFound(`assistant ${assistantId}`);
+    return g;
   };
 
   return new Hono<AppEnv>()
-    .post("/assistants/search", (c) => c.json([assistant(GRAPH_ID)]))
-    .get("/assistants/:id", (c) => {
-      graphOf(c.req.param("id"));
-      return c.json(assistant(GRAPH_ID));
-    })
-    .get("/assistants/:id/graph", async (c) => c.json(graphOf(c.req.param("id")).getGraph().toJSON()))
+    .post("/assistants/search", (c) => c.json([...runs.graphs.values()].map(assistant)))
+    .get("/assistants/:id", (c) => c.json(assistant(graphOf(c.req.param("id")))))
+    .get("/assistants/:id/graph", async (c) => c.json(graphOf(c.req.param("id")).graph.getGraph().toJSON()))
     .get("/assistants/:id/schemas", (c) => {
-      graphOf(c.req.param("id"));
-      return c.json(schemas(GRAPH_ID));
+      const g = graphOf(c.req.param("id"));
+      return c.json({ graph_id: g.id, ...g.schemas() });
     })
     .post("/threads/search", async (c) => {
       const q = await readJson(c, ThreadSearch);
@@ -181,8 +166,20 @@ export function platformRouter(rt: CareRuntime, engine: LanggraphEngine, watcher
       await deleteThread(rt, id);
       return c.body(null, 204);
     })
-    .route("/", platformRunsRouter(rt, watcher))
+    // A copy of a thread at rest: one waiting for a person would be a second thread on the same hand-off.
+    .post("/threads/:thread_id/copy", async (c) => {
+      const id = parseWith(ThreadId, c.req.param("thread_id"), "path");
+      if (!(await rt.store.threads.get(id))) throw notFound(`thread ${id}`);
+      try {
+        await checkThreadFree(rt.store, id);
+      } catch (e) {
+        throw answer(e);
+      }
+      if ((await rt.store.runs.open(id)).length) throw conflict(`thread ${id} has a run queued or in progress`);
+      return c.json(await copyThread(rt, id, randomUUID()));
+    })
+    .route("/", platformRunsRouter(rt, runs))
     .use("/threads/*", platformGuard)
     .use("/threads", platformGuard)
-    .route("/", engine as unknown as Hono<AppEnv>);
+    .route("/", runs.engine as unknown as Hono<AppEnv>);
 }
