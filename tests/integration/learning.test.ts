@@ -38,5 +38,5 @@ describe("learning through the care graph", () => {
     expect(summary.lift_pct).toBeGreaterThan(3);
     expect(policy.best_pick_share).toBeGreaterThan(baseline.best_pick_share + 0.04);
     expect(summary.recommendations.length).toBe(16);
-  });
+  }, 180_000); // 4,000 graph runs: about 30 s alone, longer on a shared machine
 });
