@@ -6,6 +6,7 @@ import type { FinalRunStatus, RunRecord } from "../../store/ports.js";
 import type { CareRuntime } from "../care-runtime.js";
 import {
   ConversationOwnedError,
+  finishedRun,
   HandoffRefusedError,
   recoverThread,
   resolveHandoff,
@@ -62,7 +63,7 @@ export interface ExecuteOptions {
 export async function executeRun(run: RunRecord, o: ExecuteOptions): Promise<RunEnd> {
   const k = RunKwargs.parse(run.kwargs);
   if (run.attempts > 1) {
-    const recovered = await recoverThread(o.rt, run.thread_id);
+    const recovered = (await recoverThread(o.rt, run.thread_id)) ?? (await finishedRun(o.rt, run.thread_id, run.run_id));
     if (recovered) {
       if (k.kind === "contact" && k.channel) await answerInbound(o.rt, run.run_id, k.channel.message_sid, recovered.outcome);
       return { status: "success", output: k.kind === "platform" ? recovered.state : recovered.outcome };

@@ -1,0 +1,50 @@
+import { randomUUID } from "node:crypto";
+import { afterEach, describe, expect, it } from "vitest";
+import type { CareRuntime } from "../../src/app/care-runtime.js";
+import { executeRun } from "../../src/app/runs/execute.js";
+import { langgraphEngine, threadOf } from "../../src/app/runs/engine.js";
+import { servedGraphs } from "../../src/app/runs/graphs.js";
+import { submitRun } from "../../src/app/runs/submit.js";
+import { customer, testRuntime } from "../helpers/runtime.js";
+
+let rt: CareRuntime;
+afterEach(async () => rt?.close());
+
+/** A run as a worker takes it (attempt `attempts`), executed to its end. */
+async function execute(run: Awaited<ReturnType<typeof submitRun>>, attempts: number) {
+  const engine = langgraphEngine(rt, servedGraphs(rt));
+  return executeRun({ ...run, status: "running", attempts }, { rt, engine, signal: new AbortController().signal, emit: async () => undefined });
+}
+
+describe("a run executed again after its worker died past the contact's end", () => {
+  it("a contact: one interaction, the same outcome", async () => {
+    rt = await testRuntime({ customers: [customer({ customer_id: "C1" })] });
+    const run = await submitRun(rt.store, { thread_id: randomUUID(), multitask_strategy: "enqueue", kwargs: { kind: "contact", customer_id: "C1", context: {} } });
+    const first = await execute(run, 1);
+    const again = await execute(run, 2);
+    expect(again).toMatchObject({ status: "success" });
+    expect((again.output as any).interaction_id).toBe((first.output as any).interaction_id);
+    expect(await rt.store.interactions.list()).toHaveLength(1);
+  });
+
+  it("a contact handed to a person: handed off again, not refused", async () => {
+    rt = await testRuntime({ customers: [customer({ customer_id: "legal", first_message: "Voy a ir a PROFECO a denunciarlos." })] });
+    const run = await submitRun(rt.store, { thread_id: randomUUID(), multitask_strategy: "enqueue", kwargs: { kind: "contact", customer_id: "legal", context: {} } });
+    const first = await execute(run, 1);
+    expect((first.output as any).status).toBe("handed_off");
+    const again = await execute(run, 2);
+    expect(again).toMatchObject({ status: "success", output: { status: "handed_off", interaction_id: (first.output as any).interaction_id } });
+  });
+
+  it("a LangGraph-route run: the thread's values, not a refusal", async () => {
+    rt = await testRuntime({ customers: [customer({ customer_id: "C1" })] });
+    const threadId = randomUUID();
+    await rt.store.threads.upsert(threadId, "patch", threadOf("care"));
+    const run = await submitRun(rt.store, { thread_id: threadId, assistant_id: "care", multitask_strategy: "enqueue", kwargs: { kind: "platform", payload: { assistant_id: "care", input: { customer_id: "C1" } } } });
+    const first = await execute(run, 1);
+    expect(first.status).toBe("success");
+    const again = await execute(run, 2);
+    expect(again).toMatchObject({ status: "success", output: { interaction_id: (first.output as any).interaction_id } });
+    expect(await rt.store.interactions.list()).toHaveLength(1);
+  });
+});
