@@ -1,10 +1,13 @@
 import { randomUUID } from "node:crypto";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import type { CareRuntime } from "../../src/app/care-runtime.js";
 import { executeRun } from "../../src/app/runs/execute.js";
 import { langgraphEngine, threadOf } from "../../src/app/runs/engine.js";
 import { servedGraphs } from "../../src/app/runs/graphs.js";
+import { createLogger } from "../../src/app/logger.js";
+import { startRunService } from "../../src/app/runs/service.js";
 import { submitRun } from "../../src/app/runs/submit.js";
+import { WorkerOptions } from "../../src/app/runs/worker.js";
 import { customer, testRuntime } from "../helpers/runtime.js";
 
 let rt: CareRuntime;
@@ -46,5 +49,25 @@ describe("a run executed again after its worker died past the contact's end", ()
     const again = await execute(run, 2);
     expect(again).toMatchObject({ status: "success", output: { interaction_id: (first.output as any).interaction_id } });
     expect(await rt.store.interactions.list()).toHaveLength(1);
+  });
+});
+
+describe("a run whose worker died on its last attempt", () => {
+  it("is dead-lettered when next taken, and closed: its thread and its WhatsApp message failed, its joiners told", async () => {
+    rt = await testRuntime({ customers: [customer({ customer_id: "C1" })] });
+    const threadId = randomUUID();
+    await rt.store.inbound.claim("SM-dead", "C1", threadId, "hola");
+    const run = await submitRun(rt.store, { thread_id: threadId, multitask_strategy: "enqueue", kwargs: { kind: "contact", customer_id: "C1", context: {}, channel: { message_sid: "SM-dead" } } });
+    // Its only attempt: taken, the contact begun, and the worker gone (its lease already lapsed).
+    await rt.store.runs.claim("dead-worker", -1_000, 1);
+    await rt.store.threads.upsert(threadId, "patch", { customer_id: "C1", status: "running" });
+
+    const { watcher } = startRunService(rt, { worker: WorkerOptions.parse({ maxAttempts: 1, pollMs: 20 }), log: createLogger({ level: "silent" }) });
+    expect(await watcher.end(run.run_id)).toMatchObject({ status: "error", error: { message: expect.stringContaining("dead-lettered after 1 attempts") } });
+    await vi.waitFor(async () => {
+      expect((await rt.store.runs.get(run.run_id))?.dead_at).not.toBeNull();
+      expect((await rt.store.threads.get(threadId))?.metadata.status).toBe("failed");
+      expect((await rt.store.inbound.get("SM-dead"))?.status).toBe("failed");
+    });
   });
 });

@@ -102,7 +102,11 @@ export class RunWorker {
 
   private async fill(): Promise<void> {
     while (!this.stopped && this.active.size < this.o.slots) {
-      const run = await this.rt.store.runs.claim(this.id, this.o.leaseMs, this.o.maxAttempts);
+      // A run whose worker died on its last attempt is dead-lettered by the claim: closed here as a failed one is.
+      const run = await this.rt.store.runs.claim(this.id, this.o.leaseMs, this.o.maxAttempts, (dead) => {
+        this.log.error({ run_id: dead.run_id, attempts: dead.attempts }, "a run's worker died on its last attempt: dead-lettered");
+        void this.bury(dead, { name: "RunError", message: dead.error ?? "dead-lettered" }).catch((e) => this.log.error({ err: e, run_id: dead.run_id }, "could not close a dead-lettered run"));
+      });
       if (!run) return;
       this.observer.runClaimed?.(run);
       const abort = new AbortController();
@@ -170,11 +174,19 @@ export class RunWorker {
     if (result === "retry") this.log.warn({ run_id: run.run_id, attempt: run.attempts, err: e }, "a run failed; it will be tried again");
     if (result === "dead") {
       this.log.error({ run_id: run.run_id, attempts: run.attempts, err: e }, "a run failed its last attempt: dead-lettered");
-      await failRun(this.rt, run.thread_id, e).catch(() => undefined);
-      await failInbound(this.rt, run).catch(() => undefined);
-      await this.rt.store.runEvents.append(run.run_id, [{ event: "end", data: { status: "error", error } satisfies RunEnd }]);
+      await this.bury(run, error);
     }
     return result;
+  }
+
+  /**
+   * A dead-lettered run's thread (if it was left running) and its channel message are marked failed, and
+   * its joiners get its end.
+   */
+  private async bury(run: RunRecord, error: NonNullable<RunEnd["error"]>): Promise<void> {
+    if ((await this.rt.store.threads.get(run.thread_id))?.metadata.status === "running") await failRun(this.rt, run.thread_id, error.message).catch(() => undefined);
+    await failInbound(this.rt, run).catch(() => undefined);
+    await this.rt.store.runEvents.append(run.run_id, [{ event: "end", data: { status: "error", error } satisfies RunEnd }]);
   }
 }
 

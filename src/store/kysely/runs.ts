@@ -75,8 +75,10 @@ export function runQueue({ db, d, atomic, signal }: Ctx): RunQueue {
       return result;
     },
 
-    claim(worker, leaseMs, maxAttempts) {
-      return atomic(async (trx) => {
+    async claim(worker, leaseMs, maxAttempts, onDead) {
+      const dead: RunRecord[] = [];
+      const claimed = await atomic(async (trx) => {
+        dead.length = 0;
         for (;;) {
           const candidate = await d
             .forUpdateSkipLocked(
@@ -99,6 +101,7 @@ export function runQueue({ db, d, atomic, signal }: Ctx): RunQueue {
           if (!candidate) return undefined;
           if (candidate.attempts >= maxAttempts) {
             await deadLetter(trx, candidate);
+            dead.push((await read(trx, candidate.run_id))!);
             continue;
           }
           const row = await trx
@@ -117,6 +120,8 @@ export function runQueue({ db, d, atomic, signal }: Ctx): RunQueue {
           return fromRow(row, d);
         }
       });
+      dead.forEach((run) => onDead?.(run));
+      return claimed;
     },
 
     async renew(runId, worker, leaseMs) {
