@@ -71,3 +71,19 @@ describe("a run whose worker died on its last attempt", () => {
     });
   });
 });
+
+describe("a LangGraph-route run that ends in an error", () => {
+  it("keeps the error masked in its events and its end: a card number quoted by a failure is not stored", async () => {
+    rt = await testRuntime({ customers: [customer({ customer_id: "C1" })] });
+    const threadId = randomUUID();
+    const run = await submitRun(rt.store, { thread_id: threadId, assistant_id: "care", multitask_strategy: "enqueue", kwargs: { kind: "platform", payload: { assistant_id: "care", input: { customer_id: "C1" } } } });
+    // The embedded server answers a failure as an `error` event quoting what it failed on.
+    const failure = JSON.stringify({ error: "ProviderError", message: "could not score: mi tarjeta 4111 1111 1111 1111" });
+    const engine = { request: async () => new Response(`event: error\ndata: ${failure}\n\n`) } as never;
+    const emitted: unknown[] = [];
+    const end = await executeRun({ ...run, status: "running", attempts: 1 }, { rt, engine, signal: new AbortController().signal, emit: async (_e, data) => void emitted.push(data) });
+    expect(end).toMatchObject({ status: "error", error: { name: "ProviderError" } });
+    expect(JSON.stringify([end, emitted])).not.toContain("4111");
+    expect(end.error!.message).toContain("could not score");
+  });
+});

@@ -104,8 +104,13 @@ async function streamPlatformRun(run: RunRecord, payload: Record<string, unknown
   if (!res.ok || !res.body) throw new Error(`the embedded LangGraph server answered ${res.status}: ${(await res.text()).slice(0, 200)}`);
   let error: RunEnd["error"];
   for await (const e of readSse(res.body)) {
-    const data: unknown = JSON.parse(e.data);
-    if (e.event === "error") error = { name: String((data as { error?: unknown }).error ?? "Error"), message: String((data as { message?: unknown }).message ?? "") };
+    let data: unknown = JSON.parse(e.data);
+    if (e.event === "error") {
+      // Kept in run_events and answered to joiners: masked and bounded as every run's error is (runError).
+      const { error: name, message } = data as { error?: unknown; message?: unknown };
+      error = { name: String(name ?? "Error"), message: redactPii(String(message ?? "")).slice(0, 500) };
+      data = { ...(data as object), message: error.message };
+    }
     await o.emit(e.event, data);
   }
   if (o.signal.aborted) throw o.signal.reason ?? new Error("aborted");
