@@ -140,7 +140,7 @@ describe("care-graph experiment's tables", () => {
 });
 
 describe("care-graph prune", () => {
-  it("drops finished runs and their events, keeping open runs and dead letters", async () => {
+  it("drops finished runs and their events, keeping open runs", async () => {
     const store = openSqliteStore(tmp.path);
     const queue = (thread: string) => store.runs.enqueue({ run_id: crypto.randomUUID(), thread_id: thread, assistant_id: "care", multitask_strategy: "enqueue", kwargs: {}, metadata: {} });
     let done: string, open: string;
