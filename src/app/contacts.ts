@@ -231,14 +231,14 @@ export async function checkClaim(repos: Repos, threadId: string, agent: string):
  * `recheck` runs in the transaction that marks it, after this resume is the only one: what the caller
  * checked before may have changed while it awaited.
  */
-export async function beginResume(rt: CareRuntime, threadId: string, actor: string, recheck: (tx: Repos) => Promise<void>): Promise<() => void> {
+export async function beginResume(rt: CareRuntime, threadId: string, actor: string, recheck: (tx: Repos) => Promise<void>, runId?: string): Promise<() => void> {
   if (rt.resuming.has(threadId)) throw new ResumeInProgressError(`thread ${threadId} is being resumed`);
   rt.resuming.add(threadId);
   const release = () => void rt.resuming.delete(threadId);
   try {
     await rt.store.transaction(async (tx) => {
       await recheck(tx);
-      await tx.threads.upsert(threadId, "patch", { status: "running", resumed_by: actor });
+      await tx.threads.upsert(threadId, "patch", { status: "running", resumed_by: actor, run_id: runId ?? null });
     });
   } catch (e) {
     release();
@@ -340,6 +340,7 @@ export async function resolveHandoff(
   response: HumanResponse,
   signal?: AbortSignal,
   requestId?: string,
+  runId?: string,
 ): Promise<ContactOutcome | ResolveError> {
   const h = await rt.store.handoffs.get(interactionId);
   if (!h) return "missing";
@@ -349,10 +350,16 @@ export async function resolveHandoff(
   const threadId = h.thread_id!;
   let release: () => void;
   try {
-    release = await beginResume(rt, threadId, agent, async (tx) => {
-      const reason = refusal(await tx.handoffs.get(interactionId), agent);
-      if (reason) throw new HandoffRefusedError(reason, interactionId);
-    });
+    release = await beginResume(
+      rt,
+      threadId,
+      agent,
+      async (tx) => {
+        const reason = refusal(await tx.handoffs.get(interactionId), agent);
+        if (reason) throw new HandoffRefusedError(reason, interactionId);
+      },
+      runId,
+    );
   } catch (e) {
     if (e instanceof ResumeInProgressError) return "in_progress";
     if (e instanceof HandoffRefusedError) return e.reason;

@@ -53,11 +53,13 @@ export function bookkeptGraph(rt: CareRuntime): CareGraph {
 
 /** Checks and marks a run before the graph starts; returns what to do once its stream has ended. */
 async function startRun(rt: CareRuntime, threadId: string, input: unknown, options: StreamOptions): Promise<Finisher> {
+  // The queued run's id (executeRun puts it in the run's metadata), for that run executed again (finishedRun).
+  const runId = typeof options?.metadata?.run_id === "string" ? options.metadata.run_id : undefined;
   if (isCommand(input)) {
     // As on /v1, only the agent holding the hand-off's claim answers it; the run's metadata names them.
     const agent = AgentName.parse(options?.metadata?.agent);
     await checkClaim(rt.store, threadId, agent);
-    const release = await beginResume(rt, threadId, agent, (tx) => checkClaim(tx, threadId, agent));
+    const release = await beginResume(rt, threadId, agent, (tx) => checkClaim(tx, threadId, agent), runId);
     return {
       finish: async (id) => {
         try {
@@ -77,8 +79,6 @@ async function startRun(rt: CareRuntime, threadId: string, input: unknown, optio
   }
   // The platform guard has validated the input already; parsing again keeps this safe on its own.
   const { customer_id } = CareInput.parse(input);
-  // The queued run's id (executeRun puts it in the run's metadata), for that run executed again (finishedRun).
-  const runId = typeof options?.metadata?.run_id === "string" ? options.metadata.run_id : undefined;
   await beginRun(rt, threadId, customer_id, CareContext.parse(options?.context ?? {}), runId);
   return {
     finish: async (id) => void (await finishRun(rt, id, customer_id, (await savedRunState(rt, id)).state)),

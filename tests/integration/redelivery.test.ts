@@ -39,6 +39,19 @@ describe("a run executed again after its worker died past the contact's end", ()
     expect(again).toMatchObject({ status: "success", output: { status: "handed_off", interaction_id: (first.output as any).interaction_id } });
   });
 
+  it("a person's answer: delivered once, and the run a success, not 'already resolved'", async () => {
+    rt = await testRuntime({ customers: [customer({ customer_id: "legal", first_message: "Voy a ir a PROFECO a denunciarlos." })] });
+    const contact = await submitRun(rt.store, { thread_id: randomUUID(), multitask_strategy: "enqueue", kwargs: { kind: "contact", customer_id: "legal", context: {} } });
+    const id = ((await execute(contact, 1)).output as any).interaction_id as string;
+    expect(await rt.store.handoffs.claim(id, "ana")).toBe("claimed");
+    await rt.store.ownership.takeOver("legal", "ana");
+    const answer = await submitRun(rt.store, { thread_id: contact.thread_id, multitask_strategy: "enqueue", kwargs: { kind: "resolve", interaction_id: id, agent: "ana", response: { type: "response", args: "Hola, te llamo hoy mismo. — Ana" } } });
+    const first = await execute(answer, 1);
+    expect(first).toMatchObject({ status: "success", output: { status: "completed" } });
+    const again = await execute(answer, 2);
+    expect(again).toMatchObject({ status: "success", output: { interaction_id: id, status: "completed", reply: "Hola, te llamo hoy mismo. — Ana" } });
+  });
+
   it("a LangGraph-route run: the thread's values, not a refusal", async () => {
     rt = await testRuntime({ customers: [customer({ customer_id: "C1" })] });
     const threadId = randomUUID();

@@ -80,7 +80,7 @@ export async function executeRun(run: RunRecord, o: ExecuteOptions): Promise<Run
       return { status: "success", output: outcome };
     }
     case "resolve": {
-      const out = await resolveHandoff(o.rt, k.interaction_id, k.agent, k.response, o.signal, k.request_id);
+      const out = await resolveHandoff(o.rt, k.interaction_id, k.agent, k.response, o.signal, k.request_id, run.run_id);
       if (typeof out === "string") throw new RunRefusedError(`hand-off ${k.interaction_id}: ${out}`, out);
       return { status: "success", output: out };
     }
