@@ -243,6 +243,8 @@ export interface RunEvents {
   append(runId: string, events: ReadonlyArray<{ event: string; data: unknown }>): Promise<number>;
   /** The events after `seq`, in order. */
   after(runId: string, seq: number, limit?: number): Promise<RunEvent[]>;
+  /** The run's last event named `event` (a joiner's `end`), without reading the stream before it. */
+  last(runId: string, event: string): Promise<RunEvent | undefined>;
 }
 
 /** Channels processes wake each other on: a run was queued; a run's stream has new events. */
