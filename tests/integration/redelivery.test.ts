@@ -7,7 +7,7 @@ import { servedGraphs } from "../../src/app/runs/graphs.js";
 import { createLogger } from "../../src/app/logger.js";
 import { startRunService } from "../../src/app/runs/service.js";
 import { submitRun } from "../../src/app/runs/submit.js";
-import { WorkerOptions } from "../../src/app/runs/worker.js";
+import { RunWorker, WorkerOptions } from "../../src/app/runs/worker.js";
 import { customer, testRuntime } from "../helpers/runtime.js";
 
 let rt: CareRuntime;
@@ -98,5 +98,34 @@ describe("a LangGraph-route run that ends in an error", () => {
     expect(end).toMatchObject({ status: "error", error: { name: "ProviderError" } });
     expect(JSON.stringify([end, emitted])).not.toContain("4111");
     expect(end.error!.message).toContain("could not score");
+  });
+});
+
+describe("a worker whose own run's lease lapsed while it executes it", () => {
+  it("takes it back and goes on with the execution under way: the run is not executed twice", async () => {
+    rt = await testRuntime({ customers: [customer({ customer_id: "C1" })] });
+    const threadId = randomUUID();
+    const run = await submitRun(rt.store, { thread_id: threadId, assistant_id: "care", multitask_strategy: "enqueue", kwargs: { kind: "platform", payload: { assistant_id: "care", input: { customer_id: "C1" } } } });
+    // The database refuses every renewal, so the lease lapses while the embedded server holds the run.
+    vi.spyOn(rt.store.runs, "renew").mockRejectedValue(new Error("connection reset"));
+    let requests = 0;
+    let answer!: () => void;
+    const answered = new Promise<void>((r) => (answer = r));
+    const engine = {
+      request: async () => {
+        requests++;
+        await answered;
+        return new Response(`event: values\ndata: {}\n\n`);
+      },
+    } as never;
+    const claims: number[] = [];
+    const worker = new RunWorker(rt, engine, WorkerOptions.parse({ leaseMs: 200, pollMs: 20 }), createLogger({ level: "silent" }), { runClaimed: (r) => void claims.push(r.attempts) });
+    await worker.start();
+    await vi.waitFor(async () => expect((await rt.store.runs.get(run.run_id))?.attempts).toBeGreaterThanOrEqual(2), { timeout: 5_000 });
+    answer();
+    await vi.waitFor(async () => expect((await rt.store.runs.get(run.run_id))?.status).toBe("success"));
+    await worker.stop(0);
+    expect(requests).toBe(1);
+    expect(claims).toEqual([1]);
   });
 });

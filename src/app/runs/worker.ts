@@ -108,6 +108,9 @@ export class RunWorker {
         void this.bury(dead, { name: "RunError", message: dead.error ?? "dead-lettered" }).catch((e) => this.log.error({ err: e, run_id: dead.run_id }, "could not close a dead-lettered run"));
       });
       if (!run) return;
+      // Its own run, still executing here, whose lease lapsed (renewals failing, the event loop stalled): the
+      // claim renewed it, and the execution under way goes on. A second one would share its fence (our id).
+      if (this.active.has(run.run_id)) continue;
       this.observer.runClaimed?.(run);
       const abort = new AbortController();
       this.active.set(run.run_id, abort);
