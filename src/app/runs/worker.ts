@@ -102,11 +102,13 @@ export class RunWorker {
 
   private async fill(): Promise<void> {
     while (!this.stopped && this.active.size < this.o.slots) {
+      const dead: RunRecord[] = [];
+      const run = await this.rt.store.runs.claim(this.id, this.o.leaseMs, this.o.maxAttempts, (r) => void dead.push(r));
       // A run whose worker died on its last attempt is dead-lettered by the claim: closed here as a failed one is.
-      const run = await this.rt.store.runs.claim(this.id, this.o.leaseMs, this.o.maxAttempts, (dead) => {
-        this.log.error({ run_id: dead.run_id, attempts: dead.attempts }, "a run's worker died on its last attempt: dead-lettered");
-        void this.bury(dead, { name: "RunError", message: dead.error ?? "dead-lettered" }).catch((e) => this.log.error({ err: e, run_id: dead.run_id }, "could not close a dead-lettered run"));
-      });
+      for (const r of dead) {
+        this.log.error({ run_id: r.run_id, attempts: r.attempts }, "a run's worker died on its last attempt: dead-lettered");
+        await this.bury(r, { name: "RunError", message: r.error ?? "dead-lettered" }).catch((e) => this.log.error({ err: e, run_id: r.run_id }, "could not close a dead-lettered run"));
+      }
       if (!run) return;
       // Its own run, still executing here, whose lease lapsed (renewals failing, the event loop stalled): the
       // claim renewed it, and the execution under way goes on. A second one would share its fence (our id).
