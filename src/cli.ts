@@ -28,7 +28,8 @@ Usage:
                                             queued runs unless --no-worker
   care-graph worker                         executes queued runs (WORKER_SLOTS at once) until SIGTERM/SIGINT;
                                             with WORKER_METRICS_PORT, serves /healthz, /readyz and /metrics there
-  care-graph prune [--older-than-days 7]    keep only the last checkpoint of finished contacts; drop sent or failed messages
+  care-graph prune [--older-than-days 7]    keep only the last checkpoint of finished contacts; drop sent or failed
+                                            messages, and finished runs with their events (dead letters are kept)
   care-graph experiment [options]           policy vs uniform baseline through the care graph
       --customers N (200) --iterations N (5) --policy ${POLICY_NAMES.join("|")} (thompson)
       --seed N (7) --environment FILE --out DIR (experiments/ID next to the database)
@@ -340,7 +341,10 @@ export async function main(argv: string[]): Promise<number> {
           const cutoff = new Date(Date.now() - days * 86_400_000);
           const r = await rt.store.pruneCheckpoints(cutoff);
           const o = await rt.store.pruneOutbound(cutoff);
-          console.log(`Pruned ${r.checkpoints} checkpoints and ${r.writes} writes of ${r.threads} finished contacts, and ${o.messages} sent or failed outbound messages, older than ${days} days`);
+          const q = await rt.store.runs.prune(cutoff);
+          console.log(
+            `Pruned ${r.checkpoints} checkpoints and ${r.writes} writes of ${r.threads} finished contacts, ${o.messages} sent or failed outbound messages, and ${q.runs} finished runs with their events, older than ${days} days`,
+          );
         });
         break;
       }

@@ -44,13 +44,14 @@ export type RunState = CareStateType & { __interrupt__?: unknown[] };
  * Before a contact runs on a thread: a conversation a person owns gets no bot run, and the thread is
  * marked "running" until the graph returns, so a process that dies in between leaves it for recoverRuns.
  */
-export function beginRun(rt: CareRuntime, threadId: string, customerId: string, context: CareContext): Promise<void> {
+export function beginRun(rt: CareRuntime, threadId: string, customerId: string, context: CareContext, runId?: string): Promise<void> {
   // One transaction: of two contacts starting on one thread, the second sees the first's "running".
   return rt.store.transaction(async (tx) => {
     const owner = await tx.ownership.get(customerId);
     if (owner.owner === "human") throw new ConversationOwnedError(`a person (${owner.agent ?? "the hand-off queue"}) owns the conversation with ${customerId}`);
     await checkThreadFree(tx, threadId, customerId);
-    await tx.threads.upsert(threadId, "patch", { graph_id: "care", customer_id: customerId, status: "running", context, resumed_by: null });
+    // run_id: the queued run this contact is, so that run executed again once the contact is over reads it back.
+    await tx.threads.upsert(threadId, "patch", { graph_id: "care", customer_id: customerId, status: "running", context, resumed_by: null, run_id: runId ?? null });
   });
 }
 
@@ -117,18 +118,28 @@ async function finishRunIn(tx: Repos, threadId: string, customerId: string, stat
     await tx.ownership.escalate(customerId);
     await tx.audit.record("bot", "handoff.opened", customerId, { interaction_id: id, reason: state.contact.escalation?.reason });
   }
-  let reply = pending ? null : sentMessage(state.contact.review, state.contact.draft).message;
-  if (reply !== null && !state.contact.review && (await tx.ownership.get(customerId)).owner === "human") {
-    await tx.audit.record("bot", "reply.withheld", customerId, { interaction_id: id });
-    reply = null;
-  }
+  const { reply, withheld } = await replyOf(tx, customerId, state);
+  if (withheld) await tx.audit.record("bot", "reply.withheld", customerId, { interaction_id: id });
+  return outcomeOf(tx, threadId, state, reply);
+}
+
+/** The bot's reply to a finished contact: none while it waits for a person, withheld (unreviewed) once a person owns the conversation. */
+async function replyOf(repos: Repos, customerId: string, state: RunState): Promise<{ reply: string | null; withheld: boolean }> {
+  if ((state.__interrupt__?.length ?? 0) > 0) return { reply: null, withheld: false };
+  const reply = sentMessage(state.contact.review, state.contact.draft).message;
+  const withheld = reply !== null && !state.contact.review && (await repos.ownership.get(customerId)).owner === "human";
+  return { reply: withheld ? null : reply, withheld };
+}
+
+async function outcomeOf(repos: Repos, threadId: string, state: RunState, reply: string | null): Promise<ContactOutcome> {
+  const id = state.interaction_id!;
   return {
     thread_id: threadId,
     interaction_id: id,
-    status: pending ? "handed_off" : "completed",
+    status: (state.__interrupt__?.length ?? 0) > 0 ? "handed_off" : "completed",
     reply,
-    interaction: (await tx.interactions.get(id)) ?? null,
-    handoff: (await tx.handoffs.get(id)) ?? null,
+    interaction: (await repos.interactions.get(id)) ?? null,
+    handoff: (await repos.handoffs.get(id)) ?? null,
   };
 }
 
@@ -148,7 +159,7 @@ export async function runOnThread(
 ): Promise<{ state: RunState; outcome: ContactOutcome }> {
   const threadId = req.thread_id ?? randomUUID();
   const context = CareContext.parse(req.context ?? {});
-  await beginRun(rt, threadId, req.customer_id, context);
+  await beginRun(rt, threadId, req.customer_id, context, req.run_id);
   let state: RunState;
   try {
     state = await rt.graph.invoke(
@@ -220,14 +231,14 @@ export async function checkClaim(repos: Repos, threadId: string, agent: string):
  * `recheck` runs in the transaction that marks it, after this resume is the only one: what the caller
  * checked before may have changed while it awaited.
  */
-export async function beginResume(rt: CareRuntime, threadId: string, actor: string, recheck: (tx: Repos) => Promise<void>): Promise<() => void> {
+export async function beginResume(rt: CareRuntime, threadId: string, actor: string, recheck: (tx: Repos) => Promise<void>, runId?: string): Promise<() => void> {
   if (rt.resuming.has(threadId)) throw new ResumeInProgressError(`thread ${threadId} is being resumed`);
   rt.resuming.add(threadId);
   const release = () => void rt.resuming.delete(threadId);
   try {
     await rt.store.transaction(async (tx) => {
       await recheck(tx);
-      await tx.threads.upsert(threadId, "patch", { status: "running", resumed_by: actor });
+      await tx.threads.upsert(threadId, "patch", { status: "running", resumed_by: actor, run_id: runId ?? null });
     });
   } catch (e) {
     release();
@@ -289,6 +300,19 @@ export async function recoverThread(rt: CareRuntime, threadId: string): Promise<
   return { state, outcome };
 }
 
+/**
+ * A contact that queued run `runId` already took to its end (its worker died before recording the run's
+ * end): its outcome read back, nothing run or written again. Undefined unless that run's contact is over.
+ */
+export async function finishedRun(rt: CareRuntime, threadId: string, runId: string): Promise<{ state: RunState; outcome: ContactOutcome } | undefined> {
+  const t = await rt.store.threads.get(threadId);
+  if (t?.metadata.run_id !== runId || (t.metadata.status !== "done" && t.metadata.status !== "interrupted")) return undefined;
+  const saved = await savedRunState(rt, threadId);
+  if (!saved.done) return undefined;
+  const { reply } = await replyOf(rt.store, String(t.metadata.customer_id), saved.state);
+  return { state: saved.state, outcome: await outcomeOf(rt.store, threadId, saved.state, reply) };
+}
+
 /** After a crash: every contact whose thread was still running is finished (recoverThread); one that cannot be is marked failed. */
 export async function recoverRuns(rt: CareRuntime, onFailure: (threadId: string, e: unknown) => void = () => undefined) {
   const { threads } = await rt.store.threads.search({ metadata: { status: "running" }, limit: 10_000, offset: 0, sortBy: "created_at", sortOrder: "asc" });
@@ -316,6 +340,7 @@ export async function resolveHandoff(
   response: HumanResponse,
   signal?: AbortSignal,
   requestId?: string,
+  runId?: string,
 ): Promise<ContactOutcome | ResolveError> {
   const h = await rt.store.handoffs.get(interactionId);
   if (!h) return "missing";
@@ -325,10 +350,16 @@ export async function resolveHandoff(
   const threadId = h.thread_id!;
   let release: () => void;
   try {
-    release = await beginResume(rt, threadId, agent, async (tx) => {
-      const reason = refusal(await tx.handoffs.get(interactionId), agent);
-      if (reason) throw new HandoffRefusedError(reason, interactionId);
-    });
+    release = await beginResume(
+      rt,
+      threadId,
+      agent,
+      async (tx) => {
+        const reason = refusal(await tx.handoffs.get(interactionId), agent);
+        if (reason) throw new HandoffRefusedError(reason, interactionId);
+      },
+      runId,
+    );
   } catch (e) {
     if (e instanceof ResumeInProgressError) return "in_progress";
     if (e instanceof HandoffRefusedError) return e.reason;

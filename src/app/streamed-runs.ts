@@ -6,7 +6,7 @@ import { AgentName } from "../domain/human.js";
 import { beginResume, beginRun, checkClaim, failContact, failResume, finishResume, finishRun, savedRunState } from "./contacts.js";
 
 type CareGraph = CareRuntime["graph"];
-type StreamOptions = { configurable?: { thread_id?: unknown }; context?: unknown; metadata?: { agent?: unknown } } | undefined;
+type StreamOptions = { configurable?: { thread_id?: unknown }; context?: unknown; metadata?: { agent?: unknown; run_id?: unknown } } | undefined;
 
 /**
  * The compiled graph as the LangGraph Platform routes see it. Those routes run the graph themselves
@@ -53,11 +53,13 @@ export function bookkeptGraph(rt: CareRuntime): CareGraph {
 
 /** Checks and marks a run before the graph starts; returns what to do once its stream has ended. */
 async function startRun(rt: CareRuntime, threadId: string, input: unknown, options: StreamOptions): Promise<Finisher> {
+  // The queued run's id (executeRun puts it in the run's metadata), for that run executed again (finishedRun).
+  const runId = typeof options?.metadata?.run_id === "string" ? options.metadata.run_id : undefined;
   if (isCommand(input)) {
     // As on /v1, only the agent holding the hand-off's claim answers it; the run's metadata names them.
     const agent = AgentName.parse(options?.metadata?.agent);
     await checkClaim(rt.store, threadId, agent);
-    const release = await beginResume(rt, threadId, agent, (tx) => checkClaim(tx, threadId, agent));
+    const release = await beginResume(rt, threadId, agent, (tx) => checkClaim(tx, threadId, agent), runId);
     return {
       finish: async (id) => {
         try {
@@ -77,7 +79,7 @@ async function startRun(rt: CareRuntime, threadId: string, input: unknown, optio
   }
   // The platform guard has validated the input already; parsing again keeps this safe on its own.
   const { customer_id } = CareInput.parse(input);
-  await beginRun(rt, threadId, customer_id, CareContext.parse(options?.context ?? {}));
+  await beginRun(rt, threadId, customer_id, CareContext.parse(options?.context ?? {}), runId);
   return {
     finish: async (id) => void (await finishRun(rt, id, customer_id, (await savedRunState(rt, id)).state)),
     fail: async (id, e) => failContact(rt, id, customer_id, e),

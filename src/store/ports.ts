@@ -200,9 +200,10 @@ export interface RunQueue {
    * The oldest run that heads its thread's line (no earlier open run on the thread) and is either pending
    * and due, or running with a lapsed lease: leased to `worker` for `leaseMs`, `running`, attempts + 1. A
    * run that would exceed `maxAttempts` is dead-lettered instead (status `error`, `dead_at` set) and the
-   * search goes on. Two workers never get the same run, nor two runs of one thread.
+   * search goes on; `onDead` hears of each one after the claim's transaction (its thread and its inbound message
+   * are the caller's to close). Two workers never get the same run, nor two runs of one thread.
    */
-  claim(worker: string, leaseMs: number, maxAttempts: number): Promise<RunRecord | undefined>;
+  claim(worker: string, leaseMs: number, maxAttempts: number, onDead?: (run: RunRecord) => void): Promise<RunRecord | undefined>;
   /** Extends the lease while `worker` still holds it. `held: false`: lost (lapsed and taken, or finished). */
   renew(runId: string, worker: string, leaseMs: number): Promise<{ held: boolean; cancelReason: string | null }>;
   /** A final status, fenced: false if `worker` no longer holds the run (another took it; its result wins). */
@@ -242,6 +243,8 @@ export interface RunEvents {
   append(runId: string, events: ReadonlyArray<{ event: string; data: unknown }>): Promise<number>;
   /** The events after `seq`, in order. */
   after(runId: string, seq: number, limit?: number): Promise<RunEvent[]>;
+  /** The run's last event named `event` (a joiner's `end`), without reading the stream before it. */
+  last(runId: string, event: string): Promise<RunEvent | undefined>;
 }
 
 /** Channels processes wake each other on: a run was queued; a run's stream has new events. */

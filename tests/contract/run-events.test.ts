@@ -18,6 +18,8 @@ contract("RunEvents", (store) => {
     expect(await e.after("ev-1", 4)).toEqual([]);
     expect(await e.after("ev-2", 0)).toEqual([{ seq: 1, event: "values", data: "other run" }]);
     expect(await e.append("ev-1", [])).toBe(4);
+    expect(await e.last("ev-1", "end")).toEqual({ seq: 4, event: "end", data: 3 });
+    expect(await e.last("ev-2", "end")).toBeUndefined();
   });
 
   it("an append rolled back with its transaction leaves nothing, and the next one takes its numbers", async () => {

@@ -89,8 +89,10 @@ contract("RunQueue", (store) => {
     expect((await q.claim("w1", LAPSED, 2))?.run_id).toBe(doomed.run_id);
     expect((await q.claim("w2", LAPSED, 2))?.run_id).toBe(doomed.run_id);
     const other = await queued(q, "t-dead-other");
-    // The third take would be its third attempt: dead-lettered, and the search goes on to the next run.
-    expect((await q.claim("w3", LEASE, 2))?.run_id).toBe(behind.run_id);
+    // The third take would be its third attempt: dead-lettered (and said so), and the search goes on to the next run.
+    const dead: RunRecord[] = [];
+    expect((await q.claim("w3", LEASE, 2, (r) => dead.push(r)))?.run_id).toBe(behind.run_id);
+    expect(dead).toMatchObject([{ run_id: doomed.run_id, status: "error", dead_at: expect.any(String) }]);
     expect(await q.get(doomed.run_id)).toMatchObject({ status: "error", attempts: 2, dead_at: expect.any(String), worker: null, error: "dead-lettered after 2 attempts: its lease lapsed" });
     expect((await q.claim("w4", LEASE, 2))?.run_id).toBe(other.run_id);
     expect((await q.deadLetters(10)).map((x) => x.run_id)).toContain(doomed.run_id);

@@ -138,3 +138,30 @@ describe("care-graph experiment's tables", () => {
     expect(readdirSync(join(dir, "experiments", id!)).sort()).toEqual(["interactions.csv", "summary.json"]);
   });
 });
+
+describe("care-graph prune", () => {
+  it("drops finished runs and their events, keeping open runs", async () => {
+    const store = openSqliteStore(tmp.path);
+    const queue = (thread: string) => store.runs.enqueue({ run_id: crypto.randomUUID(), thread_id: thread, assistant_id: "care", multitask_strategy: "enqueue", kwargs: {}, metadata: {} });
+    let done: string, open: string;
+    try {
+      done = ((await queue("t-prune-done")) as { run: { run_id: string } }).run.run_id;
+      open = ((await queue("t-prune-open")) as { run: { run_id: string } }).run.run_id;
+      expect((await store.runs.claim("w", 60_000, 3))?.run_id).toBe(done);
+      await store.runEvents.append(done, [{ event: "values", data: {} }]);
+      expect(await store.runs.finish(done, "w", "success")).toBe(true);
+    } finally {
+      await store.close();
+    }
+    await new Promise((r) => setTimeout(r, 5)); // finished before the cut-off, not at it
+    expect((await cli("prune", "--older-than-days", "0")).code).toBe(0);
+    const after = openSqliteStore(tmp.path);
+    try {
+      expect(await after.runs.get(done)).toBeUndefined();
+      expect(await after.runEvents.after(done, 0, 10)).toEqual([]);
+      expect((await after.runs.get(open))?.status).toBe("pending");
+    } finally {
+      await after.close();
+    }
+  });
+});

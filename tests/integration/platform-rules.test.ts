@@ -267,8 +267,8 @@ describe("resuming a hand-off over the Platform routes", () => {
     }
     expect((await rt.store.threads.get(threadId))!.metadata.status).toBe("interrupted");
 
-    // The claimant's own answer still goes through, on either side.
-    const done = (await c.runs.wait(threadId, "care", { command: { resume: [{ type: "response", args: "Soy Ana, te llamo hoy." }] }, metadata: { agent: "ana" } })) as Record<string, any>;
+    // The claimant's own answer still goes through, on either side; an input sent along is not run, nor kept.
+    const done = (await c.runs.wait(threadId, "care", { input: { customer_id: 5 }, command: { resume: [{ type: "response", args: "Soy Ana, te llamo hoy." }] }, metadata: { agent: "ana" } })) as Record<string, any>;
     expect(done.contact.review).toEqual({ action: "response", message: "Soy Ana, te llamo hoy." });
     expect((await rt.store.audit.list("legal5")).map((a) => [a.actor, a.action])).toContainEqual(["ana", "handoff.resumed"]);
     expect((await api(`/v1/handoffs/${handoffId}/resolve`, "POST", { agent: "ana", response: { type: "ignore" } })).status).toBe(409);

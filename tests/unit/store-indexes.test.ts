@@ -33,4 +33,19 @@ describe("the run queue's indexes", () => {
     expect(plan).toMatch(/SCAN r USING INDEX runs_open\b/);
     expect(plan).toMatch(/SEARCH o USING INDEX runs_open_by_thread/);
   });
+
+  it("the queue's stats (every scrape and readiness probe) read open runs and dead letters through their indexes", async () => {
+    const db = openDb(":memory:");
+    const seen: string[] = [];
+    const prepare = db.prepare.bind(db);
+    db.prepare = ((text: string) => (seen.push(text), prepare(text))) as typeof db.prepare;
+    const store = await openStore({ sqlite: db });
+    await store.runs.stats();
+    const plans = seen
+      .filter((s) => /from "runs"/.test(s))
+      .map((q) => prepare(`EXPLAIN QUERY PLAN ${q}`).all(...q.split("?").slice(1).map(() => "pending")).map((r) => (r as { detail: string }).detail).join("; "));
+    await store.close();
+    expect(plans.length).toBeGreaterThan(0);
+    for (const plan of plans) expect(plan).toMatch(/USING (COVERING )?INDEX runs_(open|dead)\b/);
+  });
 });

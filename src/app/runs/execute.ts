@@ -6,6 +6,7 @@ import type { FinalRunStatus, RunRecord } from "../../store/ports.js";
 import type { CareRuntime } from "../care-runtime.js";
 import {
   ConversationOwnedError,
+  finishedRun,
   HandoffRefusedError,
   recoverThread,
   resolveHandoff,
@@ -62,7 +63,7 @@ export interface ExecuteOptions {
 export async function executeRun(run: RunRecord, o: ExecuteOptions): Promise<RunEnd> {
   const k = RunKwargs.parse(run.kwargs);
   if (run.attempts > 1) {
-    const recovered = await recoverThread(o.rt, run.thread_id);
+    const recovered = (await recoverThread(o.rt, run.thread_id)) ?? (await finishedRun(o.rt, run.thread_id, run.run_id));
     if (recovered) {
       if (k.kind === "contact" && k.channel) await answerInbound(o.rt, run.run_id, k.channel.message_sid, recovered.outcome);
       return { status: "success", output: k.kind === "platform" ? recovered.state : recovered.outcome };
@@ -79,7 +80,7 @@ export async function executeRun(run: RunRecord, o: ExecuteOptions): Promise<Run
       return { status: "success", output: outcome };
     }
     case "resolve": {
-      const out = await resolveHandoff(o.rt, k.interaction_id, k.agent, k.response, o.signal, k.request_id);
+      const out = await resolveHandoff(o.rt, k.interaction_id, k.agent, k.response, o.signal, k.request_id, run.run_id);
       if (typeof out === "string") throw new RunRefusedError(`hand-off ${k.interaction_id}: ${out}`, out);
       return { status: "success", output: out };
     }
@@ -103,8 +104,13 @@ async function streamPlatformRun(run: RunRecord, payload: Record<string, unknown
   if (!res.ok || !res.body) throw new Error(`the embedded LangGraph server answered ${res.status}: ${(await res.text()).slice(0, 200)}`);
   let error: RunEnd["error"];
   for await (const e of readSse(res.body)) {
-    const data: unknown = JSON.parse(e.data);
-    if (e.event === "error") error = { name: String((data as { error?: unknown }).error ?? "Error"), message: String((data as { message?: unknown }).message ?? "") };
+    let data: unknown = JSON.parse(e.data);
+    if (e.event === "error") {
+      // Kept in run_events and answered to joiners: masked and bounded as every run's error is (runError).
+      const { error: name, message } = data as { error?: unknown; message?: unknown };
+      error = { name: String(name ?? "Error"), message: redactPii(String(message ?? "")).slice(0, 500) };
+      data = { ...(data as object), message: error.message };
+    }
     await o.emit(e.event, data);
   }
   if (o.signal.aborted) throw o.signal.reason ?? new Error("aborted");

@@ -66,7 +66,7 @@ export class RunWatcher {
         const run = await this.store.runs.get(runId);
         if (!run) return undefined;
         if (isFinal(run)) {
-          const last = (await this.store.runEvents.after(runId, 0)).filter((e) => e.event === "end").pop();
+          const last = await this.store.runEvents.last(runId, "end");
           return (last?.data as RunEnd | undefined) ?? { status: run.status as RunEnd["status"], error: run.error ? { name: "RunError", message: run.error } : undefined };
         }
         if (signal?.aborted) return undefined;

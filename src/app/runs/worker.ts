@@ -102,8 +102,17 @@ export class RunWorker {
 
   private async fill(): Promise<void> {
     while (!this.stopped && this.active.size < this.o.slots) {
-      const run = await this.rt.store.runs.claim(this.id, this.o.leaseMs, this.o.maxAttempts);
+      const dead: RunRecord[] = [];
+      const run = await this.rt.store.runs.claim(this.id, this.o.leaseMs, this.o.maxAttempts, (r) => void dead.push(r));
+      // A run whose worker died on its last attempt is dead-lettered by the claim: closed here as a failed one is.
+      for (const r of dead) {
+        this.log.error({ run_id: r.run_id, attempts: r.attempts }, "a run's worker died on its last attempt: dead-lettered");
+        await this.bury(r, { name: "RunError", message: r.error ?? "dead-lettered" }).catch((e) => this.log.error({ err: e, run_id: r.run_id }, "could not close a dead-lettered run"));
+      }
       if (!run) return;
+      // Its own run, still executing here, whose lease lapsed (renewals failing, the event loop stalled): the
+      // claim renewed it, and the execution under way goes on. A second one would share its fence (our id).
+      if (this.active.has(run.run_id)) continue;
       this.observer.runClaimed?.(run);
       const abort = new AbortController();
       this.active.set(run.run_id, abort);
@@ -170,11 +179,19 @@ export class RunWorker {
     if (result === "retry") this.log.warn({ run_id: run.run_id, attempt: run.attempts, err: e }, "a run failed; it will be tried again");
     if (result === "dead") {
       this.log.error({ run_id: run.run_id, attempts: run.attempts, err: e }, "a run failed its last attempt: dead-lettered");
-      await failRun(this.rt, run.thread_id, e).catch(() => undefined);
-      await failInbound(this.rt, run).catch(() => undefined);
-      await this.rt.store.runEvents.append(run.run_id, [{ event: "end", data: { status: "error", error } satisfies RunEnd }]);
+      await this.bury(run, error);
     }
     return result;
+  }
+
+  /**
+   * A dead-lettered run's thread (if it was left running) and its channel message are marked failed, and
+   * its joiners get its end.
+   */
+  private async bury(run: RunRecord, error: NonNullable<RunEnd["error"]>): Promise<void> {
+    if ((await this.rt.store.threads.get(run.thread_id))?.metadata.status === "running") await failRun(this.rt, run.thread_id, error.message).catch(() => undefined);
+    await failInbound(this.rt, run).catch(() => undefined);
+    await this.rt.store.runEvents.append(run.run_id, [{ event: "end", data: { status: "error", error } satisfies RunEnd }]);
   }
 }
 

@@ -58,7 +58,9 @@ export function platformRunsRouter(rt: CareRuntime, { graphs, watcher }: Pick<Ru
     } catch (e) {
       throw answer(e);
     }
-    const { on_disconnect: _d, if_not_exists: _i, on_completion: _o, multitask_strategy, ...payload } = body;
+    const { on_disconnect: _d, if_not_exists: _i, on_completion: _o, multitask_strategy, ...request } = body;
+    // A command runs instead of any input (as the embedded server does): an input sent along is unchecked, so not kept.
+    const payload = request.command ? { ...request, input: undefined } : request;
     try {
       return await rt.store.transaction(async (tx) => {
         await tx.threads.upsert(threadId, "patch", threadOf(body.assistant_id));

@@ -24,5 +24,10 @@ export function runEvents({ db, d, atomic, signal }: Ctx): RunEvents {
       const q = db.selectFrom("run_events").select(["seq", "event", "data"]).where("run_id", "=", runId).where("seq", ">", seq).orderBy("seq");
       return (await d.page(q, limit, undefined).execute()).map((r) => ({ seq: r.seq, event: r.event, data: d.json(r.data) }));
     },
+
+    async last(runId, event) {
+      const r = await db.selectFrom("run_events").select(["seq", "event", "data"]).where("run_id", "=", runId).where("event", "=", event).orderBy("seq", "desc").limit(1).executeTakeFirst();
+      return r && { seq: r.seq, event: r.event, data: d.json(r.data) };
+    },
   };
 }

@@ -75,8 +75,10 @@ export function runQueue({ db, d, atomic, signal }: Ctx): RunQueue {
       return result;
     },
 
-    claim(worker, leaseMs, maxAttempts) {
-      return atomic(async (trx) => {
+    async claim(worker, leaseMs, maxAttempts, onDead) {
+      const dead: RunRecord[] = [];
+      const claimed = await atomic(async (trx) => {
+        dead.length = 0;
         for (;;) {
           const candidate = await d
             .forUpdateSkipLocked(
@@ -99,6 +101,7 @@ export function runQueue({ db, d, atomic, signal }: Ctx): RunQueue {
           if (!candidate) return undefined;
           if (candidate.attempts >= maxAttempts) {
             await deadLetter(trx, candidate);
+            dead.push((await read(trx, candidate.run_id))!);
             continue;
           }
           const row = await trx
@@ -117,6 +120,8 @@ export function runQueue({ db, d, atomic, signal }: Ctx): RunQueue {
           return fromRow(row, d);
         }
       });
+      dead.forEach((run) => onDead?.(run));
+      return claimed;
     },
 
     async renew(runId, worker, leaseMs) {
@@ -194,22 +199,29 @@ export function runQueue({ db, d, atomic, signal }: Ctx): RunQueue {
       return (await d.page(q, limit, offset).execute()).map((r) => fromRow(r, d));
     },
 
+    // Every /metrics scrape and readiness probe asks: open runs and dead letters each through their partial
+    // index, never a scan of every run kept.
     async stats() {
       const row = await db
-        .selectFrom("runs")
+        .selectFrom("runs as r")
+        .where(isOpen("r"))
         .select((eb) => [
-          eb.fn.sum<number>(eb.case().when("status", "=", "pending").then(1).else(0).end()).as("pending"),
-          eb.fn.sum<number>(eb.case().when("status", "=", "running").then(1).else(0).end()).as("running"),
-          eb.fn.count<number>("dead_at").as("dead"),
-          eb.fn.min(eb.case().when("status", "=", "pending").then(eb.ref("created_at")).end()).as("oldest"),
+          eb.fn.sum<number>(eb.case().when("r.status", "=", "pending").then(1).else(0).end()).as("pending"),
+          eb.fn.sum<number>(eb.case().when("r.status", "=", "running").then(1).else(0).end()).as("running"),
+          eb.fn.min(eb.case().when("r.status", "=", "pending").then(eb.ref("r.created_at")).end()).as("oldest"),
           d.now().as("now"),
         ])
+        .executeTakeFirstOrThrow();
+      const dead = await db
+        .selectFrom("runs")
+        .where("dead_at", "is not", null)
+        .select((eb) => eb.fn.countAll<number>().as("n"))
         .executeTakeFirstOrThrow();
       const oldest = row.oldest as string | Date | null;
       return {
         pending: Number(row.pending ?? 0),
         running: Number(row.running ?? 0),
-        dead: Number(row.dead),
+        dead: Number(dead.n),
         oldestPendingMs: oldest === null ? null : Math.max(0, Date.parse(iso(row.now as string | Date)) - Date.parse(iso(oldest))),
       };
     },
