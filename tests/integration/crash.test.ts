@@ -109,6 +109,9 @@ describe.each([sqliteBackend(), postgresBackend()])("a server killed mid-run ($n
     expect((await call(first.url, "/v1/customers/generate", { n: 4, share_vocal: 1, share_angry: 0, seed: 2, id_prefix: "k" })).status).toBe(201);
     const pending = call(first.url, "/v1/customers/k0001/runs", {}).catch(() => undefined);
     await until(() => judgeCalls === 1);
+    // Checkpoints are saved in the background (durability "async"): kill once the steps before the judge's
+    // (input, router, responder, safety) are saved, or a slow machine reruns the writer, not the crash's fault.
+    await until(async () => (await query<{ n: number }>("SELECT count(*) AS n FROM checkpoints")).n >= 4);
     first.proc.kill("SIGKILL");
     await first.exited;
     await pending;
