@@ -129,3 +129,32 @@ describe("a worker whose own run's lease lapsed while it executes it", () => {
     expect(claims).toEqual([1]);
   });
 });
+
+describe("a worker stopped while a run is under way", () => {
+  it("leaves the run to its lease (no failed attempt, no retry delay); another worker finishes it", async () => {
+    const { FakeOpenAI } = await import("../helpers/fake-openai.js");
+    const fake = await new FakeOpenAI().start();
+    try {
+      fake.otherwise({ kind: "hang" });
+      rt = await testRuntime({
+        customers: [customer({ customer_id: "C1" })],
+        models: { baseUrl: fake.url, apiKey: "k", writerModel: "w", judgeModel: "j", maxRetries: 0, retryBaseMs: 5, timeoutMs: 60_000 },
+      });
+      const run = await submitRun(rt.store, { thread_id: randomUUID(), multitask_strategy: "enqueue", kwargs: { kind: "contact", customer_id: "C1", context: {} } });
+      const log = createLogger({ level: "silent" });
+      const first = startRunService(rt, { worker: WorkerOptions.parse({ leaseMs: 600, pollMs: 20 }), log });
+      await vi.waitFor(() => expect(fake.requests.length).toBeGreaterThan(0), { timeout: 10_000, interval: 20 });
+      await first.stop(0);
+      const left = (await rt.store.runs.get(run.run_id))!;
+      expect(left).toMatchObject({ status: "running", attempts: 1, error: null });
+
+      fake.otherwise({ kind: "content", content: "Hola, te confirmamos la fecha de entrega en menos de 24 horas. — Equipo Kavak" });
+      const second = startRunService(rt, { worker: WorkerOptions.parse({ leaseMs: 600, pollMs: 20 }), log });
+      expect(await second.watcher.end(run.run_id)).toMatchObject({ status: "success" });
+      expect((await rt.store.runs.get(run.run_id))!.attempts).toBe(2);
+      expect(await rt.store.interactions.list()).toHaveLength(1);
+    } finally {
+      await fake.stop();
+    }
+  });
+});

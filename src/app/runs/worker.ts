@@ -77,7 +77,7 @@ export class RunWorker {
     await this.filling;
     if (this.active.size === 0) return;
     const drained = new Promise<void>((r) => (this.idle = r));
-    const timer = setTimeout(() => this.active.forEach((c) => c.abort(new Error("the worker stopped"))), graceMs);
+    const timer = setTimeout(() => this.active.forEach((c) => c.abort(new WorkerStoppedError("the worker stopped"))), graceMs);
     await drained;
     clearTimeout(timer);
   }
@@ -147,6 +147,9 @@ export class RunWorker {
         end = await executeRun(run, { rt: this.rt, engine: this.engine, signal: abort.signal, emit: (event, data) => runEvents.append(run.run_id, [{ event, data }]).then(() => undefined) });
       } catch (e) {
         if (lost) throw e;
+        // Stopped before the run ended: left to its lease, so it goes on elsewhere from its checkpoints, as after a crash,
+        // with no retry delay (a deploy is not the run's failure).
+        if (abort.signal.reason instanceof WorkerStoppedError) throw e;
         const cancelled = abort.signal.reason instanceof CancelledError;
         // Not returned from here: the observer below counts retries and dead letters too.
         if (!cancelled && !isRefusal(e)) ended = await this.retry(run, e);
@@ -155,7 +158,8 @@ export class RunWorker {
       if (end) ended = (await this.finish(run, end)) ? end : "lost";
     } catch (e) {
       ended = "lost";
-      if (!lost) this.log.error({ err: e, run_id: run.run_id }, "a run's end could not be written: its lease will lapse and it runs again");
+      if (abort.signal.reason instanceof WorkerStoppedError) this.log.warn({ run_id: run.run_id }, "stopped mid-run: another worker takes it once its lease lapses");
+      else if (!lost) this.log.error({ err: e, run_id: run.run_id }, "a run's end could not be written: its lease will lapse and it runs again");
     } finally {
       clearInterval(renewal);
     }
@@ -174,7 +178,7 @@ export class RunWorker {
   /** A failure that may pass (a model or database error): tried again later, or dead-lettered. */
   private async retry(run: RunRecord, e: unknown): Promise<"retry" | "dead" | "lost"> {
     const error = runError(e);
-    const delay = this.o.retryDelayMs * 2 ** Math.max(0, run.attempts - 1);
+    const delay = Math.min(this.o.retryDelayMs * 2 ** Math.max(0, run.attempts - 1), MAX_RETRY_DELAY_MS);
     const result = await this.rt.store.runs.retry(run.run_id, this.id, `${error.name}: ${error.message}`, delay, this.o.maxAttempts);
     if (result === "retry") this.log.warn({ run_id: run.run_id, attempt: run.attempts, err: e }, "a run failed; it will be tried again");
     if (result === "dead") {
@@ -193,6 +197,14 @@ export class RunWorker {
     await failInbound(this.rt, run).catch(() => undefined);
     await this.rt.store.runEvents.append(run.run_id, [{ event: "end", data: { status: "error", error } satisfies RunEnd }]);
   }
+}
+
+/** Longest wait before a failed run is tried again, whatever the attempt. */
+const MAX_RETRY_DELAY_MS = 10 * 60_000;
+
+/** The process is stopping and its grace period ran out: the run is left to its lease. */
+class WorkerStoppedError extends Error {
+  override readonly name = "WorkerStoppedError";
 }
 
 /** A cancel asked for through the API (runs.cancel): the run ends `interrupted` with this reason. */
