@@ -8,6 +8,7 @@ import { TEMPLATE_IDS, Template, type TemplateId } from "../domain/template.js";
 import { SafetyRules } from "../domain/text-rules.js";
 import { ClassifierKeywords } from "../domain/message-class.js";
 import { CatalogAliases, CatalogRow, type Car } from "../domain/car.js";
+import { FinancingTerms } from "../domain/financing.js";
 import { parseCsv } from "./csv.js";
 
 /** The project root, found from this file whether it runs from src/ (tsx) or dist/ (compiled). */
@@ -60,6 +61,10 @@ export function loadCatalog(path = join(PROJECT_ROOT, "data/catalog.csv")): Car[
   const [header, ...rows] = parseCsv(readText(path));
   if (!header) throw new AssetError(`${path}: empty file`);
   return rows.map((row, i) => check(`${path}: line ${i + 2}`, CatalogRow, Object.fromEntries(header.map((h, j) => [h, row[j] ?? ""]))));
+}
+
+export function loadFinancingTerms(path = join(PROJECT_ROOT, "data/financing.json")): FinancingTerms {
+  return readJson(path, FinancingTerms);
 }
 
 export function loadCatalogAliases(path = join(PROJECT_ROOT, "data/catalog-aliases.json")): CatalogAliases {

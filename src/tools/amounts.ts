@@ -62,3 +62,10 @@ export function unitAmount(text: string, unit: RegExp): Amount[] {
     return { value, start: m.index, end: m.index + m[0].length, unit: true, raw };
   });
 }
+
+const PESOS = new Intl.NumberFormat("es-MX", { style: "currency", currency: "MXN", minimumFractionDigits: 2 });
+
+/** Centavos as a customer reads them: "$5,706.59". */
+export function formatPesos(cents: number): string {
+  return PESOS.format(cents / 100);
+}
