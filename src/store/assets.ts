@@ -9,6 +9,7 @@ import { SafetyRules } from "../domain/text-rules.js";
 import { ClassifierKeywords } from "../domain/message-class.js";
 import { CatalogAliases, CatalogRow, type Car } from "../domain/car.js";
 import { FinancingTerms } from "../domain/financing.js";
+import { KbPassage, KbSearchSettings } from "../domain/knowledge.js";
 import { parseCsv } from "./csv.js";
 
 /** The project root, found from this file whether it runs from src/ (tsx) or dist/ (compiled). */
@@ -65,6 +66,10 @@ export function loadCatalog(path = join(PROJECT_ROOT, "data/catalog.csv")): Car[
 
 export function loadFinancingTerms(path = join(PROJECT_ROOT, "data/financing.json")): FinancingTerms {
   return readJson(path, FinancingTerms);
+}
+
+export function loadKnowledgeBase(dir = join(PROJECT_ROOT, "data/kb")): { passages: KbPassage[]; settings: KbSearchSettings } {
+  return { passages: readJson(join(dir, "passages.json"), z.array(KbPassage).min(1)), settings: readJson(join(dir, "search.json"), KbSearchSettings) };
 }
 
 export function loadCatalogAliases(path = join(PROJECT_ROOT, "data/catalog-aliases.json")): CatalogAliases {
