@@ -151,6 +151,11 @@ export function loadHandoffPriorities(path = join(PROJECT_ROOT, "data/handoff-pr
   return readJson(path, z.record(z.string(), z.number().int().min(0).max(10)));
 }
 
+/** What the model reads about each tool (prompts/llm/tools.json), by tool name. */
+export function loadToolDescriptions(path = join(PROJECT_ROOT, "prompts/llm/tools.json")): Record<string, string> {
+  return readJson(path, z.record(z.string(), z.string().min(1)));
+}
+
 export function loadPrompt(name: string): string {
   return readFileSync(join(PROJECT_ROOT, "prompts/llm", name), "utf8");
 }
