@@ -27,7 +27,7 @@ export function parseCarQuery(text: string, vocab: CatalogVocabulary): ParsedCar
   // Years first, so "2018" is never read as an amount; ranges before single years.
   take(new RegExp(String.raw`\b(?:del?|entre)\s+(?:el\s+|los\s+)?${YEAR}\s+(?:al?|y|hasta)\s+(?:el\s+)?${YEAR}\b`), (m) => setYears(q, +m[1]!, +m[2]!));
   take(new RegExp(String.raw`\b${YEAR}\s*(?:-|a|al)\s*${YEAR}\b`), (m) => setYears(q, +m[1]!, +m[2]!));
-  take(new RegExp(String.raw`\b(?:desde|a partir de)\s+(?:el\s+|del\s+)?${YEAR}\b`), (m) => (q.year_min = +m[1]!));
+  take(new RegExp(String.raw`\b(?:desde|a partir)\s+(?:de\s+|del\s+)?(?:el\s+)?${YEAR}\b`), (m) => (q.year_min = +m[1]!));
   take(new RegExp(String.raw`\b(?:del?\s+|modelo\s+)?${YEAR}\s+(?:en adelante|para arriba|pa arriba|hacia arriba|o mas nuevo|o mas reciente|o superior|o despues)`), (m) => (q.year_min = +m[1]!));
   take(new RegExp(String.raw`\bdespues del?\s+${YEAR}\b`), (m) => (q.year_min = +m[1]! + 1));
   take(new RegExp(String.raw`\bhasta\s+(?:el\s+)?${YEAR}\b|\b${YEAR}\s+o (?:anterior|antes|mas viejo)`), (m) => (q.year_max = +(m[1] ?? m[2])!));
@@ -102,5 +102,5 @@ function readFeatures(t: string, q: Partial<CarQuery>) {
     if (m) set(q, m);
   }
   // "el más barato" is one car; "los más baratos", several.
-  if (q.sort && /\b(?:el|la|cual es el|cual es la)\s+(?:auto\s+|carro\s+|coche\s+)?mas\b/.test(t)) q.limit = 1;
+  if (q.sort && /\b(?:el|la)\s+(?:auto\s+|carro\s+|coche\s+|de\s+)?(?:mas|menos|menor)\b/.test(t)) q.limit = 1;
 }
