@@ -16,7 +16,7 @@ export interface Amount {
 const NUMBER = String.raw`(\$\s*)?(\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?(?![.,]?\d)|\d{1,3}(?:\.\d{3})+(?:,\d{1,2})?(?![.,]?\d)|\d+(?:[.,]\d{1,2})?)\s*(millones|millon|mdp|mil|k\b)?(\s*(?:de\s+)?(?:pesos|mxn|varos))?`;
 
 const WORDS: Array<[RegExp, number]> = [
-  [/\bmillon y medio\b/g, 1_500_000],
+  [/\b(?:un )?millon y medio\b/g, 1_500_000],
   [/\bmedio millon\b/g, 500_000],
   [/\bun millon\b/g, 1_000_000],
 ];
@@ -24,11 +24,12 @@ const WORDS: Array<[RegExp, number]> = [
 /** Every amount of money in the text, in order. */
 export function moneyAmounts(text: string): Amount[] {
   const out: Amount[] = [];
+  const taken = (start: number) => out.some((a) => start >= a.start && start < a.end);
   for (const [re, value] of WORDS)
-    for (const m of text.matchAll(re)) out.push({ value, start: m.index, end: m.index + m[0].length, unit: true, raw: value });
+    for (const m of text.matchAll(re)) if (!taken(m.index)) out.push({ value, start: m.index, end: m.index + m[0].length, unit: true, raw: value });
   for (const m of text.matchAll(new RegExp(NUMBER, "g"))) {
     const start = m.index;
-    if (out.some((a) => start >= a.start && start < a.end)) continue;
+    if (taken(start)) continue;
     const raw = readNumber(m[2]!);
     const unit = m[3];
     const scale = unit === undefined ? 1 : unit.startsWith("mill") || unit === "mdp" ? 1_000_000 : 1_000;
