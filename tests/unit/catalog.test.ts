@@ -3,7 +3,6 @@ import { describe, expect, it } from "vitest";
 import { Car, CarQuery, versionFacts, type CarQueryInput } from "../../src/domain/car.js";
 import { loadCatalog, loadCatalogAliases } from "../../src/store/assets.js";
 import { createCatalog } from "../../src/tools/catalog/catalog.js";
-import { compareFor } from "../../src/tools/catalog/catalog-index.js";
 
 const cars = loadCatalog();
 const aliases = loadCatalogAliases();
@@ -30,7 +29,9 @@ function naive(all: readonly Car[], input: CarQueryInput) {
       (q.transmission === undefined || c.transmission === q.transmission) &&
       (!q.four_wd || c.four_wd),
   );
-  return { total: hits.length, cars: hits.sort(compareFor(q.sort ?? "cheapest")).slice(0, q.limit) };
+  const key = (c: Car) => (q.sort === "newest" ? -c.year : q.sort === "least_km" ? c.km : 0);
+  const order = (a: Car, b: Car) => key(a) - key(b) || a.price - b.price || (a.stock_id < b.stock_id ? -1 : 1);
+  return { total: hits.length, cars: hits.sort(order).slice(0, q.limit) };
 }
 
 describe("the catalog file", () => {

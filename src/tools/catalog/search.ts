@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { Car, CarQuery, type CarQueryInput } from "../../domain/car.js";
-import { nameKey } from "../text.js";
-import { CatalogIndex, compareFor } from "./catalog-index.js";
+import type { CatalogIndex } from "./catalog-index.js";
 
 /** A constraint a search dropped or widened to find alternatives, with what it was and what it became. */
 export const Relaxation = z.object({
@@ -34,7 +33,7 @@ const PRICE_MARGIN = 0.15;
  */
 export function searchCatalog(index: CatalogIndex, input: CarQueryInput): CatalogResult {
   const query = CarQuery.parse(input);
-  const exact = run(index, query);
+  const exact = index.scan(query);
   if (exact.total > 0) return { status: "match", ...exact, query, relaxed: [] };
   let q = query;
   const relaxed: Relaxation[] = [];
@@ -43,49 +42,10 @@ export function searchCatalog(index: CatalogIndex, input: CarQueryInput): Catalo
     if (!r) continue;
     q = r.query;
     relaxed.push(r.relaxation);
-    const found = run(index, q);
+    const found = index.scan(q);
     if (found.total > 0) return { status: "alternatives", ...found, query: q, relaxed };
   }
   return { status: "none", cars: [], total: 0, query, relaxed: [] };
-}
-
-function run(index: CatalogIndex, q: CarQuery): { cars: Car[]; total: number } {
-  const cmp = compareFor(q.sort ?? "cheapest");
-  const ids = index.candidates(q);
-  const cars = index.cars;
-  const make = q.make === undefined ? undefined : nameKey(q.make);
-  const model = q.model === undefined ? undefined : nameKey(q.model);
-  const top: Car[] = [];
-  let total = 0;
-  for (let k = 0; k < ids.length; k++) {
-    const i = ids[k]!;
-    const car = cars[i]!;
-    if ((make !== undefined && index.makeKeys[i] !== make) || (model !== undefined && index.modelKeys[i] !== model) || !meets(car, q)) continue;
-    total++;
-    // Keep the best `limit` in order: a car worse than the last kept one costs one comparison.
-    if (top.length === q.limit && cmp(car, top[top.length - 1]!) >= 0) continue;
-    let at = top.length;
-    while (at > 0 && cmp(car, top[at - 1]!) < 0) at--;
-    top.splice(at, 0, car);
-    if (top.length > q.limit) top.pop();
-  }
-  return { cars: top, total };
-}
-
-/** Everything but the make and model, which the caller compares by key. */
-function meets(car: Car, q: CarQuery): boolean {
-  return (
-    (q.year_min === undefined || car.year >= q.year_min) &&
-    (q.year_max === undefined || car.year <= q.year_max) &&
-    (q.price_min === undefined || car.price >= q.price_min) &&
-    (q.price_max === undefined || car.price <= q.price_max) &&
-    (q.km_max === undefined || car.km <= q.km_max) &&
-    (q.bluetooth !== true || car.bluetooth) &&
-    (q.carplay !== true || car.car_play) &&
-    (q.seats_min === undefined || (car.seats ?? 0) >= q.seats_min) &&
-    (q.transmission === undefined || car.transmission === q.transmission) &&
-    (q.four_wd !== true || car.four_wd)
-  );
 }
 
 type Step = (q: CarQuery) => { query: CarQuery; relaxation: Relaxation } | undefined;
