@@ -9,10 +9,10 @@ const AUTO = 8;
 const MANUAL = 16;
 
 /**
- * The catalog held for search. Cars by make and by make+model, and every car's position in price and year
- * order, so a query starts from the narrowest of those; what it filters is read from typed columns (price,
- * year, km, feature bits, seats, interned make and model), not from the car objects, so a scan of the whole
- * catalog stays a few nanoseconds a car. Built once per catalog.
+ * The catalog held for search, its cars kept in price order so that a price range is a run of positions.
+ * Cars by make and by make+model, and every position in year order, so a query starts from the narrowest of
+ * those; what it filters is read from typed columns (price, year, km, feature bits, seats, interned make and
+ * model), not from the car objects, so a scan of the whole catalog stays a few nanoseconds a car. Built once.
  */
 export class CatalogIndex {
   readonly cars: readonly Car[];
@@ -28,14 +28,12 @@ export class CatalogIndex {
   private readonly modelIds = new Map<string, number>();
   private readonly byMake = new Map<number, number[]>();
   private readonly byModel = new Map<string, number[]>();
-  /** Positions by price ascending (and the prices in that order), and by year. */
-  private readonly byPrice: Int32Array;
-  private readonly sortedPrices: Float64Array;
+  /** Positions by year ascending, and the years in that order. */
   private readonly byYear: Int32Array;
   private readonly sortedYears: Int32Array;
-  private readonly all: Int32Array;
 
-  constructor(cars: readonly Car[]) {
+  constructor(input: readonly Car[]) {
+    const cars = [...input].sort((a, b) => a.price - b.price || (a.stock_id < b.stock_id ? -1 : a.stock_id > b.stock_id ? 1 : 0));
     this.cars = cars;
     const n = cars.length;
     this.price = new Float64Array(n);
@@ -59,10 +57,7 @@ export class CatalogIndex {
       push(this.byMake, this.make[i]!, i);
       push(this.byModel, modelKey(c.make, c.model), i);
     });
-    this.all = Int32Array.from(cars.keys());
-    this.byPrice = this.all.slice().sort((a, b) => this.price[a]! - this.price[b]! || a - b);
-    this.sortedPrices = Float64Array.from(this.byPrice, (i) => this.price[i]!);
-    this.byYear = this.all.slice().sort((a, b) => this.year[a]! - this.year[b]! || a - b);
+    this.byYear = Int32Array.from(cars.keys()).sort((a, b) => this.year[a]! - this.year[b]! || a - b);
     this.sortedYears = Int32Array.from(this.byYear, (i) => this.year[i]!);
   }
 
@@ -92,11 +87,11 @@ export class CatalogIndex {
       (q.bluetooth ? BLUETOOTH : 0) | (q.carplay ? CARPLAY : 0) | (q.four_wd ? FOUR_WD : 0) |
       (q.transmission === "auto" ? AUTO : q.transmission === "manual" ? MANUAL : 0);
     const before = this.before(q.sort ?? "cheapest");
-    const ids = this.candidates(q);
+    const { ids, from, to } = this.candidates(q);
     const top: number[] = [];
     let total = 0;
-    for (let k = 0; k < ids.length; k++) {
-      const i = ids[k]!;
+    for (let k = from; k < to; k++) {
+      const i = ids === undefined ? k : ids[k]!;
       if ((make >= 0 && this.make[i] !== make) || (model >= 0 && this.model[i] !== model)) continue;
       const y = this.year[i]!;
       const p = this.price[i]!;
@@ -112,28 +107,37 @@ export class CatalogIndex {
     return { cars: top.map((i) => this.cars[i]!), total };
   }
 
-  /** The smallest set of positions that surely holds every match of the query. */
-  private candidates(q: CarQuery): ArrayLike<number> {
-    if (q.model !== undefined && q.make !== undefined) return this.byModel.get(modelKey(q.make, q.model)) ?? [];
-    const sets: ArrayLike<number>[] = [];
-    if (q.make !== undefined) sets.push(this.byMake.get(this.makeIds.get(nameKey(q.make)) ?? -1) ?? []);
-    if (q.price_min !== undefined || q.price_max !== undefined)
-      sets.push(slice(this.byPrice, this.sortedPrices, q.price_min ?? -Infinity, q.price_max ?? Infinity));
+  /**
+   * The cheapest set of positions to scan that surely holds every match: a run of positions (a price range,
+   * or all), or a list (a make, a model, a year range). A list is read out of order, so it must be a third
+   * the size of the run to be worth it.
+   */
+  private candidates(q: CarQuery): { ids?: ArrayLike<number>; from: number; to: number } {
+    if (q.model !== undefined && q.make !== undefined) {
+      const ids = this.byModel.get(modelKey(q.make, q.model)) ?? [];
+      return { ids, from: 0, to: ids.length };
+    }
+    const from = q.price_min === undefined ? 0 : lowerBound(this.price, q.price_min);
+    const to = q.price_max === undefined ? this.cars.length : upperBound(this.price, q.price_max);
+    let best: { ids?: ArrayLike<number>; from: number; to: number } = { from, to: Math.max(from, to) };
+    const consider = (ids: ArrayLike<number>, lo = 0, hi = ids.length) => {
+      if ((hi - lo) * 3 < best.to - best.from) best = { ids, from: lo, to: hi };
+    };
+    if (q.make !== undefined) consider(this.byMake.get(this.makeIds.get(nameKey(q.make)) ?? -1) ?? []);
     if (q.year_min !== undefined || q.year_max !== undefined)
-      sets.push(slice(this.byYear, this.sortedYears, q.year_min ?? -Infinity, q.year_max ?? Infinity));
-    return sets.reduce((a, b) => (b.length < a.length ? b : a), this.all);
+      consider(this.byYear, lowerBound(this.sortedYears, q.year_min ?? -Infinity), upperBound(this.sortedYears, q.year_max ?? Infinity));
+    return best;
   }
 
   /**
-   * Whether car i comes before car j in a sort's order: the asked key first, then price, then stock id, so
-   * the order is total and the same whatever set a query starts from.
+   * Whether car i comes before car j in a sort's order: the asked key first, then price, then stock id — which
+   * is position order, as the cars are kept — so the order is total and the same whatever set a scan reads.
    */
   private before(sort: CarSort): (i: number, j: number) => boolean {
-    const { price, year, km, cars } = this;
-    const tie = (i: number, j: number) => price[i]! < price[j]! || (price[i] === price[j] && cars[i]!.stock_id < cars[j]!.stock_id);
-    if (sort === "newest") return (i, j) => year[i]! > year[j]! || (year[i] === year[j] && tie(i, j));
-    if (sort === "least_km") return (i, j) => km[i]! < km[j]! || (km[i] === km[j] && tie(i, j));
-    return tie;
+    const { year, km } = this;
+    if (sort === "newest") return (i, j) => year[i]! > year[j]! || (year[i] === year[j] && i < j);
+    if (sort === "least_km") return (i, j) => km[i]! < km[j]! || (km[i] === km[j] && i < j);
+    return (i, j) => i < j;
   }
 }
 
@@ -143,11 +147,6 @@ function push<K>(map: Map<K, number[]>, key: K, i: number) {
   const list = map.get(key);
   if (list) list.push(i);
   else map.set(key, [i]);
-}
-
-/** The positions whose sorted value lies in [lo, hi]. */
-function slice(ids: Int32Array, values: Float64Array | Int32Array, lo: number, hi: number): Int32Array {
-  return ids.subarray(lowerBound(values, lo), upperBound(values, hi));
 }
 
 function lowerBound(values: ArrayLike<number>, x: number): number {
