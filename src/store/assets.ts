@@ -7,6 +7,10 @@ import { IssueBucket } from "../domain/segment.js";
 import { TEMPLATE_IDS, Template, type TemplateId } from "../domain/template.js";
 import { SafetyRules } from "../domain/text-rules.js";
 import { ClassifierKeywords } from "../domain/message-class.js";
+import { CatalogAliases, CatalogRow, type Car } from "../domain/car.js";
+import { FinancingTerms } from "../domain/financing.js";
+import { KbPassage, KbSearchSettings } from "../domain/knowledge.js";
+import { parseCsv } from "./csv.js";
 
 /** The project root, found from this file whether it runs from src/ (tsx) or dist/ (compiled). */
 export const PROJECT_ROOT = (() => {
@@ -26,19 +30,50 @@ export class AssetError extends Error {
   override readonly name = "AssetError";
 }
 
-function readJson<T>(path: string, schema: z.ZodType<T>): T {
-  let raw: unknown;
+function readText(path: string): string {
   try {
-    raw = JSON.parse(readFileSync(path, "utf8"));
+    return readFileSync(path, "utf8");
   } catch (e) {
     throw new AssetError(`${path}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "file not found" : (e as Error).message}`);
   }
+}
+
+function check<T>(path: string, schema: z.ZodType<T>, raw: unknown): T {
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
     const i = parsed.error.issues[0]!;
     throw new AssetError(`${path}: ${i.path.join(".") || "(root)"}: ${i.message}`);
   }
   return parsed.data;
+}
+
+function readJson<T>(path: string, schema: z.ZodType<T>): T {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readText(path));
+  } catch (e) {
+    throw e instanceof AssetError ? e : new AssetError(`${path}: ${(e as Error).message}`);
+  }
+  return check(path, schema, raw);
+}
+
+/** The company's catalog: a CSV with a header row (data/catalog.csv); a bad row names its line and column. */
+export function loadCatalog(path = join(PROJECT_ROOT, "data/catalog.csv")): Car[] {
+  const [header, ...rows] = parseCsv(readText(path));
+  if (!header) throw new AssetError(`${path}: empty file`);
+  return rows.map((row, i) => check(`${path}: line ${i + 2}`, CatalogRow, Object.fromEntries(header.map((h, j) => [h, row[j] ?? ""]))));
+}
+
+export function loadFinancingTerms(path = join(PROJECT_ROOT, "data/financing.json")): FinancingTerms {
+  return readJson(path, FinancingTerms);
+}
+
+export function loadKnowledgeBase(dir = join(PROJECT_ROOT, "data/kb")): { passages: KbPassage[]; settings: KbSearchSettings } {
+  return { passages: readJson(join(dir, "passages.json"), z.array(KbPassage).min(1)), settings: readJson(join(dir, "search.json"), KbSearchSettings) };
+}
+
+export function loadCatalogAliases(path = join(PROJECT_ROOT, "data/catalog-aliases.json")): CatalogAliases {
+  return readJson(path, CatalogAliases);
 }
 
 export function loadTemplates(dir = join(PROJECT_ROOT, "prompts/templates")): Map<TemplateId, Template> {
@@ -114,6 +149,11 @@ export function loadHandoffTexts(path = join(PROJECT_ROOT, "prompts/handoff/desc
 
 export function loadHandoffPriorities(path = join(PROJECT_ROOT, "data/handoff-priorities.json")): Record<string, number> {
   return readJson(path, z.record(z.string(), z.number().int().min(0).max(10)));
+}
+
+/** What the model reads about each tool (prompts/llm/tools.json), by tool name. */
+export function loadToolDescriptions(path = join(PROJECT_ROOT, "prompts/llm/tools.json")): Record<string, string> {
+  return readJson(path, z.record(z.string(), z.string().min(1)));
 }
 
 export function loadPrompt(name: string): string {

@@ -14,6 +14,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ["graphs/"],
   ["src/config.ts"], // settings from the environment; graphs/care.ts reads them for Studio
   ["src/agents/"],
+  ["src/tools/"], // catalog, financing, knowledge: pure functions and their LangChain tools; data through src/store/assets.ts
   ["src/models/", "src/sim/"],
   ["src/store/"],
   ["src/policy/"],
