@@ -7,6 +7,7 @@ import { IssueBucket } from "../domain/segment.js";
 import { TEMPLATE_IDS, Template, type TemplateId } from "../domain/template.js";
 import { SafetyRules } from "../domain/text-rules.js";
 import { ClassifierKeywords } from "../domain/message-class.js";
+import { IntentExample, IntentLexicon, IntentSettings } from "../domain/intent.js";
 
 /** The project root, found from this file whether it runs from src/ (tsx) or dist/ (compiled). */
 export const PROJECT_ROOT = (() => {
@@ -26,19 +27,32 @@ export class AssetError extends Error {
   override readonly name = "AssetError";
 }
 
-function readJson<T>(path: string, schema: z.ZodType<T>): T {
-  let raw: unknown;
+function readText(path: string): string {
   try {
-    raw = JSON.parse(readFileSync(path, "utf8"));
+    return readFileSync(path, "utf8");
   } catch (e) {
     throw new AssetError(`${path}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "file not found" : (e as Error).message}`);
+  }
+}
+
+/** `where` is the path, with the line number for a JSON Lines file. */
+function parseJson<T>(where: string, text: string, schema: z.ZodType<T>): T {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new AssetError(`${where}: ${(e as Error).message}`);
   }
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
     const i = parsed.error.issues[0]!;
-    throw new AssetError(`${path}: ${i.path.join(".") || "(root)"}: ${i.message}`);
+    throw new AssetError(`${where}: ${i.path.join(".") || "(root)"}: ${i.message}`);
   }
   return parsed.data;
+}
+
+function readJson<T>(path: string, schema: z.ZodType<T>): T {
+  return parseJson(path, readText(path), schema);
 }
 
 export function loadTemplates(dir = join(PROJECT_ROOT, "prompts/templates")): Map<TemplateId, Template> {
@@ -114,6 +128,23 @@ export function loadHandoffTexts(path = join(PROJECT_ROOT, "prompts/handoff/desc
 
 export function loadHandoffPriorities(path = join(PROJECT_ROOT, "data/handoff-priorities.json")): Record<string, number> {
   return readJson(path, z.record(z.string(), z.number().int().min(0).max(10)));
+}
+
+export const INTENTS_DIR = join(PROJECT_ROOT, "data/intents");
+
+/** A JSON Lines file of labelled messages; a bad line is reported with its number. */
+export function loadIntentExamples(path: string): IntentExample[] {
+  return readText(path)
+    .split("\n")
+    .flatMap((line, i) => (line === "" ? [] : [parseJson(`${path}:${i + 1}`, line, IntentExample)]));
+}
+
+export function loadIntentLexicon(path = join(INTENTS_DIR, "lexicon.json")): IntentLexicon {
+  return readJson(path, IntentLexicon);
+}
+
+export function loadIntentSettings(path = join(INTENTS_DIR, "settings.json")): IntentSettings {
+  return readJson(path, IntentSettings);
 }
 
 export function loadPrompt(name: string): string {

@@ -1,0 +1,39 @@
+import { z } from "zod";
+import { normalize } from "./text-rules.js";
+
+/** What a customer's message asks of the conversation graph; one message may ask several (data/intents/README.md). */
+export const INTENTS = ["greeting", "car_search", "financing", "company_info", "sales", "support", "human", "out_of_scope"] as const;
+export const Intent = z.enum(INTENTS);
+export type Intent = z.infer<typeof Intent>;
+
+/** One labelled line of data/intents/*.jsonl. */
+export const IntentExample = z.object({
+  text: z.string(),
+  intents: z.array(Intent).min(1).refine((xs) => new Set(xs).size === xs.length, "an intent is listed twice"),
+});
+export type IntentExample = z.infer<typeof IntentExample>;
+
+// Lookups happen after accents are stripped and letters lowered: a key in any other form could never match.
+const folded = z.string().min(1).refine((k) => k === normalize(k), "must be lower case, accent-free, single-spaced");
+
+/** Slang, typos and a few English words mapped to the words the classifier learns from (data/intents/lexicon.json). */
+export const IntentLexicon = z.object({
+  /** Several words read as one token, replaced before the words are split. */
+  phrases: z.record(folded, z.string().regex(/^[a-z0-9_ ]+$/)),
+  /** One word read as another (a canonical spelling or a class such as "modelo"). */
+  tokens: z.record(folded, z.string().regex(/^[a-z0-9_]+$/)),
+});
+export type IntentLexicon = z.infer<typeof IntentLexicon>;
+
+/** How the offline classifier learns (data/intents/settings.json); chosen on a validation split of the training set. */
+export const IntentSettings = z.object({
+  seed: z.number().int(),
+  epochs: z.number().int().min(1),
+  learning_rate: z.number().positive(),
+  l2: z.number().min(0),
+  /** Lengths of the character n-grams taken inside each word, e.g. [3, 5]. */
+  char_ngrams: z.tuple([z.number().int().min(1), z.number().int().min(1)]),
+  /** Folds of the cross-validation that picks each intent's threshold from the training set alone. */
+  folds: z.number().int().min(2),
+});
+export type IntentSettings = z.infer<typeof IntentSettings>;
