@@ -3,7 +3,7 @@
  * training time and classification throughput. Not a test: it prints figures.
  *
  *   npm run bench:intents -- [--rounds 5] [--messages 20000]
- *   npm run bench:intents -- --validate [--epochs N --learning-rate X --l2 X --ngrams 3,5 --folds K]
+ *   npm run bench:intents -- --validate [--epochs N --learning-rate X --l2 X --ngrams 3,5 --char-weight X --folds K]
  *
  * --validate never reads the held-out file: it cross-validates on the training set alone (5 outer
  * folds, each classifier choosing its thresholds on its own inner folds), which is how the settings in
@@ -25,6 +25,7 @@ const { values } = parseArgs({
     "learning-rate": { type: "string" },
     l2: { type: "string" },
     ngrams: { type: "string" },
+    "char-weight": { type: "string" },
     folds: { type: "string" },
     misses: { type: "boolean", default: false },
   },
@@ -38,6 +39,7 @@ const settings: IntentSettings = {
   ...(values.l2 && { l2: Number(values.l2) }),
   ...(values.ngrams && { char_ngrams: values.ngrams.split(",").map(Number) as [number, number] }),
   ...(values.folds && { folds: Number(values.folds) }),
+  ...(values["char-weight"] && { char_weight: Number(values["char-weight"]) }),
 };
 const lexicon = loadIntentLexicon();
 const training = loadIntentExamples(TRAINING_FILE);

@@ -33,6 +33,8 @@ export const IntentSettings = z.object({
   l2: z.number().min(0),
   /** Lengths of the character n-grams taken inside each word, e.g. [3, 5]. */
   char_ngrams: z.tuple([z.number().int().min(1), z.number().int().min(1)]),
+  /** A character n-gram's value in a message's vector; a word's or a pair's is 1. */
+  char_weight: z.number().positive(),
   /** Folds of the cross-validation that picks each intent's threshold from the training set alone. */
   folds: z.number().int().min(2),
 });

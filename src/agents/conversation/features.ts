@@ -23,11 +23,14 @@ export function featureGroups(m: NormalisedMessage, [nMin, nMax]: readonly [numb
 }
 
 /**
- * The features the training set shows, each with its column. Presence, not counts, and each group
- * scaled to unit length: a long message or its many n-grams must not drown its few words.
+ * The features the training set shows, each with its column. Presence, not counts: a word or a pair is
+ * worth 1, whatever the message's length (a greeting at the head of a long question must still count),
+ * and a character n-gram `charWeight`, small, as a word yields dozens of them.
  */
 export class Vocabulary {
   private readonly columns = new Map<string, number>();
+
+  constructor(private readonly charWeight: number) {}
 
   get size(): number {
     return this.columns.size;
@@ -39,12 +42,17 @@ export class Vocabulary {
   }
 
   /** Names the training set never showed are dropped. */
-  vector(groups: readonly string[][]): SparseVector {
+  vector([words, pairs, chars]: readonly string[][]): SparseVector {
     const cells = new Map<number, number>();
-    for (const g of groups) {
-      const known = [...new Set(g)].map((n) => this.columns.get(n)).filter((c): c is number => c !== undefined);
-      for (const c of known) cells.set(c, 1 / Math.sqrt(known.length));
-    }
+    const put = (names: readonly string[], weight: number) => {
+      for (const n of names) {
+        const c = this.columns.get(n);
+        if (c !== undefined) cells.set(c, weight);
+      }
+    };
+    put(words!, 1);
+    put(pairs!, 1);
+    put(chars!, this.charWeight);
     const index = Int32Array.from([...cells.keys()].sort((a, b) => a - b));
     return { index, value: Float64Array.from(index, (c) => cells.get(c)!) };
   }

@@ -23,7 +23,7 @@ class Fitted {
   ) {}
 
   static fit(examples: readonly Prepared[], settings: IntentSettings, stream: string): Fitted {
-    const vocabulary = new Vocabulary();
+    const vocabulary = new Vocabulary(settings.char_weight);
     for (const e of examples) vocabulary.learn(e.groups);
     const xs = examples.map((e) => vocabulary.vector(e.groups));
     const o = { epochs: settings.epochs, learningRate: settings.learning_rate, l2: settings.l2 };
