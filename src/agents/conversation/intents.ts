@@ -3,16 +3,40 @@ import { rngFor } from "../../policy/random.js";
 import { INTENTS_DIR, loadIntentExamples, loadIntentLexicon, loadIntentSettings } from "../../store/assets.js";
 import { featureGroups, Vocabulary } from "./features.js";
 import { OneVsRestLogistic } from "./logistic.js";
-import { Normaliser } from "./normalise.js";
+import { Normaliser, type NormalisedMessage } from "./normalise.js";
 
 export type IntentProbabilities = Record<Intent, number>;
 
 const THRESHOLD_GRID = Array.from({ length: 19 }, (_, i) => (i + 1) / 20);
 
-/** A training message read once: its feature names and which intents it carries. */
+/** A training message read once: its normalised form, feature names and which intents it carries. */
 interface Prepared {
+  message: NormalisedMessage;
   groups: string[][];
   labels: boolean[];
+}
+
+const OUT_OF_SCOPE = INTENTS.indexOf("out_of_scope");
+
+/**
+ * Synthetic two-part messages: a training message followed by another with none of its intents ("hola" +
+ * "busco un vocho"), labelled with both sets. One binary model per intent otherwise learns from the many
+ * one-intent lines that "busco" counts against a greeting, and misses the greeting in "hola, busco un
+ * vocho". Out-of-scope lines take no part: an injection next to a real request is labelled with the
+ * request alone (data/intents/README.md). Seeded: the same settings give the same pairs.
+ */
+function augmented(examples: readonly Prepared[], settings: IntentSettings, stream: string): Prepared[] {
+  const pool = examples.filter((e) => !e.labels[OUT_OF_SCOPE] && e.message.words.length > 0);
+  const rng = rngFor(settings.seed, "intents", "pairs", stream);
+  const out: Prepared[] = [];
+  for (let n = 0; n < Math.round(settings.pairs * examples.length) && pool.length > 1; n++) {
+    const a = pool[Math.floor(rng.next() * pool.length)]!;
+    const b = pool[Math.floor(rng.next() * pool.length)]!;
+    if (a.labels.some((l, k) => l && b.labels[k])) continue;
+    const message = { folded: `${a.message.folded} ${b.message.folded}`, words: [...a.message.words, ...b.message.words] };
+    out.push({ message, groups: featureGroups(message, settings.char_ngrams), labels: a.labels.map((l, k) => l || b.labels[k]!) });
+  }
+  return out;
 }
 
 /** A model over one training set: its vocabulary and weights, without thresholds. */
@@ -22,7 +46,8 @@ class Fitted {
     private readonly model: OneVsRestLogistic,
   ) {}
 
-  static fit(examples: readonly Prepared[], settings: IntentSettings, stream: string): Fitted {
+  static fit(original: readonly Prepared[], settings: IntentSettings, stream: string): Fitted {
+    const examples = [...original, ...augmented(original, settings, stream)];
     const vocabulary = new Vocabulary(settings.char_weight);
     for (const e of examples) vocabulary.learn(e.groups);
     const xs = examples.map((e) => vocabulary.vector(e.groups));
@@ -47,12 +72,22 @@ function decide(p: readonly number[], thresholds: readonly number[], known: bool
   return INTENTS.filter((_, k) => k === best || p[k]! >= thresholds[k]!);
 }
 
+function prepare(examples: readonly IntentExample[], normaliser: Normaliser, settings: IntentSettings): Prepared[] {
+  return examples.map((e) => {
+    const message = normaliser.normalise(e.text);
+    return { message, groups: featureGroups(message, settings.char_ngrams), labels: INTENTS.map((i) => e.intents.includes(i)) };
+  });
+}
+
 /**
  * Each intent's threshold for joining the likeliest one, chosen on out-of-fold probabilities of the
  * training set (cross-validation: the held-out file never tunes anything) to maximise exact-set
- * accuracy, one intent at a time over a grid, a few passes.
+ * accuracy, one intent at a time over a grid, a few passes. Five fits cost five times a start-up, so
+ * this runs offline (`npm run bench:intents -- --tune`) and the result is kept in data/intents/settings.json;
+ * a test fails when the kept thresholds are no longer what the data gives.
  */
-function crossValidatedThresholds(examples: readonly Prepared[], settings: IntentSettings): number[] {
+export function tuneThresholds(training: readonly IntentExample[], lexicon: IntentLexicon, settings: IntentSettings): Record<Intent, number> {
+  const examples = prepare(training, new Normaliser(lexicon), settings);
   const rng = rngFor(settings.seed, "intents", "folds");
   const fold = examples.map(() => Math.floor(rng.next() * settings.folds));
   const oof: number[][] = new Array(examples.length);
@@ -81,13 +116,14 @@ function crossValidatedThresholds(examples: readonly Prepared[], settings: Inten
       thresholds[k] = best;
     }
   }
-  return thresholds;
+  return Object.fromEntries(INTENTS.map((i, k) => [i, thresholds[k]!])) as Record<Intent, number>;
 }
 
 /**
  * The offline intent classifier of the conversation graph: multi-label, one logistic regression per
  * intent over normalised words, word pairs and character n-grams, trained at start-up from
- * data/intents/ (deterministic for a seed), each intent cut at a threshold chosen by cross-validation.
+ * data/intents/ in one fit (deterministic for a seed), each intent cut at its threshold from
+ * data/intents/settings.json (chosen by cross-validation, see tuneThresholds).
  */
 export class IntentClassifier {
   private constructor(
@@ -99,13 +135,8 @@ export class IntentClassifier {
 
   static train(examples: readonly IntentExample[], lexicon: IntentLexicon, settings: IntentSettings): IntentClassifier {
     const normaliser = new Normaliser(lexicon);
-    const prepared = examples.map((e) => ({
-      groups: featureGroups(normaliser.normalise(e.text), settings.char_ngrams),
-      labels: INTENTS.map((i) => e.intents.includes(i)),
-    }));
-    const thresholds = crossValidatedThresholds(prepared, settings);
-    const fitted = Fitted.fit(prepared, settings, "all");
-    return new IntentClassifier(normaliser, settings, fitted, Object.fromEntries(INTENTS.map((i, k) => [i, thresholds[k]!])) as Record<Intent, number>);
+    const fitted = Fitted.fit(prepare(examples, normaliser, settings), settings, "all");
+    return new IntentClassifier(normaliser, settings, fitted, settings.thresholds);
   }
 
   private read(text: string) {
