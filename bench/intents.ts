@@ -7,15 +7,15 @@
  *   npm run bench:intents -- --tune
  *
  * --validate and --tune never read the held-out file. --validate cross-validates on the training set
- * alone (5 outer folds, each classifier choosing its thresholds on its own inner folds), which is how
- * the settings in data/intents/settings.json were chosen; --tune writes the thresholds that the
+ * alone (5 outer folds, each classifier choosing its threshold on its own inner folds), which is how
+ * the settings in data/intents/settings.json were chosen; --tune writes the threshold that the
  * cross-validation on the whole training set gives into that file.
  */
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { INTENTS, type IntentSettings } from "../src/domain/intent.js";
 import { evaluateIntents, type IntentEvaluation } from "../src/agents/conversation/intent-eval.js";
-import { HELD_OUT_FILE, IntentClassifier, TRAINING_FILE, tuneThresholds } from "../src/agents/conversation/intents.js";
+import { HELD_OUT_FILE, IntentClassifier, TRAINING_FILE, tuneThreshold } from "../src/agents/conversation/intents.js";
 import { rngFor } from "../src/policy/random.js";
 import { INTENTS_DIR, loadIntentExamples, loadIntentLexicon, loadIntentSettings } from "../src/store/assets.js";
 
@@ -65,9 +65,9 @@ console.log(`bench:intents — node ${process.version}, ${training.length} train
 
 if (values.tune) {
   const t0 = performance.now();
-  const thresholds = tuneThresholds(training, lexicon, settings);
-  writeFileSync(`${INTENTS_DIR}/settings.json`, `${JSON.stringify({ ...settings, thresholds }, null, 2)}\n`);
-  console.log(`thresholds ${JSON.stringify(thresholds)} written to data/intents/settings.json (${(performance.now() - t0).toFixed(0)} ms)`);
+  const threshold = tuneThreshold(training, lexicon, settings);
+  writeFileSync(`${INTENTS_DIR}/settings.json`, `${JSON.stringify({ ...settings, threshold }, null, 2)}\n`);
+  console.log(`threshold ${threshold} written to data/intents/settings.json (${(performance.now() - t0).toFixed(0)} ms)`);
 } else if (values.validate) {
   const K = 5;
   const rng = rngFor(settings.seed, "intents", "validation");
@@ -75,7 +75,7 @@ if (values.tune) {
   const predicted = new Map<number, ReturnType<IntentClassifier["classify"]>>();
   for (let f = 0; f < K; f++) {
     const part = training.filter((_, n) => fold[n] !== f);
-    const c = IntentClassifier.train(part, lexicon, { ...settings, thresholds: tuneThresholds(part, lexicon, settings) });
+    const c = IntentClassifier.train(part, lexicon, { ...settings, threshold: tuneThreshold(part, lexicon, settings) });
     training.forEach((e, n) => {
       if (fold[n] === f) predicted.set(n, c.classify(e.text));
     });
@@ -92,8 +92,8 @@ if (values.tune) {
   }
   const heldOut = loadIntentExamples(HELD_OUT_FILE);
   print(`held-out (${heldOut.length} lines)`, evaluateIntents((t) => classifier.classify(t), heldOut));
-  console.log(`thresholds: ${INTENTS.map((i) => `${i} ${classifier.thresholds[i]}`).join(", ")}`);
-  console.log(`training (one fit, thresholds from settings.json): median ${median(times).toFixed(0)} ms of ${times.length} (${times.map((t) => t.toFixed(0)).join(", ")})`);
+  console.log(`threshold: ${classifier.threshold}`);
+  console.log(`training (one fit, threshold from settings.json): median ${median(times).toFixed(0)} ms of ${times.length} (${times.map((t) => t.toFixed(0)).join(", ")})`);
   const texts = heldOut.map((e) => e.text);
   const n = Number(values.messages);
   for (let i = 0; i < 2000; i++) classifier.classify(texts[i % texts.length]!); // warm-up

@@ -37,9 +37,9 @@ export const IntentSettings = z.object({
   char_weight: z.number().positive(),
   /** Synthetic two-part messages added to training, as a share of the training lines. */
   pairs: z.number().min(0),
-  /** Folds of the cross-validation that picks each intent's threshold from the training set alone. */
+  /** Folds of the cross-validation that picks the threshold from the training set alone. */
   folds: z.number().int().min(2),
   /** The probability at which an intent joins the likeliest one; written by that cross-validation. */
-  thresholds: z.record(Intent, z.number().min(0).max(1)),
+  threshold: z.number().min(0).max(1),
 });
 export type IntentSettings = z.infer<typeof IntentSettings>;
