@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { normalize } from "./text-rules.js";
 
 /** What a customer's message asks of the conversation graph; one message may ask several (data/intents/README.md). */
 export const INTENTS = ["greeting", "car_search", "financing", "company_info", "sales", "support", "human", "out_of_scope"] as const;
@@ -13,19 +12,20 @@ export const IntentExample = z.object({
 });
 export type IntentExample = z.infer<typeof IntentExample>;
 
-// Lookups happen after accents are stripped and letters lowered: a key in any other form could never match.
-const folded = z.string().min(1).refine((k) => k === normalize(k), "must be lower case, accent-free, single-spaced");
+// The normaliser leaves only a-z, 0-9 and single spaces: a key with anything else could never match.
+const word = z.string().regex(/^[a-z0-9]+$/, "must be lower case letters and digits, as the normaliser leaves them");
+const phrase = z.string().regex(/^[a-z0-9]+( [a-z0-9]+)+$/, "must be two or more words of lower case letters and digits");
 
 /** Slang, typos and a few English words mapped to the words the classifier learns from (data/intents/lexicon.json). */
 export const IntentLexicon = z.object({
   /** Several words read as one token, replaced before the words are split. */
-  phrases: z.record(folded, z.string().regex(/^[a-z0-9_ ]+$/)),
+  phrases: z.record(phrase, z.string().regex(/^[a-z0-9_ ]+$/)),
   /** One word read as another (a canonical spelling or a class such as "modelo"). */
-  tokens: z.record(folded, z.string().regex(/^[a-z0-9_]+$/)),
+  tokens: z.record(word, z.string().regex(/^[a-z0-9_]+$/)),
 });
 export type IntentLexicon = z.infer<typeof IntentLexicon>;
 
-/** How the offline classifier learns (data/intents/settings.json); chosen on a validation split of the training set. */
+/** How the offline classifier learns (data/intents/settings.json); chosen by cross-validation on the training set. */
 export const IntentSettings = z.object({
   seed: z.number().int(),
   epochs: z.number().int().min(1),

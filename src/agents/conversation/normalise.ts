@@ -32,7 +32,7 @@ export class Normaliser {
   private readonly phrases: ReadonlyArray<readonly [RegExp, string]>;
 
   constructor(private readonly lexicon: IntentLexicon) {
-    // Longest first, so "buenas tardes" wins over a shorter phrase inside it.
+    // Longest first, so a phrase wins over a shorter one inside it. Keys are plain words (the schema), safe in a RegExp.
     this.phrases = Object.entries(lexicon.phrases)
       .sort(([a], [b]) => b.length - a.length)
       .map(([from, to]) => [new RegExp(`(?<= |^)${from}(?= |$)`, "g"), to] as const);
