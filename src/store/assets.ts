@@ -11,6 +11,7 @@ import { CatalogAliases, CatalogRow, type Car } from "../domain/car.js";
 import { FinancingTerms } from "../domain/financing.js";
 import { KbPassage, KbSearchSettings } from "../domain/knowledge.js";
 import { parseCsv } from "./csv.js";
+import { IntentExample, IntentLexicon, IntentSettings } from "../domain/intent.js";
 
 /** The project root, found from this file whether it runs from src/ (tsx) or dist/ (compiled). */
 export const PROJECT_ROOT = (() => {
@@ -38,23 +39,28 @@ function readText(path: string): string {
   }
 }
 
-function check<T>(path: string, schema: z.ZodType<T>, raw: unknown): T {
+function check<T>(where: string, schema: z.ZodType<T>, raw: unknown): T {
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
     const i = parsed.error.issues[0]!;
-    throw new AssetError(`${path}: ${i.path.join(".") || "(root)"}: ${i.message}`);
+    throw new AssetError(`${where}: ${i.path.join(".") || "(root)"}: ${i.message}`);
   }
   return parsed.data;
 }
 
 function readJson<T>(path: string, schema: z.ZodType<T>): T {
+  return parseJson(path, readText(path), schema);
+}
+
+/** `where` is the path, with the line number for a JSON Lines file. */
+function parseJson<T>(where: string, text: string, schema: z.ZodType<T>): T {
   let raw: unknown;
   try {
-    raw = JSON.parse(readText(path));
+    raw = JSON.parse(text);
   } catch (e) {
-    throw e instanceof AssetError ? e : new AssetError(`${path}: ${(e as Error).message}`);
+    throw new AssetError(`${where}: ${(e as Error).message}`);
   }
-  return check(path, schema, raw);
+  return check(where, schema, raw);
 }
 
 /** The company's catalog: a CSV with a header row (data/catalog.csv); a bad row names its line and column. */
@@ -154,6 +160,23 @@ export function loadHandoffPriorities(path = join(PROJECT_ROOT, "data/handoff-pr
 /** What the model reads about each tool (prompts/llm/tools.json), by tool name. */
 export function loadToolDescriptions(path = join(PROJECT_ROOT, "prompts/llm/tools.json")): Record<string, string> {
   return readJson(path, z.record(z.string(), z.string().min(1)));
+}
+
+export const INTENTS_DIR = join(PROJECT_ROOT, "data/intents");
+
+/** A JSON Lines file of labelled messages; a bad line is reported with its number. */
+export function loadIntentExamples(path: string): IntentExample[] {
+  return readText(path)
+    .split("\n")
+    .flatMap((line, i) => (line === "" ? [] : [parseJson(`${path}:${i + 1}`, line, IntentExample)]));
+}
+
+export function loadIntentLexicon(path = join(INTENTS_DIR, "lexicon.json")): IntentLexicon {
+  return readJson(path, IntentLexicon);
+}
+
+export function loadIntentSettings(path = join(INTENTS_DIR, "settings.json")): IntentSettings {
+  return readJson(path, IntentSettings);
 }
 
 export function loadPrompt(name: string): string {
