@@ -12,7 +12,7 @@ import { forgeCustomers, PersonaParams } from "./sim/persona-forge.js";
 import { AssetError, loadEnvironment, loadPersonaCorpus } from "./store/assets.js";
 import { CustomerCsvError, customersFromCsv, customersToCsv } from "./store/customer-csv.js";
 import { ConversationOwnedError, runContact } from "./app/contacts.js";
-import { createLogger } from "./app/logger.js";
+import { createLogger, type Logger } from "./app/logger.js";
 import { PolicyBindingError } from "./policy/book.js";
 import { evaluateFromLog, formatOpeReport, OpeInputError } from "./app/ope.js";
 import type { RunningServer } from "./server/serve.js";
@@ -230,18 +230,37 @@ async function start(v: Record<string, string | boolean | undefined>) {
   await serveUntilSignal();
 }
 
-/** The HTTP service until SIGTERM/SIGINT, which drains in-flight requests before exiting. */
-async function serveUntilSignal(withWorker = true) {
-  // Loaded here: the server's dependencies are not needed by the other commands.
-  const { serverConfigFromEnv, startServer, storedCounts, UnsafeBindError, workerOptionsFromEnv } = await import("./server/serve.js");
+/** A long-running command's runtime, its graph observed by the process's Prometheus metrics. */
+async function observedRuntime(config: AppConfig) {
+  const { storedCounts } = await import("./server/serve.js");
   const { createMetrics } = await import("./server/helper/prometheus.js");
-  const cfg = serverConfigFromEnv();
-  const config = appConfigFromEnv();
-  const log = createLogger({ level: config.logLevel });
   let opened: CareRuntime | undefined;
   const metrics = createMetrics(storedCounts(() => opened));
   const rt = await openCareRuntime({ ...databaseOf(config), seed: config.seed, environment: loadEnv(config.environmentFile), models: config.models, observer: metrics.observer });
   opened = rt;
+  return { rt, metrics };
+}
+
+/** Resolves once SIGTERM or SIGINT has come and `stop` has finished. */
+function untilSignal(log: Logger, what: string, stop: () => Promise<unknown>): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const on = (signal: string) => {
+      log.info({ signal }, what);
+      void stop().then(() => resolve());
+    };
+    process.once("SIGTERM", on);
+    process.once("SIGINT", on);
+  });
+}
+
+/** The HTTP service until SIGTERM/SIGINT, which drains in-flight requests before exiting. */
+async function serveUntilSignal(withWorker = true) {
+  // Loaded here: the server's dependencies are not needed by the other commands.
+  const { serverConfigFromEnv, startServer, UnsafeBindError, workerOptionsFromEnv } = await import("./server/serve.js");
+  const cfg = serverConfigFromEnv();
+  const config = appConfigFromEnv();
+  const log = createLogger({ level: config.logLevel });
+  const { rt, metrics } = await observedRuntime(config);
   let server: RunningServer;
   try {
     server = await startServer(rt, cfg, log, metrics, withWorker ? workerOptionsFromEnv() : null);
@@ -251,33 +270,19 @@ async function serveUntilSignal(withWorker = true) {
     throw e;
   }
   console.log(`Serving on http://${cfg.host}:${server.port} (LangGraph SDK: apiUrl = that URL; /v1 for the domain API). Ctrl-C stops.`);
-  await new Promise<void>((resolve) => {
-    const stop = (signal: string) => {
-      log.info({ signal }, "draining in-flight requests");
-      void server
-        .close()
-        .then(() => rt.close())
-        .then(resolve);
-    };
-    process.once("SIGTERM", stop);
-    process.once("SIGINT", stop);
-  });
+  await untilSignal(log, "draining in-flight requests", () => server.close().then(() => rt.close()));
 }
 
 /** Executes queued runs until SIGTERM/SIGINT, which lets the runs under way finish (DRAIN_MS) first. */
 async function workUntilSignal() {
-  const { serverConfigFromEnv, storedCounts, workerOptionsFromEnv } = await import("./server/serve.js");
-  const { createMetrics } = await import("./server/helper/prometheus.js");
+  const { serverConfigFromEnv, workerOptionsFromEnv } = await import("./server/serve.js");
   const { startWorkerHttp } = await import("./server/worker-http.js");
   const { startRunService } = await import("./app/runs/service.js");
   const cfg = serverConfigFromEnv();
   const worker = workerOptionsFromEnv();
   const config = appConfigFromEnv();
   const log = createLogger({ level: config.logLevel });
-  let opened: CareRuntime | undefined;
-  const metrics = createMetrics(storedCounts(() => opened));
-  const rt = await openCareRuntime({ ...databaseOf(config), seed: config.seed, environment: loadEnv(config.environmentFile), models: config.models, observer: metrics.observer });
-  opened = rt;
+  const { rt, metrics } = await observedRuntime(config);
   let http: { close(): Promise<void> } | undefined;
   try {
     if (cfg.workerMetricsPort !== undefined) http = await startWorkerHttp(rt, metrics, { port: cfg.workerMetricsPort, host: cfg.host, metricsToken: cfg.metricsToken }, log);
@@ -287,17 +292,10 @@ async function workUntilSignal() {
   }
   const runs = startRunService(rt, { worker, log, observer: metrics.worker });
   log.info({ worker: runs.worker!.id, slots: worker.slots }, "care-graph worker taking runs");
-  await new Promise<void>((resolve) => {
-    const stop = (signal: string) => {
-      log.info({ signal }, "finishing the runs under way");
-      void runs
-        .stop(cfg.drainMs)
-        .then(() => http?.close())
-        .then(() => rt.close())
-        .then(resolve);
-    };
-    process.once("SIGTERM", stop);
-    process.once("SIGINT", stop);
+  await untilSignal(log, "finishing the runs under way", async () => {
+    await runs.stop(cfg.drainMs);
+    await http?.close();
+    await rt.close();
   });
 }
 
