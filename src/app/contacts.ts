@@ -43,14 +43,15 @@ export type RunState = CareStateType & { __interrupt__?: unknown[] };
 /**
  * Before a contact runs on a thread: a conversation a person owns gets no bot run, and the thread is
  * marked "running" until the graph returns, so a process that dies in between leaves it for recoverRuns.
+ * `runId`, the queued run's, is kept on the thread: a redelivered run finds the contact it finished.
  */
-export function beginRun(rt: CareRuntime, threadId: string, customerId: string, context: CareContext): Promise<void> {
+export function beginRun(rt: CareRuntime, threadId: string, customerId: string, context: CareContext, runId?: string): Promise<void> {
   // One transaction: of two contacts starting on one thread, the second sees the first's "running".
   return rt.store.transaction(async (tx) => {
     const owner = await tx.ownership.get(customerId);
     if (owner.owner === "human") throw new ConversationOwnedError(`a person (${owner.agent ?? "the hand-off queue"}) owns the conversation with ${customerId}`);
     await checkThreadFree(tx, threadId, customerId);
-    await tx.threads.upsert(threadId, "patch", { graph_id: "care", customer_id: customerId, status: "running", context, resumed_by: null });
+    await tx.threads.upsert(threadId, "patch", { graph_id: "care", customer_id: customerId, status: "running", context, resumed_by: null, run_id: runId ?? null });
   });
 }
 
@@ -117,12 +118,19 @@ async function finishRunIn(tx: Repos, threadId: string, customerId: string, stat
     await tx.ownership.escalate(customerId);
     await tx.audit.record("bot", "handoff.opened", customerId, { interaction_id: id, reason: state.contact.escalation?.reason });
   }
+  const { outcome, withheld } = await outcomeIn(tx, threadId, customerId, state);
+  if (withheld) await tx.audit.record("bot", "reply.withheld", customerId, { interaction_id: id });
+  return outcome;
+}
+
+/** What a finished run answers; `withheld`: a person took the conversation meanwhile, so the bot's reply is not sent. */
+async function outcomeIn(tx: Repos, threadId: string, customerId: string, state: RunState): Promise<{ outcome: ContactOutcome; withheld: boolean }> {
+  const id = state.interaction_id!;
+  const pending = (state.__interrupt__?.length ?? 0) > 0;
   let reply = pending ? null : sentMessage(state.contact.review, state.contact.draft).message;
-  if (reply !== null && !state.contact.review && (await tx.ownership.get(customerId)).owner === "human") {
-    await tx.audit.record("bot", "reply.withheld", customerId, { interaction_id: id });
-    reply = null;
-  }
-  return {
+  const withheld = reply !== null && !state.contact.review && (await tx.ownership.get(customerId)).owner === "human";
+  if (withheld) reply = null;
+  const outcome: ContactOutcome = {
     thread_id: threadId,
     interaction_id: id,
     status: pending ? "handed_off" : "completed",
@@ -130,6 +138,19 @@ async function finishRunIn(tx: Repos, threadId: string, customerId: string, stat
     interaction: (await tx.interactions.get(id)) ?? null,
     handoff: (await tx.handoffs.get(id)) ?? null,
   };
+  return { outcome, withheld };
+}
+
+/**
+ * The contact run `runId` finished on its thread, when it did (finishRun committed) and its worker died before
+ * the queue heard of it: what it answered, read again, nothing written twice. Undefined otherwise.
+ */
+export async function finishedByRun(rt: CareRuntime, threadId: string, runId: string): Promise<{ state: RunState; outcome: ContactOutcome } | undefined> {
+  const t = await rt.store.threads.get(threadId);
+  if (t?.metadata.run_id !== runId || (t.metadata.status !== "done" && t.metadata.status !== "interrupted")) return undefined;
+  const { state } = await savedRunState(rt, threadId);
+  const customerId = String(t.metadata.customer_id);
+  return { state, outcome: (await rt.store.transaction((tx) => outcomeIn(tx, threadId, customerId, state))).outcome };
 }
 
 /**
@@ -148,7 +169,7 @@ export async function runOnThread(
 ): Promise<{ state: RunState; outcome: ContactOutcome }> {
   const threadId = req.thread_id ?? randomUUID();
   const context = CareContext.parse(req.context ?? {});
-  await beginRun(rt, threadId, req.customer_id, context);
+  await beginRun(rt, threadId, req.customer_id, context, req.run_id);
   let state: RunState;
   try {
     state = await rt.graph.invoke(

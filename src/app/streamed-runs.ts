@@ -6,7 +6,7 @@ import { AgentName } from "../domain/human.js";
 import { beginResume, beginRun, checkClaim, failContact, failResume, finishResume, finishRun, savedRunState } from "./contacts.js";
 
 type CareGraph = CareRuntime["graph"];
-type StreamOptions = { configurable?: { thread_id?: unknown }; context?: unknown; metadata?: { agent?: unknown } } | undefined;
+type StreamOptions = { configurable?: { thread_id?: unknown }; context?: unknown; metadata?: { agent?: unknown; run_id?: unknown } } | undefined;
 
 /**
  * The compiled graph as the LangGraph Platform routes see it. Those routes run the graph themselves
@@ -77,7 +77,9 @@ async function startRun(rt: CareRuntime, threadId: string, input: unknown, optio
   }
   // The platform guard has validated the input already; parsing again keeps this safe on its own.
   const { customer_id } = CareInput.parse(input);
-  await beginRun(rt, threadId, customer_id, CareContext.parse(options?.context ?? {}));
+  // The queue's run id (execute.ts puts it in the run's metadata), kept on the thread for a redelivery.
+  const runId = options?.metadata?.run_id;
+  await beginRun(rt, threadId, customer_id, CareContext.parse(options?.context ?? {}), typeof runId === "string" ? runId : undefined);
   return {
     finish: async (id) => void (await finishRun(rt, id, customer_id, (await savedRunState(rt, id)).state)),
     fail: async (id, e) => failContact(rt, id, customer_id, e),

@@ -16,5 +16,5 @@ export interface ThreadRecord {
  * The metadata keys the service writes and its bookkeeping relies on: which graph, whose contact (where a
  * person's reply is sent), where the run stands (what recovery resumes), who resumed it. Not a client's.
  */
-export const BOOKKEEPING_KEYS = ["graph_id", "assistant_id", "customer_id", "status", "context", "resumed_by", "recovered", "error"] as const;
+export const BOOKKEEPING_KEYS = ["graph_id", "assistant_id", "customer_id", "status", "context", "resumed_by", "recovered", "error", "run_id"] as const;
 

@@ -6,6 +6,7 @@ import type { FinalRunStatus, RunRecord } from "../../store/ports.js";
 import type { CareRuntime } from "../care-runtime.js";
 import {
   ConversationOwnedError,
+  finishedByRun,
   HandoffRefusedError,
   recoverThread,
   resolveHandoff,
@@ -62,7 +63,8 @@ export interface ExecuteOptions {
 export async function executeRun(run: RunRecord, o: ExecuteOptions): Promise<RunEnd> {
   const k = RunKwargs.parse(run.kwargs);
   if (run.attempts > 1) {
-    const recovered = await recoverThread(o.rt, run.thread_id);
+    // The earlier attempt may have finished the contact and died before the queue heard of it; or died mid-graph.
+    const recovered = (await finishedByRun(o.rt, run.thread_id, run.run_id)) ?? (await recoverThread(o.rt, run.thread_id));
     if (recovered) {
       if (k.kind === "contact" && k.channel) await answerInbound(o.rt, run.run_id, k.channel.message_sid, recovered.outcome);
       return { status: "success", output: k.kind === "platform" ? recovered.state : recovered.outcome };
