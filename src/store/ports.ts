@@ -245,7 +245,7 @@ export interface RunEvents {
 }
 
 /** Channels processes wake each other on: a run was queued; a run's stream has new events. */
-export type SignalChannel = "runs" | "run_events";
+export type SignalChannel = "runs" | "run_events" | "outbox";
 
 /** The repositories bound to one executor: the Store itself, or one transaction. */
 export interface Repos {
