@@ -14,10 +14,12 @@ export interface ClusterOptions {
   env: Record<string, string>;
   serveEnv?: Record<string, string>;
   workerEnv?: Record<string, string>;
+  /** `serve` executes runs itself too (no --no-worker): one process doing everything. */
+  serveWorks?: boolean;
 }
 
 /**
- * `serve --no-worker` and `care-graph worker` processes of the real CLI on one database, as a scaled
+ * `serve --no-worker` (or `serve`, with serveWorks) and `care-graph worker` processes of the real CLI on one database, as a scaled
  * deployment runs them. Every child it spawns is tracked from the start, so `stop()` in an afterAll ends
  * them all, even when starting failed half-way. Each child names its PostgreSQL connections
  * (PGAPPNAME = cg-serve-N / cg-worker-N, then -rM for a restart), for pg_stat_activity.
@@ -79,7 +81,7 @@ export class Cluster {
 
   private spawnServe(i: number): Promise<ChildServer> {
     const name = `cg-serve-${i}`;
-    return this.track(name, startChildServer({ ...this.o.env, PGAPPNAME: name, ...this.o.serveEnv }, { args: ["serve", "--no-worker"] }));
+    return this.track(name, startChildServer({ ...this.o.env, PGAPPNAME: name, ...this.o.serveEnv }, { args: this.o.serveWorks ? ["serve"] : ["serve", "--no-worker"] }));
   }
 
   private async track(name: string, starting: Promise<ChildServer>): Promise<ChildServer> {
