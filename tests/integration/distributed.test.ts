@@ -211,7 +211,9 @@ describe.skipIf(!pgReachable)(pgReachable ? "the distributed run (PostgreSQL)" :
     // A thread's runs started one at a time, in seq order: each after the one before it finished.
     const lines = [...groupBy(runs, (r) => r.thread_id as string).values()].filter((l) => l.length > 1);
     expect(lines).toHaveLength(100);
-    const overlaps = lines.flatMap((l) => l.slice(1).filter((r, k) => r.started_at < l[k]!.finished_at).map((r) => r.run_id));
+    const overlaps = lines.flatMap((l) =>
+      l.slice(1).flatMap((r, k) => (r.started_at < l[k]!.finished_at ? [{ run: r.run_id, startedBeforeMs: l[k]!.finished_at - r.started_at, attempts: [l[k]!.attempts, r.attempts] }] : [])),
+    );
     expect(overlaps).toEqual([]);
 
     // Nothing left leased; and the kill mattered: the killed worker's runs were taken again.
