@@ -38,6 +38,8 @@ const RUNS = Number(values.runs);
 const SOAK = Number(values.soak);
 const MODEL_MS = Number(values["model-ms"]);
 const ONLY = new Set(values.only!.split(","));
+/** The children inherit this process's environment: WORKER_SLOTS=16 npm run bench:scale tries another width. */
+const SLOTS = process.env.WORKER_SLOTS ?? "4 (default)";
 if (!pgReachable) throw new Error("bench:scale needs PostgreSQL (CARE_GRAPH_TEST_PG)");
 // This process's own connections, apart from the children's (cg-serve-N, cg-worker-N) in pg_stat_activity.
 process.env.PGAPPNAME = "cg-bench";
@@ -141,7 +143,7 @@ const line = (label: string, t: Awaited<ReturnType<typeof timings>>) =>
   `${label}: ${t.n} runs, ${t.perSecond.toFixed(1)} runs/s (enqueue → start p50 ${t.p50} ms, p99 ${t.p99} ms${t.failed ? `; ${t.failed} not success` : ""})`;
 
 async function offline() {
-  console.log(`\n(a) offline throughput on PostgreSQL, ${RUNS} contacts queued up-front, WORKER_SLOTS 4 per worker`);
+  console.log(`\n(a) offline throughput on PostgreSQL, ${RUNS} contacts queued up-front, WORKER_SLOTS ${SLOTS} per worker`);
   const one = await throughput("postgres", { serves: 0, workers: 1 }, RUNS);
   console.log(line("  1 worker process ", one));
   const two = await throughput("postgres", { serves: 0, workers: 2 }, RUNS);
@@ -150,7 +152,7 @@ async function offline() {
 }
 
 async function backends() {
-  console.log(`\n(b) one \`serve\` process with its in-process worker (WORKER_SLOTS 4), ${RUNS} contacts queued up-front`);
+  console.log(`\n(b) one \`serve\` process with its in-process worker (WORKER_SLOTS ${SLOTS}), ${RUNS} contacts queued up-front`);
   const p = await throughput("postgres", { serves: 1, workers: 0, serveWorks: true }, RUNS);
   console.log(line("  PostgreSQL", p));
   const s = await throughput("sqlite", { serves: 1, workers: 0, serveWorks: true }, RUNS);
@@ -184,7 +186,7 @@ async function llmBound() {
 }
 
 async function latency() {
-  console.log("\n(d) enqueue → start latency on PostgreSQL, 2 worker processes (WORKER_SLOTS 4), from runs.created_at/started_at");
+  console.log(`\n(d) enqueue → start latency on PostgreSQL, 2 worker processes (WORKER_SLOTS ${SLOTS}), from runs.created_at/started_at`);
   const b = await open("postgres");
   const cluster = new Cluster({ env: { ...b.env, ...CHILD_ENV } });
   try {
@@ -236,7 +238,7 @@ async function soak() {
         const n = Math.min(1000, SOAK - queued);
         await enqueue(b.rt, n, queued);
         queued += n;
-        if (!connections && queued >= 3000) {
+        if (!connections && queued >= 2000) {
           const rows = await b.rows(`SELECT application_name AS app, count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name LIKE 'cg-%' GROUP BY 1 ORDER BY 1`);
           connections = rows.map((r) => `${r.app} ${r.n}`).join(", ");
         }
