@@ -244,7 +244,7 @@ export interface RunEvents {
   after(runId: string, seq: number, limit?: number): Promise<RunEvent[]>;
 }
 
-/** Channels processes wake each other on: a run was queued; a run's stream has new events. */
+/** Channels processes wake each other on: a run was queued; a run's stream has new events; an outbound message was queued. */
 export type SignalChannel = "runs" | "run_events" | "outbox";
 
 /** The repositories bound to one executor: the Store itself, or one transaction. */
