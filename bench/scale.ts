@@ -130,17 +130,30 @@ async function throughput(kind: "postgres" | "sqlite", topology: { serves: numbe
   const cluster = new Cluster({ env: { ...b.env, ...CHILD_ENV, ...env }, serveWorks: topology.serveWorks });
   try {
     await cluster.start(topology.serves, topology.workers);
+    const before = cpuMs(cluster);
     await enqueue(b.rt, n);
     await drained(b.rt);
-    return await timings(b);
+    // CPU the children spent on these runs: a figure the other load on a shared machine hardly moves, where runs/s does.
+    return { ...(await timings(b)), cpuMsPerRun: (cpuMs(cluster) - before) / n };
   } finally {
     await cluster.stop();
     await b.close();
   }
 }
 
-const line = (label: string, t: Awaited<ReturnType<typeof timings>>) =>
-  `${label}: ${t.n} runs, ${t.perSecond.toFixed(1)} runs/s (enqueue → start p50 ${t.p50} ms, p99 ${t.p99} ms${t.failed ? `; ${t.failed} not success` : ""})`;
+const line = (label: string, t: Awaited<ReturnType<typeof timings>> & { cpuMsPerRun?: number }) =>
+  `${label}: ${t.n} runs, ${t.perSecond.toFixed(1)} runs/s (enqueue → start p50 ${t.p50} ms, p99 ${t.p99} ms${t.cpuMsPerRun === undefined ? "" : `; CPU of the children ${t.cpuMsPerRun.toFixed(1)} ms per run`}${t.failed ? `; ${t.failed} not success` : ""})`;
+
+/** User + system CPU time of the cluster's children so far (ms; /proc/PID/stat at 100 ticks a second). */
+function cpuMs(cluster: Cluster): number {
+  return Object.values(cluster.pids()).reduce((sum, pid) => {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return sum + (Number(fields[11]) + Number(fields[12])) * 10;
+  }, 0);
+}
+
+/** The machine's 1-minute load average: other sessions share these cores, and the figures move with it. */
+const load = () => readFileSync("/proc/loadavg", "utf8").split(" ")[0];
 
 async function offline() {
   console.log(`\n(a) offline throughput on PostgreSQL, ${RUNS} contacts queued up-front, WORKER_SLOTS ${SLOTS} per worker`);
@@ -148,7 +161,7 @@ async function offline() {
   console.log(line("  1 worker process ", one));
   const two = await throughput("postgres", { serves: 0, workers: 2 }, RUNS);
   console.log(line("  2 worker processes", two));
-  console.log(`  ratio 2 / 1: ${(two.perSecond / one.perSecond).toFixed(2)} (goal ≥ 1.7)`);
+  console.log(`  ratio 2 / 1: ${(two.perSecond / one.perSecond).toFixed(2)} (goal ≥ 1.7); load average ${load()}`);
 }
 
 async function backends() {
@@ -157,7 +170,7 @@ async function backends() {
   console.log(line("  PostgreSQL", p));
   const s = await throughput("sqlite", { serves: 1, workers: 0, serveWorks: true }, RUNS);
   console.log(line("  SQLite    ", s));
-  console.log(`  PostgreSQL / SQLite: ${(p.perSecond / s.perSecond).toFixed(2)}`);
+  console.log(`  PostgreSQL / SQLite: ${(p.perSecond / s.perSecond).toFixed(2)}; load average ${load()}`);
 }
 
 /** Writer requests get a rewrite, judge requests (json_schema) a score; each after MODEL_MS. */
