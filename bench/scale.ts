@@ -190,7 +190,7 @@ async function llmBound() {
       const callsPerRun = fake.requests.length / t.n;
       const ideal = inFlight / ((callsPerRun * MODEL_MS) / 1000);
       console.log(
-        `  ${inFlight} in flight (2 × WORKER_SLOTS ${inFlight / 2}), ${n} runs: ${t.perSecond.toFixed(1)} runs/s; ${callsPerRun.toFixed(2)} model calls per run → ideal ${ideal.toFixed(1)} runs/s; ${((100 * t.perSecond) / ideal).toFixed(0)}% of ideal${t.failed ? `; ${t.failed} not success` : ""}`,
+        `  ${inFlight} in flight (2 × WORKER_SLOTS ${inFlight / 2}), ${n} runs: ${t.perSecond.toFixed(1)} runs/s; ${callsPerRun.toFixed(2)} model calls per run → ideal ${ideal.toFixed(1)} runs/s; ${((100 * t.perSecond) / ideal).toFixed(0)}% of ideal; CPU of the workers ${t.cpuMsPerRun.toFixed(1)} ms per run${t.failed ? `; ${t.failed} not success` : ""}`,
       );
     }
   } finally {
