@@ -18,6 +18,8 @@ export type TwilioRestConfig = z.infer<typeof TwilioRestConfig>;
 
 const BACKOFF_BASE_MS = 2_000;
 const BACKOFF_MAX_MS = 5 * 60_000;
+/** A look for due messages without a wake-up: a lost notification, or SQLite written by another process. */
+const POLL_MS = 1_000;
 /** How long past its timeout an attempt keeps its lease: a process that dies mid-attempt releases it then. */
 const LEASE_MARGIN_MS = 30_000;
 
@@ -36,6 +38,8 @@ export class OutboxSender {
   private running: Promise<void> | undefined;
   private stopped = false;
   private unsubscribe: (() => void) | undefined;
+  private unlisten: Promise<(() => Promise<void>) | undefined> | undefined;
+  private poll: NodeJS.Timeout | undefined;
   private inFlight = new AbortController();
 
   constructor(
@@ -50,6 +54,13 @@ export class OutboxSender {
     this.stopped = false;
     this.inFlight = new AbortController();
     this.unsubscribe = this.rt.store.outbox.onEnqueue(() => this.kick());
+    // Messages queued by other processes (a `care-graph worker` answering a WhatsApp message).
+    this.unlisten = this.rt.store.listen("outbox", () => this.kick()).catch((e: unknown) => {
+      this.log.error({ err: e }, "outbox: could not listen for messages queued elsewhere; polling only");
+      return undefined;
+    });
+    this.poll = setInterval(() => this.kick(), POLL_MS);
+    this.poll.unref();
     this.kick();
   }
 
@@ -74,6 +85,8 @@ export class OutboxSender {
   async stop(): Promise<void> {
     this.stopped = true;
     this.unsubscribe?.();
+    clearInterval(this.poll);
+    await (await this.unlisten)?.();
     clearTimeout(this.timer);
     this.inFlight.abort(new Error("outbox sender stopped"));
     await this.running;

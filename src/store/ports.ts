@@ -247,8 +247,8 @@ export interface RunEvents {
   last(runId: string, event: string): Promise<RunEvent | undefined>;
 }
 
-/** Channels processes wake each other on: a run was queued; a run's stream has new events. */
-export type SignalChannel = "runs" | "run_events";
+/** Channels processes wake each other on: a run was queued; a run's stream has new events; an outbound message was queued. */
+export type SignalChannel = "runs" | "run_events" | "outbox";
 
 /** The repositories bound to one executor: the Store itself, or one transaction. */
 export interface Repos {

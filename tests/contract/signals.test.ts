@@ -63,6 +63,21 @@ contract("signals", (store) => {
 });
 
 describe.skipIf(!pgReachable)("PostgreSQL signals", () => {
+  it("an outbound message queued by one process wakes another's outbox sender (a worker's reply, sent by serve)", async () => {
+    const s = freshSchema();
+    const worker = await openStore({ postgres: url, schema: s.schema, max: 2 });
+    const serve = await openStore({ postgres: url, schema: s.schema, max: 2 });
+    try {
+      const outbox = await hear(serve, "outbox");
+      await worker.transaction((tx) => tx.outbox.enqueue({ key: "run-1:reply", customerId: "ana", author: "bot", body: "hola" }));
+      await vi.waitFor(() => expect(outbox.heard).toHaveLength(1));
+      await outbox.stop();
+    } finally {
+      await Promise.all([worker.close(), serve.close()]);
+      await s.drop();
+    }
+  });
+
   it("a schema's signals stay in it: two deployments on one database do not hear each other", async () => {
     const [first, second] = [freshSchema(), freshSchema()];
     const one = await openStore({ postgres: url, schema: first.schema, max: 2 });

@@ -10,13 +10,17 @@ export interface ChildServer {
   output: () => string;
 }
 
+/** `care-graph serve`'s line once it listens: its port. */
+const SERVING = /Serving on http:\/\/[^\s:]+:(\d+)/;
+
 /**
- * `care-graph serve` (or `args`) in a child process (the real CLI), resolved once it prints its address.
- * `runAs` prefixes the command (e.g. setpriv to drop privileges).
+ * `care-graph serve` (or `args`) in a child process (the real CLI), resolved once it prints its address
+ * (or, with `ready`, once its output matches it: the first group is the port of `url`). `runAs` prefixes
+ * the command (e.g. setpriv to drop privileges). A child that does not get ready in time is killed.
  */
 export function startChildServer(
   env: Record<string, string>,
-  o: { args?: string[]; cwd?: string; runAs?: string[] } = {},
+  o: { args?: string[]; cwd?: string; runAs?: string[]; ready?: RegExp } = {},
 ): Promise<ChildServer> {
   const [command, ...rest] = [...(o.runAs ?? []), process.execPath, join(ROOT, "bin/care-graph.mjs"), ...(o.args ?? ["serve"])];
   const proc = spawn(command!, rest, {
@@ -27,10 +31,13 @@ export function startChildServer(
   let out = "";
   const exited = new Promise<number | null>((resolve) => proc.on("exit", (code) => resolve(code)));
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`child server did not start:\n${out}`)), 30_000);
+    const timer = setTimeout(() => {
+      proc.kill("SIGKILL");
+      reject(new Error(`child server did not start:\n${out}`));
+    }, 30_000);
     const onData = (chunk: Buffer) => {
       out += chunk.toString();
-      const m = out.match(/Serving on http:\/\/[^\s:]+:(\d+)/);
+      const m = out.match(o.ready ?? SERVING);
       if (m) {
         clearTimeout(timer);
         resolve({ proc, url: `http://127.0.0.1:${m[1]}`, exited, output: () => out });

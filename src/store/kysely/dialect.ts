@@ -13,6 +13,11 @@ export interface Dialect {
   /** The database's clock, as the column defaults use it. */
   now(): RawBuilder<string>;
   /**
+   * The clock as this statement runs. PostgreSQL's now() is its transaction's start: a run claimed in a
+   * transaction that began before the previous run of its thread finished would seem to start before that.
+   */
+  clock(): RawBuilder<string>;
+  /**
    * The database's clock `ms` from now, as the timestamp columns store it (milliseconds, truncated: a due
    * time written now is never later than the clock a moment after, which PostgreSQL's rounding could make it).
    */
@@ -43,6 +48,7 @@ export function dialect(backend: Backend): Dialect {
     json: <T>(v: unknown) => (sqlite ? JSON.parse(v as string) : v) as T,
     flag: (b) => (sqlite ? (b ? 1 : 0) : b),
     now: () => (sqlite ? sql<string>`strftime('%Y-%m-%dT%H:%M:%fZ', 'now')` : sql<string>`now()`),
+    clock: () => (sqlite ? sql<string>`strftime('%Y-%m-%dT%H:%M:%fZ', 'now')` : sql<string>`clock_timestamp()`),
     inMs: (ms) =>
       sqlite
         ? sql<string>`strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ${`${(ms / 1000).toFixed(3)} seconds`})`

@@ -18,7 +18,7 @@ const firstInLine = (eb: ExpressionBuilder<DB & { m: DB["outbound_messages"] }, 
   );
 
 /** The outbox: messages are written here first and sent by a sender, retried until delivered or given up. */
-export function outbox({ db, d, afterCommit }: Ctx, listeners: Set<() => void>): Outbox {
+export function outbox({ db, d, afterCommit, signal }: Ctx, listeners: Set<() => void>): Outbox {
   return {
     onEnqueue(listener) {
       listeners.add(listener);
@@ -33,8 +33,10 @@ export function outbox({ db, d, afterCommit }: Ctx, listeners: Set<() => void>):
         .returningAll()
         .executeTakeFirst();
       if (!row) return { message: fromRow(await db.selectFrom("outbound_messages").selectAll().where("key", "=", key).executeTakeFirstOrThrow()), created: false };
-      // A sender must not read before the row is committed.
+      // A sender must not read before the row is committed; a sender of another process (serve, when a
+      // worker process ran the contact) hears of it through the `outbox` signal.
       afterCommit(() => listeners.forEach((l) => l()));
+      await signal("outbox", "");
       return { message: fromRow(row), created: true };
     },
 

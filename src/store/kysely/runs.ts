@@ -111,7 +111,7 @@ export function runQueue({ db, d, atomic, signal }: Ctx): RunQueue {
               worker,
               lease_until: d.inMs(leaseMs),
               attempts: eb("attempts", "+", 1),
-              started_at: sql<string>`coalesce(started_at, ${d.now()})`,
+              started_at: sql<string>`coalesce(started_at, ${d.clock()})`,
               updated_at: d.now(),
             }))
             .where("seq", "=", candidate.seq)
