@@ -141,7 +141,9 @@ export class RunWorker {
     }, Math.max(50, Math.floor(this.o.leaseMs / 3)));
     let ended: RunEnd | "retry" | "dead" | "lost" = "lost";
     try {
-      await runEvents.append(run.run_id, [{ event: "metadata", data: { run_id: run.run_id, attempt: run.attempts } }]);
+      // A stream's first event, as the Platform sends it; only LangGraph-route runs have readers of their stream (a
+      // contact's or an answer's waiter reads its end), and each event is a commit and a notification.
+      if (run.kwargs.kind === "platform") await runEvents.append(run.run_id, [{ event: "metadata", data: { run_id: run.run_id, attempt: run.attempts } }]);
       let end: RunEnd | undefined;
       try {
         end = await executeRun(run, { rt: this.rt, engine: this.engine, signal: abort.signal, emit: (event, data) => runEvents.append(run.run_id, [{ event, data }]).then(() => undefined) });
