@@ -42,7 +42,7 @@ export type RunState = CareStateType & { __interrupt__?: unknown[] };
 
 /**
  * Before a contact runs on a thread: a conversation a person owns gets no bot run, and the thread is
- * marked "running" until the graph returns, so a process that dies in between leaves it for recoverRuns.
+ * marked "running" until the graph returns, so a process that dies in between leaves it for recoverThread (the queue's redelivery).
  */
 export function beginRun(rt: CareRuntime, threadId: string, customerId: string, context: CareContext, runId?: string): Promise<void> {
   // One transaction: of two contacts starting on one thread, the second sees the first's "running".
@@ -173,27 +173,6 @@ export async function runOnThread(
   return { state, outcome: await finishRun(rt, threadId, req.customer_id, state) };
 }
 
-/**
- * A resume that arrives through the LangGraph-compatible API (e.g. from an Agent Inbox UI): the same
- * rules and bookkeeping as a hand-off resolved over /v1, with the claiming agent as the actor.
- */
-export async function resumeThread(rt: CareRuntime, threadId: string, resume: unknown, agent: string, signal?: AbortSignal, requestId?: string): Promise<RunState> {
-  const thread = await rt.store.threads.get(threadId);
-  const context = CareContext.parse(thread?.metadata.context ?? {});
-  await checkClaim(rt.store, threadId, agent);
-  const release = await beginResume(rt, threadId, agent, (tx) => checkClaim(tx, threadId, agent));
-  try {
-    const state: RunState = await rt.graph.invoke(new Command({ resume }), { configurable: { thread_id: threadId }, context, signal, metadata: { request_id: requestId } });
-    await finishResume(rt, threadId, state, agent);
-    return state;
-  } catch (e) {
-    await failResume(rt, threadId, e);
-    throw e;
-  } finally {
-    release();
-  }
-}
-
 export class ResumeInProgressError extends Error {
   override readonly name = "ResumeInProgressError";
 }
@@ -227,7 +206,7 @@ export async function checkClaim(repos: Repos, threadId: string, agent: string):
 
 /**
  * Before a person's answer resumes a thread: one resume at a time, and the thread marked running with who
- * resumed it, so that a process dying before the answer is queued leaves it to recoverRuns, which queues it.
+ * resumed it, so that a process dying before the answer is queued leaves it to recoverThread, which queues it.
  * `recheck` runs in the transaction that marks it, after this resume is the only one: what the caller
  * checked before may have changed while it awaited.
  */
@@ -254,7 +233,7 @@ export async function failResume(rt: CareRuntime, threadId: string, e: unknown):
   else await failRun(rt, threadId, e);
 }
 
-/** resumeThread's bookkeeping once the resumed graph has returned. */
+/** A resume's bookkeeping once the resumed graph has returned (a streamed resume's, see streamed-runs.ts). */
 export async function finishResume(rt: CareRuntime, threadId: string, state: RunState, actor: string): Promise<ContactOutcome> {
   const customerId = String((await rt.store.threads.get(threadId))?.metadata.customer_id ?? state.customer_id);
   await rt.store.audit.record(actor, "handoff.resumed", customerId, { interaction_id: state.interaction_id, thread_id: threadId });

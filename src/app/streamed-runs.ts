@@ -10,7 +10,7 @@ type StreamOptions = { configurable?: { thread_id?: unknown }; context?: unknown
 
 /**
  * The compiled graph as the LangGraph Platform routes see it. Those routes run the graph themselves
- * (`streamEvents`, or `stream` on the v3 protocol fallback), so this puts runOnThread's and resumeThread's
+ * (`streamEvents`, or `stream` on the v3 protocol fallback), so this puts runOnThread's and resolveHandoff's
  * bookkeeping around each streamed run on a thread: a conversation a person owns gets no bot run, the
  * thread is marked running (crash recovery resumes it), and when the stream ends an escalation hands the
  * conversation to people. Everything else is the graph itself.
