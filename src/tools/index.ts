@@ -2,7 +2,8 @@ import { tool } from "@langchain/core/tools";
 import { z } from "zod";
 import { CarQuery } from "../domain/car.js";
 import { FinancingRequest, type FinancingTerms } from "../domain/financing.js";
-import { loadCatalog, loadCatalogAliases, loadFinancingTerms, loadKnowledgeBase, loadToolDescriptions } from "../store/assets.js";
+import type { Hub } from "../domain/hub.js";
+import { loadCatalog, loadCatalogAliases, loadFinancingTerms, loadHubs, loadKnowledgeBase, loadToolDescriptions } from "../store/assets.js";
 import { formatPesos } from "./amounts.js";
 import { createCatalog, type Catalog } from "./catalog/catalog.js";
 import { simulateFinancing, type FinancingResult } from "./financing/simulate.js";
@@ -21,16 +22,20 @@ export interface ToolData {
   catalog: Catalog;
   financing: FinancingTerms;
   knowledge: KnowledgeBase;
+  /** Where test drives are booked; the knowledge base names the same list. */
+  hubs: readonly Hub[];
   descriptions: Record<string, string>;
 }
 
 export function loadToolData(): ToolData {
   const financing = loadFinancingTerms();
   const { passages, settings } = loadKnowledgeBase();
+  const hubs = loadHubs();
   return {
     catalog: createCatalog(loadCatalog(), loadCatalogAliases()),
     financing,
-    knowledge: createKnowledgeBase(passages, settings, financing),
+    knowledge: createKnowledgeBase(passages, settings, financing, hubs),
+    hubs,
     descriptions: loadToolDescriptions(),
   };
 }
