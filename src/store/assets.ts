@@ -83,6 +83,22 @@ export function loadHubs(path = join(PROJECT_ROOT, "data/hubs.json")): Hub[] {
   return readJson(path, z.array(Hub).min(1));
 }
 
+/** What a customer reads when the support desk refuses a request, by refusal code; {{placeholders}} filled with its facts. */
+export const DeskRefusalTexts = z.object({
+  ticket_not_found: z.string(),
+  no_open_tickets: z.string(),
+  car_not_in_catalog: z.string(),
+  date_unreadable: z.string(),
+  date_not_future: z.string(),
+  unknown_hub: z.string(),
+  car_year_in_future: z.string(),
+});
+export type DeskRefusalTexts = z.infer<typeof DeskRefusalTexts>;
+
+export function loadDeskRefusalTexts(path = join(PROJECT_ROOT, "prompts/desk/refusals.es-MX.json")): DeskRefusalTexts {
+  return readJson(path, DeskRefusalTexts);
+}
+
 export function loadCatalogAliases(path = join(PROJECT_ROOT, "data/catalog-aliases.json")): CatalogAliases {
   return readJson(path, CatalogAliases);
 }

@@ -3,9 +3,10 @@ import { z } from "zod";
 import { CarQuery } from "../domain/car.js";
 import { FinancingRequest, type FinancingTerms } from "../domain/financing.js";
 import type { Hub } from "../domain/hub.js";
-import { loadCatalog, loadCatalogAliases, loadFinancingTerms, loadHubs, loadKnowledgeBase, loadToolDescriptions } from "../store/assets.js";
+import { loadCatalog, loadCatalogAliases, loadDeskRefusalTexts, loadFinancingTerms, loadHubs, loadKnowledgeBase, loadToolDescriptions, type DeskRefusalTexts } from "../store/assets.js";
 import { formatPesos } from "./amounts.js";
 import { createCatalog, type Catalog } from "./catalog/catalog.js";
+import { toolDescription } from "./describe.js";
 import { simulateFinancing, type FinancingResult } from "./financing/simulate.js";
 import { createKnowledgeBase, type KnowledgeBase } from "./knowledge.js";
 
@@ -16,6 +17,7 @@ export { simulateFinancing, type FinancingResult } from "./financing/simulate.js
 export { parseFinancing, type FinancingSlots } from "./financing/parse.js";
 export { createKnowledgeBase, type KnowledgeBase, type KnowledgeResult } from "./knowledge.js";
 export { formatPesos } from "./amounts.js";
+export { createSupportDesk, createDeskTools, callerFromConfig, type SupportDesk, type SupportDeskDeps, type DeskCaller, type DeskResult } from "./desk.js";
 
 /** What the tools work on: built once per process from data/ (or from test fixtures). */
 export interface ToolData {
@@ -24,6 +26,8 @@ export interface ToolData {
   knowledge: KnowledgeBase;
   /** Where test drives are booked; the knowledge base names the same list. */
   hubs: readonly Hub[];
+  /** What the support desk's refusals say to the customer. */
+  deskRefusals: DeskRefusalTexts;
   descriptions: Record<string, string>;
 }
 
@@ -36,6 +40,7 @@ export function loadToolData(): ToolData {
     financing,
     knowledge: createKnowledgeBase(passages, settings, financing, hubs),
     hubs,
+    deskRefusals: loadDeskRefusalTexts(),
     descriptions: loadToolDescriptions(),
   };
 }
@@ -62,11 +67,7 @@ function withPesos(r: FinancingResult) {
  * answers JSON: what the reply may quote.
  */
 export function createTools(data: ToolData) {
-  const describe = (name: string) => {
-    const d = data.descriptions[name];
-    if (d === undefined) throw new Error(`prompts/llm/tools.json: no description for ${name}`);
-    return d;
-  };
+  const describe = (name: string) => toolDescription(data.descriptions, name);
   const searchCatalogTool = tool(
     ({ text, ...fields }) => {
       const parsed = text === undefined ? undefined : data.catalog.parse(text);

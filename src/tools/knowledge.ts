@@ -4,7 +4,7 @@ import { interpolate } from "../domain/fill.js";
 import type { FinancingTerms } from "../domain/financing.js";
 import type { Hub } from "../domain/hub.js";
 import type { KbPassage, KbSearchSettings } from "../domain/knowledge.js";
-import { normalize } from "./text.js";
+import { listEs, normalize } from "./text.js";
 
 export const KnowledgeHit = z.object({ id: z.string(), title: z.string(), text: z.string(), score: z.number() });
 export type KnowledgeHit = z.infer<typeof KnowledgeHit>;
@@ -55,9 +55,4 @@ export function createKnowledgeBase(passages: readonly KbPassage[], settings: Kb
       return { found: hits.length > 0, passages: hits };
     },
   };
-}
-
-/** "a, b y c" (or "o"); one item alone. */
-function listEs(items: readonly string[], conjunction: "y" | "o"): string {
-  return items.length < 2 ? (items[0] ?? "") : `${items.slice(0, -1).join(", ")} ${conjunction} ${items.at(-1)}`;
 }
