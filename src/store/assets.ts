@@ -9,6 +9,7 @@ import { SafetyRules } from "../domain/text-rules.js";
 import { ClassifierKeywords } from "../domain/message-class.js";
 import { CatalogAliases, CatalogRow, type Car } from "../domain/car.js";
 import { FinancingTerms } from "../domain/financing.js";
+import { FinesSample, FinesTexts, PlateFormat } from "../domain/fine.js";
 import { Hub } from "../domain/hub.js";
 import { KbPassage, KbSearchSettings } from "../domain/knowledge.js";
 import { parseCsv } from "./csv.js";
@@ -97,6 +98,18 @@ export type DeskRefusalTexts = z.infer<typeof DeskRefusalTexts>;
 
 export function loadDeskRefusalTexts(path = join(PROJECT_ROOT, "prompts/desk/refusals.es-MX.json")): DeskRefusalTexts {
   return readJson(path, DeskRefusalTexts);
+}
+
+export function loadPlateFormats(path = join(PROJECT_ROOT, "data/plate-formats.json")): PlateFormat[] {
+  return readJson(path, z.object({ formats: z.array(PlateFormat).min(1) })).formats;
+}
+
+export function loadFinesSample(path = join(PROJECT_ROOT, "data/fines-sample.json")): FinesSample {
+  return readJson(path, FinesSample);
+}
+
+export function loadFinesTexts(path = join(PROJECT_ROOT, "prompts/fines/texts.es-MX.json")): FinesTexts {
+  return readJson(path, FinesTexts);
 }
 
 export function loadCatalogAliases(path = join(PROJECT_ROOT, "data/catalog-aliases.json")): CatalogAliases {

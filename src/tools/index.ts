@@ -3,10 +3,24 @@ import { z } from "zod";
 import { CarQuery } from "../domain/car.js";
 import { FinancingRequest, type FinancingTerms } from "../domain/financing.js";
 import type { Hub } from "../domain/hub.js";
-import { loadCatalog, loadCatalogAliases, loadDeskRefusalTexts, loadFinancingTerms, loadHubs, loadKnowledgeBase, loadToolDescriptions, type DeskRefusalTexts } from "../store/assets.js";
+import {
+  loadCatalog,
+  loadCatalogAliases,
+  loadDeskRefusalTexts,
+  loadFinancingTerms,
+  loadFinesSample,
+  loadFinesTexts,
+  loadHubs,
+  loadKnowledgeBase,
+  loadPlateFormats,
+  loadToolDescriptions,
+  type DeskRefusalTexts,
+} from "../store/assets.js";
 import { formatPesos } from "./amounts.js";
 import { createCatalog, type Catalog } from "./catalog/catalog.js";
 import { toolDescription } from "./describe.js";
+import { createFinesLookup, sampleFinesProvider } from "./fines.js";
+import { plateReader } from "./plate.js";
 import { simulateFinancing, type FinancingResult } from "./financing/simulate.js";
 import { createKnowledgeBase, type KnowledgeBase } from "./knowledge.js";
 
@@ -17,6 +31,8 @@ export { simulateFinancing, type FinancingResult } from "./financing/simulate.js
 export { parseFinancing, type FinancingSlots } from "./financing/parse.js";
 export { createKnowledgeBase, type KnowledgeBase, type KnowledgeResult } from "./knowledge.js";
 export { formatPesos } from "./amounts.js";
+export { createFinesLookup, createFinesTool, sampleFinesProvider, type FinesLookup, type FinesProvider } from "./fines.js";
+export { plateReader, type PlateReader } from "./plate.js";
 export { createSupportDesk, createDeskTools, callerFromConfig, type SupportDesk, type SupportDeskDeps, type DeskCaller, type DeskResult } from "./desk.js";
 
 /** What the tools work on: built once per process from data/ (or from test fixtures). */
@@ -43,6 +59,12 @@ export function loadToolData(): ToolData {
     deskRefusals: loadDeskRefusalTexts(),
     descriptions: loadToolDescriptions(),
   };
+}
+
+/** Fines looked up offline, in the invented sample of data/fines-sample.json (no real provider is wired yet). */
+export function loadOfflineFinesLookup() {
+  const plates = plateReader(loadPlateFormats());
+  return createFinesLookup({ provider: sampleFinesProvider(loadFinesSample(), plates), plates, texts: loadFinesTexts() });
 }
 
 /** The catalog tool takes a structured query, the customer's words, or both (explicit fields win). */

@@ -105,8 +105,8 @@ describe("the support desk on a SQLite file", () => {
   describe("as LangChain tools", () => {
     const config = (customer: string | undefined, thread: string) => ({ configurable: { thread_id: thread }, context: { customer_id: customer, channel: "web" } });
     const call = async (tools: ReturnType<typeof createDeskTools>, name: string, id: string, args: Record<string, unknown>, cfg = config("ines", "th-ines")) => {
-      const t = tools.find((x) => x.name === name)!;
-      const msg = (await t.invoke({ type: "tool_call", id, name, args } as never, cfg)) as ToolMessage;
+      const t = tools.find((x) => x.name === name) as { invoke(input: unknown, config: unknown): Promise<unknown> };
+      const msg = (await t.invoke({ type: "tool_call", id, name, args }, cfg)) as ToolMessage;
       return JSON.parse(msg.content as string);
     };
 
