@@ -265,7 +265,7 @@ export const MIGRATIONS: readonly string[] = [
     created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
     updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
   );
-  CREATE INDEX tickets_by_customer ON tickets (customer_id, seq);
+  CREATE INDEX tickets_by_customer ON tickets (customer_id, status, seq);
   CREATE INDEX tickets_by_status ON tickets (status, seq);
 
   CREATE TABLE ticket_notes (

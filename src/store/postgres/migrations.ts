@@ -226,7 +226,7 @@ CREATE TABLE tickets (
   created_at timestamptz(3) NOT NULL DEFAULT now(),
   updated_at timestamptz(3) NOT NULL DEFAULT now()
 );
-CREATE INDEX tickets_by_customer ON tickets (customer_id, seq);
+CREATE INDEX tickets_by_customer ON tickets (customer_id, status, seq);
 CREATE INDEX tickets_by_status ON tickets (status, seq);
 
 CREATE TABLE ticket_notes (
