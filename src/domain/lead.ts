@@ -10,7 +10,7 @@ export const LeadStatus = z.enum(LEAD_STATUSES);
 export type LeadStatus = z.infer<typeof LeadStatus>;
 
 /** A catalog car (its stock id). */
-const CarId = z.string().regex(/^\d+$/, "un id del catálogo es numérico");
+const CarId = z.string().regex(/^\d+$/, "a catalog stock_id is digits only");
 
 /** When and where: an ISO date-time with its offset (the desk checks it is in the future and the hub is ours). */
 export const TestDriveDetails = z.object({

@@ -27,7 +27,7 @@ export const Folio = z
   .string()
   .trim()
   .transform((s) => s.toUpperCase())
-  .refine((s) => seqOfFolio(s) !== undefined, { message: "un folio se ve así: KV-000123" });
+  .refine((s) => seqOfFolio(s) !== undefined, { message: "a folio looks like KV-000123" });
 
 export const TICKET_STATUSES = ["open", "in_progress", "closed"] as const;
 export const TicketStatus = z.enum(TICKET_STATUSES);

@@ -102,7 +102,6 @@ export function createSupportDesk(deps: SupportDeskDeps): SupportDesk {
   };
   const notFound = (folio: string) => refused(refuse("ticket_not_found", "folio", { folio }));
   const who = (raw: DeskCaller) => DeskCaller.parse(raw);
-  const catalogCar = (carId: string) => deps.catalog.get(carId);
 
   return {
     async openTicket(raw, input) {
@@ -143,10 +142,10 @@ export function createSupportDesk(deps: SupportDeskDeps): SupportDesk {
       const c = who(raw);
       const { car_id, date, hub } = BookTestDriveInput.parse(input);
       const refusals: Refusal[] = [];
-      const car = catalogCar(car_id);
+      const car = deps.catalog.get(car_id);
       if (!car) refusals.push(refuse("car_not_in_catalog", "car_id", { car_id }));
-      const when = TestDriveDetails.shape.date.safeParse(date);
-      if (!when.success || Number.isNaN(Date.parse(date))) refusals.push(refuse("date_unreadable", "date"));
+      // The lead's own schema decides what a readable date is: what is booked is what the lead stores.
+      if (!TestDriveDetails.shape.date.safeParse(date).success || Number.isNaN(Date.parse(date))) refusals.push(refuse("date_unreadable", "date"));
       else if (Date.parse(date) <= now().getTime()) refusals.push(refuse("date_not_future", "date"));
       const found = findHub(deps.hubs, hub);
       if (!found) refusals.push(refuse("unknown_hub", "hub", { hub, hubs: listEs(deps.hubs.map((h) => h.name), "o") }));
@@ -165,7 +164,7 @@ export function createSupportDesk(deps: SupportDeskDeps): SupportDesk {
       // A model year runs ahead of the calendar by one at most (2027 models are sold in 2026).
       if (car.year > now().getUTCFullYear() + 1) refusals.push(refuse("car_year_in_future", "car.year", { year: String(car.year) }));
       const wanted = kind === "trade_in" && car_id !== undefined ? car_id : null;
-      if (wanted !== null && !catalogCar(wanted)) refusals.push(refuse("car_not_in_catalog", "car_id", { car_id: wanted }));
+      if (wanted !== null && !deps.catalog.get(wanted)) refusals.push(refuse("car_not_in_catalog", "car_id", { car_id: wanted }));
       if (refusals.length > 0) return refused(...refusals);
       const common = { customer_id: c.customer_id, thread_id: c.thread_id, channel: c.channel, details: car };
       const { lead, created } = await deps.leads.create(
