@@ -9,6 +9,8 @@ import { SafetyRules } from "../domain/text-rules.js";
 import { ClassifierKeywords } from "../domain/message-class.js";
 import { CatalogAliases, CatalogRow, type Car } from "../domain/car.js";
 import { FinancingTerms } from "../domain/financing.js";
+import { FinesSample, FinesTexts, PlateFormat } from "../domain/fine.js";
+import { Hub } from "../domain/hub.js";
 import { KbPassage, KbSearchSettings } from "../domain/knowledge.js";
 import { parseCsv } from "./csv.js";
 import { IntentExample, IntentLexicon, IntentSettings } from "../domain/intent.js";
@@ -76,6 +78,38 @@ export function loadFinancingTerms(path = join(PROJECT_ROOT, "data/financing.jso
 
 export function loadKnowledgeBase(dir = join(PROJECT_ROOT, "data/kb")): { passages: KbPassage[]; settings: KbSearchSettings } {
   return { passages: readJson(join(dir, "passages.json"), z.array(KbPassage).min(1)), settings: readJson(join(dir, "search.json"), KbSearchSettings) };
+}
+
+export function loadHubs(path = join(PROJECT_ROOT, "data/hubs.json")): Hub[] {
+  return readJson(path, z.array(Hub).min(1));
+}
+
+/** What a customer reads when the support desk refuses a request, by refusal code; {{placeholders}} filled with its facts. */
+export const DeskRefusalTexts = z.object({
+  ticket_not_found: z.string(),
+  no_open_tickets: z.string(),
+  car_not_in_catalog: z.string(),
+  date_unreadable: z.string(),
+  date_not_future: z.string(),
+  unknown_hub: z.string(),
+  car_year_in_future: z.string(),
+});
+export type DeskRefusalTexts = z.infer<typeof DeskRefusalTexts>;
+
+export function loadDeskRefusalTexts(path = join(PROJECT_ROOT, "prompts/desk/refusals.es-MX.json")): DeskRefusalTexts {
+  return readJson(path, DeskRefusalTexts);
+}
+
+export function loadPlateFormats(path = join(PROJECT_ROOT, "data/plate-formats.json")): PlateFormat[] {
+  return readJson(path, z.object({ formats: z.array(PlateFormat).min(1) })).formats;
+}
+
+export function loadFinesSample(path = join(PROJECT_ROOT, "data/fines-sample.json")): FinesSample {
+  return readJson(path, FinesSample);
+}
+
+export function loadFinesTexts(path = join(PROJECT_ROOT, "prompts/fines/texts.es-MX.json")): FinesTexts {
+  return readJson(path, FinesTexts);
 }
 
 export function loadCatalogAliases(path = join(PROJECT_ROOT, "data/catalog-aliases.json")): CatalogAliases {
