@@ -12,7 +12,7 @@ import { FinancingTerms } from "../domain/financing.js";
 import { KbPassage, KbSearchSettings } from "../domain/knowledge.js";
 import { parseCsv } from "./csv.js";
 import { IntentExample, IntentLexicon, IntentSettings } from "../domain/intent.js";
-import { GoldenFile } from "../domain/golden.js";
+import { GOLDEN_CATEGORIES, GoldenFile } from "../domain/golden.js";
 
 /** The project root, found from this file whether it runs from src/ (tsx) or dist/ (compiled). */
 export const PROJECT_ROOT = (() => {
@@ -217,7 +217,7 @@ export function loadGoldenSet(dir = GOLDEN_DIR): GoldenFile[] {
       seen.set(c.id, name);
     }
     return file;
-  });
+  }).sort((a, b) => GOLDEN_CATEGORIES.indexOf(a.category) - GOLDEN_CATEGORIES.indexOf(b.category));
 }
 
 export function loadPrompt(name: string): string {
