@@ -88,7 +88,13 @@ export const GoldenTurn = z
     /** Why the turn expects what it does, for the reader. */
     note: z.string().optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((t, ctx) => {
+    for (const [must, mustNot] of [["intents", "not_intents"], ["tools", "not_tools"]] as const) {
+      const both = t[must].filter((x) => (t[mustNot] as readonly string[]).includes(x));
+      if (both.length > 0) ctx.addIssue({ code: "custom", path: [mustNot], message: `${both.join(", ")} also in ${must}: no turn can meet both` });
+    }
+  });
 export type GoldenTurn = z.infer<typeof GoldenTurn>;
 
 export const GoldenConversation = z

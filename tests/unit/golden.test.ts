@@ -37,6 +37,18 @@ describe("data/golden", () => {
     expect(files.map((f) => f.category)).toEqual([...GOLDEN_CATEGORIES]);
     expect(files.reduce((n, f) => n + f.conversations.length, 0)).toBeGreaterThanOrEqual(80);
   });
+
+  it("no turn forbids a text or an amount it requires", () => {
+    const clashes = loadGoldenSet().flatMap((f) =>
+      f.conversations.flatMap((c) =>
+        c.turns.flatMap((t, i) => {
+          const required = t.facts.flatMap((p) => (typeof p === "string" ? [p] : "pesos" in p ? [`$${p.pesos.toLocaleString("en-US", { minimumFractionDigits: 2 })}`] : []));
+          return t.never.filter((n) => required.some((r) => matches(r, n))).map((n) => `${c.id} turn ${i + 1}: ${JSON.stringify(n)}`);
+        }),
+      ),
+    );
+    expect(clashes).toEqual([]);
+  });
 });
 
 describe("loadGoldenSet refuses a bad file, naming it and the field", () => {
@@ -50,6 +62,11 @@ describe("loadGoldenSet refuses a bad file, naming it and the field", () => {
     expect(loadError(goldenDir({ "greeting.json": file("greeting", [conv("g", [{ user: "hola", fact: ["x"] }])]) }))).toMatch(/turns\.0 \(conversation g\): Unrecognized key: "fact"/);
     expect(loadError(goldenDir({ "greeting.json": file("greeting", [conv("g", [{ user: "hola", never: [{ re: "(" }] }])]) }))).toMatch(/turns\.0\.never\.0/);
     expect(loadError(goldenDir({ "greeting.json": file("greeting", [conv("g", [{ user: "hola", facts: [{ pesos: 1.005 }] }])]) }))).toMatch(/turns\.0\.facts\.0/);
+  });
+
+  it("a turn that contradicts itself", () => {
+    const dir = goldenDir({ "sales.json": file("sales", [conv("s", [{ user: "x", tools: ["create_lead"], not_tools: ["create_lead"] }])]) });
+    expect(loadError(dir)).toMatch(/turns\.0\.not_tools \(conversation s\): create_lead also in tools/);
   });
 
   it("a hand-off before the last turn", () => {
