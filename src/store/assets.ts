@@ -197,12 +197,7 @@ export function loadGoldenSet(dir = GOLDEN_DIR): GoldenFile[] {
   const seen = new Map<string, string>();
   return names.map((name) => {
     const path = join(dir, name);
-    let raw: unknown;
-    try {
-      raw = JSON.parse(readText(path));
-    } catch (e) {
-      throw e instanceof AssetError ? e : new AssetError(`${path}: ${(e as Error).message}`);
-    }
+    const raw = readJson(path, z.unknown());
     const parsed = GoldenFile.safeParse(raw);
     if (!parsed.success) {
       const i = parsed.error.issues[0]!;

@@ -1,7 +1,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { AIMessage } from "@langchain/core/messages";
+import { Annotation, interrupt, MemorySaver, MessagesAnnotation, StateGraph } from "@langchain/langgraph";
 import { afterEach, describe, expect, it } from "vitest";
+import { graphDriver } from "../../src/app/eval/conversation-driver.js";
 import { checkTurn, KnownAmounts, matches, type Driver, type DriverTurn } from "../../src/app/eval/check.js";
 import { formatGoldenReport, headlineScore, runConversation, runGolden } from "../../src/app/eval/golden.js";
 import { meanPassHatK, passHatK } from "../../src/app/eval/pass-k.js";
@@ -228,5 +231,24 @@ describe("runGolden", () => {
     expect((await runConversation(async () => Promise.reject(new Error("boom")), c, "t"))?.reasons).toEqual(["the driver failed: boom"]);
     const bad = (async () => ({ reply: "hola", turn: { intents: "greeting", tools: [] }, interrupted: false })) as unknown as Driver;
     expect((await runConversation(bad, c, "t"))?.reasons[0]).toMatch(/malformed at turn\.intents/);
+  });
+});
+
+describe("graphDriver over a compiled LangGraph graph", () => {
+  it("reads the reply after the customer's message, the turn record, and an interrupt", async () => {
+    const State = Annotation.Root({ ...MessagesAnnotation.spec, turn: Annotation<unknown>() });
+    const graph = new StateGraph(State)
+      .addNode("bot", (s: typeof State.State) => {
+        const text = String(s.messages.at(-1)!.content);
+        if (text.includes("asesor")) interrupt({ reason: "explicit_request" });
+        return { messages: [new AIMessage(`Recibí: ${text}`)], turn: { intents: ["greeting"], tools: [{ name: "search_catalog", args: {}, result: "{}" }] } };
+      })
+      .addEdge("__start__", "bot")
+      .compile({ checkpointer: new MemorySaver() });
+    const drive = graphDriver(graph as never);
+    const first = await drive("t1", "hola");
+    expect(first).toEqual({ reply: "Recibí: hola", turn: { intents: ["greeting"], tools: [{ name: "search_catalog", args: {}, result: "{}" }] }, interrupted: false });
+    expect((await drive("t1", "otra vez")).reply).toBe("Recibí: otra vez");
+    expect((await drive("t1", "un asesor")).interrupted).toBe(true);
   });
 });
