@@ -244,14 +244,14 @@ async function evalGolden(v: Record<string, string | boolean | undefined>, overr
     if (e instanceof AssetError) throw new UsageError(e.message);
     throw e;
   }
-  let driver: Driver;
+  let made: { driver: Driver; close: () => Promise<void> };
   try {
-    driver = await (overrides.goldenDriver ?? (() => conversationGraphDriver(appConfigFromEnv().models)))();
+    made = overrides.goldenDriver ? { driver: await overrides.goldenDriver(), close: async () => undefined } : await conversationGraphDriver(appConfigFromEnv().models);
   } catch (e) {
     if (e instanceof ConversationGraphMissing) throw new UsageError(`eval golden: ${e.message}`);
     throw e;
   }
-  const report = await runGolden(files, driver, { trials, category, onProgress: progressBar("golden") });
+  const report = await runGolden(files, made.driver, { trials, category, onProgress: progressBar("golden") }).finally(() => made.close());
   console.log(formatGoldenReport(report));
   const score = headlineScore(report);
   const name = trials === 1 ? "pass rate" : `pass^${trials}`;

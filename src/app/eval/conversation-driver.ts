@@ -1,6 +1,8 @@
 import { AIMessage, HumanMessage, type BaseMessage } from "@langchain/core/messages";
 import { InMemoryStore, MemorySaver } from "@langchain/langgraph";
 import type { ModelConfig } from "../../models/config.js";
+import type { Store } from "../../store/ports.js";
+import { openSqliteStore } from "../../store/sqlite/open.js";
 import type { Driver } from "./check.js";
 
 /** The compiled conversation graph as the golden set drives it: what any compiled LangGraph graph offers. */
@@ -45,7 +47,8 @@ export class ConversationGraphMissing extends Error {
  * LEAD: graphs/conversation.ts is being built in parallel with this file. It is loaded by a computed
  * specifier so that this branch type-checks without it. Once it lands, replace the two dynamic imports
  * below with static imports of `compileConversationGraph` and the deps factory, and make `conversationDeps`
- * call that factory as it really is (the plan names ConversationDeps: tools, classifier, desk, models?).
+ * call that factory as it really is (the plan names ConversationDeps: tools, classifier, desk, models?; the
+ * desk's tickets and leads live in the Store, here a SQLite database in memory).
  */
 const GRAPH_MODULE = "../../../graphs/conversation.js";
 const DEPS_MODULE = "../../agents/conversation/deps.js";
@@ -66,14 +69,24 @@ function exported<T>(mod: Record<string, unknown>, name: string, where: string):
   return mod[name] as T;
 }
 
-async function conversationDeps(models: ModelConfig | undefined): Promise<unknown> {
+async function conversationDeps(store: Store, models: ModelConfig | undefined): Promise<unknown> {
   const mod = await importOrMissing(DEPS_MODULE, "the conversation graph's deps");
-  return exported<(options: { models?: ModelConfig }) => unknown>(mod, "createConversationDeps", "src/agents/conversation/deps.ts")({ models });
+  return exported<(options: { store: Store; models?: ModelConfig }) => unknown>(mod, "createConversationDeps", "src/agents/conversation/deps.ts")({ store, models });
 }
 
-/** The real graph in process: MemorySaver and InMemoryStore, so an evaluation leaves nothing behind. */
-export async function conversationGraphDriver(models?: ModelConfig): Promise<Driver> {
+/**
+ * The real graph in process on MemorySaver, InMemoryStore and a SQLite database in memory for its tickets and
+ * leads, so an evaluation leaves nothing behind; `close` releases the database.
+ */
+export async function conversationGraphDriver(models?: ModelConfig): Promise<{ driver: Driver; close: () => Promise<void> }> {
   const mod = await importOrMissing(GRAPH_MODULE, "the conversation graph");
   const compile = exported<(deps: unknown, checkpointer: MemorySaver, store: InMemoryStore) => ConversationGraphLike>(mod, "compileConversationGraph", "graphs/conversation.ts");
-  return graphDriver(compile(await conversationDeps(models), new MemorySaver(), new InMemoryStore()));
+  const store = openSqliteStore(":memory:");
+  try {
+    const graph = compile(await conversationDeps(store, models), new MemorySaver(), new InMemoryStore());
+    return { driver: graphDriver(graph), close: () => store.close() };
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
 }
