@@ -14,6 +14,7 @@ import { Hub } from "../domain/hub.js";
 import { KbPassage, KbSearchSettings } from "../domain/knowledge.js";
 import { parseCsv } from "./csv.js";
 import { IntentExample, IntentLexicon, IntentSettings } from "../domain/intent.js";
+import { GOLDEN_CATEGORIES, GoldenFile } from "../domain/golden.js";
 
 /** The project root, found from this file whether it runs from src/ (tsx) or dist/ (compiled). */
 export const PROJECT_ROOT = (() => {
@@ -211,6 +212,41 @@ export function loadIntentLexicon(path = join(INTENTS_DIR, "lexicon.json")): Int
 
 export function loadIntentSettings(path = join(INTENTS_DIR, "settings.json")): IntentSettings {
   return readJson(path, IntentSettings);
+}
+
+export const GOLDEN_DIR = join(PROJECT_ROOT, "data/golden");
+
+/**
+ * The golden set (data/golden/*.json), one file per category named after it. A bad field is reported with
+ * the file, its path and the conversation's id; an id used twice, with both files.
+ */
+export function loadGoldenSet(dir = GOLDEN_DIR): GoldenFile[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((f) => f.endsWith(".json")).sort();
+  } catch {
+    throw new AssetError(`${dir}: directory not found`);
+  }
+  if (names.length === 0) throw new AssetError(`${dir}: no .json file`);
+  const seen = new Map<string, string>();
+  return names.map((name) => {
+    const path = join(dir, name);
+    const raw = readJson(path, z.unknown());
+    const parsed = GoldenFile.safeParse(raw);
+    if (!parsed.success) {
+      const i = parsed.error.issues[0]!;
+      const id = i.path[0] === "conversations" ? (raw as { conversations?: { id?: unknown }[] }).conversations?.[i.path[1] as number]?.id : undefined;
+      throw new AssetError(`${path}: ${i.path.join(".") || "(root)"}${typeof id === "string" ? ` (conversation ${id})` : ""}: ${i.message}`);
+    }
+    const file = parsed.data;
+    if (name !== `${file.category}.json`) throw new AssetError(`${path}: category: "${file.category}" belongs in ${file.category}.json`);
+    for (const c of file.conversations) {
+      const other = seen.get(c.id);
+      if (other) throw new AssetError(`${path}: conversation id "${c.id}" is also in ${other}`);
+      seen.set(c.id, name);
+    }
+    return file;
+  }).sort((a, b) => GOLDEN_CATEGORIES.indexOf(a.category) - GOLDEN_CATEGORIES.indexOf(b.category));
 }
 
 export function loadPrompt(name: string): string {
