@@ -14,7 +14,7 @@ export { parseCarQuery, type ParsedCarQuery } from "./catalog/parse-query.js";
 export { simulateFinancing, type FinancingResult } from "./financing/simulate.js";
 export { parseFinancing, type FinancingSlots } from "./financing/parse.js";
 export { createKnowledgeBase, type KnowledgeBase, type KnowledgeResult } from "./knowledge.js";
-export { formatPesos } from "./amounts.js";
+export { formatKm, formatPesos } from "./amounts.js";
 
 /** What the tools work on: built once per process from data/ (or from test fixtures). */
 export interface ToolData {
