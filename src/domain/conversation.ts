@@ -136,6 +136,8 @@ export const ConversationSettings = z.object({
   all_terms_words: z.array(z.string()),
   /** Words (normalised) that ask for a step towards a deal, by the lead's kind. */
   lead_words: z.record(LeadKind, z.array(z.string())),
+  /** Phrases (match form) that try to set a price or a discount by decree: refused like an injection. */
+  manipulation_markers: z.array(z.string()),
   /** Words (normalised) that say yes to the question the bot asked: the active task goes on. */
   affirmative_words: z.array(z.string()),
   /** Words (normalised) naming a colour: the catalog does not record colours. */

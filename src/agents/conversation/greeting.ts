@@ -1,8 +1,7 @@
-import { findPhrase, matchForm } from "../../domain/text-rules.js";
 import type { ConversationDeps } from "./deps.js";
 import { Contribution } from "./parts.js";
 import type { ConversationStateType, ConversationUpdate } from "./state.js";
-import { hasWord } from "./understand.js";
+import { hasWord, isInjection } from "./understand.js";
 
 /**
  * Greetings, thanks, goodbyes and acknowledgements (emoji too); and the answer to what the service does not
@@ -25,8 +24,7 @@ export function greeting(deps: ConversationDeps) {
       } else if (!withTask) c.say(t.ack, {}, "greeting");
     }
     if (turn.intents.includes("out_of_scope")) {
-      const injection = findPhrase(matchForm(turn.text), deps.safetyRules.injection_markers) !== undefined;
-      c.say(turn.text === "" ? t.empty : injection ? t.injection : t.scope, {}, "scope");
+      c.say(turn.text === "" ? t.empty : isInjection(turn.text, deps) ? t.injection : t.scope, {}, "scope");
     }
     return { turn: c.into(turn) };
   };

@@ -7,7 +7,7 @@ import type { ConversationDeps } from "./deps.js";
 import { clearSlots, finishTask } from "./dialog.js";
 import { carFigures, carLabel, carRef, carVars, Contribution } from "./parts.js";
 import { dialogOf, readConversationContext, type ConversationStateType, type ConversationUpdate } from "./state.js";
-import { hasWord, hear, type Heard } from "./understand.js";
+import { asksCar, hasWord, hear, type Heard } from "./understand.js";
 
 /**
  * The catalog search this turn asks for: the message's own constraints, on top of the last search's when it
@@ -38,6 +38,12 @@ function carSearch(h: Heard, d: Dialog, deps: ConversationDeps, c: Contribution,
       if (!financingToo) c.say(`${t.chosen} ${t.next_step}`, carVars(h.choice.car));
       c.facts.push(...Object.values(carFigures(h.choice.car)));
     } else c.say("colour" in h.choice ? t.no_colour : t.choice_unknown);
+    return d;
+  }
+  // "Sí" to "¿seguimos con el Versa?": the car of interest again, and what comes next.
+  if (d.slots.car && !asksCar(h) && !financingToo) {
+    c.say(`${t.chosen} ${t.next_step}`, carVars(d.slots.car));
+    c.facts.push(...Object.values(carFigures(d.slots.car)));
     return d;
   }
   const q = queryFor(h, d, deps.settings.list_size);
