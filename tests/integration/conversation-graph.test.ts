@@ -238,4 +238,23 @@ describe("conversation graph", () => {
     expect(none.turn.escalation?.reason).toBe("support");
     expect(none.interrupted).toBeDefined();
   });
+
+  it("masks card and phone numbers before the first checkpoint", async () => {
+    const c = conversation();
+    await c.say("mi cel es 55 1234 5678 y mi tarjeta 4111 1111 1111 1111, busco un jetta");
+    const seen: string[] = [];
+    for await (const snap of c.graph.getStateHistory({ configurable: { thread_id: c.thread } } as never)) seen.push(JSON.stringify(snap.values));
+    expect(seen.length).toBeGreaterThan(1);
+    for (const s of seen) expect(s).not.toMatch(/1234 5678|4111 1111 1111 1111/);
+  });
+
+  it("keeps the car across sales → support → sales: no need to say it again", async () => {
+    const desk: SupportDesk = { openTicket: async () => ({ folio: "KV-2002", priority: 3 }), ticketStatus: async () => null };
+    const c = conversation({ desk });
+    await c.say("busco un versa 2020");
+    const support = await c.say("no me llegó la factura de mi otro carro");
+    expect(support.turn.agents).toEqual(["support"]);
+    const fin = await c.say("con 40 mil de enganche a 60 meses");
+    expect(fin.turn.tools.find((t) => t.name === "simulate_financing")!.args).toMatchObject({ price: 265_999, downPayment: 40_000, termMonths: 60 });
+  });
 });

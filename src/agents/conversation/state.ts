@@ -1,8 +1,9 @@
-import type { BaseMessage } from "@langchain/core/messages";
-import { MessagesZodMeta } from "@langchain/langgraph";
+import { BaseMessage, HumanMessage } from "@langchain/core/messages";
+import { MessagesZodMeta, type Messages } from "@langchain/langgraph";
 import { registry } from "@langchain/langgraph/zod";
 import { z } from "zod";
 import { Dialog, EMPTY_DIALOG, Profile, Turn } from "../../domain/conversation.js";
+import { redactPii } from "../../domain/pii.js";
 
 /**
  * The conversation graph's state: the standard `messages` channel (so the SDK, useStream and chat UIs work
@@ -31,12 +32,30 @@ export function readConversationContext(runtime: { context?: unknown } | undefin
   return ConversationContext.parse(runtime?.context ?? {});
 }
 
+const isCustomer = (m: Record<string, unknown>) =>
+  m["role"] === "user" || m["role"] === "human" || m["type"] === "human" || (m instanceof BaseMessage && m.getType() === "human");
+
+function maskContent(content: unknown): unknown {
+  if (typeof content === "string") return redactPii(content);
+  if (Array.isArray(content)) return content.map((p) => (p && typeof p === "object" && typeof p.text === "string" ? { ...p, text: redactPii(p.text) } : p));
+  return content;
+}
+
+/** A customer's message with card and phone numbers masked; any other message as it came. */
+function maskMessage(m: unknown): unknown {
+  if (typeof m === "string") return { role: "user", content: redactPii(m) };
+  if (!m || typeof m !== "object" || !isCustomer(m as Record<string, unknown>)) return m;
+  if (m instanceof BaseMessage) return new HumanMessage({ content: maskContent(m.content) as string, id: m.id, name: m.name, additional_kwargs: m.additional_kwargs });
+  return { ...m, content: maskContent((m as Record<string, unknown>)["content"]) };
+}
+
 /**
- * What a run takes: the messages alone. Parsed against the whole state, the other channels' defaults would
- * be written over what the thread holds on every turn.
+ * What a run takes: the messages alone (parsed against the whole state, the other channels' defaults would
+ * be written over what the thread holds on every turn). LangGraph parses it before it writes anything, so
+ * the customer's words reach the checkpoints and every node with card and phone numbers already masked.
  */
 export const ConversationInput = z.object({
-  messages: z.custom<BaseMessage[]>().register(registry, MessagesZodMeta),
+  messages: z.custom<Messages>().transform((ms) => (Array.isArray(ms) ? ms : [ms]).map(maskMessage) as Messages),
 });
 
 /** A thread's dialog, the empty one on its first turn (the input schema writes no defaults into the state). */
