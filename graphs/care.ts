@@ -1,4 +1,4 @@
-import { Command, END, START, isGraphInterrupt, StateGraph, type BaseCheckpointSaver, type BaseStore } from "@langchain/langgraph";
+import { Command, END, START, StateGraph, type BaseCheckpointSaver, type BaseStore } from "@langchain/langgraph";
 import { CareContext } from "../src/agents/context.js";
 import { createCareDeps, type CareDeps } from "../src/agents/deps.js";
 import { humanReview } from "../src/agents/human-review.js";
@@ -10,6 +10,7 @@ import { router } from "../src/agents/router.js";
 import { safety } from "../src/agents/safety.js";
 import { CareGraphInput, CareState, type CareStateType, type CareUpdate } from "../src/agents/state.js";
 import { appConfigFromEnv } from "../src/config.js";
+import { lazyNode } from "./lazy-node.js";
 import { loadEnvironment } from "../src/store/assets.js";
 import { openSqliteStore } from "../src/store/sqlite/open.js";
 
@@ -31,28 +32,6 @@ export function routeAfterPolicyUpdate(state: CareStateType): "human_review" | t
 /** Escalations before the judge are logged after the person acts; the churn escalation was logged already. */
 export function routeAfterHumanReview(state: CareStateType): "policy_update" | typeof END {
   return state.contact.outcome ? END : "policy_update";
-}
-
-/**
- * Nodes are made on first use, so importing this file (Studio, tests) opens nothing; each call is timed
- * for the observer (an interrupt is a pause, not a failure).
- */
-function lazyNode<A extends unknown[], R>(name: string, make: (deps: CareDeps) => (...args: A) => R, deps: () => CareDeps) {
-  let fn: ((...args: A) => R) | undefined;
-  return async (...args: A): Promise<Awaited<R>> => {
-    const d = deps();
-    fn ??= make(d);
-    const t0 = performance.now();
-    let failed = false;
-    try {
-      return await fn(...args);
-    } catch (e) {
-      failed = !isGraphInterrupt(e);
-      throw e;
-    } finally {
-      d.observer.node(name, (performance.now() - t0) / 1000, failed);
-    }
-  };
 }
 
 /**

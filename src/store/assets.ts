@@ -15,6 +15,7 @@ import { KbPassage, KbSearchSettings } from "../domain/knowledge.js";
 import { parseCsv } from "./csv.js";
 import { IntentExample, IntentLexicon, IntentSettings } from "../domain/intent.js";
 import { GOLDEN_CATEGORIES, GoldenFile } from "../domain/golden.js";
+import { ConversationSettings, ConversationTexts } from "../domain/conversation.js";
 
 /** The project root, found from this file whether it runs from src/ (tsx) or dist/ (compiled). */
 export const PROJECT_ROOT = (() => {
@@ -269,4 +270,15 @@ export function loadInternalPrompts(templates: ReadonlyMap<TemplateId, Template>
   }
   for (const t of templates.values()) texts.push(t.name, t.description);
   return texts.flatMap((t) => t.split(/\{\{\s*\w+\s*\}\}/));
+}
+
+export function loadConversationSettings(path = join(PROJECT_ROOT, "data/conversation.json")): ConversationSettings {
+  return readJson(path, ConversationSettings);
+}
+
+/** The conversation graph's texts: one file per section under prompts/conversation/, named as the section. */
+export function loadConversationTexts(dir = join(PROJECT_ROOT, "prompts/conversation")): ConversationTexts {
+  const sections = Object.keys(ConversationTexts.shape) as Array<keyof ConversationTexts>;
+  const raw = Object.fromEntries(sections.map((s) => [s, readJson(join(dir, `${s}.json`), ConversationTexts.shape[s] as z.ZodType<unknown>)]));
+  return check(dir, ConversationTexts, raw);
 }

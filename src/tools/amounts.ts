@@ -70,3 +70,10 @@ const PESOS = new Intl.NumberFormat("es-MX", { style: "currency", currency: "MXN
 export function formatPesos(cents: number): string {
   return PESOS.format(cents / 100);
 }
+
+const KM = new Intl.NumberFormat("es-MX", { maximumFractionDigits: 0 });
+
+/** Kilometres as a customer reads them: "45,837 km". */
+export function formatKm(km: number): string {
+  return `${KM.format(km)} km`;
+}

@@ -30,7 +30,7 @@ export { parseCarQuery, type ParsedCarQuery } from "./catalog/parse-query.js";
 export { simulateFinancing, type FinancingResult } from "./financing/simulate.js";
 export { parseFinancing, type FinancingSlots } from "./financing/parse.js";
 export { createKnowledgeBase, type KnowledgeBase, type KnowledgeResult } from "./knowledge.js";
-export { formatPesos } from "./amounts.js";
+export { formatKm, formatPesos } from "./amounts.js";
 export { createFinesLookup, createFinesTool, sampleFinesProvider, type FinesLookup, type FinesProvider } from "./fines.js";
 export { plateReader, type PlateReader } from "./plate.js";
 export { createSupportDesk, createDeskTools, callerFromConfig, type SupportDesk, type SupportDeskDeps, type DeskCaller, type DeskResult } from "./desk.js";

@@ -1,0 +1,50 @@
+import type { CarRef, ReplyPart, ToolCall, Turn } from "../../domain/conversation.js";
+import type { Car } from "../../domain/car.js";
+import { interpolate, type TemplateVars } from "../../domain/fill.js";
+import { formatKm, formatPesos } from "../../tools/index.js";
+
+/** What one agent adds to the turn: its part of the reply, its tool calls, the figures it may state. */
+export class Contribution {
+  readonly parts: ReplyPart[] = [];
+  readonly tools: ToolCall[] = [];
+  readonly facts: string[] = [];
+  escalation?: Turn["escalation"];
+
+  constructor(private readonly agent: string) {}
+
+  say(template: string, vars: TemplateVars = {}, kind: ReplyPart["kind"] = "task"): void {
+    this.parts.push({ kind, agent: this.agent, text: interpolate(template, vars) });
+  }
+
+  called(name: string, args: unknown, result: unknown): void {
+    this.tools.push({ name, args, result });
+  }
+
+  /** The turn with this agent's contribution added after the earlier agents'. */
+  into(turn: Turn): Turn {
+    return {
+      ...turn,
+      agents: [...turn.agents, this.agent],
+      parts: [...turn.parts, ...this.parts],
+      tools: [...turn.tools, ...this.tools],
+      facts: [...turn.facts, ...this.facts],
+      escalation: turn.escalation ?? this.escalation,
+    };
+  }
+}
+
+export function carRef(c: Car): CarRef {
+  return { stock_id: c.stock_id, make: c.make, model: c.model, year: c.year, version: c.version, price: c.price, km: c.km };
+}
+
+/** "Nissan Versa 2020". */
+export const carLabel = (c: Pick<CarRef, "make" | "model" | "year">) => `${c.make} ${c.model} ${c.year}`;
+
+/** A car's figures as a reply states them, and as facts the grounding check accepts. */
+export function carFigures(c: Pick<CarRef, "price" | "km">): { price: string; km: string } {
+  return { price: formatPesos(Math.round(c.price * 100)), km: formatKm(c.km) };
+}
+
+export function carVars(c: CarRef): TemplateVars {
+  return { make: c.make, model: c.model, year: String(c.year), version: c.version, ...carFigures(c) };
+}

@@ -1,0 +1,157 @@
+import type { LangGraphRunnableConfig } from "@langchain/langgraph";
+import type { CarQueryInput } from "../../domain/car.js";
+import type { CarRef, Dialog, LeadKind } from "../../domain/conversation.js";
+import { interpolate } from "../../domain/fill.js";
+import { formatPesos, simulateFinancing } from "../../tools/index.js";
+import type { ConversationDeps } from "./deps.js";
+import { clearSlots, finishTask } from "./dialog.js";
+import { carFigures, carLabel, carRef, carVars, Contribution } from "./parts.js";
+import { dialogOf, readConversationContext, type ConversationStateType, type ConversationUpdate } from "./state.js";
+import { asksCar, hasWord, hear, type Heard } from "./understand.js";
+
+/**
+ * The catalog search this turn asks for: the message's own constraints, on top of the last search's when it
+ * names no car of its own ("el más barato" after "busco un jetta"); the budget slot when it gives no price.
+ */
+function queryFor(h: Heard, d: Dialog, listSize: number): CarQueryInput | undefined {
+  const { limit, ...asked } = h.car.query;
+  const defined = Object.fromEntries(Object.entries(asked).filter(([, v]) => v !== undefined)) as Partial<CarQueryInput>;
+  const fresh = defined.make !== undefined || defined.model !== undefined;
+  const q: Partial<CarQueryInput> = { ...(fresh ? {} : d.query), ...defined };
+  if (q.price_max === undefined && q.price_min === undefined && d.slots.budget_max_cents !== undefined) q.price_max = d.slots.budget_max_cents / 100;
+  if (Object.keys(q).length === 0) return undefined;
+  return { ...q, limit: Math.min(limit, listSize) };
+}
+
+/** "Volkswagen Jetta 2024", "autos de hasta $250,000.00": what was asked, in the customer's terms. */
+function described(q: CarQueryInput): string {
+  const years = q.year_min === undefined ? "" : q.year_min === q.year_max ? ` ${q.year_min}` : ` ${q.year_min}–${q.year_max ?? ""}`;
+  const name = [q.make, q.model].filter(Boolean).join(" ");
+  return name ? `${name}${years}` : `autos${years}`;
+}
+
+function carSearch(h: Heard, d: Dialog, deps: ConversationDeps, c: Contribution, financingToo: boolean): Dialog {
+  const t = deps.texts.sales;
+  if (h.choice) {
+    if ("car" in h.choice) {
+      // Financing names the car with its price; saying it twice adds nothing.
+      if (!financingToo) c.say(`${t.chosen} ${t.next_step}`, carVars(h.choice.car));
+      c.facts.push(...Object.values(carFigures(h.choice.car)));
+    } else c.say("colour" in h.choice ? t.no_colour : t.choice_unknown);
+    return d;
+  }
+  // "Sí" to "¿seguimos con el Versa?": the car of interest again, and what comes next.
+  if (d.slots.car && !asksCar(h) && !financingToo) {
+    c.say(`${t.chosen} ${t.next_step}`, carVars(d.slots.car));
+    c.facts.push(...Object.values(carFigures(d.slots.car)));
+    return d;
+  }
+  const q = queryFor(h, d, deps.settings.list_size);
+  if (!q) {
+    c.say(t.ask_search);
+    return d;
+  }
+  const result = deps.tools.catalog.search(q);
+  c.called("search_catalog", q, result);
+  if (result.status === "none") {
+    c.say(t.none);
+    return { ...d, results: [] };
+  }
+  const cars = result.cars.map(carRef);
+  const lines = cars.map((car) => interpolate(t.car_line, carVars(car)));
+  for (const car of cars) c.facts.push(...Object.values(carFigures(car)));
+  const what = described(q);
+  if (result.status === "alternatives") {
+    const relaxed = [...new Set(result.relaxed.map((r) => t.relaxed[r.constraint]))];
+    c.say(t.list_alternatives, { what, relaxed: joinEs(relaxed), lines: lines.join("\n") });
+  } else c.say(cars.length === 1 ? t.list_one : t.list_match, { what, lines: lines.join("\n") });
+  const { limit: _limit, sort: _sort, ...kept } = q;
+  // One car that meets the search is the car of interest; alternatives are offers, not a choice.
+  const chosen: CarRef | undefined = result.status === "match" && cars.length === 1 ? cars[0] : undefined;
+  return { ...d, results: cars, query: kept, slots: chosen ? { ...d.slots, car: chosen } : d.slots };
+}
+
+/** "a, b y c". */
+function joinEs(xs: readonly string[]): string {
+  return xs.length <= 1 ? (xs[0] ?? "") : `${xs.slice(0, -1).join(", ")} y ${xs.at(-1)}`;
+}
+
+/** Financing needs a price (the car's, or one the message gives), a down payment and a term; it asks for the first missing. */
+function financing(h: Heard, d: Dialog, deps: ConversationDeps, c: Contribution): Dialog {
+  const t = deps.texts.sales;
+  const terms = deps.tools.financing;
+  const car = d.slots.car;
+  const price = car?.price ?? h.financing.price;
+  if (price === undefined) {
+    c.say(d.results.length > 1 ? t.ask_car_from_list : t.ask_car);
+    return d;
+  }
+  const name = car ? carLabel(car) : "auto";
+  const pct = d.slots.down_payment_pct;
+  const down = d.slots.down_payment_cents !== undefined ? d.slots.down_payment_cents / 100 : pct !== undefined ? Math.round(pct * price * 100) / 100 : undefined;
+  if (down === undefined) {
+    c.say(t.ask_down_payment, { car: name, min_share: `${Math.round(terms.min_down_payment_share * 100)}%` });
+    return d;
+  }
+  const term = h.allTerms ? undefined : d.slots.term_months;
+  if (term === undefined && !h.allTerms) {
+    c.say(t.ask_term, { terms: joinEs(terms.terms_months.map(String)) });
+    return d;
+  }
+  const args = term === undefined ? { price, downPayment: down } : { price, downPayment: down, termMonths: term };
+  const result = simulateFinancing(terms, args);
+  c.called("simulate_financing", args, result);
+  const priceText = formatPesos(Math.round(price * 100));
+  const downText = formatPesos(Math.round(down * 100));
+  c.facts.push(priceText, downText);
+  if (!result.ok) {
+    for (const r of result.refusals) if (r.minimum_down_payment_cents !== undefined) c.facts.push(formatPesos(r.minimum_down_payment_cents));
+    c.say(t.refused, { reasons: result.refusals.map((r) => r.message).join(" ") });
+    // What was refused is asked again; what was fine stays.
+    const refused = result.refusals.flatMap((r) => (r.code === "term_not_offered" ? (["term_months"] as const) : (["down_payment_cents", "down_payment_pct"] as const)));
+    return { ...d, slots: clearSlots(d.slots, refused) };
+  }
+  const rate = `${Math.round(result.annual_rate * 1000) / 10}%`;
+  const plans = result.plans.map((p) => ({ term: String(p.term_months), monthly: formatPesos(p.monthly_payment_cents), total: formatPesos(p.total_paid_cents) }));
+  for (const p of plans) c.facts.push(p.monthly, p.total);
+  const vars = { car: name, price: priceText, down_payment: downText, rate };
+  if (plans.length === 1) c.say(t.plan_one, { ...vars, ...plans[0]! });
+  else c.say(t.plan_all, { ...vars, lines: plans.map((p) => interpolate(t.plan_line, p)).join("\n") });
+  return d;
+}
+
+/** A step towards a deal: a lead on the desk when there is one, else a person takes it from here. */
+async function lead(text: string, d: Dialog, deps: ConversationDeps, c: Contribution, who: { customer_id: string; thread_id: string }): Promise<Dialog> {
+  const t = deps.texts.sales;
+  const kind = (Object.entries(deps.settings.lead_words).find(([, words]) => hasWord(text, words))?.[0] ?? "buy") as LeadKind;
+  const car = d.slots.car;
+  const what = t.lead_kinds[kind] + (car && kind !== "sell_car" && kind !== "trade_in" ? interpolate(t.lead_car, { car: carLabel(car) }) : "");
+  if (deps.desk?.createLead) {
+    const args = { ...who, kind, ...(car ? { stock_id: car.stock_id } : {}) };
+    const created = await deps.desk.createLead(args);
+    c.called(kind === "test_drive" ? "book_test_drive" : "create_lead", args, created);
+    c.say(t.lead_desk, { what, folio: created.folio });
+  } else {
+    c.say(t.lead, { what });
+    c.escalation = { reason: "lead", priority: deps.settings.priorities.lead };
+  }
+  return finishTask(d, "sales");
+}
+
+/** The sales agent: catalog search and choice, financing simulation, and the steps towards a deal. */
+export function sales(deps: ConversationDeps) {
+  return async (state: ConversationStateType, config: LangGraphRunnableConfig): Promise<ConversationUpdate> => {
+    let d = dialogOf(state);
+    const { turn } = state;
+    const h = hear(turn.text, d, deps);
+    const c = new Contribution("sales");
+    const asks = new Set(turn.intents);
+    if (asks.has("car_search")) d = carSearch(h, d, deps, c, asks.has("financing"));
+    if (asks.has("financing")) d = financing(h, d, deps, c);
+    if (asks.has("sales")) {
+      const thread = String(config.configurable?.thread_id ?? "");
+      d = await lead(turn.text, d, deps, c, { customer_id: readConversationContext(config).customer_id ?? thread, thread_id: thread });
+    }
+    return { dialog: d, turn: c.into(turn) };
+  };
+}
