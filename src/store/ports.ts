@@ -273,9 +273,18 @@ export interface RunEvent {
   data: unknown;
 }
 
+/** A worker wrote to a run it no longer holds (its lease lapsed and another worker took it, or it ended). */
+export class RunLostError extends Error {
+  override readonly name = "RunLostError";
+}
+
 export interface RunEvents {
-  /** Appends in order (seq 1, 2, …) and signals `run_events` with `<run_id>:<last seq>` once committed. */
-  append(runId: string, events: ReadonlyArray<{ event: string; data: unknown }>): Promise<number>;
+  /**
+   * Appends in order (seq 1, 2, …) and signals `run_events` with `<run_id>:<last seq>` once committed. With
+   * `heldBy`, only while that worker holds the run (running, its lease): otherwise nothing is written and it
+   * throws RunLostError, so a worker that lost its run to another cannot interleave its events with theirs.
+   */
+  append(runId: string, events: ReadonlyArray<{ event: string; data: unknown }>, heldBy?: string): Promise<number>;
   /** The events after `seq`, in order. */
   after(runId: string, seq: number, limit?: number): Promise<RunEvent[]>;
   /** The run's last event named `event` (a joiner's `end`), without reading the stream before it. */
