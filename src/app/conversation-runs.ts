@@ -1,6 +1,8 @@
 import { AIMessage, HumanMessage, type BaseMessage } from "@langchain/core/messages";
 import { ConversationContext } from "../agents/conversation/state.js";
 import type { Turn } from "../domain/conversation.js";
+import type { TranscriptAuthor } from "../domain/transcript.js";
+import type { Repos } from "../store/ports.js";
 import { redactPii } from "../domain/pii.js";
 import type { CareRuntime, ConversationGraph } from "./care-runtime.js";
 import { withBookkeeping } from "./streamed-runs.js";
@@ -41,7 +43,10 @@ export async function runChat(rt: CareRuntime, req: ChatRequest): Promise<ChatOu
     else if (snapshot.next.length > 0 && !waiting(snapshot)) await rt.conversation.invoke(null, config);
     snapshot = await rt.conversation.getState(config);
     const outcome = chatOutcome(req.thread_id, snapshot, req.run_id);
-    await markThread(rt, req.thread_id, { status: outcome.status === "handed_off" ? "interrupted" : "done" });
+    await rt.store.transaction(async (tx) => {
+      await recordTurn(tx, req.thread_id, snapshot, req.context, req.run_id);
+      await markThread(tx, req.thread_id, { status: outcome.status === "handed_off" ? "interrupted" : "done" });
+    });
     return outcome;
   } catch (e) {
     await markThread(rt, req.thread_id, { status: "failed", error: redactPii(String(e)).slice(0, 300) }).catch(() => undefined);
@@ -50,8 +55,36 @@ export async function runChat(rt: CareRuntime, req: ChatRequest): Promise<ChatOu
 }
 
 /** The thread's bookkeeping, as the routes read it (a search by status, who the thread is for). */
-async function markThread(rt: CareRuntime, threadId: string, metadata: Record<string, unknown>): Promise<void> {
-  await rt.store.threads.upsert(threadId, "patch", { graph_id: "conversation", assistant_id: "conversation", ...metadata });
+async function markThread(repos: CareRuntime | Repos, threadId: string, metadata: Record<string, unknown>): Promise<void> {
+  const threads = "store" in repos ? repos.store.threads : repos.threads;
+  await threads.upsert(threadId, "patch", { graph_id: "conversation", assistant_id: "conversation", ...metadata });
+}
+
+/**
+ * The turn's lines into the transcript: the customer's message (`messageId`, else the thread's last) and every
+ * AI message after it, keyed by message id (LangGraph gives each one), so a turn recorded again adds nothing.
+ */
+async function recordTurn(repos: Repos, threadId: string, snapshot: Snapshot, context: ConversationContext, messageId?: string): Promise<void> {
+  const messages = messagesOf(snapshot);
+  const from = turnStart(messages, messageId);
+  if (from < 0) return;
+  const line = (author: TranscriptAuthor, text: string) => ({ thread_id: threadId, customer_id: context.customer_id ?? null, channel: context.channel, author, text });
+  const customer = messages[from]!;
+  const said = messages.slice(from + 1).filter((m) => AIMessage.isInstance(m) && m.text.trim() !== "");
+  await repos.transcript.append([
+    { key: `${threadId}:${customer.id ?? messageId}`, line: line("customer", customer.text) },
+    ...said.map((m, i) => ({ key: `${threadId}:${m.id ?? `${customer.id}:${i}`}`, line: line(authorOf(m), m.text) })),
+  ]);
+}
+
+/** A person's message carries their name as `person:<agent>`; any other AI message is the bot's. */
+const authorOf = (m: BaseMessage): TranscriptAuthor => (typeof m.name === "string" && m.name.startsWith("person:") ? m.name : "bot");
+
+/** Where the turn of `messageId` starts: that message, or the thread's last customer message. */
+function turnStart(messages: BaseMessage[], messageId?: string): number {
+  let from = messageId === undefined ? -1 : messages.findIndex((m) => m.id === messageId);
+  if (from < 0) messages.forEach((m, i) => void (HumanMessage.isInstance(m) && (from = i)));
+  return from;
 }
 
 const messagesOf = (s: Snapshot): BaseMessage[] => ((s.values as { messages?: BaseMessage[] }).messages ?? []);
@@ -60,8 +93,7 @@ const waiting = (s: Snapshot) => s.tasks.some((t) => (t.interrupts ?? []).length
 /** The turn of the message `messageId`: the AI messages after it, and the state's turn record. */
 export function chatOutcome(threadId: string, snapshot: Snapshot, messageId?: string): ChatOutcome {
   const messages = messagesOf(snapshot);
-  let from = messageId === undefined ? -1 : messages.findIndex((m) => m.id === messageId);
-  if (from < 0) messages.forEach((m, i) => void (HumanMessage.isInstance(m) && (from = i)));
+  const from = turnStart(messages, messageId);
   const said = messages.slice(from + 1).filter((m) => AIMessage.isInstance(m)).map((m) => m.text).filter((t) => t.trim() !== "");
   const turn = (snapshot.values as { turn?: Turn }).turn;
   const handedOff = waiting(snapshot);
@@ -85,7 +117,10 @@ export function bookkeptConversation(rt: CareRuntime): ConversationGraph {
     return {
       finish: async (id) => {
         const snapshot = await rt.conversation.getState({ configurable: { thread_id: id } });
-        await markThread(rt, id, { status: waiting(snapshot) ? "interrupted" : "done" });
+        await rt.store.transaction(async (tx) => {
+          await recordTurn(tx, id, snapshot, context);
+          await markThread(tx, id, { status: waiting(snapshot) ? "interrupted" : "done" });
+        });
       },
       fail: (id, e) => markThread(rt, id, { status: "failed", error: redactPii(String(e)).slice(0, 300) }),
     };

@@ -295,4 +295,20 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX leads_by_customer ON leads (customer_id, id);
   CREATE INDEX leads_by_kind ON leads (kind, status, id);
   `,
+  `
+  -- Every line of the conversation graph's conversations, every channel's (Transcript in src/store/ports.ts),
+  -- keyed by what wrote it (e.g. "<run_id>:customer"): a run executed again adds nothing twice.
+  CREATE TABLE transcript (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    key TEXT NOT NULL UNIQUE,
+    thread_id TEXT NOT NULL,
+    customer_id TEXT,
+    channel TEXT NOT NULL,
+    author TEXT NOT NULL,
+    text TEXT NOT NULL,
+    created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+  );
+  CREATE INDEX transcript_by_thread ON transcript (thread_id, id);
+  CREATE INDEX transcript_by_customer ON transcript (customer_id, id);
+  `,
 ];
