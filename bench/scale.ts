@@ -12,8 +12,8 @@
  *   npm run bench:scale -- [--runs 1000] [--soak 20000] [--model-ms 300] [--only a,b,c,d,e]
  */
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import pg from "pg";
@@ -131,25 +131,48 @@ async function throughput(kind: "postgres" | "sqlite", topology: { serves: numbe
   try {
     await cluster.start(topology.serves, topology.workers);
     const before = cpuMs(cluster);
+    const pgBefore = kind === "postgres" ? postgresCpuMs() : 0;
     await enqueue(b.rt, n);
     await drained(b.rt);
     // CPU the children spent on these runs: a figure the other load on a shared machine hardly moves, where runs/s does.
-    return { ...(await timings(b)), cpuMsPerRun: (cpuMs(cluster) - before) / n };
+    const pgMsPerRun = kind === "postgres" ? (postgresCpuMs() - pgBefore) / n : undefined;
+    return { ...(await timings(b)), cpuMsPerRun: (cpuMs(cluster) - before) / n, pgMsPerRun };
   } finally {
     await cluster.stop();
     await b.close();
   }
 }
 
-const line = (label: string, t: Awaited<ReturnType<typeof timings>> & { cpuMsPerRun?: number }) =>
-  `${label}: ${t.n} runs, ${t.perSecond.toFixed(1)} runs/s (enqueue → start p50 ${t.p50} ms, p99 ${t.p99} ms${t.cpuMsPerRun === undefined ? "" : `; CPU of the children ${t.cpuMsPerRun.toFixed(1)} ms per run`}${t.failed ? `; ${t.failed} not success` : ""})`;
+const line = (label: string, t: Awaited<ReturnType<typeof timings>> & { cpuMsPerRun?: number; pgMsPerRun?: number }) =>
+  `${label}: ${t.n} runs, ${t.perSecond.toFixed(1)} runs/s (enqueue → start p50 ${t.p50} ms, p99 ${t.p99} ms${t.cpuMsPerRun === undefined ? "" : `; CPU of the children ${t.cpuMsPerRun.toFixed(1)} ms per run`}${t.pgMsPerRun === undefined ? "" : `, of PostgreSQL ${t.pgMsPerRun.toFixed(1)} ms: at most ${ceiling(t.cpuMsPerRun!, t.pgMsPerRun)} runs/s on these cores`}${t.failed ? `; ${t.failed} not success` : ""})`;
 
-/** User + system CPU time of the cluster's children so far (ms; /proc/PID/stat at 100 ticks a second). */
+/** The rate at which a run's CPU, ours and PostgreSQL's, fills every core of this machine. */
+const ceiling = (...msPerRun: number[]) => ((availableParallelism() * 1000) / msPerRun.reduce((a, b) => a + b, 0)).toFixed(0);
+
+/** User + system CPU time of a process so far (ms; /proc/PID/stat at 100 ticks a second). */
+function processCpuMs(pid: number | string): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 function cpuMs(cluster: Cluster): number {
-  return Object.values(cluster.pids()).reduce((sum, pid) => {
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-    return sum + (Number(fields[11]) + Number(fields[12])) * 10;
-  }, 0);
+  return Object.values(cluster.pids()).reduce((sum, pid) => sum + processCpuMs(pid), 0);
+}
+
+/**
+ * CPU time of the local PostgreSQL's processes so far (every backend and the server's own, found by name in
+ * /proc; a backend that exits in between takes its share with it, and other users of the server add theirs).
+ */
+function postgresCpuMs(): number {
+  let sum = 0;
+  for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+    try {
+      if (readFileSync(`/proc/${pid}/comm`, "utf8").trim() === "postgres") sum += processCpuMs(pid);
+    } catch {
+      // gone between the listing and the read
+    }
+  }
+  return sum;
 }
 
 /** The machine's 1-minute load average: other sessions share these cores, and the figures move with it. */
@@ -190,7 +213,7 @@ async function llmBound() {
       const callsPerRun = fake.requests.length / t.n;
       const ideal = inFlight / ((callsPerRun * MODEL_MS) / 1000);
       console.log(
-        `  ${inFlight} in flight (2 × WORKER_SLOTS ${inFlight / 2}), ${n} runs: ${t.perSecond.toFixed(1)} runs/s; ${callsPerRun.toFixed(2)} model calls per run → ideal ${ideal.toFixed(1)} runs/s; ${((100 * t.perSecond) / ideal).toFixed(0)}% of ideal; CPU of the workers ${t.cpuMsPerRun.toFixed(1)} ms per run${t.failed ? `; ${t.failed} not success` : ""}`,
+        `  ${inFlight} in flight (2 × WORKER_SLOTS ${inFlight / 2}), ${n} runs: ${t.perSecond.toFixed(1)} runs/s; ${callsPerRun.toFixed(2)} model calls per run → ideal ${ideal.toFixed(1)} runs/s; ${((100 * t.perSecond) / ideal).toFixed(0)}% of ideal; CPU per run: workers ${t.cpuMsPerRun.toFixed(1)} ms, PostgreSQL ${t.pgMsPerRun!.toFixed(1)} ms (the model's fake not counted): at most ${ceiling(t.cpuMsPerRun, t.pgMsPerRun!)} runs/s on these cores${t.failed ? `; ${t.failed} not success` : ""}`,
       );
     }
   } finally {

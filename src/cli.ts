@@ -16,6 +16,11 @@ import { createLogger, type Logger } from "./app/logger.js";
 import { PolicyBindingError } from "./policy/book.js";
 import { evaluateFromLog, formatOpeReport, OpeInputError } from "./app/ope.js";
 import type { RunningServer } from "./server/serve.js";
+import { GoldenCategory } from "./domain/golden.js";
+import { loadGoldenSet } from "./store/assets.js";
+import type { Driver } from "./app/eval/check.js";
+import { formatGoldenReport, headlineScore, runGolden } from "./app/eval/golden.js";
+import { ConversationGraphMissing, conversationGraphDriver } from "./app/eval/conversation-driver.js";
 
 /** Bad input from the person at the terminal: a message and exit code 2, no stack trace. */
 class UsageError extends Error {}
@@ -43,6 +48,10 @@ Usage:
   care-graph ope --policy NAME [--since DATE] [--namespace NS] [--train-share X (0.5)] [--seed N]
                                             off-policy estimate (IPS, SNIPS, DM, DR) of NAME from the
                                             interaction log: trained on the older rows, scored on the newer
+  care-graph eval golden [--threshold 0.8] [--category NAME] [--k N]
+                                            the conversation graph's golden set (data/golden/), pass rate per
+                                            category; exits 1 below the threshold. --k N runs each conversation N
+                                            times and holds pass^N (τ-bench) to the threshold
 Environment: CARE_GRAPH_DB (var/care-graph.sqlite) or DATABASE_URL (postgres://…), CARE_GRAPH_SEED, OPENAI_API_KEY / OPENAI_BASE_URL.`;
 
 const OPTIONS = {
@@ -63,6 +72,9 @@ const OPTIONS = {
   namespace: { type: "string" },
   "train-share": { type: "string" },
   "older-than-days": { type: "string" },
+  threshold: { type: "string" },
+  category: { type: "string" },
+  k: { type: "string" },
   "no-experiment": { type: "boolean" },
   "no-worker": { type: "boolean" },
   help: { type: "boolean", short: "h" },
@@ -215,6 +227,39 @@ async function runOne(v: Record<string, string | boolean | undefined>) {
   });
 }
 
+/** What a test puts in place of the real thing. */
+export interface CliOverrides {
+  /** The golden set's driver (default: the conversation graph in process, models from the environment). */
+  goldenDriver?: () => Promise<Driver>;
+}
+
+async function evalGolden(v: Record<string, string | boolean | undefined>, overrides: CliOverrides): Promise<number> {
+  const threshold = parseOr(z.coerce.number().min(0).max(1), v.threshold ?? 0.8, "threshold");
+  const category = v.category === undefined ? undefined : parseOr(GoldenCategory, v.category, "category");
+  const trials = parseOr(z.coerce.number().int().min(1).max(50), v.k ?? 1, "k");
+  let files;
+  try {
+    files = loadGoldenSet();
+  } catch (e) {
+    if (e instanceof AssetError) throw new UsageError(e.message);
+    throw e;
+  }
+  let made: { driver: Driver; close: () => Promise<void> };
+  try {
+    made = overrides.goldenDriver ? { driver: await overrides.goldenDriver(), close: async () => undefined } : await conversationGraphDriver(appConfigFromEnv().models);
+  } catch (e) {
+    if (e instanceof ConversationGraphMissing) throw new UsageError(`eval golden: ${e.message}`);
+    throw e;
+  }
+  const report = await runGolden(files, made.driver, { trials, category, onProgress: progressBar("golden") }).finally(() => made.close());
+  console.log(formatGoldenReport(report));
+  const score = headlineScore(report);
+  const name = trials === 1 ? "pass rate" : `pass^${trials}`;
+  const verdict = score >= threshold ? "meets" : "is below";
+  console.log(`\n${name} ${(score * 100).toFixed(1)}% ${verdict} the threshold ${(threshold * 100).toFixed(1)}%`);
+  return score >= threshold ? 0 : 1;
+}
+
 /** Embedded defaults: the SQLite file, 200 PersonaForge customers, a 3-iteration Thompson experiment (unless
  * --no-experiment: a container's every restart would run one more), then the service. */
 async function start(v: Record<string, string | boolean | undefined>) {
@@ -299,7 +344,7 @@ async function workUntilSignal() {
   });
 }
 
-export async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[], overrides: CliOverrides = {}): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
@@ -349,6 +394,9 @@ export async function main(argv: string[]): Promise<number> {
       case "ope":
         await ope(v);
         break;
+      case "eval":
+        if (sub !== "golden") throw new UsageError(`unknown eval subcommand "${sub ?? ""}" (golden)`);
+        return await evalGolden(v, overrides);
       default:
         throw new UsageError(`unknown command "${command}"`);
     }

@@ -4,7 +4,7 @@ import { z } from "zod";
 export const KbPassage = z.object({
   id: z.string().regex(/^[a-z0-9-]+$/),
   title: z.string().min(1),
-  /** What may be quoted to a customer; {{placeholders}} are filled from the settings they name (financing). */
+  /** What may be quoted to a customer; {{placeholders}} are filled from the settings they name (financing, hubs). */
   text: z.string().min(1),
   /** How customers ask for it: indexed for retrieval, never quoted. */
   questions: z.array(z.string()),

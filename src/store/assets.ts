@@ -9,10 +9,13 @@ import { SafetyRules } from "../domain/text-rules.js";
 import { ClassifierKeywords } from "../domain/message-class.js";
 import { CatalogAliases, CatalogRow, type Car } from "../domain/car.js";
 import { FinancingTerms } from "../domain/financing.js";
+import { FinesSample, FinesTexts, PlateFormat } from "../domain/fine.js";
+import { Hub } from "../domain/hub.js";
 import { KbPassage, KbSearchSettings } from "../domain/knowledge.js";
 import { parseCsv } from "./csv.js";
 import { IntentExample, IntentLexicon, IntentSettings } from "../domain/intent.js";
 import { ConversationSettings, ConversationTexts } from "../domain/conversation.js";
+import { GOLDEN_CATEGORIES, GoldenFile } from "../domain/golden.js";
 
 /** The project root, found from this file whether it runs from src/ (tsx) or dist/ (compiled). */
 export const PROJECT_ROOT = (() => {
@@ -77,6 +80,38 @@ export function loadFinancingTerms(path = join(PROJECT_ROOT, "data/financing.jso
 
 export function loadKnowledgeBase(dir = join(PROJECT_ROOT, "data/kb")): { passages: KbPassage[]; settings: KbSearchSettings } {
   return { passages: readJson(join(dir, "passages.json"), z.array(KbPassage).min(1)), settings: readJson(join(dir, "search.json"), KbSearchSettings) };
+}
+
+export function loadHubs(path = join(PROJECT_ROOT, "data/hubs.json")): Hub[] {
+  return readJson(path, z.array(Hub).min(1));
+}
+
+/** What a customer reads when the support desk refuses a request, by refusal code; {{placeholders}} filled with its facts. */
+export const DeskRefusalTexts = z.object({
+  ticket_not_found: z.string(),
+  no_open_tickets: z.string(),
+  car_not_in_catalog: z.string(),
+  date_unreadable: z.string(),
+  date_not_future: z.string(),
+  unknown_hub: z.string(),
+  car_year_in_future: z.string(),
+});
+export type DeskRefusalTexts = z.infer<typeof DeskRefusalTexts>;
+
+export function loadDeskRefusalTexts(path = join(PROJECT_ROOT, "prompts/desk/refusals.es-MX.json")): DeskRefusalTexts {
+  return readJson(path, DeskRefusalTexts);
+}
+
+export function loadPlateFormats(path = join(PROJECT_ROOT, "data/plate-formats.json")): PlateFormat[] {
+  return readJson(path, z.object({ formats: z.array(PlateFormat).min(1) })).formats;
+}
+
+export function loadFinesSample(path = join(PROJECT_ROOT, "data/fines-sample.json")): FinesSample {
+  return readJson(path, FinesSample);
+}
+
+export function loadFinesTexts(path = join(PROJECT_ROOT, "prompts/fines/texts.es-MX.json")): FinesTexts {
+  return readJson(path, FinesTexts);
 }
 
 export function loadCatalogAliases(path = join(PROJECT_ROOT, "data/catalog-aliases.json")): CatalogAliases {
@@ -178,6 +213,41 @@ export function loadIntentLexicon(path = join(INTENTS_DIR, "lexicon.json")): Int
 
 export function loadIntentSettings(path = join(INTENTS_DIR, "settings.json")): IntentSettings {
   return readJson(path, IntentSettings);
+}
+
+export const GOLDEN_DIR = join(PROJECT_ROOT, "data/golden");
+
+/**
+ * The golden set (data/golden/*.json), one file per category named after it. A bad field is reported with
+ * the file, its path and the conversation's id; an id used twice, with both files.
+ */
+export function loadGoldenSet(dir = GOLDEN_DIR): GoldenFile[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((f) => f.endsWith(".json")).sort();
+  } catch {
+    throw new AssetError(`${dir}: directory not found`);
+  }
+  if (names.length === 0) throw new AssetError(`${dir}: no .json file`);
+  const seen = new Map<string, string>();
+  return names.map((name) => {
+    const path = join(dir, name);
+    const raw = readJson(path, z.unknown());
+    const parsed = GoldenFile.safeParse(raw);
+    if (!parsed.success) {
+      const i = parsed.error.issues[0]!;
+      const id = i.path[0] === "conversations" ? (raw as { conversations?: { id?: unknown }[] }).conversations?.[i.path[1] as number]?.id : undefined;
+      throw new AssetError(`${path}: ${i.path.join(".") || "(root)"}${typeof id === "string" ? ` (conversation ${id})` : ""}: ${i.message}`);
+    }
+    const file = parsed.data;
+    if (name !== `${file.category}.json`) throw new AssetError(`${path}: category: "${file.category}" belongs in ${file.category}.json`);
+    for (const c of file.conversations) {
+      const other = seen.get(c.id);
+      if (other) throw new AssetError(`${path}: conversation id "${c.id}" is also in ${other}`);
+      seen.set(c.id, name);
+    }
+    return file;
+  }).sort((a, b) => GOLDEN_CATEGORIES.indexOf(a.category) - GOLDEN_CATEGORIES.indexOf(b.category));
 }
 
 export function loadPrompt(name: string): string {

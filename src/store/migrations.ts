@@ -248,4 +248,51 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (run_id, seq)
   );
   `,
+  `
+  -- The support desk (TicketStore, LeadStore in src/store/ports.ts). Each row carries the idempotency key of
+  -- what wrote it (e.g. "<run_id>:ticket"): a redelivered run that writes it again gets the first row back.
+  -- AUTOINCREMENT: a ticket's folio is its seq ("KV-000123"), never handed out twice, even after a delete.
+  CREATE TABLE tickets (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    key TEXT NOT NULL UNIQUE,
+    customer_id TEXT NOT NULL,
+    thread_id TEXT,
+    channel TEXT NOT NULL,
+    issue_bucket TEXT NOT NULL,
+    summary TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'in_progress', 'closed')),
+    resolution TEXT,
+    created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+  );
+  CREATE INDEX tickets_by_customer ON tickets (customer_id, status, seq);
+  CREATE INDEX tickets_by_status ON tickets (status, seq);
+
+  CREATE TABLE ticket_notes (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    ticket_seq INTEGER NOT NULL REFERENCES tickets (seq),
+    key TEXT NOT NULL UNIQUE,
+    author TEXT NOT NULL,
+    text TEXT NOT NULL,
+    created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+  );
+  CREATE INDEX ticket_notes_by_ticket ON ticket_notes (ticket_seq, id);
+
+  -- Test drives, offers for a customer's car, trade-ins and reservations, for the sales team to call back.
+  CREATE TABLE leads (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    key TEXT NOT NULL UNIQUE,
+    kind TEXT NOT NULL CHECK (kind IN ('test_drive', 'sell_car', 'trade_in', 'reserve')),
+    customer_id TEXT NOT NULL,
+    thread_id TEXT,
+    channel TEXT NOT NULL,
+    car_id TEXT,
+    details TEXT NOT NULL DEFAULT '{}',
+    status TEXT NOT NULL DEFAULT 'new' CHECK (status IN ('new', 'contacted', 'closed')),
+    created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+  );
+  CREATE INDEX leads_by_customer ON leads (customer_id, id);
+  CREATE INDEX leads_by_kind ON leads (kind, status, id);
+  `,
 ];

@@ -5,6 +5,8 @@
  * The record types are today's, imported: defined once.
  */
 import type { Customer } from "../domain/customer.js";
+import type { Lead, LeadKind, LeadNew, LeadStatus } from "../domain/lead.js";
+import type { Ticket, TicketNoteInput, TicketOpen, TicketStatus } from "../domain/ticket.js";
 import type { HumanAction, Interaction, MessageSource } from "../domain/interaction.js";
 import type { PolicyStateStore as PolicyStateStoreOfPolicy } from "../policy/state-store.js";
 import type { AuditEntry } from "./audit.js";
@@ -140,6 +142,39 @@ export interface ThreadStore {
   }): Promise<{ total: number; threads: ThreadRecord[] }>;
 }
 
+/**
+ * The support desk's tickets. Writes that a run makes take the run's key (e.g. `<run_id>:ticket`): a run
+ * executed twice after a redelivery writes once, and the replay gets the first row with `created: false`.
+ * Text (summary, notes, resolution) is masked (redactPii) before it is stored.
+ */
+export interface TicketStore {
+  /** Idempotent on `key` (a unique constraint, so two concurrent opens with one key make one ticket). The folio is new for each key. */
+  open(t: TicketOpen, key: string): Promise<{ ticket: Ticket; created: boolean }>;
+  /** Any spelling a customer types ("kv-000123"); undefined when there is no such ticket. */
+  get(folio: string): Promise<Ticket | undefined>;
+  /** A customer's tickets, newest first. */
+  byCustomer(customerId: string, o?: { status?: TicketStatus }): Promise<Ticket[]>;
+  /** Idempotent on `key`; undefined when there is no such ticket. Notes are kept in the order they were added. */
+  addNote(folio: string, note: TicketNoteInput, key: string): Promise<{ ticket: Ticket; created: boolean } | undefined>;
+  /** Closing a closed ticket keeps its first resolution. Undefined when there is no such ticket. */
+  close(folio: string, resolution: string): Promise<Ticket | undefined>;
+  /** For the console: newest first. */
+  list(o: { status?: TicketStatus; limit: number; offset?: number }): Promise<Ticket[]>;
+}
+
+/** Leads for the sales team (test drives, offers for a customer's car, trade-ins, reservations). */
+export interface LeadStore {
+  /** Idempotent on `key`, as TicketStore.open. */
+  create(l: LeadNew, key: string): Promise<{ lead: Lead; created: boolean }>;
+  get(id: number): Promise<Lead | undefined>;
+  /** A customer's leads, newest first. */
+  byCustomer(customerId: string): Promise<Lead[]>;
+  /** For the console: newest first. */
+  list(o: { kind?: LeadKind; status?: LeadStatus; limit: number; offset?: number }): Promise<Lead[]>;
+  /** Undefined when there is no such lead. */
+  setStatus(id: number, status: LeadStatus): Promise<Lead | undefined>;
+}
+
 /** What the SDK calls a run's status. `pending` waits in its thread's line; the last four are final. */
 export const RUN_STATUSES = ["pending", "running", "success", "error", "interrupted", "timeout"] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
@@ -264,6 +299,8 @@ export interface Repos {
   threads: ThreadStore;
   runs: RunQueue;
   runEvents: RunEvents;
+  tickets: TicketStore;
+  leads: LeadStore;
   /**
    * Wakes listeners once what was written is committed (now outside a transaction): on PostgreSQL every
    * process on the database (NOTIFY, payload under 8,000 bytes); on SQLite this process only (others poll).

@@ -2,8 +2,9 @@ import MiniSearch from "minisearch";
 import { z } from "zod";
 import { interpolate } from "../domain/fill.js";
 import type { FinancingTerms } from "../domain/financing.js";
+import type { Hub } from "../domain/hub.js";
 import type { KbPassage, KbSearchSettings } from "../domain/knowledge.js";
-import { normalize } from "./text.js";
+import { listEs, normalize } from "./text.js";
 
 export const KnowledgeHit = z.object({ id: z.string(), title: z.string(), text: z.string(), score: z.number() });
 export type KnowledgeHit = z.infer<typeof KnowledgeHit>;
@@ -23,9 +24,10 @@ export interface KnowledgeBase {
  * BM25 (MiniSearch) over the passages' title, text and sample questions. Terms are accent-folded, stop
  * words dropped, colloquial words mapped to the base's ("carro" → "auto"), a plural "s" dropped and the
  * rest cut to `stem_length` letters, the same way for passages and questions. The financing passage's
- * figures come from the financing settings, so the base and the simulator cannot disagree.
+ * figures come from the financing settings, and the hubs passage's list from data/hubs.json (where test drives
+ * are booked), so the base cannot disagree with the simulator or the desk.
  */
-export function createKnowledgeBase(passages: readonly KbPassage[], settings: KbSearchSettings, financing: FinancingTerms): KnowledgeBase {
+export function createKnowledgeBase(passages: readonly KbPassage[], settings: KbSearchSettings, financing: FinancingTerms, hubs: readonly Hub[]): KnowledgeBase {
   const stop = new Set(settings.stopwords.map(normalize));
   const term = (raw: string): string | null => {
     let w = normalize(raw).replace(/[^a-z0-9]/g, "");
@@ -36,7 +38,8 @@ export function createKnowledgeBase(passages: readonly KbPassage[], settings: Kb
   };
   const vars = {
     annual_rate: `${Math.round(financing.annual_rate * 1000) / 10}%`,
-    terms: `${financing.terms_months.slice(0, -1).join(", ")} o ${financing.terms_months.at(-1)}`,
+    terms: listEs(financing.terms_months.map(String), "o"),
+    hubs: listEs(hubs.map((h) => (h.abbreviation ? `${h.name} (${h.abbreviation})` : h.name)), "y"),
     min_down_payment: `${Math.round(financing.min_down_payment_share * 1000) / 10}%`,
   };
   const docs = passages.map((p) => ({ ...p, text: interpolate(p.text, vars), questions: p.questions.join(" \n ") }));

@@ -33,3 +33,8 @@ export function editDistance(a: string, b: string, max = Infinity): number {
 export function blank(text: string, start: number, end: number): string {
   return text.slice(0, start) + " ".repeat(end - start) + text.slice(end);
 }
+
+/** "a, b y c" (or "o"), as a customer reads a list; one item alone. */
+export function listEs(items: readonly string[], conjunction: "y" | "o"): string {
+  return items.length < 2 ? (items[0] ?? "") : `${items.slice(0, -1).join(", ")} ${conjunction} ${items.at(-1)}`;
+}

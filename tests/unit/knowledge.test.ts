@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { loadFinancingTerms, loadKnowledgeBase } from "../../src/store/assets.js";
+import { loadFinancingTerms, loadHubs, loadKnowledgeBase } from "../../src/store/assets.js";
 import { createKnowledgeBase } from "../../src/tools/knowledge.js";
 
 const { passages, settings } = loadKnowledgeBase();
 const financing = loadFinancingTerms();
-const kb = createKnowledgeBase(passages, settings, financing);
+const hubs = loadHubs();
+const kb = createKnowledgeBase(passages, settings, financing, hubs);
 
 describe("the knowledge base", () => {
   // Phrased differently from the passages' own sample questions: these are not what the index was given.
@@ -59,10 +60,20 @@ describe("the knowledge base", () => {
   });
 
   it("states the financing figures of data/financing.json, whatever they are", () => {
-    const other = createKnowledgeBase(passages, settings, { ...financing, annual_rate: 0.125, terms_months: [12, 24], min_down_payment_share: 0.2 });
+    const other = createKnowledgeBase(passages, settings, { ...financing, annual_rate: 0.125, terms_months: [12, 24], min_down_payment_share: 0.2 }, hubs);
     expect(other.search("¿qué tasa de interés tienen?").passages[0]!.text).toBe(
       "Ofrecemos financiamiento con una tasa anual fija del 12.5%, a plazos de 12 o 24 meses, con un enganche mínimo del 20% del precio del auto.",
     );
+  });
+
+  it("names the hubs of data/hubs.json, the list test drives are booked against", () => {
+    const other = createKnowledgeBase(passages, settings, financing, [
+      { name: "Mérida", aliases: [] },
+      { name: "León", aliases: [] },
+    ]);
+    expect(other.search("¿en qué ciudades tienen hub?").passages[0]!.text).toBe("Tenemos hubs en Mérida y León.");
+    const text = kb.search("¿en qué ciudades tienen hub?").passages[0]!.text;
+    for (const h of hubs) expect(text).toContain(h.name);
   });
 
   it("quotes a passage's text, never its sample questions", () => {

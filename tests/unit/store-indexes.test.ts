@@ -49,3 +49,31 @@ describe("the run queue's indexes", () => {
     for (const plan of plans) expect(plan).toMatch(/USING (COVERING )?INDEX runs_(open|dead)\b/);
   });
 });
+
+describe("the support desk's indexes", () => {
+  // A customer's open tickets (every support turn asks): through the customer, not through every open ticket.
+  it("a customer's tickets, their notes and a customer's leads are read through indexes, in their order", async () => {
+    const db = openDb(":memory:");
+    const seen: string[] = [];
+    const prepare = db.prepare.bind(db);
+    db.prepare = ((text: string) => (seen.push(text), prepare(text))) as typeof db.prepare;
+    const store = await openStore({ sqlite: db });
+    await store.tickets.open({ customer_id: "c1", thread_id: null, channel: "api", issue_bucket: "mecanica", summary: "ruido" }, "k1");
+    seen.length = 0;
+    await store.tickets.byCustomer("c1", { status: "open" });
+    await store.leads.byCustomer("c1");
+    const plan = (table: string) => {
+      const q = seen.find((s) => s.includes(`from "${table}"`))!;
+      return prepare(`EXPLAIN QUERY PLAN ${q}`)
+        .all(...q.split("?").slice(1).map(() => 1))
+        .map((r) => (r as { detail: string }).detail)
+        .join("; ");
+    };
+    const plans = { tickets: plan("tickets"), notes: plan("ticket_notes"), leads: plan("leads") };
+    await store.close();
+    expect(plans.tickets).toMatch(/USING INDEX tickets_by_customer/);
+    expect(plans.notes).toMatch(/USING (COVERING )?INDEX ticket_notes_by_ticket/);
+    expect(plans.leads).toMatch(/USING INDEX leads_by_customer/);
+    for (const p of Object.values(plans)) expect(p).not.toMatch(/TEMP B-TREE/);
+  });
+});

@@ -40,6 +40,13 @@ export interface Dialect {
    * (its hash: a collision only makes two keys wait for each other); SQLite's writers are serial already.
    */
   lockKey(db: Kysely<DB>, key: string): Promise<void>;
+  /**
+   * Before a queue's claim in this transaction: walk the open runs in `seq` order and stop at the first that
+   * qualifies. PostgreSQL picks that plan only when its statistics know how many runs are open; a burst queued
+   * since the last ANALYZE looks like a few rows, and it reads and sorts every open run instead (2.5 ms a
+   * claim with 1,000 queued, against 0.07 ms: docs/plans/scale-out.md). Off for this transaction only.
+   */
+  orderedScan(db: Kysely<DB>): Promise<void>;
 }
 
 export function dialect(backend: Backend): Dialect {
@@ -66,6 +73,9 @@ export function dialect(backend: Backend): Dialect {
     forUpdateSkipLocked: (q) => (sqlite ? q : (q.forUpdate().skipLocked() as typeof q)),
     lockKey: async (db, key) => {
       if (!sqlite) await sql`select pg_advisory_xact_lock(hashtext(${key}))`.execute(db);
+    },
+    orderedScan: async (db) => {
+      if (!sqlite) await sql`select set_config('enable_bitmapscan', 'off', true), set_config('enable_sort', 'off', true)`.execute(db);
     },
   };
 }

@@ -79,6 +79,7 @@ export function runQueue({ db, d, atomic, signal }: Ctx): RunQueue {
       const dead: RunRecord[] = [];
       const claimed = await atomic(async (trx) => {
         dead.length = 0;
+        await d.orderedScan(trx);
         for (;;) {
           const candidate = await d
             .forUpdateSkipLocked(

@@ -199,6 +199,43 @@ export interface RunEventsTable {
   created_at: Timestamp;
 }
 
+export interface TicketsTable {
+  seq: Generated<number>;
+  key: string;
+  customer_id: string;
+  thread_id: string | null;
+  channel: string;
+  issue_bucket: string;
+  summary: string;
+  status: Generated<"open" | "in_progress" | "closed">;
+  resolution: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface TicketNotesTable {
+  id: Generated<number>;
+  ticket_seq: number;
+  key: string;
+  author: string;
+  text: string;
+  created_at: Timestamp;
+}
+
+export interface LeadsTable {
+  id: Generated<number>;
+  key: string;
+  kind: string;
+  customer_id: string;
+  thread_id: string | null;
+  channel: string;
+  car_id: string | null;
+  details: Json;
+  status: Generated<"new" | "contacted" | "closed">;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
 export interface DB {
   customers: CustomersTable;
   interactions: InteractionsTable;
@@ -215,4 +252,7 @@ export interface DB {
   outbound_messages: OutboundMessagesTable;
   runs: RunsTable;
   run_events: RunEventsTable;
+  tickets: TicketsTable;
+  ticket_notes: TicketNotesTable;
+  leads: LeadsTable;
 }

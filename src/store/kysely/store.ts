@@ -7,6 +7,7 @@ import { experimentStore } from "./experiments.js";
 import { handoffStore } from "./handoffs.js";
 import { inboundMessages } from "./inbound.js";
 import { interactionStore } from "./interactions.js";
+import { leadStore } from "./leads.js";
 import { outbox } from "./outbox.js";
 import { ownershipStore } from "./ownership.js";
 import { policyStateStore } from "./policy-state.js";
@@ -15,6 +16,7 @@ import { runQueue } from "./runs.js";
 import type { DB } from "./schema.js";
 import type { Signals } from "./signals.js";
 import { threadStore } from "./threads.js";
+import { ticketStore } from "./tickets.js";
 
 function repos(ctx: Ctx, outboxListeners: Set<() => void>): Repos {
   return {
@@ -30,6 +32,8 @@ function repos(ctx: Ctx, outboxListeners: Set<() => void>): Repos {
     threads: threadStore(ctx),
     runs: runQueue(ctx),
     runEvents: runEvents(ctx),
+    tickets: ticketStore(ctx),
+    leads: leadStore(ctx),
     signal: ctx.signal,
   };
 }

@@ -210,8 +210,55 @@ CREATE TABLE run_events (
 );
 `;
 
+/** SQLite's step 9 (src/store/migrations.ts): the support desk's tickets, their notes, and leads. */
+const DESK = `
+-- ALWAYS: a ticket's folio is its seq, handed out by the database, so concurrent opens never share one.
+CREATE TABLE tickets (
+  seq integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  key text NOT NULL UNIQUE,
+  customer_id text COLLATE "C" NOT NULL,
+  thread_id text,
+  channel text NOT NULL,
+  issue_bucket text NOT NULL,
+  summary text NOT NULL,
+  status text NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'in_progress', 'closed')),
+  resolution text,
+  created_at timestamptz(3) NOT NULL DEFAULT now(),
+  updated_at timestamptz(3) NOT NULL DEFAULT now()
+);
+CREATE INDEX tickets_by_customer ON tickets (customer_id, status, seq);
+CREATE INDEX tickets_by_status ON tickets (status, seq);
+
+CREATE TABLE ticket_notes (
+  id integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  ticket_seq integer NOT NULL REFERENCES tickets (seq),
+  key text NOT NULL UNIQUE,
+  author text NOT NULL,
+  text text NOT NULL,
+  created_at timestamptz(3) NOT NULL DEFAULT now()
+);
+CREATE INDEX ticket_notes_by_ticket ON ticket_notes (ticket_seq, id);
+
+CREATE TABLE leads (
+  id integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  key text NOT NULL UNIQUE,
+  kind text NOT NULL CHECK (kind IN ('test_drive', 'sell_car', 'trade_in', 'reserve')),
+  customer_id text COLLATE "C" NOT NULL,
+  thread_id text,
+  channel text NOT NULL,
+  car_id text,
+  details jsonb NOT NULL DEFAULT '{}',
+  status text NOT NULL DEFAULT 'new' CHECK (status IN ('new', 'contacted', 'closed')),
+  created_at timestamptz(3) NOT NULL DEFAULT now(),
+  updated_at timestamptz(3) NOT NULL DEFAULT now()
+);
+CREATE INDEX leads_by_customer ON leads (customer_id, id);
+CREATE INDEX leads_by_kind ON leads (kind, status, id);
+`;
+
 /** Named so they sort in order (Kysely's Migrator runs them by name). */
 export const MIGRATIONS: Record<string, Migration> = {
   "0001_baseline": { up: async (db) => void (await sql.raw(BASELINE).execute(db)) },
   "0002_run_queue": { up: async (db) => void (await sql.raw(RUN_QUEUE).execute(db)) },
+  "0003_desk": { up: async (db) => void (await sql.raw(DESK).execute(db)) },
 };

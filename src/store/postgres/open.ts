@@ -1,4 +1,4 @@
-import { PostgresSaver } from "@langchain/langgraph-checkpoint-postgres";
+import { PostgresCheckpointer } from "./checkpointer.js";
 import { PostgresStore } from "@langchain/langgraph-checkpoint-postgres/store";
 import { Kysely, Migrator, PostgresDialect } from "kysely";
 import pg from "pg";
@@ -17,16 +17,16 @@ const types = {
 };
 
 /**
- * The Store and the graph's checkpointer (PostgresSaver) on one pool, and its long-term memory
- * (PostgresStore, which always builds a pool of its own: kept small), in `schema` (created if missing), all
- * migrated to their latest version. `store.close()` ends both pools.
+ * The Store and the graph's checkpointer (PostgresSaver saving in one statement: checkpointer.ts) on one pool,
+ * and its long-term memory (PostgresStore, which always builds a pool of its own: kept small), in `schema`
+ * (created if missing), all migrated to their latest version. `store.close()` ends both pools.
  */
-export async function openPostgres(o: { url: string; schema?: string; max?: number }): Promise<{ store: Store; checkpointer: PostgresSaver; memory: PostgresStore }> {
+export async function openPostgres(o: { url: string; schema?: string; max?: number }): Promise<{ store: Store; checkpointer: PostgresCheckpointer; memory: PostgresStore }> {
   if (o.schema !== undefined && !SCHEMA_NAME.test(o.schema)) throw new Error(`invalid PostgreSQL schema name: ${JSON.stringify(o.schema)}`);
   const schema = o.schema ?? "public";
   const pool = new pg.Pool({ connectionString: o.url, max: o.max ?? 10, types, options: `-c search_path=${schema}` });
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
-  const checkpointer = new PostgresSaver(pool, undefined, { schema });
+  const checkpointer = new PostgresCheckpointer(pool, schema);
   const memory = new PostgresStore({ connectionOptions: { connectionString: o.url, max: 2 }, schema });
   const close = async () => {
     await memory.stop();

@@ -8,6 +8,8 @@ import { buildVocabulary, type CatalogVocabulary } from "./vocabulary.js";
 export interface Catalog {
   readonly index: CatalogIndex;
   readonly vocabulary: CatalogVocabulary;
+  /** The car with this stock id, if the catalog holds it. */
+  get(stockId: string): Car | undefined;
   search(query: CarQueryInput): CatalogResult;
   parse(text: string): ParsedCarQuery;
 }
@@ -15,9 +17,11 @@ export interface Catalog {
 export function createCatalog(cars: readonly Car[], aliases: CatalogAliases): Catalog {
   const index = new CatalogIndex(cars);
   const vocabulary = buildVocabulary(index.names(), aliases, (make, model) => index.holds(make, model));
+  const byId = new Map(cars.map((c) => [c.stock_id, c]));
   return {
     index,
     vocabulary,
+    get: (stockId) => byId.get(stockId),
     search: (query) => searchCatalog(index, query),
     parse: (text) => parseCarQuery(text, vocabulary),
   };
