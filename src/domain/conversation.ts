@@ -132,6 +132,11 @@ export const ConversationSettings = z.object({
   safety_rules_skipped: z.array(z.string()),
   /** Words (normalised) that make a message a greeting, a thanks or a goodbye, whatever else it asks. */
   greeting_words: z.object({ hello: z.array(z.string()), thanks: z.array(z.string()), bye: z.array(z.string()) }),
+  /** Words (normalised) that ask for financing, or for the company's facts, whatever the classifier says. */
+  financing_words: z.array(z.string()),
+  company_words: z.array(z.string()),
+  /** Knowledge-base passages about financing: quoted by the sales agent for a general question, left to it by the company agent. */
+  financing_passages: z.array(z.string()),
   /** Words (normalised) that ask for every term of a simulation at once. */
   all_terms_words: z.array(z.string()),
   /** Words (normalised) that ask for a step towards a deal, by the lead's kind. */
@@ -173,7 +178,6 @@ export const ConversationTexts = z.object({
     ask_car: z.string(),
     ask_car_from_list: z.string(),
     ask_down_payment: z.string(),
-    ask_term: z.string(),
     plan_one: z.string(),
     plan_line: z.string(),
     plan_all: z.string(),

@@ -56,6 +56,19 @@ describe("conversation graph", () => {
     expect(r.turn.ungrounded).toEqual([]);
   });
 
+  it("asks for what financing is missing, across turns: the car, then the down payment", async () => {
+    const c = conversation();
+    const noCar = await c.say("quiero financiar un auto");
+    expect(noCar.turn.intents).toContain("financing");
+    expect(noCar.turn.tools.map((t) => t.name)).not.toContain("simulate_financing");
+    expect(noCar.text).toContain(deps.texts.sales.ask_car);
+    const noDown = await c.say("el versa 2020");
+    expect(noDown.turn.tools.map((t) => t.name)).not.toContain("simulate_financing");
+    expect(noDown.text).toMatch(/enganche/);
+    const done = await c.say("50 mil");
+    expect(done.turn.tools.find((t) => t.name === "simulate_financing")!.args).toEqual({ price: 265_999, downPayment: 50_000 });
+  });
+
   it("fills the financing slots over four turns and takes a correction; the payment is the simulator's", async () => {
     const c = conversation();
     const listed = await c.say("busco un jetta");
@@ -67,8 +80,10 @@ describe("conversation graph", () => {
 
     const down = await c.say("con 20% de enganche");
     expect(down.turn.intents).toContain("financing");
-    expect(down.turn.tools).toEqual([]); // the term is missing: it asks instead of guessing
-    expect(down.text).toMatch(/plazo/);
+    // No term yet: every term we offer, side by side.
+    const all = down.turn.tools.find((t) => t.name === "simulate_financing")!;
+    expect(all.args).toEqual({ price: jetta.price, downPayment: Math.round(jetta.price * 20) / 100 });
+    expect((all.result as { plans: unknown[] }).plans).toHaveLength(4);
 
     const at48 = await c.say("a 48 meses");
     const sim48 = at48.turn.tools.find((t) => t.name === "simulate_financing")!;

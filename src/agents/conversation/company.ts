@@ -14,9 +14,11 @@ export function company(deps: ConversationDeps) {
     const question = turn.text;
     const result = deps.tools.knowledge.search(question);
     c.called("search_knowledge", { question }, result);
-    const best = result.passages[0];
-    if (!result.found || !best) c.say(deps.texts.company.unknown);
-    else {
+    // The financing facts are the sales agent's to give when the turn asks for financing too.
+    const leftToSales = turn.intents.includes("financing") ? deps.settings.financing_passages : [];
+    const best = result.passages.find((p) => !leftToSales.includes(p.id));
+    if (!result.found) c.say(deps.texts.company.unknown);
+    else if (best) {
       c.say(deps.texts.company.answer, { text: best.text });
       // The passage's own figures ("7 días o 300 km") may be stated: they come from the base.
       c.facts.push(...factsOf(best.text));

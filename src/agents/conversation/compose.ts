@@ -31,7 +31,9 @@ export function compose(deps: ConversationDeps) {
       d = { ...d, waiting_for_person: true };
     }
     if (parts.length === 0) parts.push({ kind: "scope", agent: "compose", text: t.greeting.scope });
-    const reply = [...parts].sort((a, b) => ORDER.indexOf(a.kind) - ORDER.indexOf(b.kind)).map((p) => p.text).join("\n\n");
+    // Two agents may quote the same passage (a rate question is financing and company information): once is enough.
+    const texts = [...parts].sort((a, b) => ORDER.indexOf(a.kind) - ORDER.indexOf(b.kind)).map((p) => p.text);
+    const reply = [...new Set(texts)].join("\n\n");
     return { dialog: d, turn: { ...turn, parts, reply } };
   };
 }

@@ -18,6 +18,8 @@ export function lastCustomerText(messages: readonly BaseMessage[] | undefined): 
 
 /** What a message says, read once: the catalog query, the financing figures, a choice from the last list. */
 export interface Heard {
+  /** The message as read. */
+  text: string;
   car: ParsedCarQuery;
   financing: FinancingSlots;
   choice?: Choice;
@@ -38,7 +40,16 @@ export function hear(text: string, d: Dialog, deps: ConversationDeps): Heard {
   // "con 50 mil de enganche": the catalog parser reads the amount as a budget; it is the down payment.
   if (financing.downPayment !== undefined && car.query.price_max === financing.downPayment) delete car.query.price_max;
   if (financing.price !== undefined && car.query.price_max === financing.price) delete car.query.price_max;
+  // "50 mil" after "¿cuánto darías de enganche?": the amount the bot asked for, not a budget.
+  const active = activeTask(d);
+  const awaitingDown = active?.kind === "financing" && d.slots.down_payment_cents === undefined && d.slots.down_payment_pct === undefined;
+  const q = car.query;
+  if (awaitingDown && financing.downPayment === undefined && financing.price === undefined && q.price_max !== undefined && q.price_min === undefined && q.make === undefined && q.model === undefined) {
+    financing.downPayment = q.price_max;
+    delete q.price_max;
+  }
   return {
+    text,
     car,
     financing,
     choice: chooseFromResults(text, d.results, car, deps.settings.colour_words),
@@ -77,11 +88,15 @@ function intentsOf(text: string, h: Heard, d: Dialog, deps: ConversationDeps): {
   const found = new Set<Intent>(text === "" ? ["out_of_scope"] : deps.classifier.classify(text));
   const g = s.greeting_words;
   if (hasWord(text, [...g.hello, ...g.thanks, ...g.bye])) found.add("greeting");
-  if (asksFinancing(h)) found.add("financing");
+  if (asksFinancing(h) || hasWord(text, s.financing_words)) found.add("financing");
+  if (hasWord(text, s.company_words)) found.add("company_info");
   const active = activeTask(d);
   const tasks = () => [...found].filter((i) => TASK_OF[i] !== undefined || i === "human");
   if (h.choice && tasks().length === 0) found.add(active && active.kind !== "company_info" && active.kind !== "support" ? (active.kind as Intent) : "car_search");
   if (asksCar(h) && tasks().length === 0) found.add("car_search");
+  // The car a simulation under way was waiting for ("el versa 2020"): the simulation goes on.
+  const named = h.car.query.make !== undefined || h.car.query.model !== undefined || (h.choice !== undefined && "car" in h.choice);
+  if (active?.kind === "financing" && !d.slots.car && named) found.add("financing");
   if (tasks().length === 0 && active && hasWord(text, s.affirmative_words)) found.add(active.kind as Intent);
   if (found.size > 1) found.delete("out_of_scope");
   const intents = [...found];
