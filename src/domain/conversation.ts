@@ -137,6 +137,8 @@ export const ConversationSettings = z.object({
   company_words: z.array(z.string()),
   /** Knowledge-base passages about financing: quoted by the sales agent for a general question, left to it by the company agent. */
   financing_passages: z.array(z.string()),
+  /** Words (normalised) that ask for a ticket's status, to close it, or about fines. */
+  support_words: z.object({ status: z.array(z.string()), close: z.array(z.string()), fines: z.array(z.string()) }),
   /** Words (normalised) that ask for every term of a simulation at once. */
   all_terms_words: z.array(z.string()),
   /** Words (normalised) that ask for a step towards a deal, by the lead's kind. */
@@ -188,7 +190,19 @@ export const ConversationTexts = z.object({
     lead_desk: z.string(),
   }),
   company: z.object({ answer: z.string(), unknown: z.string() }),
-  support: z.object({ ticket_opened: z.string(), ticket_status: z.string(), ticket_unknown: z.string(), no_desk: z.string() }),
+  support: z.object({
+    ticket_opened: z.string(),
+    ticket_status: z.string(),
+    ticket_line: z.string(),
+    statuses: z.record(z.enum(["open", "in_progress", "closed"]), z.string()),
+    note_added: z.string(),
+    closed: z.string(),
+    refused: z.string(),
+    folio_hint: z.string(),
+    ask_plate: z.string(),
+    fines: z.string(),
+    no_desk: z.string(),
+  }),
   dialog: z.object({ resume_car: z.string(), resume: z.record(z.string(), z.string()), grounding_fallback: z.string(), safety_fallback: z.string() }),
   handoff: z.object({
     transition: z.record(z.string(), z.string()),

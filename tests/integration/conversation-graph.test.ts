@@ -1,7 +1,9 @@
 import { Command, InMemoryStore, MemorySaver } from "@langchain/langgraph";
 import { beforeAll, describe, expect, it } from "vitest";
 import { compileConversationGraph } from "../../graphs/conversation.js";
-import { createConversationDeps, type ConversationDeps, type SupportDesk } from "../../src/agents/conversation/deps.js";
+import { createConversationDeps, type ConversationDeps } from "../../src/agents/conversation/deps.js";
+import { openSqliteStore } from "../../src/store/sqlite/open.js";
+import { createSupportDesk } from "../../src/tools/index.js";
 import type { Turn } from "../../src/domain/conversation.js";
 import { HumanInterrupt } from "../../src/domain/human.js";
 import { formatPesos, simulateFinancing } from "../../src/tools/index.js";
@@ -233,22 +235,35 @@ describe("conversation graph", () => {
     expect((await conversation().say("hola")).text).toBe(deps.texts.greeting.hello);
   });
 
-  it("opens a ticket on the desk when there is one, and hands support to a person when there is none", async () => {
-    const opened: unknown[] = [];
-    const desk: SupportDesk = {
-      openTicket: async (input) => (opened.push(input), { folio: "KV-1001", priority: 5 }),
-      ticketStatus: async (folio) => (folio === "KV-1001" ? { folio, status: "en revisión" } : null),
-    };
-    const c = conversation({ desk });
-    const r = await c.say("no me han entregado las placas de mi carro");
-    expect(r.turn.intents).toContain("support");
-    expect(toolNames(r)).toEqual(["open_ticket"]);
-    expect(r.text).toContain("KV-1001");
-    expect(opened).toHaveLength(1);
-    const status = await c.say("¿cómo va mi folio KV-1001?");
-    expect(toolNames(status)).toEqual(["ticket_status"]);
-    expect(status.text).toContain("en revisión");
+  it("works a ticket on the desk: opens it, reads its status, adds a note, closes it; fines by plate", async () => {
+    const store = openSqliteStore(":memory:");
+    try {
+      const desk = createSupportDesk({ tickets: store.tickets, leads: store.leads, catalog: deps.tools.catalog, hubs: deps.tools.hubs, refusals: deps.tools.deskRefusals });
+      const c = conversation({ desk }, { channel: "web", customer_id: "c-9" });
+      const opened = await c.say("no me han entregado las placas de mi carro");
+      expect(opened.turn.intents).toContain("support");
+      expect(toolNames(opened)).toEqual(["open_ticket"]);
+      const folio = (opened.turn.tools[0]!.result as { ticket: { folio: string } }).ticket.folio;
+      expect(opened.text).toContain(folio);
+      expect(opened.interrupted).toBeUndefined();
+      const status = await c.say("¿cómo va mi reporte?");
+      expect(toolNames(status)).toEqual(["ticket_status"]);
+      expect(status.text).toContain(folio);
+      const note = await c.say("ah y también se prende el testigo del motor");
+      expect(toolNames(note)).toEqual(["add_ticket_note"]);
+      expect((await store.tickets.get(folio))!.notes).toHaveLength(1);
+      const closed = await c.say("ya me llegaron, pueden cerrar el reporte");
+      expect(toolNames(closed)).toEqual(["close_ticket"]);
+      expect((await store.tickets.get(folio))!.status).toBe("closed");
+      const fines = await c.say("¿tengo multas? mis placas son XYZ-000-A");
+      expect(toolNames(fines)).toEqual(["lookup_fines"]);
+      expect(fines.turn.ungrounded).toEqual([]);
+    } finally {
+      await store.close();
+    }
+  });
 
+  it("without a desk, support goes to a person", async () => {
     const none = await conversation().say("no me han entregado las placas de mi carro");
     expect(none.turn.escalation?.reason).toBe("support");
     expect(none.interrupted).toBeDefined();
@@ -264,12 +279,14 @@ describe("conversation graph", () => {
   });
 
   it("keeps the car across sales → support → sales: no need to say it again", async () => {
-    const desk: SupportDesk = { openTicket: async () => ({ folio: "KV-2002", priority: 3 }), ticketStatus: async () => null };
+    const store = openSqliteStore(":memory:");
+    const desk = createSupportDesk({ tickets: store.tickets, leads: store.leads, catalog: deps.tools.catalog, hubs: deps.tools.hubs, refusals: deps.tools.deskRefusals });
     const c = conversation({ desk });
     await c.say("busco un versa 2020");
     const support = await c.say("no me llegó la factura de mi otro carro");
     expect(support.turn.agents).toEqual(["support"]);
     const fin = await c.say("con 40 mil de enganche a 60 meses");
     expect(fin.turn.tools.find((t) => t.name === "simulate_financing")!.args).toMatchObject({ price: 265_999, downPayment: 40_000, termMonths: 60 });
+    await store.close();
   });
 });

@@ -135,20 +135,13 @@ function financing(h: Heard, d: Dialog, deps: ConversationDeps, c: Contribution)
 }
 
 /** A step towards a deal: a lead on the desk when there is one, else a person takes it from here. */
-async function lead(text: string, d: Dialog, deps: ConversationDeps, c: Contribution, who: { customer_id: string; thread_id: string }): Promise<Dialog> {
+async function lead(text: string, d: Dialog, deps: ConversationDeps, c: Contribution, _who: { customer_id: string; thread_id: string }): Promise<Dialog> {
   const t = deps.texts.sales;
   const kind = (Object.entries(deps.settings.lead_words).find(([, words]) => hasWord(text, words))?.[0] ?? "buy") as LeadKind;
   const car = d.slots.car;
   const what = t.lead_kinds[kind] + (car && kind !== "sell_car" && kind !== "trade_in" ? interpolate(t.lead_car, { car: carLabel(car) }) : "");
-  if (deps.desk?.createLead) {
-    const args = { ...who, kind, ...(car ? { stock_id: car.stock_id } : {}) };
-    const created = await deps.desk.createLead(args);
-    c.called(kind === "test_drive" ? "book_test_drive" : "create_lead", args, created);
-    c.say(t.lead_desk, { what, folio: created.folio });
-  } else {
-    c.say(t.lead, { what });
-    c.escalation = { reason: "lead", priority: deps.settings.priorities.lead };
-  }
+  c.say(t.lead, { what });
+  c.escalation = { reason: "lead", priority: deps.settings.priorities.lead };
   return finishTask(d, "sales");
 }
 

@@ -16,6 +16,11 @@ export function lastCustomerText(messages: readonly BaseMessage[] | undefined): 
   return m ? m.text : "";
 }
 
+/** The customer's turn on this thread: 1 for the first message. */
+export function turnNumber(messages: readonly BaseMessage[] | undefined): number {
+  return (messages ?? []).filter((m) => m.getType() === "human").length;
+}
+
 /** What a message says, read once: the catalog query, the financing figures, a choice from the last list. */
 export interface Heard {
   /** The message as read. */
@@ -124,7 +129,7 @@ export function understand(deps: ConversationDeps) {
   return (state: ConversationStateType): ConversationUpdate => {
     let d = dialogOf(state);
     const text = lastCustomerText(state.messages).trim().slice(0, deps.settings.max_message_chars);
-    const turnNo = (state.messages ?? []).filter((m) => m.getType() === "human").length;
+    const turnNo = turnNumber(state.messages);
     // A person has the conversation: the message waits for them, the bot says nothing.
     if (d.waiting_for_person) return { turn: { ...emptyTurn(text), escalation: state.turn?.escalation } };
 
