@@ -27,6 +27,22 @@ export const CarRef = z.object({
 });
 export type CarRef = z.infer<typeof CarRef>;
 
+/** A step towards a deal the customer asks for (the desk's Lead kinds, plus buying the car outright). */
+export const LeadKind = z.enum(["test_drive", "reserve", "trade_in", "sell_car", "buy"]);
+export type LeadKind = z.infer<typeof LeadKind>;
+
+/** A deal being set up across turns: what the desk needs, as the customer gives it. */
+export const LeadDraft = z.object({
+  kind: LeadKind,
+  /** The customer's own car (selling it, or leaving it as part of the payment). */
+  own_car: z.object({ make: z.string(), model: z.string(), year: z.number().int(), km: z.number().int().nonnegative() }).partial().optional(),
+  /** A test drive's day (YYYY-MM-DD), time (HH:MM) and hub, in Mexico City. */
+  day: z.string().optional(),
+  time: z.string().optional(),
+  hub: z.string().optional(),
+});
+export type LeadDraft = z.infer<typeof LeadDraft>;
+
 /** What the customer told us, kept across turns and tasks; a new value overrides ("mejor a 60 meses"). */
 export const Slots = z.object({
   car: CarRef.optional(),
@@ -37,6 +53,7 @@ export const Slots = z.object({
   term_months: z.number().int().positive().optional(),
   ticket_folio: z.string().optional(),
   plate: z.string().optional(),
+  lead: LeadDraft.optional(),
 });
 export type Slots = z.infer<typeof Slots>;
 
@@ -54,10 +71,6 @@ export const Dialog = z.object({
 });
 export type Dialog = z.infer<typeof Dialog>;
 export const EMPTY_DIALOG: Dialog = { stack: [], slots: {}, failures: 0, results: [], waiting_for_person: false };
-
-/** A step towards a deal the customer asks for (the desk's Lead kinds, plus buying the car outright). */
-export const LeadKind = z.enum(["test_drive", "reserve", "trade_in", "sell_car", "buy"]);
-export type LeadKind = z.infer<typeof LeadKind>;
 
 /** The agent nodes of the conversation graph. */
 export const AgentName = z.enum(["sales", "support", "company", "greeting"]);
@@ -141,6 +154,8 @@ export const ConversationSettings = z.object({
   support_words: z.object({ status: z.array(z.string()), close: z.array(z.string()), fines: z.array(z.string()) }),
   /** Words (normalised) that ask for every term of a simulation at once. */
   all_terms_words: z.array(z.string()),
+  /** The knowledge-base passage quoted when a sale or a trade-in starts (what happens next). */
+  lead_passages: z.record(z.string(), z.string()),
   /** Words (normalised) that ask for a step towards a deal, by the lead's kind. */
   lead_words: z.record(LeadKind, z.array(z.string())),
   /** Phrases (match form) that try to set a price or a discount by decree: refused like an injection. */
@@ -186,6 +201,13 @@ export const ConversationTexts = z.object({
     refused: z.string(),
     lead: z.string(),
     lead_kinds: z.record(LeadKind, z.string()),
+    ask_own_car: z.string(),
+    own_car_fields: z.object({ make_model: z.string(), year: z.string(), km: z.string() }),
+    lead_created: z.string(),
+    ask_test_drive: z.string(),
+    test_drive_fields: z.object({ car: z.string(), day: z.string(), time: z.string(), hub: z.string() }),
+    test_drive_booked: z.string(),
+    desk_refused: z.string(),
     lead_car: z.string(),
     lead_desk: z.string(),
   }),

@@ -263,6 +263,33 @@ describe("conversation graph", () => {
     }
   });
 
+  it("sets up deals on the desk across turns: selling the customer's car, a test drive", async () => {
+    const store = openSqliteStore(":memory:");
+    try {
+      const desk = createSupportDesk({ tickets: store.tickets, leads: store.leads, catalog: deps.tools.catalog, hubs: deps.tools.hubs, refusals: deps.tools.deskRefusals });
+      const c = conversation({ desk }, { channel: "web", customer_id: "c-11" });
+      const sell = await c.say("quiero vender mi carro, es un aveo 2015");
+      expect(sell.turn.intents).toEqual(["sales"]);
+      expect(toolNames(sell)).not.toContain("create_lead"); // the km are missing: it asks
+      expect(sell.text).toMatch(/oferta/);
+      expect(sell.text).toMatch(/kilometraje/);
+      const km = await c.say("tiene 80 mil km");
+      expect(km.turn.tools.find((t) => t.name === "create_lead")!.args).toEqual({ kind: "sell_car", car: { make: "Chevrolet", model: "Aveo", year: 2015, km: 80_000 } });
+      expect((await store.leads.byCustomer("c-11")).map((l) => l.kind)).toEqual(["sell_car"]);
+
+      const drive = await c.say("quiero hacer una prueba de manejo del corolla");
+      expect(drive.text).toMatch(/qué día/);
+      const booked = await c.say("el sábado a las 11 en guadalajara");
+      const call = booked.turn.tools.find((t) => t.name === "book_test_drive")!;
+      expect(call.args).toMatchObject({ hub: "Guadalajara", date: expect.stringMatching(/T11:00:00-06:00$/) });
+      expect(call.result).toMatchObject({ ok: true });
+      expect(booked.text).toMatch(/sábado/);
+      expect(booked.interrupted).toBeUndefined();
+    } finally {
+      await store.close();
+    }
+  });
+
   it("without a desk, support goes to a person", async () => {
     const none = await conversation().say("no me han entregado las placas de mi carro");
     expect(none.turn.escalation?.reason).toBe("support");

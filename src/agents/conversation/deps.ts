@@ -39,6 +39,8 @@ export interface ConversationDeps {
   promptRuns: ReadonlySet<string>;
   severityRules: SeverityRules;
   observer: CareObserver;
+  /** The clock test drives are booked against. */
+  now: () => Date;
 }
 
 export interface ConversationDepsOptions {
@@ -49,6 +51,7 @@ export interface ConversationDepsOptions {
   desk?: SupportDesk;
   models?: unknown;
   observer?: CareObserver;
+  now?: () => Date;
 }
 
 /** Loads what is not given from data/ and prompts/ (training the classifier takes a few hundred ms). */
@@ -71,5 +74,6 @@ export function createConversationDeps(o: ConversationDepsOptions = {}): Convers
     promptRuns: wordRuns(loadInternalPrompts(loadTemplates()), safetyRules.prompt_run_words),
     severityRules: loadSeverityRules(),
     observer: o.observer ?? silentObserver,
+    now: o.now ?? (() => new Date()),
   };
 }

@@ -1,14 +1,16 @@
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import type { CarQueryInput } from "../../domain/car.js";
-import type { CarRef, Dialog, LeadKind } from "../../domain/conversation.js";
+import type { CarRef, Dialog } from "../../domain/conversation.js";
 import { interpolate } from "../../domain/fill.js";
 import { formatPesos, simulateFinancing } from "../../tools/index.js";
 import type { ConversationDeps } from "./deps.js";
-import { clearSlots, finishTask } from "./dialog.js";
+import { clearSlots } from "./dialog.js";
 import { factsOf } from "./grounding.js";
 import { carFigures, carLabel, carRef, carVars, Contribution } from "./parts.js";
-import { dialogOf, readConversationContext, type ConversationStateType, type ConversationUpdate } from "./state.js";
-import { asksCar, hasWord, hear, type Heard } from "./understand.js";
+import { dialogOf, type ConversationStateType, type ConversationUpdate } from "./state.js";
+import { lead } from "./leads.js";
+import { leadKindOf } from "./words.js";
+import { asksCar, hear, type Heard } from "./understand.js";
 
 /**
  * The catalog search this turn asks for: the message's own constraints, on top of the last search's when it
@@ -134,15 +136,17 @@ function financing(h: Heard, d: Dialog, deps: ConversationDeps, c: Contribution)
   return d;
 }
 
-/** A step towards a deal: a lead on the desk when there is one, else a person takes it from here. */
-async function lead(text: string, d: Dialog, deps: ConversationDeps, c: Contribution, _who: { customer_id: string; thread_id: string }): Promise<Dialog> {
-  const t = deps.texts.sales;
-  const kind = (Object.entries(deps.settings.lead_words).find(([, words]) => hasWord(text, words))?.[0] ?? "buy") as LeadKind;
-  const car = d.slots.car;
-  const what = t.lead_kinds[kind] + (car && kind !== "sell_car" && kind !== "trade_in" ? interpolate(t.lead_car, { car: carLabel(car) }) : "");
-  c.say(t.lead, { what });
-  c.escalation = { reason: "lead", priority: deps.settings.priorities.lead };
-  return finishTask(d, "sales");
+/** "mi vocho a cuenta del jetta": the second car named is the one of ours the customer wants. */
+function tradeTarget(h: Heard, d: Dialog, deps: ConversationDeps, c: Contribution): Dialog {
+  const wanted = h.car.names[1];
+  if (!wanted?.make) return d;
+  const q = { make: wanted.make, ...(wanted.model ? { model: wanted.model } : {}), limit: 1 };
+  const result = deps.tools.catalog.search(q);
+  c.called("search_catalog", q, result);
+  const car = result.status === "match" ? result.cars[0] : undefined;
+  if (!car) return d;
+  c.facts.push(...Object.values(carFigures(car)));
+  return { ...d, slots: { ...d.slots, car: carRef(car) } };
 }
 
 /** The sales agent: catalog search and choice, financing simulation, and the steps towards a deal. */
@@ -153,18 +157,19 @@ export function sales(deps: ConversationDeps) {
     const h = hear(turn.text, d, deps);
     const c = new Contribution("sales");
     const asks = new Set(turn.intents);
-    const needsCar = asks.has("financing") || asks.has("sales");
+    const kind = asks.has("sales") ? (leadKindOf(turn.text, deps.settings) ?? d.slots.lead?.kind) : undefined;
+    // Selling or trading in: the car the message names is the customer's own, not one of ours.
+    const ownCar = kind === "sell_car" || kind === "trade_in";
+    const needsCar = asks.has("financing") || (asks.has("sales") && !ownCar);
     const before = d.slots.car?.stock_id;
     // A car named next to a financing or a deal ("el versa 2020 con 60 mil de enganche") is looked up first.
-    if (asks.has("car_search") || (needsCar && (h.choice !== undefined || names(h)))) d = carSearch(h, d, deps, c, needsCar);
+    if (ownCar) d = tradeTarget(h, d, deps, c);
+    else if (asks.has("car_search") || (needsCar && (h.choice !== undefined || names(h)))) d = carSearch(h, d, deps, c, needsCar);
     // Another car while a simulation is under way ("¿y si fuera el Versa?"): the same terms for it.
     const swapped = d.slots.car !== undefined && before !== undefined && d.slots.car.stock_id !== before;
     const simulating = d.stack.some((task) => task.kind === "financing") && (d.slots.down_payment_cents !== undefined || d.slots.down_payment_pct !== undefined);
     if (asks.has("financing") || (swapped && simulating)) d = financing(h, d, deps, c);
-    if (asks.has("sales")) {
-      const thread = String(config.configurable?.thread_id ?? "");
-      d = await lead(turn.text, d, deps, c, { customer_id: readConversationContext(config).customer_id ?? thread, thread_id: thread });
-    }
+    if (asks.has("sales")) d = await lead(h, d, deps, c, state, config);
     return { dialog: d, turn: c.into(turn) };
   };
 }

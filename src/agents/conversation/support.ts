@@ -2,12 +2,11 @@ import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import { classifyMessage } from "../../domain/message-class.js";
 import { redactPii } from "../../domain/pii.js";
 import { interpolate } from "../../domain/fill.js";
-import type { DeskCaller } from "../../tools/index.js";
 import type { ConversationDeps } from "./deps.js";
 import { finishTask } from "./dialog.js";
-import { Contribution } from "./parts.js";
-import { dialogOf, readConversationContext, type ConversationStateType, type ConversationUpdate } from "./state.js";
-import { hasWord, turnNumber } from "./understand.js";
+import { Contribution, deskCaller, refusals } from "./parts.js";
+import { dialogOf, type ConversationStateType, type ConversationUpdate } from "./state.js";
+import { hasWord } from "./words.js";
 
 /** A folio as a customer writes it back ("KV-000123", "kv-000123"). */
 const FOLIO = /\bKV-\d{6,}\b/i;
@@ -22,16 +21,6 @@ export function findPlate(text: string, deps: Pick<ConversationDeps, "plates">):
     }
   return undefined;
 }
-
-/** Who asks the desk: the customer (or the thread of an anonymous visitor), keyed on the turn so a redelivered run writes once. */
-function callerOf(state: ConversationStateType, config: LangGraphRunnableConfig): DeskCaller {
-  const ctx = readConversationContext(config);
-  const thread = String(config.configurable?.thread_id ?? "");
-  return { customer_id: ctx.customer_id ?? thread, thread_id: thread || null, channel: ctx.channel, key: `${thread}:${turnNumber(state.messages)}` };
-}
-
-/** What a refused desk or fines call says to the customer. */
-const refusals = (r: { ok: true } | { ok: false; refusals: ReadonlyArray<{ message: string }> }) => (r.ok ? "" : r.refusals.map((x) => x.message).join(" "));
 
 /**
  * After-sale support over the desk: fines by plate; a ticket's status (by folio, or the customer's open
@@ -66,7 +55,7 @@ export function support(deps: ConversationDeps) {
       c.escalation = { reason: "support", priority: deps.settings.priorities.support };
       return { dialog: finishTask(d, "support"), turn: c.into(turn) };
     }
-    const caller = callerOf(state, config);
+    const caller = deskCaller(state, config);
     const named = FOLIO.exec(text)?.[0].toUpperCase();
     const folio = named ?? d.slots.ticket_folio;
     const masked = redactPii(text);

@@ -2,12 +2,14 @@ import type { BaseMessage } from "@langchain/core/messages";
 import type { AgentName, Dialog, Slots, TaskKind, Turn } from "../../domain/conversation.js";
 import { emptyTurn } from "../../domain/conversation.js";
 import type { Intent } from "../../domain/intent.js";
-import { findPhrase, matchForm, normalize } from "../../domain/text-rules.js";
+import { findPhrase, matchForm } from "../../domain/text-rules.js";
 import { parseFinancing, type FinancingSlots, type ParsedCarQuery } from "../../tools/index.js";
 import { severity } from "../router.js";
 import { chooseFromResults, type Choice } from "./choice.js";
 import type { ConversationDeps } from "./deps.js";
 import { activeTask, fillSlots, openTasks, TASK_OF } from "./dialog.js";
+import { leadDetailsIn } from "./leads.js";
+import { hasWord, leadKindOf } from "./words.js";
 import { dialogOf, type ConversationStateType, type ConversationUpdate } from "./state.js";
 
 /** The text of the customer's last message (a multi-part content keeps its text parts). */
@@ -33,11 +35,6 @@ export interface Heard {
 }
 
 const CAR_FIELDS = ["make", "model", "year_min", "year_max", "price_min", "price_max", "km_max", "bluetooth", "carplay", "seats_min", "transmission", "four_wd", "sort"] as const;
-
-export function hasWord(text: string, words: readonly string[]): boolean {
-  const t = ` ${normalize(text).replace(/[^a-z0-9ñ ]/g, " ").replace(/\s+/g, " ")} `;
-  return words.some((w) => t.includes(` ${w} `));
-}
 
 export function hear(text: string, d: Dialog, deps: ConversationDeps): Heard {
   const car = deps.tools.catalog.parse(text);
@@ -103,6 +100,17 @@ function intentsOf(text: string, h: Heard, d: Dialog, deps: ConversationDeps): {
   const named = h.car.query.make !== undefined || h.car.query.model !== undefined || (h.choice !== undefined && "car" in h.choice);
   if (active?.kind === "financing" && !d.slots.car && named) found.add("financing");
   if (tasks().length === 0 && active && hasWord(text, s.affirmative_words)) found.add(active.kind as Intent);
+  // A deal being set up takes the details that follow ("tiene 80 mil km", "el sábado a las 11 en Guadalajara").
+  const lead = d.slots.lead;
+  if (active?.kind === "sales" && lead && (tasks().length === 0 || leadDetailsIn(lead.kind, h, deps))) {
+    for (const i of tasks()) found.delete(i);
+    found.add("sales");
+  }
+  // "Me interesa el jeta" names no deal: it is interest in a car.
+  if (found.has("sales") && !lead && leadKindOf(text, s) === undefined && (asksCar(h) || h.choice)) {
+    found.delete("sales");
+    found.add("car_search");
+  }
   if (found.size > 1) found.delete("out_of_scope");
   const intents = [...found];
   return { intents, failed: intents.length === 1 && intents[0] === "out_of_scope" };
