@@ -23,7 +23,9 @@ export function compose(deps: ConversationDeps) {
     if (resumed && !addressed.has(resumed.kind) && !turn.escalation) {
       const car = d.slots.car;
       const carTask = resumed.kind === "car_search" || resumed.kind === "financing" || resumed.kind === "sales";
-      const text = car && carTask ? interpolate(t.dialog.resume_car, { car: car.model }) : t.dialog.resume[resumed.kind];
+      // A simulation that was waiting for the down payment asks for it again.
+      const awaitingDown = resumed.kind === "financing" && d.slots.down_payment_cents === undefined && d.slots.down_payment_pct === undefined;
+      const text = car && carTask ? interpolate(awaitingDown ? t.dialog.resume_down_payment : t.dialog.resume_car, { car: car.model }) : t.dialog.resume[resumed.kind];
       if (text) parts.push({ kind: "resume", agent: "compose", text });
     }
     if (turn.escalation) {
