@@ -3,7 +3,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { compileConversationGraph } from "../../graphs/conversation.js";
 import { createConversationDeps, type ConversationDeps } from "../../src/agents/conversation/deps.js";
 import { openSqliteStore } from "../../src/store/sqlite/open.js";
-import { createSupportDesk } from "../../src/tools/index.js";
+import type { Store } from "../../src/store/ports.js";
+import { createSupportDesk, type SupportDesk } from "../../src/tools/index.js";
 import type { Turn } from "../../src/domain/conversation.js";
 import { HumanInterrupt } from "../../src/domain/human.js";
 import { formatPesos, simulateFinancing } from "../../src/tools/index.js";
@@ -42,6 +43,16 @@ function conversation(over: Partial<ConversationDeps> = {}, context: Record<stri
 }
 
 const toolNames = (r: Reply) => r.turn.tools.map((t) => t.name);
+
+/** The real support desk over a SQLite database in memory, closed after `run`. */
+async function withDesk(run: (desk: SupportDesk, store: Store) => Promise<void>): Promise<void> {
+  const store = openSqliteStore(":memory:");
+  try {
+    await run(createSupportDesk({ tickets: store.tickets, leads: store.leads, catalog: deps.tools.catalog, hubs: deps.tools.hubs, refusals: deps.tools.deskRefusals }), store);
+  } finally {
+    await store.close();
+  }
+}
 
 describe("conversation graph", () => {
   it("answers a greeting, a search and a company question in one reply, in that order", async () => {
@@ -236,9 +247,7 @@ describe("conversation graph", () => {
   });
 
   it("works a ticket on the desk: opens it, reads its status, adds a note, closes it; fines by plate", async () => {
-    const store = openSqliteStore(":memory:");
-    try {
-      const desk = createSupportDesk({ tickets: store.tickets, leads: store.leads, catalog: deps.tools.catalog, hubs: deps.tools.hubs, refusals: deps.tools.deskRefusals });
+    await withDesk(async (desk, store) => {
       const c = conversation({ desk }, { channel: "web", customer_id: "c-9" });
       const opened = await c.say("no me han entregado las placas de mi carro");
       expect(opened.turn.intents).toContain("support");
@@ -258,15 +267,11 @@ describe("conversation graph", () => {
       const fines = await c.say("¿tengo multas? mis placas son XYZ-000-A");
       expect(toolNames(fines)).toEqual(["lookup_fines"]);
       expect(fines.turn.ungrounded).toEqual([]);
-    } finally {
-      await store.close();
-    }
+    });
   });
 
   it("sets up deals on the desk across turns: selling the customer's car, a test drive", async () => {
-    const store = openSqliteStore(":memory:");
-    try {
-      const desk = createSupportDesk({ tickets: store.tickets, leads: store.leads, catalog: deps.tools.catalog, hubs: deps.tools.hubs, refusals: deps.tools.deskRefusals });
+    await withDesk(async (desk, store) => {
       const c = conversation({ desk }, { channel: "web", customer_id: "c-11" });
       const sell = await c.say("quiero vender mi carro, es un aveo 2015");
       expect(sell.turn.intents).toEqual(["sales"]);
@@ -285,9 +290,7 @@ describe("conversation graph", () => {
       expect(call.result).toMatchObject({ ok: true });
       expect(booked.text).toMatch(/sábado/);
       expect(booked.interrupted).toBeUndefined();
-    } finally {
-      await store.close();
-    }
+    });
   });
 
   it("without a desk, support goes to a person", async () => {
@@ -306,14 +309,13 @@ describe("conversation graph", () => {
   });
 
   it("keeps the car across sales → support → sales: no need to say it again", async () => {
-    const store = openSqliteStore(":memory:");
-    const desk = createSupportDesk({ tickets: store.tickets, leads: store.leads, catalog: deps.tools.catalog, hubs: deps.tools.hubs, refusals: deps.tools.deskRefusals });
-    const c = conversation({ desk });
-    await c.say("busco un versa 2020");
-    const support = await c.say("no me llegó la factura de mi otro carro");
-    expect(support.turn.agents).toEqual(["support"]);
-    const fin = await c.say("con 40 mil de enganche a 60 meses");
-    expect(fin.turn.tools.find((t) => t.name === "simulate_financing")!.args).toMatchObject({ price: 265_999, downPayment: 40_000, termMonths: 60 });
-    await store.close();
+    await withDesk(async (desk) => {
+      const c = conversation({ desk });
+      await c.say("busco un versa 2020");
+      const support = await c.say("no me llegó la factura de mi otro carro");
+      expect(support.turn.agents).toEqual(["support"]);
+      const fin = await c.say("con 40 mil de enganche a 60 meses");
+      expect(fin.turn.tools.find((t) => t.name === "simulate_financing")!.args).toMatchObject({ price: 265_999, downPayment: 40_000, termMonths: 60 });
+    });
   });
 });
