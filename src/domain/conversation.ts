@@ -225,9 +225,9 @@ export const ConversationTexts = z.object({
     fines: z.string(),
     no_desk: z.string(),
   }),
-  dialog: z.object({ resume_car: z.string(), resume_down_payment: z.string(), resume: z.record(z.string(), z.string()), grounding_fallback: z.string(), safety_fallback: z.string() }),
+  dialog: z.object({ resume_car: z.string(), resume_down_payment: z.string(), resume: z.record(TaskKind, z.string()), grounding_fallback: z.string(), safety_fallback: z.string() }),
   handoff: z.object({
-    transition: z.record(z.string(), z.string()),
+    transition: z.record(EscalationReason, z.string()),
     reason: z.string(),
     slots: z.string(),
     no_slots: z.string(),

@@ -26,10 +26,10 @@ export function compose(deps: ConversationDeps) {
       // A simulation that was waiting for the down payment asks for it again.
       const awaitingDown = resumed.kind === "financing" && d.slots.down_payment_cents === undefined && d.slots.down_payment_pct === undefined;
       const text = car && carTask ? interpolate(awaitingDown ? t.dialog.resume_down_payment : t.dialog.resume_car, { car: car.model }) : t.dialog.resume[resumed.kind];
-      if (text) parts.push({ kind: "resume", agent: "compose", text });
+      parts.push({ kind: "resume", agent: "compose", text });
     }
     if (turn.escalation) {
-      parts.push({ kind: "handoff", agent: "compose", text: t.handoff.transition[turn.escalation.reason] ?? t.handoff.transition["human_request"]! });
+      parts.push({ kind: "handoff", agent: "compose", text: t.handoff.transition[turn.escalation.reason] });
       d = { ...d, waiting_for_person: true };
     }
     if (parts.length === 0) parts.push({ kind: "scope", agent: "compose", text: t.greeting.scope });

@@ -3,6 +3,7 @@ import type { CarQueryInput } from "../../domain/car.js";
 import type { CarRef, Dialog } from "../../domain/conversation.js";
 import { interpolate } from "../../domain/fill.js";
 import { formatPesos, simulateFinancing } from "../../tools/index.js";
+import { listEs } from "../../tools/text.js";
 import type { ConversationDeps } from "./deps.js";
 import { clearSlots } from "./dialog.js";
 import { factsOf } from "./grounding.js";
@@ -74,7 +75,7 @@ function carSearch(h: Heard, d: Dialog, deps: ConversationDeps, c: Contribution,
   const what = described(q);
   if (result.status === "alternatives") {
     const relaxed = [...new Set(result.relaxed.map((r) => t.relaxed[r.constraint]))];
-    c.say(t.list_alternatives, { what, relaxed: joinEs(relaxed), lines: lines.join("\n") });
+    c.say(t.list_alternatives, { what, relaxed: listEs(relaxed, "y"), lines: lines.join("\n") });
   } else c.say(cars.length === 1 ? t.list_one : t.list_match, { what, lines: lines.join("\n") });
   const { limit: _limit, sort: _sort, ...kept } = q;
   // One car that meets the search is the car of interest; alternatives are offers, not a choice.
@@ -82,12 +83,7 @@ function carSearch(h: Heard, d: Dialog, deps: ConversationDeps, c: Contribution,
   return { ...d, results: cars, query: kept, slots: chosen ? { ...d.slots, car: chosen } : d.slots };
 }
 
-/** "a, b y c". */
-function joinEs(xs: readonly string[]): string {
-  return xs.length <= 1 ? (xs[0] ?? "") : `${xs.slice(0, -1).join(", ")} y ${xs.at(-1)}`;
-}
-
-/** Financing needs a price (the car's, or one the message gives), a down payment and a term; it asks for the first missing. */
+/** Financing needs a price (the car's, or one the message gives) and a down payment, asked for in that order; no term gives all four. */
 function financing(h: Heard, d: Dialog, deps: ConversationDeps, c: Contribution): Dialog {
   const t = deps.texts.sales;
   const terms = deps.tools.financing;
