@@ -66,6 +66,8 @@ export const Dialog = z.object({
   results: z.array(CarRef),
   /** The last catalog search, so "el más barato" refines it. */
   query: CarQuery.partial().optional(),
+  /** The title of the last passage of the base quoted: a follow-up ("¿y se puede extender?") is read with it. */
+  topic: z.string().optional(),
   /** A person has the conversation: the bot says nothing until they hand it back. */
   waiting_for_person: z.boolean(),
 });

@@ -179,6 +179,11 @@ describe("conversation graph", () => {
     const unknown = await c.say("¿puedo pagar en efectivo?");
     expect(unknown.turn.tools.find((t) => t.name === "search_knowledge")!.result).toMatchObject({ found: false });
     expect(unknown.text).toBe(deps.texts.company.unknown);
+    // A follow-up is read with the last topic, and only when it adds to it.
+    await c.say("¿qué garantía tienen?");
+    const more = await c.say("¿y se puede extender?");
+    expect(more.text).toMatch(/extender/);
+    expect((await c.say("¿y puedo pagar en efectivo?")).text).toBe(deps.texts.company.unknown);
   });
 
   it("hands over on request: a transition message, an Agent Inbox interrupt, silence while waiting, then the person's answer", async () => {
@@ -244,6 +249,10 @@ describe("conversation graph", () => {
     const hello = await conversation({}, { channel: "web", customer_id: "c-7" }, c.store).say("hola");
     expect(hello.text).toBe(deps.texts.greeting.hello_again);
     expect((await conversation().say("hola")).text).toBe(deps.texts.greeting.hello);
+    // No store: no profile, and the turn goes on.
+    const bare = compileConversationGraph(deps, new MemorySaver());
+    const out = await bare.invoke({ messages: [{ role: "user", content: "busco un jetta" }] } as never, { configurable: { thread_id: "no-store" }, context: {} } as never);
+    expect((out as { turn: Turn }).turn.tools[0]!.name).toBe("search_catalog");
   });
 
   it("works a ticket on the desk: opens it, reads its status, adds a note, closes it; fines by plate", async () => {
