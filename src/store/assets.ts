@@ -14,8 +14,8 @@ import { Hub } from "../domain/hub.js";
 import { KbPassage, KbSearchSettings } from "../domain/knowledge.js";
 import { parseCsv } from "./csv.js";
 import { IntentExample, IntentLexicon, IntentSettings } from "../domain/intent.js";
-import { ConversationSettings, ConversationTexts } from "../domain/conversation.js";
 import { GOLDEN_CATEGORIES, GoldenFile } from "../domain/golden.js";
+import { ConversationSettings, ConversationTexts } from "../domain/conversation.js";
 
 /** The project root, found from this file whether it runs from src/ (tsx) or dist/ (compiled). */
 export const PROJECT_ROOT = (() => {
