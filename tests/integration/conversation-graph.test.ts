@@ -258,7 +258,7 @@ describe("conversation graph", () => {
   it("works a ticket on the desk: opens it, reads its status, adds a note, closes it; fines by plate", async () => {
     await withDesk(async (desk, store) => {
       const c = conversation({ desk }, { channel: "web", customer_id: "c-9" });
-      const opened = await c.say("no me han entregado las placas de mi carro");
+      const opened = await c.say("no me han entregado las placas de mi carro y ya pagué $3,500 del trámite");
       expect(opened.turn.intents).toContain("support");
       expect(toolNames(opened)).toEqual(["open_ticket"]);
       const folio = (opened.turn.tools[0]!.result as { ticket: { folio: string } }).ticket.folio;
@@ -267,6 +267,8 @@ describe("conversation graph", () => {
       const status = await c.say("¿cómo va mi reporte?");
       expect(toolNames(status)).toEqual(["ticket_status"]);
       expect(status.text).toContain(folio);
+      expect(status.text).toContain("$3,500"); // the customer's own figure, as the ticket keeps it
+      expect(status.turn.ungrounded).toEqual([]);
       const note = await c.say("ah y también se prende el testigo del motor");
       expect(toolNames(note)).toEqual(["add_ticket_note"]);
       expect((await store.tickets.get(folio))!.notes).toHaveLength(1);
@@ -276,6 +278,11 @@ describe("conversation graph", () => {
       const fines = await c.say("¿tengo multas? mis placas son XYZ-000-A");
       expect(toolNames(fines)).toEqual(["lookup_fines"]);
       expect(fines.turn.ungrounded).toEqual([]);
+      const ask = await c.say("¿mi carro tiene multas?");
+      expect(toolNames(ask)).toEqual([]);
+      expect(ask.text).toMatch(/placa/);
+      const plate = await c.say("ABC-123-D");
+      expect(plate.turn.tools).toMatchObject([{ name: "lookup_fines", args: { plate: "ABC-123-D" } }]);
     });
   });
 

@@ -4,6 +4,7 @@ import { redactPii } from "../../domain/pii.js";
 import { interpolate } from "../../domain/fill.js";
 import type { ConversationDeps } from "./deps.js";
 import { finishTask } from "./dialog.js";
+import { factsOf } from "./grounding.js";
 import { Contribution, deskCaller, refusals } from "./parts.js";
 import { dialogOf, type ConversationStateType, type ConversationUpdate } from "./state.js";
 import { hasWord } from "./words.js";
@@ -11,12 +12,18 @@ import { hasWord } from "./words.js";
 /** A folio as a customer writes it back ("KV-000123", "kv-000123"). */
 const FOLIO = /\bKV-\d{6,}\b/i;
 
-/** A plate in the text: one to three words that read as one of the accepted shapes ("XYZ-000-A", "abc 123 d"). */
-export function findPlate(text: string, deps: Pick<ConversationDeps, "plates">): string | undefined {
-  const words = text.replace(/[¿?¡!,;:()]/g, " ").split(/\s+/).filter(Boolean);
-  for (let n = 1; n <= 3; n++)
+/**
+ * A plate in the text: one word of letters and digits that reads as an accepted shape ("XYZ-000-A", "abc123d");
+ * when the message speaks of fines, also two or three words ("abc 123 d"). Loose windows over any message
+ * would read "500 del" in "$3,500 del trámite" as a plate.
+ */
+export function findPlate(text: string, deps: Pick<ConversationDeps, "plates">, aboutFines: boolean): string | undefined {
+  const words = text.split(/\s+/).map((w) => w.replace(/^[¿¡(]+|[?!.,;:)]+$/g, "")).filter(Boolean);
+  for (let n = 1; n <= (aboutFines ? 3 : 1); n++)
     for (let i = 0; i + n <= words.length; i++) {
-      const plate = deps.plates.parse(words.slice(i, i + n).join(" "));
+      const span = words.slice(i, i + n);
+      if (n === 1 && !(/\d/.test(span[0]!) && /\p{L}/u.test(span[0]!))) continue;
+      const plate = deps.plates.parse(span.join(" "));
       if (plate) return plate;
     }
   return undefined;
@@ -36,10 +43,14 @@ export function support(deps: ConversationDeps) {
     const c = new Contribution("support");
     const text = turn.text;
 
-    if (hasWord(text, words.fines) || findPlate(text, deps)) {
-      const plate = findPlate(text, deps);
-      if (!plate) c.say(t.ask_plate, { examples: deps.plates.examples.join(", ") });
-      else {
+    const aboutFines = hasWord(text, words.fines);
+    const plate = findPlate(text, deps, aboutFines);
+    if (aboutFines || plate) {
+      if (!plate) {
+        // The task stays open: the plate that comes next is its answer.
+        c.say(t.ask_plate, { examples: deps.plates.examples.join(", ") });
+        return { dialog: d, turn: c.into(turn) };
+      } else {
         const found = await deps.fines({ plate });
         c.called("lookup_fines", { plate }, found);
         c.say(t.fines, { message: found.ok ? found.message : refusals(found) });
@@ -71,6 +82,8 @@ export function support(deps: ConversationDeps) {
       c.called("ticket_status", args, r);
       if (r.ok) {
         const lines = r.tickets.map((k) => interpolate(t.ticket_line, { folio: k.folio, status: t.statuses[k.status], summary: k.summary }));
+        // A summary is the customer's own words, figures included: the desk's record backs them.
+        for (const k of r.tickets) c.facts.push(...factsOf(k.summary));
         c.say(t.ticket_status, { lines: lines.join("\n") });
       } else c.say(`${t.refused} ${t.folio_hint}`, { reasons: refusals(r) });
     } else if (d.slots.ticket_folio) {

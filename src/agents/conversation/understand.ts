@@ -9,6 +9,7 @@ import { chooseFromResults, type Choice } from "./choice.js";
 import type { ConversationDeps } from "./deps.js";
 import { activeTask, fillSlots, openTasks, TASK_OF } from "./dialog.js";
 import { leadDetailsIn } from "./leads.js";
+import { findPlate } from "./support.js";
 import { hasWord, leadKindOf } from "./words.js";
 import { dialogOf, type ConversationStateType, type ConversationUpdate } from "./state.js";
 
@@ -100,6 +101,8 @@ function intentsOf(text: string, h: Heard, d: Dialog, deps: ConversationDeps): {
   const named = h.car.query.make !== undefined || h.car.query.model !== undefined || (h.choice !== undefined && "car" in h.choice);
   if (active?.kind === "financing" && !d.slots.car && named) found.add("financing");
   if (tasks().length === 0 && active && hasWord(text, s.affirmative_words)) found.add(active.kind as Intent);
+  // A plate on its own ("ABC-123-D") answers "¿me compartes la placa?".
+  if (tasks().length === 0 && findPlate(text, deps, false)) found.add("support");
   // A deal being set up takes the details that follow ("tiene 80 mil km", "el sábado a las 11 en Guadalajara").
   const lead = d.slots.lead;
   if (active?.kind === "sales" && lead && (tasks().length === 0 || leadDetailsIn(lead.kind, h, deps))) {
