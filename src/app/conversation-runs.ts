@@ -2,7 +2,9 @@ import { AIMessage, HumanMessage, type BaseMessage } from "@langchain/core/messa
 import { ConversationContext } from "../agents/conversation/state.js";
 import type { Turn } from "../domain/conversation.js";
 import { redactPii } from "../domain/pii.js";
+import type { Repos } from "../store/ports.js";
 import type { CareRuntime, ConversationGraph } from "./care-runtime.js";
+import { chatCustomer, openConversationHandoff, pendingInterrupts } from "./conversation-handoffs.js";
 import { withBookkeeping } from "./streamed-runs.js";
 
 /** What one message to the conversation graph came to: the bot's reply (every AI message of the turn) and the turn's record. */
@@ -20,6 +22,8 @@ export interface ChatRequest {
   context: ConversationContext;
   /** The queued run: its id is the customer message's id, so a redelivered run finds its message in the thread. */
   run_id: string;
+  /** The turn answers a channel's message, recorded by its webhook. */
+  inbound?: boolean;
   signal?: AbortSignal;
 }
 
@@ -33,29 +37,51 @@ type Snapshot = Awaited<ReturnType<ConversationGraph["getState"]>>;
 export async function runChat(rt: CareRuntime, req: ChatRequest): Promise<ChatOutcome> {
   // LangGraph types a context key that is optional in the schema as required: the schema is what it parses with.
   const config = { configurable: { thread_id: req.thread_id }, context: { customer_id: undefined, ...req.context }, signal: req.signal };
-  await markThread(rt, req.thread_id, { status: "running", context: req.context, customer_id: req.context.customer_id ?? null });
+  const customer = chatCustomer(req.context, req.thread_id);
+  await markThread(rt.store, req.thread_id, { status: "running", context: req.context, customer_id: req.context.customer_id ?? null });
   try {
     let snapshot = await rt.conversation.getState(config);
     const seen = messagesOf(snapshot).some((m) => m.id === req.run_id);
-    if (!seen) await rt.conversation.invoke({ messages: [new HumanMessage({ id: req.run_id, content: req.message })] }, config);
+    // A person has the conversation (claimed, or answered and not yet handed back): the bot says nothing.
+    const person = (await rt.store.ownership.get(customer)).owner === "human";
+    const message = new HumanMessage({ id: req.run_id, content: req.message });
+    // While the graph waits for the person it keeps the message itself (and stays silent); once the person has
+    // answered it has no wait to go back to, so the message is only added to the thread.
+    if (!seen && person && !waiting(snapshot)) await rt.conversation.updateState(config, { messages: [message] }, "remember");
+    else if (!seen) await rt.conversation.invoke({ messages: [message] }, config);
     else if (snapshot.next.length > 0 && !waiting(snapshot)) await rt.conversation.invoke(null, config);
     snapshot = await rt.conversation.getState(config);
     const outcome = chatOutcome(req.thread_id, snapshot, req.run_id);
-    await markThread(rt, req.thread_id, { status: outcome.status === "handed_off" ? "interrupted" : "done" });
-    return outcome;
+    await rt.store.transaction(async (tx) => {
+      await finishChat(tx, req.thread_id, customer, snapshot);
+      // What the person reads with the conversation: a channel's message is recorded by its webhook.
+      if (person && !req.inbound) await recordForPerson(tx, `chat:${req.run_id}`, customer, req.thread_id, req.message);
+    });
+    return person ? { ...outcome, reply: null, status: "handed_off" } : outcome;
   } catch (e) {
-    await markThread(rt, req.thread_id, { status: "failed", error: redactPii(String(e)).slice(0, 300) }).catch(() => undefined);
+    await markThread(rt.store, req.thread_id, { status: "failed", error: redactPii(String(e)).slice(0, 300) }).catch(() => undefined);
     throw e;
   }
 }
 
+/** A turn's end: the thread's status, and a wait for a person opened as a hand-off, in the caller's transaction. */
+async function finishChat(tx: Repos, threadId: string, customer: string, snapshot: Snapshot): Promise<void> {
+  await markThread(tx, threadId, { status: waiting(snapshot) ? "interrupted" : "done" });
+  await openConversationHandoff(tx, threadId, customer, snapshot);
+}
+
+/** A customer's message a person has to read (there is no channel message for it): kept as the conversation's inbound. */
+async function recordForPerson(tx: Repos, key: string, customer: string, threadId: string, body: string): Promise<void> {
+  if (!(await tx.inbound.claim(key, customer, threadId, body))) await tx.inbound.finish(key, "human", null);
+}
+
 /** The thread's bookkeeping, as the routes read it (a search by status, who the thread is for). */
-async function markThread(rt: CareRuntime, threadId: string, metadata: Record<string, unknown>): Promise<void> {
-  await rt.store.threads.upsert(threadId, "patch", { graph_id: "conversation", assistant_id: "conversation", ...metadata });
+async function markThread(repos: Repos, threadId: string, metadata: Record<string, unknown>): Promise<void> {
+  await repos.threads.upsert(threadId, "patch", { graph_id: "conversation", assistant_id: "conversation", ...metadata });
 }
 
 const messagesOf = (s: Snapshot): BaseMessage[] => ((s.values as { messages?: BaseMessage[] }).messages ?? []);
-const waiting = (s: Snapshot) => s.tasks.some((t) => (t.interrupts ?? []).length > 0);
+const waiting = (s: Snapshot) => pendingInterrupts(s).length > 0;
 
 /** The turn of the message `messageId`: the AI messages after it, and the state's turn record. */
 export function chatOutcome(threadId: string, snapshot: Snapshot, messageId?: string): ChatOutcome {
@@ -81,13 +107,13 @@ export function chatOutcome(threadId: string, snapshot: Snapshot, messageId?: st
 export function bookkeptConversation(rt: CareRuntime): ConversationGraph {
   return withBookkeeping(rt.conversation, async (threadId, _input, options) => {
     const context = ConversationContext.parse(options?.context ?? {});
-    await markThread(rt, threadId, { status: "running", context, customer_id: context.customer_id ?? null });
+    await markThread(rt.store, threadId, { status: "running", context, customer_id: context.customer_id ?? null });
     return {
       finish: async (id) => {
         const snapshot = await rt.conversation.getState({ configurable: { thread_id: id } });
-        await markThread(rt, id, { status: waiting(snapshot) ? "interrupted" : "done" });
+        await rt.store.transaction((tx) => finishChat(tx, id, chatCustomer(context, id), snapshot));
       },
-      fail: (id, e) => markThread(rt, id, { status: "failed", error: redactPii(String(e)).slice(0, 300) }),
+      fail: (id, e) => markThread(rt.store, id, { status: "failed", error: redactPii(String(e)).slice(0, 300) }),
     };
   });
 }
