@@ -9,6 +9,8 @@ import type { Repos } from "../store/ports.js";
 import type { CareRuntime, ConversationGraph } from "./care-runtime.js";
 import { beginResume, HandoffRefusedError, refusal, ResumeInProgressError, type ResolveError } from "./contacts.js";
 import { queueMessage } from "./messages.js";
+import { CARE_GRAPH_ID, CONVERSATION_GRAPH_ID } from "./runs/graphs.js";
+import { submitRun } from "./runs/submit.js";
 
 type Snapshot = Awaited<ReturnType<ConversationGraph["getState"]>>;
 
@@ -26,7 +28,7 @@ export function chatCustomer(context: Pick<ConversationContext, "customer_id">, 
 /** The graph a hand-off's thread belongs to: care's hand-offs predate the graph id on threads. */
 export async function handoffGraph(repos: Repos, h: Pick<Handoff, "thread_id">): Promise<string> {
   const graph = h.thread_id === null ? undefined : (await repos.threads.get(h.thread_id))?.metadata.graph_id;
-  return typeof graph === "string" ? graph : "care";
+  return typeof graph === "string" ? graph : CARE_GRAPH_ID;
 }
 
 /**
@@ -127,4 +129,21 @@ export async function resolveConversationHandoff(
     if (answer.message !== null) await queueMessage(tx, `${interactionId}:answer`, h.customer_id, agent, answer.message);
     return { thread_id: threadId, interaction_id: interactionId, status: waits ? "handed_off" : "completed", reply: answer.message, handoff: (await tx.handoffs.get(interactionId)) ?? null };
   });
+}
+
+/**
+ * A conversation handed back before its person answered: the graph still waits for them, and would keep the bot
+ * silent. Each such wait is let go (an `ignore` answer, queued on its thread ahead of the customer's next
+ * message), in the hand-back's transaction.
+ */
+export async function releaseConversationWaits(tx: Repos, customerId: string, agent: string): Promise<void> {
+  for (const h of await tx.handoffs.pending()) {
+    if (h.customer_id !== customerId || h.claimed_by !== agent || (await handoffGraph(tx, h)) !== CONVERSATION_GRAPH_ID) continue;
+    await submitRun(tx, {
+      thread_id: h.thread_id!,
+      assistant_id: CONVERSATION_GRAPH_ID,
+      multitask_strategy: "enqueue",
+      kwargs: { kind: "resolve", interaction_id: h.interaction_id, agent, response: { type: "ignore" } },
+    });
+  }
 }

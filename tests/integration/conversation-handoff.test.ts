@@ -91,10 +91,18 @@ describe("a conversation handed to a person over /v1", () => {
     expect(back.body.reply).toContain(car.model);
   });
 
-  it("an anonymous visitor's hand-off is keyed by their thread", async () => {
+  it("an anonymous visitor's hand-off, keyed by their thread, handed back unanswered: the bot answers again", async () => {
     const thread = randomUUID();
-    const asked = await api(`/v1/chats/${thread}/messages`, { message: "quiero hablar con una persona" });
-    expect(asked.status).toBe(202);
-    expect(await handoffs()).toMatchObject([{ graph: "conversation", thread_id: thread, customer_id: `visitor:${thread}` }]);
+    const visitor = (message: string) => api(`/v1/chats/${thread}/messages`, { message });
+    expect((await visitor("quiero hablar con una persona")).status).toBe(202);
+    const [h] = await handoffs();
+    expect(h).toMatchObject({ graph: "conversation", thread_id: thread, customer_id: `visitor:${thread}` });
+    expect((await api(`/v1/handoffs/${encodeURIComponent(h.interaction_id)}/claim`, { agent: "ana" })).status).toBe(200);
+    expect((await api(`/v1/conversations/visitor:${thread}/handback`, { agent: "ana" })).status).toBe(200);
+
+    const back = await visitor("busco un versa 2020");
+    expect(back).toMatchObject({ status: 200, body: { status: "answered", reply: expect.stringContaining("Versa") } });
+    expect((await rt.store.handoffs.get(h.interaction_id))?.resolution).toBe("ignore");
+    expect(await rt.store.outbox.recent(`visitor:${thread}`)).toHaveLength(0);
   });
 });

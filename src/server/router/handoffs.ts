@@ -4,7 +4,7 @@ import { z } from "zod";
 import type { CareRuntime } from "../../app/care-runtime.js";
 import { applyResponse, handoffConfig } from "../../agents/human-review.js";
 import { refusal, type ContactOutcome, type ResolveError } from "../../app/contacts.js";
-import { conversationAnswer, handoffGraph, type ConversationAnswerOutcome } from "../../app/conversation-handoffs.js";
+import { conversationAnswer, handoffGraph, releaseConversationWaits, type ConversationAnswerOutcome } from "../../app/conversation-handoffs.js";
 import { CONVERSATION_GRAPH_ID } from "../../app/runs/graphs.js";
 import { submitRun } from "../../app/runs/submit.js";
 import type { RunWatcher } from "../../app/runs/watch.js";
@@ -144,6 +144,7 @@ export function conversationsRouter(rt: CareRuntime) {
         if (owner.agent !== null && owner.agent !== agent) throw new HttpError(403, "forbidden", `only ${owner.agent} can hand this conversation back`);
         await tx.ownership.handBack(id);
         await tx.audit.record(agent, "conversation.handback", id);
+        await releaseConversationWaits(tx, id, agent);
         return tx.ownership.get(id);
       });
       return c.json({ customer_id: id, ...ownership });
