@@ -7,7 +7,7 @@ import { redactPii } from "../domain/pii.js";
 import type { Handoff } from "../store/handoffs.js";
 import type { Repos } from "../store/ports.js";
 import type { CareRuntime, ConversationGraph } from "./care-runtime.js";
-import { beginResume, HandoffRefusedError, refusal, ResumeInProgressError, type ResolveError } from "./contacts.js";
+import { beginResume, checkClaim, HandoffRefusedError, refusal, ResumeInProgressError, type ResolveError } from "./contacts.js";
 import { queueMessage } from "./messages.js";
 import { CARE_GRAPH_ID, CONVERSATION_GRAPH_ID } from "./runs/graphs.js";
 import { submitRun } from "./runs/submit.js";
@@ -88,20 +88,17 @@ export async function resolveConversationHandoff(
   const thread = await rt.store.threads.get(threadId);
   // LangGraph types a context key that is optional in the schema as required (as runChat).
   const config = { configurable: { thread_id: threadId }, context: { customer_id: undefined, ...ConversationContext.parse(thread?.metadata.context ?? {}) }, signal };
-  let snapshot = await rt.conversation.getState(config);
+  const snapshot = await rt.conversation.getState(config);
   // This run resumed the graph before (its worker died after): not answered twice, finished from the checkpoints.
   const resumedByThisRun = thread?.metadata.run_id === runId && pendingInterrupts(snapshot).length === 0;
-  const answer = conversationAnswer(response);
+  conversationAnswer(response);
   if (!resumedByThisRun) {
     const refused = refusal(h, agent);
     if (refused) return refused;
     if (pendingInterrupts(snapshot).length === 0) return "resolved";
     let release: () => void;
     try {
-      release = await beginResume(rt, threadId, agent, async (tx) => {
-        const reason = refusal(await tx.handoffs.get(interactionId), agent);
-        if (reason) throw new HandoffRefusedError(reason, interactionId);
-      }, runId);
+      release = await beginResume(rt, threadId, agent, (tx) => checkClaim(tx, threadId, agent), runId);
     } catch (e) {
       if (e instanceof ResumeInProgressError) return "in_progress";
       if (e instanceof HandoffRefusedError) return e.reason;
@@ -110,25 +107,42 @@ export async function resolveConversationHandoff(
     try {
       await rt.conversation.invoke(new Command({ resume: [response] }), config);
     } catch (e) {
-      // Still waiting: the hand-off is the person's again; otherwise the thread failed.
-      const waits = pendingInterrupts(await rt.conversation.getState(config)).length > 0;
-      await rt.store.threads.upsert(threadId, "patch", waits ? { status: "interrupted" } : { status: "failed", error: redactPii(String(e)).slice(0, 300) });
+      await failAnswer(rt, threadId, e);
       throw e;
     } finally {
       release();
     }
   } else if (snapshot.next.length > 0) await rt.conversation.invoke(null, config);
-  snapshot = await rt.conversation.getState(config);
-  const waits = pendingInterrupts(snapshot).length > 0;
-  return rt.store.transaction(async (tx) => {
-    await tx.threads.upsert(threadId, "patch", { status: waits ? "interrupted" : "done" });
-    if ((await tx.handoffs.get(interactionId))?.status === "pending") {
-      await tx.handoffs.resolve(interactionId, answer.action);
-      await tx.audit.record(agent, `handoff.${response.type}`, h.customer_id, { interaction_id: interactionId, thread_id: threadId });
-    }
-    if (answer.message !== null) await queueMessage(tx, `${interactionId}:answer`, h.customer_id, agent, answer.message);
-    return { thread_id: threadId, interaction_id: interactionId, status: waits ? "handed_off" : "completed", reply: answer.message, handoff: (await tx.handoffs.get(interactionId)) ?? null };
-  });
+  return finishAnswer(rt, threadId, agent, response);
+}
+
+/** The bookkeeping of a person's answer once the graph has taken it: recordAnswer, from the thread as it is now. */
+export async function finishAnswer(rt: CareRuntime, threadId: string, agent: string, response: HumanResponse): Promise<ConversationAnswerOutcome> {
+  const waits = pendingInterrupts(await rt.conversation.getState({ configurable: { thread_id: threadId } })).length > 0;
+  return rt.store.transaction(async (tx) => recordAnswer(tx, (await tx.handoffs.onThread(threadId))!, agent, response, waits));
+}
+
+/** A person's answer the graph failed to take: still waiting, the hand-off is theirs again; otherwise the thread failed. */
+export async function failAnswer(rt: CareRuntime, threadId: string, e: unknown): Promise<void> {
+  const waits = pendingInterrupts(await rt.conversation.getState({ configurable: { thread_id: threadId } })).length > 0;
+  await rt.store.threads.upsert(threadId, "patch", waits ? { status: "interrupted" } : { status: "failed", error: redactPii(String(e)).slice(0, 300) });
+}
+
+/**
+ * After the graph took a person's answer (any route): the thread's status, the hand-off resolved and audited
+ * once, and the answer queued for the customer's channel, keyed on the hand-off so a run executed again queues
+ * it once. In the caller's transaction.
+ */
+export async function recordAnswer(tx: Repos, h: Handoff, agent: string, response: HumanResponse, waits: boolean): Promise<ConversationAnswerOutcome> {
+  const threadId = h.thread_id!;
+  const answer = conversationAnswer(response);
+  await tx.threads.upsert(threadId, "patch", { status: waits ? "interrupted" : "done" });
+  if ((await tx.handoffs.get(h.interaction_id))?.status === "pending") {
+    await tx.handoffs.resolve(h.interaction_id, answer.action);
+    await tx.audit.record(agent, `handoff.${response.type}`, h.customer_id, { interaction_id: h.interaction_id, thread_id: threadId });
+  }
+  if (answer.message !== null) await queueMessage(tx, `${h.interaction_id}:answer`, h.customer_id, agent, answer.message);
+  return { thread_id: threadId, interaction_id: h.interaction_id, status: waits ? "handed_off" : "completed", reply: answer.message, handoff: (await tx.handoffs.get(h.interaction_id)) ?? null };
 }
 
 /**

@@ -1,11 +1,14 @@
 import { AIMessage, HumanMessage, type BaseMessage } from "@langchain/core/messages";
+import { isCommand } from "@langchain/langgraph";
 import { ConversationContext } from "../agents/conversation/state.js";
 import type { Turn } from "../domain/conversation.js";
+import { AgentName, HumanResume } from "../domain/human.js";
 import { redactPii } from "../domain/pii.js";
 import type { Repos } from "../store/ports.js";
 import type { CareRuntime, ConversationGraph } from "./care-runtime.js";
-import { chatCustomer, openConversationHandoff, pendingInterrupts } from "./conversation-handoffs.js";
-import { withBookkeeping } from "./streamed-runs.js";
+import { chatCustomer, failAnswer, finishAnswer, openConversationHandoff, pendingInterrupts } from "./conversation-handoffs.js";
+import { beginResume, checkClaim } from "./contacts.js";
+import { withBookkeeping, type Finisher, type StreamOptions } from "./streamed-runs.js";
 
 /** What one message to the conversation graph came to: the bot's reply (every AI message of the turn) and the turn's record. */
 export interface ChatOutcome {
@@ -105,15 +108,39 @@ export function chatOutcome(threadId: string, snapshot: Snapshot, messageId?: st
  * for a person) or done, or failed, as runChat marks it for /v1 and the channels.
  */
 export function bookkeptConversation(rt: CareRuntime): ConversationGraph {
-  return withBookkeeping(rt.conversation, async (threadId, _input, options) => {
-    const context = ConversationContext.parse(options?.context ?? {});
-    await markThread(rt.store, threadId, { status: "running", context, customer_id: context.customer_id ?? null });
-    return {
-      finish: async (id) => {
-        const snapshot = await rt.conversation.getState({ configurable: { thread_id: id } });
-        await rt.store.transaction((tx) => finishChat(tx, id, chatCustomer(context, id), snapshot));
-      },
-      fail: (id, e) => markThread(rt.store, id, { status: "failed", error: redactPii(String(e)).slice(0, 300) }),
-    };
-  });
+  return withBookkeeping(
+    rt.conversation,
+    async (threadId, input, options) => {
+      if (isCommand(input)) return beginAnswer(rt, threadId, input.resume, options);
+      const context = ConversationContext.parse(options?.context ?? {});
+      await markThread(rt.store, threadId, { status: "running", context, customer_id: context.customer_id ?? null });
+      return {
+        finish: async (id) => {
+          const snapshot = await rt.conversation.getState({ configurable: { thread_id: id } });
+          await rt.store.transaction((tx) => finishChat(tx, id, chatCustomer(context, id), snapshot));
+        },
+        fail: (id, e) => markThread(rt.store, id, { status: "failed", error: redactPii(String(e)).slice(0, 300) }),
+      };
+    },
+    // A person's answer runs in the context the conversation had, as on /v1, not in one the caller sends.
+    async (threadId, input, given) => (isCommand(input) ? { ...given, context: (await rt.store.threads.get(threadId))?.metadata.context ?? {} } : given),
+  );
+}
+
+/**
+ * A person's answer over the LangGraph routes (Command resume): as on /v1, only the agent holding the hand-off's
+ * claim (the run's metadata names them) answers, one answer at a time; once the graph has taken it, the same
+ * bookkeeping as /v1's (the hand-off resolved, the answer queued for the customer's channel).
+ */
+async function beginAnswer(rt: CareRuntime, threadId: string, resume: unknown, options: StreamOptions): Promise<Finisher> {
+  const agent = AgentName.parse(options?.metadata?.agent);
+  const response = HumanResume.parse(resume);
+  const runId = typeof options?.metadata?.run_id === "string" ? options.metadata.run_id : undefined;
+  await checkClaim(rt.store, threadId, agent);
+  const release = await beginResume(rt, threadId, agent, (tx) => checkClaim(tx, threadId, agent), runId);
+  const settle = (work: Promise<unknown>) => work.then(() => undefined).finally(release);
+  return {
+    finish: (id) => settle(finishAnswer(rt, id, agent, response)),
+    fail: (id, e) => settle(failAnswer(rt, id, e)),
+  };
 }

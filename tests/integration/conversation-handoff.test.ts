@@ -105,4 +105,21 @@ describe("a conversation handed to a person over /v1", () => {
     expect((await rt.store.handoffs.get(h.interaction_id))?.resolution).toBe("ignore");
     expect(await rt.store.outbox.recent(`visitor:${thread}`)).toHaveLength(0);
   });
+
+  it("a person's answer over the LangGraph routes keeps /v1's rules and bookkeeping: the claim, the hand-off resolved, the answer queued once", async () => {
+    const thread = randomUUID();
+    expect((await say(thread, "quiero hablar con una persona")).status).toBe(202);
+    const [h] = await handoffs();
+    expect((await api(`/v1/handoffs/${encodeURIComponent(h.interaction_id)}/claim`, { agent: "ana" })).status).toBe(200);
+    const resume = (metadata: Record<string, unknown>) =>
+      api(`/threads/${thread}/runs/wait`, { assistant_id: "conversation", command: { resume: [{ type: "response", args: ANSWER }] }, metadata });
+    expect((await resume({})).status).toBe(400);
+    expect((await resume({ agent: "luis" })).status).toBe(409);
+    const answered = await resume({ agent: "ana" });
+    expect(answered.status).toBe(200);
+    expect(answered.body.messages.at(-1)).toMatchObject({ type: "ai", content: ANSWER });
+    expect(await rt.store.handoffs.get(h.interaction_id)).toMatchObject({ status: "resolved", resolution: "response" });
+    expect((await rt.store.outbox.recent(CUSTOMER)).map((m) => m.body)).toEqual([ANSWER]);
+    expect((await rt.store.threads.get(thread))?.metadata.status).toBe("done");
+  });
 });
