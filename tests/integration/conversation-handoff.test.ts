@@ -65,7 +65,7 @@ describe("a conversation handed to a person over /v1", () => {
     const outbound = async () => (await rt.store.outbox.recent(CUSTOMER)).map((m) => ({ author: m.author, body: m.body }));
     expect(await outbound()).toEqual([{ author: "ana", body: ANSWER }]);
     const read = await api(`/v1/chats/${thread}`);
-    expect(read.body.messages.at(-1)).toMatchObject({ text: ANSWER });
+    expect(read.body.messages.at(-1)).toEqual({ role: "person", text: ANSWER });
 
     // The resolve run executed again (its worker died before recording its end): the answer is not sent twice.
     const [resolveRun] = (await rt.store.runs.list(thread, { limit: 10, offset: 0 })).filter((r) => r.kwargs.kind === "resolve" && r.status === "success");

@@ -55,8 +55,9 @@ export function chatsRouter(rt: CareRuntime, watcher: RunWatcher) {
       const thread = await rt.store.threads.get(threadId);
       if (!thread || thread.metadata.graph_id !== CONVERSATION_GRAPH_ID) throw notFound(`conversation ${threadId}`);
       const snapshot = await rt.conversation.getState({ configurable: { thread_id: threadId } });
+      // The bot's messages carry no name; a person's answer is named (the hand-off node writes it).
       const messages = ((snapshot.values as { messages?: BaseMessage[] }).messages ?? []).flatMap((m) =>
-        HumanMessage.isInstance(m) ? [{ role: "customer", text: m.text }] : AIMessage.isInstance(m) ? [{ role: "bot", text: m.text }] : [],
+        HumanMessage.isInstance(m) ? [{ role: "customer", text: m.text }] : AIMessage.isInstance(m) ? [{ role: m.name ? "person" : "bot", text: m.text }] : [],
       );
       return c.json({ thread_id: threadId, status: thread.status, messages });
     });
