@@ -91,6 +91,7 @@ export async function resolveConversationHandoff(
   const snapshot = await rt.conversation.getState(config);
   // This run resumed the graph before (its worker died after): not answered twice, finished from the checkpoints.
   const resumedByThisRun = thread?.metadata.run_id === runId && pendingInterrupts(snapshot).length === 0;
+  // Checked before the graph sees it: a resume value the node refuses would stay recorded on the thread.
   conversationAnswer(response);
   if (!resumedByThisRun) {
     const refused = refusal(h, agent);
