@@ -3,7 +3,7 @@ import { Channel } from "./channel.js";
 import { redactPii } from "./pii.js";
 
 /** Who wrote a line of a conversation: the customer, the bot, or a person (by the agent's name). */
-export const TranscriptAuthor = z.union([z.enum(["customer", "bot"]), z.string().regex(/^person:[\w.@-]{1,64}$/, "person:<agent>")]);
+export const TranscriptAuthor = z.union([z.enum(["customer", "bot"]), z.string().regex(/^person:.{1,120}$/s, "person:<agent>")]);
 export type TranscriptAuthor = z.infer<typeof TranscriptAuthor>;
 
 /** One line as written: its text masked (card and phone numbers) before it is stored, bounded. */
