@@ -1,5 +1,7 @@
 import type { BaseCheckpointSaver, BaseStore } from "@langchain/langgraph";
 import { compileCareGraph } from "../../graphs/care.js";
+import { createConversationBuilder } from "../../graphs/conversation.js";
+import { createConversationDeps, type ConversationDeps } from "../agents/conversation/deps.js";
 import { CareContext } from "../agents/context.js";
 import { createCareDeps, type CareDeps, type CareDepsOptions } from "../agents/deps.js";
 import type { CareStateType } from "../agents/state.js";
@@ -19,6 +21,8 @@ export interface CareRuntime {
   store: Store;
   deps: CareDeps;
   graph: ReturnType<typeof compileCareGraph>;
+  /** The conversation graph on the same checkpointer and memory (its offline models trained on first use). */
+  conversation: ConversationGraph;
   checkpointer: BaseCheckpointSaver;
   /** LangGraph's long-term memory (customer profiles) on the same database; the graph is compiled with it. */
   memory: BaseStore;
@@ -29,6 +33,24 @@ export interface CareRuntime {
   /** Runs `fn` when the runtime closes, before its store does (a worker stops taking runs first). */
   beforeClose(fn: () => Promise<void>): void;
   close(): Promise<void>;
+}
+
+export type ConversationGraph = ReturnType<ReturnType<typeof createConversationBuilder>["compile"]>;
+
+// Trained and loaded once per process, shared by every runtime: the classifier and the tools' data are read-only.
+let shared: Pick<ConversationDeps, "tools" | "classifier"> | undefined;
+
+/** Made on first use (a runtime that never chats trains nothing), with the desk on this runtime's store. */
+function conversationGraph(store: Store, checkpointer: BaseCheckpointSaver, memory: BaseStore): ConversationGraph {
+  let deps: ConversationDeps | undefined;
+  const depsOf = () => {
+    if (!deps) {
+      shared ??= (({ tools, classifier }) => ({ tools, classifier }))(createConversationDeps());
+      deps = createConversationDeps({ ...shared, store });
+    }
+    return deps;
+  };
+  return createConversationBuilder(depsOf).compile({ checkpointer, store: memory, name: "conversation" });
 }
 
 async function openDatabase(d: Database): Promise<{ store: Store; checkpointer: BaseCheckpointSaver; memory: BaseStore }> {
@@ -49,6 +71,7 @@ export async function openCareRuntime(o: Omit<CareDepsOptions, "store"> & Databa
       store,
       deps,
       graph,
+      conversation: conversationGraph(store, checkpointer, memory),
       checkpointer,
       memory,
       environment,

@@ -6,7 +6,7 @@ import { AgentName } from "../domain/human.js";
 import { beginResume, beginRun, checkClaim, failContact, failResume, finishResume, finishRun, savedRunState } from "./contacts.js";
 
 type CareGraph = CareRuntime["graph"];
-type StreamOptions = { configurable?: { thread_id?: unknown }; context?: unknown; metadata?: { agent?: unknown; run_id?: unknown } } | undefined;
+export type StreamOptions = { configurable?: { thread_id?: unknown }; context?: unknown; metadata?: { agent?: unknown; run_id?: unknown } } | undefined;
 
 /**
  * The compiled graph as the LangGraph Platform routes see it. Those routes run the graph themselves
@@ -16,22 +16,36 @@ type StreamOptions = { configurable?: { thread_id?: unknown }; context?: unknown
  * conversation to people. Everything else is the graph itself.
  */
 export function bookkeptGraph(rt: CareRuntime): CareGraph {
-  return new Proxy(rt.graph, {
+  return withBookkeeping(rt.graph, (threadId, input, options) => startRun(rt, threadId, input, options), async (threadId, input, given) =>
+    // A resume runs in the context its contact started with, as on /v1, not in one the caller sends.
+    isCommand(input) ? { ...given, context: (await rt.store.threads.get(threadId))?.metadata.context ?? {} } : given,
+  );
+}
+
+/**
+ * `graph` with `start` called before each streamed run on a thread (its checks and marks; it may refuse) and
+ * what it returns called when the stream ends or fails. `options` may rewrite the run's options first.
+ */
+export function withBookkeeping<G extends object>(
+  graph: G,
+  start: (threadId: string, input: unknown, options: StreamOptions) => Promise<Finisher>,
+  options: (threadId: string, input: unknown, given: StreamOptions) => Promise<StreamOptions> = async (_t, _i, given) => given,
+): G {
+  return new Proxy(graph, {
     get(target, prop, receiver) {
       if (prop !== "stream" && prop !== "streamEvents") return Reflect.get(target, prop, receiver);
       return (input: unknown, given: StreamOptions, ...rest: unknown[]) => {
         const threadId = given?.configurable?.thread_id;
-        const call = (options: StreamOptions) => (target[prop] as (...args: unknown[]) => unknown).call(target, input, options, ...rest);
+        const call = (o: StreamOptions) => ((target as Record<PropertyKey, unknown>)[prop] as (...args: unknown[]) => unknown).call(target, input, o, ...rest);
         if (typeof threadId !== "string") return call(given);
         // The bookkeeping reads and writes the store first, so the stream opens once it is done.
         const open = async (): Promise<AsyncIterable<unknown>> => {
-          // A resume runs in the context its contact started with, as on /v1, not in one the caller sends.
-          const options = isCommand(input) ? { ...given, context: (await rt.store.threads.get(threadId))?.metadata.context ?? {} } : given;
-          if (input == null) return (await call(options)) as AsyncIterable<unknown>;
-          const run = await startRun(rt, threadId, input, options);
+          const o = await options(threadId, input, given);
+          if (input == null) return (await call(o)) as AsyncIterable<unknown>;
+          const run = await start(threadId, input, o);
           let source: AsyncIterable<unknown>;
           try {
-            source = (await call(options)) as AsyncIterable<unknown>;
+            source = (await call(o)) as AsyncIterable<unknown>;
           } catch (e) {
             // The caller gets this error; should marking the thread fail too (the database), it stays
             // "running" and the next start resumes or fails it.
@@ -87,7 +101,7 @@ async function startRun(rt: CareRuntime, threadId: string, input: unknown, optio
 }
 
 /** What to do once a streamed run's stream has ended, or failed (or been dropped by its reader). */
-interface Finisher {
+export interface Finisher {
   finish(threadId: string): Promise<void>;
   fail(threadId: string, e: unknown): Promise<void>;
 }

@@ -30,6 +30,7 @@ import { platformRouter } from "./router/platform.js";
 import { policyRouter } from "./router/policy.js";
 import { queueRouter } from "./router/queue.js";
 import { runsRouter } from "./router/runs.js";
+import { chatsRouter } from "./router/chats.js";
 import { twilioRouter, type TwilioConfig } from "./router/twilio.js";
 
 export interface AppOptions {
@@ -88,13 +89,14 @@ export function createApp(rt: CareRuntime, o: AppOptions) {
   guarded.use(apiKeyAuth(o.apiKeys, o.corsOrigins), rateLimit(o.rateLimit));
   // Streamed and background runs are not in line: their response starts before the run ends.
   const run = admission(o.runSlots);
-  for (const path of ["/v1/customers/:id/runs", "/v1/handoffs/:id/resolve", "/threads/:thread_id/runs/wait"]) guarded.on("POST", path, run);
+  for (const path of ["/v1/customers/:id/runs", "/v1/handoffs/:id/resolve", "/v1/chats/:thread_id/messages", "/threads/:thread_id/runs/wait"]) guarded.on("POST", path, run);
   guarded.route("/v1/customers", customersRouter(rt));
   guarded.route("/v1/customers", runsRouter(rt, o.runs.watcher));
   guarded.route("/v1/policy", policyRouter(rt));
   guarded.route("/v1/interactions", interactionsRouter(rt));
   guarded.route("/v1/handoffs", handoffsRouter(rt, o.runs.watcher));
   guarded.route("/v1/conversations", conversationsRouter(rt));
+  guarded.route("/v1/chats", chatsRouter(rt, o.runs.watcher));
   guarded.route("/v1/experiments", experimentsRouter(rt, o.jobs));
   guarded.route("/v1/metrics", kpiRouter(rt));
   guarded.route("/v1/runs", queueRouter(rt));

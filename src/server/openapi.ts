@@ -13,6 +13,7 @@ import { WaitRequest } from "./router/platform-rules.js";
 import { NamespaceQuery } from "./router/policy.js";
 import { DeadLetterQuery, DeadRun, RunView } from "./router/queue.js";
 import { RunRequest } from "./router/runs.js";
+import { ChatMessageRequest } from "./router/chats.js";
 import { TwilioMessage } from "./router/twilio.js";
 
 interface Operation {
@@ -45,6 +46,15 @@ const OPERATIONS: Operation[] = [
   { method: "post", path: "/v1/customers/import", tag: "customers", summary: "Import a CSV (all rows or none)", bodyType: "text/csv", ok: { status: 201, description: "Imported" }, errors: [400, 415] },
   { method: "get", path: `/v1/customers/${id("customer_id")}`, tag: "customers", summary: "One customer", ok: { status: 200, schema: Customer, description: "The customer" }, errors: [404] },
   { method: "post", path: `/v1/customers/${id("customer_id")}/runs`, tag: "runs", summary: "Run one contact now; 202 when it went to a person; 503 with Retry-After when too many wait for a run slot", body: RunRequest, errors: [400, 404, 409, 503] },
+  {
+    method: "post",
+    path: `/v1/chats/${id("thread_id")}/messages`,
+    tag: "chats",
+    summary: "One customer message to the conversation graph on a thread the client names (a UUID): the reply and what the turn did; 202 when a person takes the conversation",
+    body: ChatMessageRequest,
+    errors: [400, 409, 503],
+  },
+  { method: "get", path: `/v1/chats/${id("thread_id")}`, tag: "chats", summary: "A conversation's messages, the customer's and the bot's, and the thread's status", errors: [404] },
   {
     method: "get",
     path: "/v1/runs/dead",

@@ -56,9 +56,9 @@ async function claim(threadId: string, agent: string) {
 describe("the official LangGraph SDK against our server", () => {
   const client = () => new Client({ apiUrl: base, apiKey: KEY });
 
-  it("finds the care assistant", async () => {
+  it("finds the care and conversation assistants", async () => {
     const assistants = await client().assistants.search();
-    expect(assistants.map((a) => a.graph_id)).toEqual(["care"]);
+    expect(assistants.map((a) => a.graph_id)).toEqual(["care", "conversation"]);
   });
 
   it("gives its input, state and context schemas, as the routes check them (Studio's input form)", async () => {

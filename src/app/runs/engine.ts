@@ -16,7 +16,8 @@ export const threadOf = (graphId: string) => ({ graph_id: graphId, assistant_id:
  */
 export function langgraphEngine(rt: CareRuntime, graphs: ReadonlyMap<string, ServedGraph>) {
   return createEmbedServer({
-    graph: Object.fromEntries([...graphs.values()].map((g) => [g.id, g.runnable])),
+    // As the embedded server types it; the conversation graph's tuple of stream transformers reads as readonly there.
+    graph: Object.fromEntries([...graphs.values()].map((g) => [g.id, g.runnable])) as Parameters<typeof createEmbedServer>[0]["graph"],
     checkpointer: rt.checkpointer,
     // It sets these on the graph before each run: the runtime's own, or the graph would lose its memory.
     store: rt.memory,

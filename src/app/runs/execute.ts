@@ -14,7 +14,9 @@ import {
   ThreadInUseError,
   type ContactOutcome,
 } from "../contacts.js";
+import { runChat } from "../conversation-runs.js";
 import { queueMessage } from "../messages.js";
+import { CARE_GRAPH_ID } from "./graphs.js";
 import type { LanggraphEngine } from "./engine.js";
 import { RunKwargs } from "./kwargs.js";
 import { readSse } from "./sse.js";
@@ -62,10 +64,11 @@ export interface ExecuteOptions {
  */
 export async function executeRun(run: RunRecord, o: ExecuteOptions): Promise<RunEnd> {
   const k = RunKwargs.parse(run.kwargs);
-  if (run.attempts > 1) {
+  // The care graph's recovery; a chat turn finds its own message in its thread (runChat).
+  if (run.attempts > 1 && (run.assistant_id ?? CARE_GRAPH_ID) === CARE_GRAPH_ID) {
     const recovered = (await recoverThread(o.rt, run.thread_id)) ?? (await finishedRun(o.rt, run.thread_id, run.run_id));
     if (recovered) {
-      if (k.kind === "contact" && k.channel) await answerInbound(o.rt, run.run_id, k.channel.message_sid, recovered.outcome);
+      if (k.kind === "contact" && k.channel) await answerInbound(o.rt, run.run_id, k.channel.message_sid, contactReply(recovered.outcome));
       return { status: "success", output: k.kind === "platform" ? recovered.state : recovered.outcome };
     }
   }
@@ -76,13 +79,18 @@ export async function executeRun(run: RunRecord, o: ExecuteOptions): Promise<Run
         { customer_id: k.customer_id, message: k.message, priority: k.priority, interaction_id: k.interaction_id, thread_id: run.thread_id, context: k.context, request_id: k.request_id, run_id: run.run_id },
         o.signal,
       );
-      if (k.channel) await answerInbound(o.rt, run.run_id, k.channel.message_sid, outcome);
+      if (k.channel) await answerInbound(o.rt, run.run_id, k.channel.message_sid, contactReply(outcome));
       return { status: "success", output: outcome };
     }
     case "resolve": {
       const out = await resolveHandoff(o.rt, k.interaction_id, k.agent, k.response, o.signal, k.request_id, run.run_id);
       if (typeof out === "string") throw new RunRefusedError(`hand-off ${k.interaction_id}: ${out}`, out);
       return { status: "success", output: out };
+    }
+    case "chat": {
+      const outcome = await runChat(o.rt, { thread_id: run.thread_id, message: k.message, context: k.context, run_id: run.run_id, signal: o.signal });
+      if (k.inbound) await answerInbound(o.rt, run.run_id, k.inbound.message_sid, { reply: outcome.reply, handedOff: outcome.status === "handed_off" });
+      return { status: "success", output: outcome };
     }
     case "platform":
       return streamPlatformRun(run, k.payload, o);
@@ -114,9 +122,10 @@ async function streamPlatformRun(run: RunRecord, payload: Record<string, unknown
     await o.emit(e.event, data);
   }
   if (o.signal.aborted) throw o.signal.reason ?? new Error("aborted");
-  const state = await o.rt.graph.getState({ configurable: { thread_id: run.thread_id } });
+  const graph = run.assistant_id === "conversation" ? o.rt.conversation : o.rt.graph;
+  const state = await graph.getState({ configurable: { thread_id: run.thread_id } });
   const waiting = state.tasks.flatMap((t) => t.interrupts ?? []);
-  const output = { ...(state.values as object), ...(waiting.length ? { __interrupt__: waiting } : {}) };
+  const output = asPlatformJson({ ...(state.values as object), ...(waiting.length ? { __interrupt__: waiting } : {}) });
   // As the Platform: a run that stopped at an interrupt() succeeded (its thread is the one `interrupted`);
   // a run's own `interrupted` is for a cancel.
   return error ? { status: "error", error, output } : { status: "success", output };
@@ -126,15 +135,35 @@ async function streamPlatformRun(run: RunRecord, payload: Record<string, unknown
  * The reply to an inbound WhatsApp message, through the outbox (keyed by the run: queued once however often
  * the run is executed), and the message marked answered, in one transaction.
  */
-async function answerInbound(rt: CareRuntime, runId: string, sid: string, out: ContactOutcome): Promise<void> {
+async function answerInbound(rt: CareRuntime, runId: string, sid: string, out: { reply: string | null; handedOff: boolean }): Promise<void> {
   await rt.store.transaction(async (tx) => {
     if (out.reply !== null) await queueMessage(tx, `${runId}:reply`, (await tx.inbound.get(sid))!.customer_id, "bot", out.reply);
-    await tx.inbound.finish(sid, out.status === "handed_off" ? "human" : "answered", out.reply);
+    await tx.inbound.finish(sid, out.handedOff ? "human" : "answered", out.reply);
   });
 }
+
+const contactReply = (out: ContactOutcome) => ({ reply: out.reply, handedOff: out.status === "handed_off" });
 
 /** A channel message whose run failed for good is marked so (a person sees it in the conversation). */
 export async function failInbound(rt: CareRuntime, run: RunRecord): Promise<void> {
   const k = RunKwargs.safeParse(run.kwargs);
-  if (k.success && k.data.kind === "contact" && k.data.channel) await rt.store.inbound.finish(k.data.channel.message_sid, "failed", null);
+  const sid = !k.success ? undefined : k.data.kind === "contact" ? k.data.channel?.message_sid : k.data.kind === "chat" ? k.data.inbound?.message_sid : undefined;
+  if (sid) await rt.store.inbound.finish(sid, "failed", null);
+}
+
+/**
+ * Values as the Platform answers them: a LangChain message as `{ type: "ai", content, … }` (its toDict), not the
+ * `{ lc, type: "constructor" }` form its own toJSON writes. The embedded server does the same for its events.
+ */
+function asPlatformJson(values: object): unknown {
+  return JSON.parse(
+    JSON.stringify(values, function (this: Record<string, unknown>, key, value) {
+      const raw = this[key] as { toDict?: () => { type: string; data: object } } | null;
+      if (raw && typeof raw === "object" && typeof raw.toDict === "function") {
+        const { type, data } = raw.toDict();
+        return { ...data, type };
+      }
+      return value;
+    }),
+  );
 }

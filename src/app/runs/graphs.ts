@@ -1,7 +1,9 @@
 import { z } from "zod";
 import { ApiContext } from "../../agents/context.js";
-import { CareInput } from "../../agents/state.js";
+import { CareGraphInput, CareInput } from "../../agents/state.js";
+import { ConversationContext, ConversationInput } from "../../agents/conversation/state.js";
 import type { CareRuntime } from "../care-runtime.js";
+import { bookkeptConversation } from "../conversation-runs.js";
 import { bookkeptGraph } from "../streamed-runs.js";
 
 /** The JSON Schemas the SDK's assistants.getSchemas and Studio read, from the zod schemas the routes parse with. */
@@ -21,8 +23,8 @@ export interface GraphSchemas {
 export interface ServedGraph {
   id: string;
   description: string;
-  graph: CareRuntime["graph"];
-  runnable: CareRuntime["graph"];
+  graph: CareRuntime["graph"] | CareRuntime["conversation"];
+  runnable: CareRuntime["graph"] | CareRuntime["conversation"];
   schemas(): GraphSchemas;
 }
 
@@ -46,10 +48,44 @@ function careGraph(rt: CareRuntime): ServedGraph {
   };
 }
 
-/** The graphs this service runs, by id (the assistant id the SDK names). The conversation graph joins here. */
+/** The conversation graph: one customer conversation per thread, many turns, on the standard `messages` channel. */
+function conversationGraph(rt: CareRuntime): ServedGraph {
+  const message = z.object({ type: z.string(), content: z.unknown(), id: z.string().optional() }).loose();
+  const state = z.object({
+    messages: z.array(message),
+    dialog: z.record(z.string(), z.unknown()).describe("the tasks under way and the slots filled (car, budget, down payment, term, ticket)").optional(),
+    turn: z.record(z.string(), z.unknown()).describe("what the last turn did: intents, agents, tools, escalation").optional(),
+    profile: z.record(z.string(), z.unknown()).describe("the customer's long-term profile").optional(),
+  });
+  const input = z.object({ messages: z.array(z.object({ role: z.enum(["user", "human"]), content: z.string() })).min(1) });
+  return {
+    id: CONVERSATION_GRAPH_ID,
+    description: "A customer conversation: load_memory → understand → sales / support / company / greeting → compose → safety → remember",
+    graph: rt.conversation,
+    runnable: bookkeptConversation(rt),
+    schemas: () => ({
+      input_schema: z.toJSONSchema(input, { io: "input" }),
+      state_schema: z.toJSONSchema(state, { io: "output" }),
+      output_schema: z.toJSONSchema(state, { io: "output" }),
+      context_schema: z.toJSONSchema(ConversationContext, { io: "input" }),
+      config_schema: null,
+    }),
+  };
+}
+
+/** The graphs this service runs, by id (the assistant id the SDK names). */
 export function servedGraphs(rt: CareRuntime): ReadonlyMap<string, ServedGraph> {
-  return new Map([careGraph(rt)].map((g) => [g.id, g]));
+  return new Map([careGraph(rt), conversationGraph(rt)].map((g) => [g.id, g]));
 }
 
 /** The graph a contact of /v1 or a channel runs. */
 export const CARE_GRAPH_ID = "care";
+/** The graph a customer's chat message runs (/v1 conversations, channels). */
+export const CONVERSATION_GRAPH_ID = "conversation";
+
+const INPUTS: Record<string, z.ZodType> = { [CARE_GRAPH_ID]: CareGraphInput, [CONVERSATION_GRAPH_ID]: ConversationInput };
+
+/** What a LangGraph-route run of `graphId` takes as input (parsed before the run is queued); undefined for no graph of ours. */
+export const graphInput = (graphId: unknown): z.ZodType | undefined => (typeof graphId === "string" ? INPUTS[graphId] : undefined);
+
+

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { CareGraphInput } from "../../agents/state.js";
+import { ConversationContext } from "../../agents/conversation/state.js";
+import { graphInput } from "./graphs.js";
 import { HumanResponse } from "../../domain/human.js";
 import { redactPii } from "../../domain/pii.js";
 
@@ -30,14 +31,32 @@ export const RunKwargs = z.discriminatedUnion("kind", [
     response: HumanResponse,
     request_id: z.string().optional(),
   }),
+  /** A customer's message to the conversation graph (/v1 or a channel): one turn on the run's thread. */
+  z.object({
+    kind: z.literal("chat"),
+    // Masked before it is stored, as the graph's input is.
+    message: z.string().transform(redactPii),
+    context: ConversationContext,
+    request_id: z.string().optional(),
+    /** An inbound channel message this turn answers: its reply goes out through the outbox. */
+    inbound: z.object({ message_sid: z.string().min(1) }).optional(),
+  }),
   /**
    * A run of the LangGraph routes: the validated request body (input or command.resume, context, stream
    * modes, metadata), streamed through the embedded LangGraph server so every stream mode is the Platform's.
    */
   z.object({
     kind: z.literal("platform"),
-    // Its input parsed as the graph's (the customer's message masked) before it is stored.
-    payload: z.record(z.string(), z.unknown()).transform((p) => (p.input ? { ...p, input: CareGraphInput.parse(p.input) } : p)),
+    // Its input parsed as its graph's (the customer's message masked) before it is stored.
+    payload: z.record(z.string(), z.unknown()).transform((p, ctx) => {
+      if (!p.input) return p;
+      const schema = graphInput(p.assistant_id);
+      if (!schema) {
+        ctx.addIssue({ code: "custom", path: ["assistant_id"], message: `no graph ${JSON.stringify(p.assistant_id)}` });
+        return z.NEVER;
+      }
+      return { ...p, input: schema.parse(p.input) };
+    }),
     request_id: z.string().optional(),
   }),
 ]);

@@ -3,6 +3,8 @@ import { ApiContext } from "../../agents/context.js";
 import { applyResponse } from "../../agents/human-review.js";
 import type { CareInput } from "../../agents/state.js";
 import type { CareRuntime } from "../../app/care-runtime.js";
+import { CONVERSATION_GRAPH_ID } from "../../app/runs/graphs.js";
+import { ConversationContext } from "../../agents/conversation/state.js";
 import { checkClaim, ConversationOwnedError, HandoffRefusedError, ResumeInProgressError, ThreadInUseError } from "../../app/contacts.js";
 import { AgentName, HumanInterrupt, HumanResume } from "../../domain/human.js";
 import { conflict, HttpError, invalid, parseWith } from "../helper/http.js";
@@ -21,7 +23,8 @@ export const WaitRequest = z.object({
   input: z.record(z.string(), z.unknown()).nullish(),
   // Only resume: update/goto would let a client write any state (a made-up score straight into policy_update).
   command: z.object({ resume: z.unknown() }).strict().nullish(),
-  context: ApiContext.nullish(),
+  // Its graph's context schema, checked by runContext once the graph is known.
+  context: z.record(z.string(), z.unknown()).nullish(),
   config: z.looseObject({ configurable: refused("per-run settings go in context") }).nullish(),
   // On a resume, `agent` names who answers: as on /v1, the agent holding the hand-off's claim.
   metadata: z.looseObject({ agent: AgentName.optional() }).nullish(),
@@ -34,6 +37,13 @@ export const WaitRequest = z.object({
   feedback_keys: refused("tracing is the operator's setting, not a run's"),
 });
 type RunRequest = z.infer<typeof WaitRequest>;
+
+/** The run's context parsed as its graph's (each graph has its own settings); null or absent stays so. */
+export function runContext(graphId: string, context: Record<string, unknown> | null | undefined): Record<string, unknown> | null | undefined {
+  if (context == null) return context;
+  const schema = graphId === CONVERSATION_GRAPH_ID ? ConversationContext.strict() : ApiContext;
+  return parseWith(z.object({ context: schema }), { context }, "body").context;
+}
 
 /** Who answers over these routes: the run's metadata.agent, required. */
 const Claimant = z.object({
@@ -64,6 +74,34 @@ export function answer(e: unknown): unknown {
   if (e instanceof ResumeInProgressError || e instanceof ConversationOwnedError || e instanceof ThreadInUseError) return conflict(e.message);
   return e;
 }
+
+/**
+ * A turn of the conversation graph: messages the graph can read (each customer's text, bounded), or a resume of
+ * a thread that waits for a person. A thread another graph's runs use is refused: its state is not a chat's.
+ */
+export async function checkChatRun(rt: CareRuntime, threadId: string, run: RunRequest): Promise<void> {
+  const graphId = (await rt.store.threads.get(threadId))?.metadata.graph_id;
+  if (graphId !== undefined && graphId !== CONVERSATION_GRAPH_ID) throw new HttpError(409, "conflict", `thread ${threadId} belongs to the ${String(graphId)} graph`);
+  if (run.command) {
+    const snapshot = await rt.conversation.getState({ configurable: { thread_id: threadId } });
+    if (!snapshot.tasks.some((t) => (t.interrupts ?? []).length > 0)) throw new HttpError(409, "conflict", `thread ${threadId} is not waiting for a person`);
+    return;
+  }
+  parseWith(z.object({ input: ChatInput }), { input: run.input ?? {} }, "body");
+}
+
+/** The conversation graph's input as the routes accept it: the standard messages, each text at most 10,000 characters. */
+const ChatInput = z.object({
+  messages: z
+    .array(
+      z.union([
+        z.string().max(10_000),
+        z.looseObject({ role: z.enum(["user", "human"]).optional(), type: z.enum(["human"]).optional(), content: z.union([z.string().max(10_000), z.array(z.unknown()).max(20)]) }),
+      ]),
+    )
+    .min(1, "at least one message")
+    .max(20),
+});
 
 /**
  * A contact the API may start: its interaction id is new (one id, one contact) and no person owns the

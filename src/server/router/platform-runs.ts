@@ -12,7 +12,8 @@ import { RUN_STATUSES, type RunRecord } from "../../store/ports.js";
 import type { AppEnv } from "../env.js";
 import { conflict, HttpError, notFound, parseWith, queryInt, readJson, readQuery } from "../helper/http.js";
 import { endError } from "../helper/run-end.js";
-import { answer, checkNewContact, checkResume, ThreadId, WaitRequest } from "./platform-rules.js";
+import { CONVERSATION_GRAPH_ID } from "../../app/runs/graphs.js";
+import { answer, checkChatRun, checkNewContact, checkResume, runContext, ThreadId, WaitRequest } from "./platform-rules.js";
 
 const STREAM_MODES = ["values", "messages", "messages-tuple", "updates", "events", "debug", "tasks", "checkpoints", "custom"] as const;
 
@@ -45,12 +46,14 @@ export function platformRunsRouter(rt: CareRuntime, { graphs, watcher }: Pick<Ru
   async function create(c: Context<AppEnv>, threadId: string, body: RunCreate, stateless: boolean): Promise<RunRecord> {
     if (!graphs.has(body.assistant_id)) throw notFound(`assistant ${body.assistant_id}`);
     if (!body.input && !body.command) throw new HttpError(400, "invalid_request", "body: input or command is required");
+    const context = runContext(body.assistant_id, body.context);
     if (body.multitask_strategy === "rollback") throw new HttpError(400, "invalid_request", "body.multitask_strategy: rollback would erase a contact the policy has learned from; use reject, enqueue or interrupt");
     if (!stateless && !(await rt.store.threads.get(threadId))) {
       if (body.if_not_exists !== "create") throw notFound(`thread ${threadId}`);
     }
     try {
-      if (body.command) await checkResume(rt, threadId, body);
+      if (body.assistant_id === CONVERSATION_GRAPH_ID) await checkChatRun(rt, threadId, body);
+      else if (body.command) await checkResume(rt, threadId, body);
       else {
         const input = await checkNewContact(rt, parseWith(CareInput, body.input, "body"));
         if (body.multitask_strategy === "reject") await checkThreadFree(rt.store, threadId, input.customer_id);
@@ -58,7 +61,8 @@ export function platformRunsRouter(rt: CareRuntime, { graphs, watcher }: Pick<Ru
     } catch (e) {
       throw answer(e);
     }
-    const { on_disconnect: _d, if_not_exists: _i, on_completion: _o, multitask_strategy, ...request } = body;
+    const { on_disconnect: _d, if_not_exists: _i, on_completion: _o, multitask_strategy, ...rest } = body;
+    const request = { ...rest, context };
     // A command runs instead of any input (as the embedded server does): an input sent along is unchecked, so not kept.
     const payload = request.command ? { ...request, input: undefined } : request;
     try {

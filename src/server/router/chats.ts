@@ -1,0 +1,63 @@
+import type { AppEnv } from "../env.js";
+import { AIMessage, HumanMessage, type BaseMessage } from "@langchain/core/messages";
+import { Hono } from "hono";
+import { z } from "zod";
+import { ConversationContext } from "../../agents/conversation/state.js";
+import type { CareRuntime } from "../../app/care-runtime.js";
+import type { ChatOutcome } from "../../app/conversation-runs.js";
+import { CONVERSATION_GRAPH_ID } from "../../app/runs/graphs.js";
+import { submitRun } from "../../app/runs/submit.js";
+import type { RunWatcher } from "../../app/runs/watch.js";
+import { conflict, HttpError, notFound, parseWith, readJson } from "../helper/http.js";
+import { endError } from "../helper/run-end.js";
+
+/** One customer message: the text (bounded: the graph reads the first part of a longer one) and who writes. */
+export const ChatMessageRequest = z
+  .object({
+    message: z.string().max(10_000),
+    customer_id: ConversationContext.shape.customer_id,
+    channel: z.enum(["api", "web"]).default("api"),
+  })
+  .strict();
+
+const ThreadId = z.string().uuid();
+
+/**
+ * A conversation with the conversation graph over /v1: a thread the client names (a UUID it keeps), one message
+ * a request, queued like every run and waited for. Channels (WhatsApp, Telegram) queue the same runs.
+ */
+export function chatsRouter(rt: CareRuntime, watcher: RunWatcher) {
+  return new Hono<AppEnv>()
+    .post("/:thread_id/messages", async (c) => {
+      const threadId = parseWith(ThreadId, c.req.param("thread_id"), "path");
+      const body = await readJson(c, ChatMessageRequest);
+      const run = await rt.store.transaction(async (tx) => {
+        const meta = (await tx.threads.get(threadId))?.metadata;
+        if (meta?.graph_id !== undefined && meta.graph_id !== CONVERSATION_GRAPH_ID) throw conflict(`thread ${threadId} belongs to the ${String(meta.graph_id)} graph`);
+        const owner = meta?.customer_id ?? null;
+        if (owner !== null && owner !== undefined && owner !== (body.customer_id ?? null)) throw conflict(`thread ${threadId} is another customer's conversation`);
+        await tx.threads.upsert(threadId, "patch", { graph_id: CONVERSATION_GRAPH_ID, assistant_id: CONVERSATION_GRAPH_ID });
+        return submitRun(tx, {
+          thread_id: threadId,
+          assistant_id: CONVERSATION_GRAPH_ID,
+          multitask_strategy: "enqueue",
+          kwargs: { kind: "chat", message: body.message, context: { customer_id: body.customer_id, channel: body.channel }, request_id: c.get("requestId") },
+        });
+      });
+      const end = await watcher.end(run.run_id, c.req.raw.signal);
+      if (!end) throw new HttpError(503, "abandoned", "the client left before the reply was written; the message was accepted");
+      if (end.status !== "success") throw endError(end);
+      const out = end.output as ChatOutcome;
+      return c.json(out, out.status === "handed_off" ? 202 : 200);
+    })
+    .get("/:thread_id", async (c) => {
+      const threadId = parseWith(ThreadId, c.req.param("thread_id"), "path");
+      const thread = await rt.store.threads.get(threadId);
+      if (!thread || thread.metadata.graph_id !== CONVERSATION_GRAPH_ID) throw notFound(`conversation ${threadId}`);
+      const snapshot = await rt.conversation.getState({ configurable: { thread_id: threadId } });
+      const messages = ((snapshot.values as { messages?: BaseMessage[] }).messages ?? []).flatMap((m) =>
+        HumanMessage.isInstance(m) ? [{ role: "customer", text: m.text }] : AIMessage.isInstance(m) ? [{ role: "bot", text: m.text }] : [],
+      );
+      return c.json({ thread_id: threadId, status: thread.status, messages });
+    });
+}
