@@ -1,0 +1,96 @@
+import { AIMessage } from "@langchain/core/messages";
+import type { StructuredToolInterface } from "@langchain/core/tools";
+import { isGraphBubbleUp, type LangGraphRunnableConfig } from "@langchain/langgraph";
+import { z } from "zod";
+import { CarRef, type Dialog, type ToolCall, type Turn } from "../../../domain/conversation.js";
+import { createDeskTools, createFinesTool, createTools } from "../../../tools/index.js";
+import type { ConversationDeps } from "../deps.js";
+import { factsOf, slotFacts } from "../grounding.js";
+import { Contribution } from "../parts.js";
+import { dialogOf, type ConversationStateType, type ConversationUpdate } from "../state.js";
+import { agentGraph } from "./agent-graph.js";
+import type { ConversationModels, ModelAgent } from "./models.js";
+import { callFacts, recordedCalls } from "./tool-record.js";
+import { threadWindow } from "./window.js";
+
+/** The tools each agent's model is bound to: the same LangChain tools (src/tools) the offline agents' functions sit under. */
+function toolsOf(agent: ModelAgent, deps: ConversationDeps): StructuredToolInterface[] {
+  const [searchCatalog, simulateFinancing, searchKnowledge] = createTools(deps.tools);
+  const desk = deps.desk ? createDeskTools(deps.desk, deps.tools.descriptions) : [];
+  const named = (...names: string[]) => desk.filter((t) => names.includes(t.name));
+  if (agent === "sales") return [searchCatalog, simulateFinancing, searchKnowledge, ...named("book_test_drive", "create_lead")];
+  if (agent === "support") return [...named("open_ticket", "ticket_status", "add_ticket_note", "close_ticket"), createFinesTool(deps.fines, deps.tools.descriptions)];
+  return [searchKnowledge];
+}
+
+const CatalogAnswer = z.object({ cars: z.array(z.looseObject(CarRef.shape)) });
+const TicketAnswer = z.object({ ok: z.literal(true), ticket: z.object({ folio: z.string() }) });
+
+/** What the dialog keeps of the tools' answers: the last list shown (for "el segundo"), a single car, the folio opened. */
+function dialogAfter(d: Dialog, calls: readonly ToolCall[]): Dialog {
+  let out = d;
+  for (const c of calls) {
+    const cars = c.name === "search_catalog" ? CatalogAnswer.safeParse(c.result) : undefined;
+    if (cars?.success) {
+      const results = cars.data.cars.map((car) => CarRef.parse(car));
+      out = { ...out, results, slots: results.length === 1 ? { ...out.slots, car: results[0] } : out.slots };
+    }
+    const ticket = c.name === "open_ticket" ? TicketAnswer.safeParse(c.result) : undefined;
+    if (ticket?.success) out = { ...out, slots: { ...out.slots, ticket_folio: ticket.data.ticket.folio } };
+  }
+  return out;
+}
+
+/**
+ * The consecutive-failure rule with a model: a turn fails when an agent's model fails after its retries.
+ * understand leaves the count pending for a turn it understood (agentsLeft), the first agent to fail adds
+ * one, and the turn's last agent clears it when none failed. The third failure in a row brings a person in.
+ */
+function settleFailures(d: Dialog, turn: Turn, c: Contribution, failed: boolean, last: boolean, deps: ConversationDeps): { dialog: Dialog; failed: boolean } {
+  if (failed && !turn.failed) {
+    const failures = d.failures + 1;
+    if (failures < deps.settings.max_failures) return { dialog: { ...d, failures }, failed: true };
+    c.escalation = { reason: "repeated_failure", priority: deps.settings.priorities.repeated_failure };
+    return { dialog: { ...d, failures: 0 }, failed: true };
+  }
+  if (!failed && !turn.failed && last) return { dialog: { ...d, failures: 0 }, failed: false };
+  return { dialog: d, failed: turn.failed || failed };
+}
+
+/**
+ * An agent whose work a model does, bound to the agent's tools (agentGraph). Its tool calls land in
+ * `turn.tools` and their figures in `turn.facts`, so the safety node grounds the model's reply as it grounds
+ * an offline one; the reply goes through compose and safety like any part. A model that still fails after
+ * its retries: the agent's fallback reply, and the turn counts as a failure.
+ */
+export function modelAgent(agent: ModelAgent, deps: ConversationDeps, models: ConversationModels) {
+  const graph = agentGraph({ agent, system: models.prompts[agent], tools: toolsOf(agent, deps), models, observer: deps.observer });
+  return async (state: ConversationStateType, config: LangGraphRunnableConfig): Promise<ConversationUpdate> => {
+    const { turn } = state;
+    let d = dialogOf(state);
+    const c = new Contribution(agent);
+    const last = turn.plan.every((a) => a === agent || turn.agents.includes(a));
+    let failed = false;
+    try {
+      const window = await threadWindow(state.messages ?? [], models.settings.window_tokens);
+      const out = await graph.invoke({ messages: window }, config);
+      const made = out.messages.slice(window.length);
+      const answer = made.at(-1);
+      const text = AIMessage.isInstance(answer) && !(answer.tool_calls?.length ?? 0) ? answer.text.trim() : "";
+      if (!text) throw new Error(`the ${agent} model gave no answer in words`);
+      const calls = recordedCalls(made);
+      c.tools.push(...calls);
+      c.facts.push(...callFacts(calls, [...turn.facts, ...slotFacts(d.slots), ...factsOf(turn.text)]));
+      // Pushed as written: a model's text is no template ("{{…}}" is not ours to fill).
+      c.parts.push({ kind: "task", agent, text });
+      d = dialogAfter(d, calls);
+    } catch (e) {
+      // An interrupt or a cancelled run is not the model failing.
+      if (isGraphBubbleUp(e) || config.signal?.aborted) throw e;
+      failed = true;
+      c.parts.push({ kind: "task", agent, text: models.fallbacks[agent] });
+    }
+    const settled = settleFailures(d, turn, c, failed, last, deps);
+    return { dialog: settled.dialog, turn: { ...c.into(turn), failed: settled.failed } };
+  };
+}
