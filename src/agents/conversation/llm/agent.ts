@@ -72,7 +72,7 @@ export function modelAgent(agent: ModelAgent, deps: ConversationDeps, models: Co
     const last = turn.plan.every((a) => a === agent || turn.agents.includes(a));
     let failed = false;
     try {
-      const window = await threadWindow(state.messages ?? [], models.settings.window_tokens);
+      const window = await threadWindow(state.messages ?? [], { maxTokens: models.settings.window_tokens, maxChars: deps.settings.max_message_chars });
       const out = await graph.invoke({ messages: window }, config);
       const made = out.messages.slice(window.length);
       const answer = made.at(-1);

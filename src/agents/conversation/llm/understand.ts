@@ -67,7 +67,7 @@ export function understandWithModel(deps: ConversationDeps, models: Conversation
     if (before.waiting_for_person || text === "") return offline(state);
     let read: UnderstoodMessage | undefined;
     try {
-      const window = await threadWindow(state.messages ?? [], models.settings.window_tokens);
+      const window = await threadWindow(state.messages ?? [], { maxTokens: models.settings.window_tokens, maxChars: deps.settings.max_message_chars });
       read = (await graph.invoke({ messages: window }, config)).understood;
     } catch (e) {
       if (isGraphBubbleUp(e) || config.signal?.aborted) throw e;
