@@ -2,12 +2,14 @@ import { InMemoryStore, MemorySaver } from "@langchain/langgraph";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { compileConversationGraph } from "../../graphs/conversation.js";
 import { createConversationDeps, type ConversationDeps } from "../../src/agents/conversation/deps.js";
-import { silentObserver } from "../../src/agents/observer.js";
+import { silentObserver, type CareObserver } from "../../src/agents/observer.js";
 import type { ModelCall } from "../../src/domain/conversation-llm.js";
 import type { Turn } from "../../src/domain/conversation.js";
 import type { HumanInterrupt } from "../../src/domain/human.js";
 import { loadModelFallbacks, loadPrompt } from "../../src/store/assets.js";
 import { formatKm, formatPesos } from "../../src/tools/index.js";
+import { createLogger } from "../../src/app/logger.js";
+import { loggedModelCalls } from "../../src/app/model-calls-log.js";
 import { FakeOpenAI, type ChatRequest, type Reply } from "../helpers/fake-openai.js";
 
 let fake: FakeOpenAI;
@@ -26,12 +28,12 @@ afterEach(() => {
 });
 
 /** The conversation graph on models served by the fake; the classifier and tool data trained and loaded once. */
-function llmDeps(): ConversationDeps {
+function llmDeps(observer: CareObserver = { ...silentObserver, modelCall: (c) => void calls.push(c) }): ConversationDeps {
   return createConversationDeps({
     tools: offline.tools,
     classifier: offline.classifier,
     models: { baseUrl: fake.url, apiKey: "test-key", writerModel: "gpt-4o-mini", maxRetries: 2, retryBaseMs: 5, timeoutMs: 5000 },
-    observer: { ...silentObserver, modelCall: (c) => void calls.push(c) },
+    observer,
   });
 }
 
@@ -268,6 +270,19 @@ describe("conversation graph on a real model's wire format (fake OpenAI server)"
       // data/model-prices.json: $0.15 and $0.60 per million tokens.
       expect(x.cost_usd).toBeCloseTo((10 * 0.15 + 10 * 0.6) / 1e6, 12);
     }
+  });
+
+  it("logs each call as a JSON line with the run's tracking id, tokens and cost", async () => {
+    serve(
+      () => understood(["car_search"]),
+      () => ({ kind: "content", content: "Claro, ¿qué marca buscas?" }),
+    );
+    const lines: string[] = [];
+    const log = createLogger({ destination: { write: (line: string) => void lines.push(line) } });
+    await conversation(llmDeps(loggedModelCalls(silentObserver, log))).say("quiero un auto");
+    const logged = lines.map((l) => JSON.parse(l)).filter((l) => l.msg === "model call");
+    expect(logged.map((l) => l.agent)).toEqual(["understand", "sales"]);
+    expect(logged[1]).toMatchObject({ tracking_id: expect.stringMatching(/^run-llm-/), model: "gpt-4o-mini", input_tokens: 10, output_tokens: 10, cost_usd: expect.any(Number) });
   });
 
   it("shows the model only a window of the thread, and the customer's numbers masked", async () => {
