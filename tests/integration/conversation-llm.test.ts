@@ -7,7 +7,8 @@ import type { ModelCall } from "../../src/domain/conversation-llm.js";
 import type { Turn } from "../../src/domain/conversation.js";
 import type { HumanInterrupt } from "../../src/domain/human.js";
 import { loadModelFallbacks, loadPrompt } from "../../src/store/assets.js";
-import { formatKm, formatPesos } from "../../src/tools/index.js";
+import { openSqliteStore } from "../../src/store/sqlite/open.js";
+import { createSupportDesk, formatKm, formatPesos } from "../../src/tools/index.js";
 import { createLogger } from "../../src/app/logger.js";
 import { loggedModelCalls } from "../../src/app/model-calls-log.js";
 import { FakeOpenAI, type ChatRequest, type Reply } from "../helpers/fake-openai.js";
@@ -43,14 +44,14 @@ interface Said {
   interrupted?: HumanInterrupt;
 }
 
-function conversation(deps = llmDeps()) {
+function conversation(deps = llmDeps(), context: Record<string, unknown> = { channel: "web" }) {
   const graph = compileConversationGraph(deps, new MemorySaver(), new InMemoryStore());
   const thread = `llm-${Math.random().toString(36).slice(2)}`;
   let turnNo = 0;
   return {
     deps,
     say: async (content: string): Promise<Said> => {
-      const config = { configurable: { thread_id: thread }, context: { channel: "web" }, metadata: { run_id: `run-${thread}-${++turnNo}` } };
+      const config = { configurable: { thread_id: thread }, context, metadata: { run_id: `run-${thread}-${++turnNo}` } };
       const out = (await graph.invoke({ messages: [{ role: "user", content }] } as never, config as never)) as Record<string, any>;
       const last = out["messages"].at(-1);
       return { text: last.getType() === "ai" ? last.text : "", turn: out["turn"], interrupted: out["__interrupt__"]?.[0]?.value[0] };
@@ -131,6 +132,30 @@ describe("conversation graph on a real model's wire format (fake OpenAI server)"
     expect(r.text).toContain(plan.monthly_payment);
     expect(r.turn.ungrounded).toEqual([]);
     expect(agentRequests()).toHaveLength(3);
+  });
+
+  it("opens a ticket on the desk through a tool call, for the run's customer, and keeps its folio", async () => {
+    const store = openSqliteStore(":memory:");
+    try {
+      const desk = createSupportDesk({ tickets: store.tickets, leads: store.leads, catalog: offline.tools.catalog, hubs: offline.tools.hubs, refusals: offline.tools.deskRefusals });
+      serve(
+        () => understood(["support"]),
+        (req) => {
+          const result = lastToolResult(req);
+          if (!result) return { kind: "tool_call", name: "open_ticket", args: { issue_bucket: "mecanica", summary: "El auto hace un ruido al frenar." } };
+          return { kind: "content", content: `Registré tu caso con el folio ${result.ticket.folio}.` };
+        },
+      );
+      const c = conversation({ ...llmDeps(), desk }, { channel: "web", customer_id: "cust-7" });
+      const r = await c.say("mi auto hace un ruido al frenar");
+      const folio = (r.turn.tools[0]!.result as { ticket: { folio: string } }).ticket.folio;
+      expect(r.turn.tools[0]!.name).toBe("open_ticket");
+      expect(r.text).toContain(folio);
+      expect((await store.tickets.get(folio))?.customer_id).toBe("cust-7");
+      expect((await c.state()).dialog.slots.ticket_folio).toBe(folio);
+    } finally {
+      await store.close();
+    }
   });
 
   it("refuses a price no tool produced: the customer gets the safe reply", async () => {
