@@ -5,12 +5,13 @@ import { z } from "zod";
 import { CarRef, type Dialog, type ToolCall, type Turn } from "../../../domain/conversation.js";
 import { createDeskTools, createFinesTool, createTools } from "../../../tools/index.js";
 import type { ConversationDeps } from "../deps.js";
-import { factsOf, slotFacts } from "../grounding.js";
+import { slotFacts } from "../grounding.js";
 import { Contribution } from "../parts.js";
 import { dialogOf, type ConversationStateType, type ConversationUpdate } from "../state.js";
 import { agentGraph } from "./agent-graph.js";
 import type { ConversationModels, ModelAgent } from "./models.js";
-import { callFacts, recordedCalls } from "./tool-record.js";
+import { groundingFacts, recordedCalls } from "./tool-record.js";
+import type { ReplyVerdict } from "../safety.js";
 import { threadWindow } from "./window.js";
 
 /** The tools each agent's model is bound to: the same LangChain tools (src/tools) the offline agents' functions sit under. */
@@ -64,25 +65,29 @@ function settleFailures(d: Dialog, turn: Turn, c: Contribution, failed: boolean,
  * its retries: the agent's fallback reply, and the turn counts as a failure.
  */
 export function modelAgent(agent: ModelAgent, deps: ConversationDeps, models: ConversationModels) {
-  const graph = agentGraph({ agent, system: models.prompts[agent], tools: toolsOf(agent, deps), models, observer: deps.observer });
+  const graph = agentGraph({ agent, tools: toolsOf(agent, deps), models, deps });
   return async (state: ConversationStateType, config: LangGraphRunnableConfig): Promise<ConversationUpdate> => {
     const { turn } = state;
     let d = dialogOf(state);
     const c = new Contribution(agent);
     const last = turn.plan.every((a) => a === agent || turn.agents.includes(a));
+    const known = [...turn.facts, ...slotFacts(d.slots)];
     let failed = false;
+    let refused: ReplyVerdict | undefined;
     try {
       const window = await threadWindow(state.messages ?? [], { maxTokens: models.settings.window_tokens, maxChars: deps.settings.max_message_chars });
-      const out = await graph.invoke({ messages: window }, config);
+      // Nothing inside streams as chat messages: the customer's message is the safety node's, after compose.
+      const out = await graph.invoke({ messages: window, known, incoming: turn.text }, { ...config, tags: [...(config.tags ?? []), "nostream"] });
       const made = out.messages.slice(window.length);
       const answer = made.at(-1);
       const text = AIMessage.isInstance(answer) && !(answer.tool_calls?.length ?? 0) ? answer.text.trim() : "";
       if (!text) throw new Error(`the ${agent} model gave no answer in words`);
       const calls = recordedCalls(made);
       c.tools.push(...calls);
-      c.facts.push(...callFacts(calls, [...turn.facts, ...slotFacts(d.slots), ...factsOf(turn.text)]));
+      c.facts.push(...groundingFacts(made, known, turn.text).slice(known.length));
       // Pushed as written: a model's text is no template ("{{…}}" is not ours to fill).
       c.parts.push({ kind: "task", agent, text });
+      refused = out.refused;
       d = dialogAfter(d, calls);
     } catch (e) {
       // An interrupt or a cancelled run is not the model failing.
@@ -91,6 +96,10 @@ export function modelAgent(agent: ModelAgent, deps: ConversationDeps, models: Co
       c.parts.push({ kind: "task", agent, text: models.fallbacks[agent] });
     }
     const settled = settleFailures(d, turn, c, failed, last, deps);
-    return { dialog: settled.dialog, turn: { ...c.into(turn), failed: settled.failed } };
+    const into = c.into(turn);
+    return {
+      dialog: settled.dialog,
+      turn: { ...into, failed: settled.failed, ungrounded: [...into.ungrounded, ...(refused?.ungrounded ?? [])], safety: [...new Set([...into.safety, ...(refused?.safety ?? [])])] },
+    };
   };
 }

@@ -52,3 +52,11 @@ export function callFacts(calls: readonly ToolCall[], known: readonly string[]):
   }
   return facts;
 }
+
+/**
+ * The figures a model's answer may state: those the turn backed before (`known`) and those its tool calls
+ * produced. The customer's own figures (`incoming`) may price a simulation but are no fact themselves.
+ */
+export function groundingFacts(messages: readonly BaseMessage[], known: readonly string[], incoming: string): string[] {
+  return [...known, ...callFacts(recordedCalls(messages), [...known, ...factsOf(incoming)])];
+}
