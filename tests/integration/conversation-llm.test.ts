@@ -158,6 +158,18 @@ describe("conversation graph on a real model's wire format (fake OpenAI server)"
     }
   });
 
+  it("hands a reservation to a person, as offline: no tool can close it", async () => {
+    serve(
+      () => understood(["sales"]),
+      () => ({ kind: "content", content: "¡Listo, te lo aparté!" }),
+    );
+    const r = await conversation().say("quiero apartar un auto");
+    expect(r.turn.escalation?.reason).toBe("lead");
+    expect(r.interrupted).toBeDefined();
+    expect(r.text).not.toContain("aparté");
+    expect(agentRequests()).toHaveLength(0);
+  });
+
   it("refuses a price no tool produced: the customer gets the safe reply", async () => {
     serve(
       () => understood(["car_search"]),
@@ -207,6 +219,20 @@ describe("conversation graph on a real model's wire format (fake OpenAI server)"
     expect(slots.budget_max_cents).toBe(30_000_000);
     // 48 months is the model's guess: the customer wrote no term.
     expect(slots.term_months).toBeUndefined();
+  });
+
+  it("reads the message with the offline classifier when the model's structured answer is malformed", async () => {
+    serve(
+      () => ({ kind: "content", content: '{"intents": ["compra_auto"]' }),
+      () => ({ kind: "content", content: "Claro, ¿qué marca buscas?" }),
+    );
+    const text = "busco un versa 2020";
+    const r = await conversation().say(text);
+    expect(r.turn.intents).toEqual(expect.arrayContaining(offline.classifier.classify(text)));
+    expect(r.turn.agents).toEqual(["sales"]);
+    expect(r.text).toBe("Claro, ¿qué marca buscas?");
+    // A malformed answer is no transient error: asked once.
+    expect(fake.requests.filter(isUnderstand)).toHaveLength(1);
   });
 
   it("retries a model that fails twice with a 500 and answers with its third attempt", async () => {
