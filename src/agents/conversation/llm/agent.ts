@@ -10,8 +10,8 @@ import { Contribution } from "../parts.js";
 import { dialogOf, type ConversationStateType, type ConversationUpdate } from "../state.js";
 import { agentGraph } from "./agent-graph.js";
 import type { ConversationModels, ModelAgent } from "./models.js";
-import { groundingFacts, recordedCalls } from "./tool-record.js";
 import type { ReplyVerdict } from "../safety.js";
+import { groundingFacts, recordedCalls } from "./tool-record.js";
 import { threadWindow } from "./window.js";
 
 /** The tools each agent's model is bound to: the same LangChain tools (src/tools) the offline agents' functions sit under. */
@@ -44,8 +44,9 @@ function dialogAfter(d: Dialog, calls: readonly ToolCall[]): Dialog {
 
 /**
  * The consecutive-failure rule with a model: a turn fails when an agent's model fails after its retries.
- * understand leaves the count pending for a turn it understood (agentsLeft), the first agent to fail adds
- * one, and the turn's last agent clears it when none failed. The third failure in a row brings a person in.
+ * understand leaves the count as it was for a turn it understood with model agents to come (llm/understand.ts),
+ * the first agent to fail adds one, and the turn's last agent clears it when none failed. The third failure
+ * in a row brings a person in, as a third message not understood does.
  */
 function settleFailures(d: Dialog, turn: Turn, c: Contribution, failed: boolean, last: boolean, deps: ConversationDeps): { dialog: Dialog; failed: boolean } {
   if (failed && !turn.failed) {
