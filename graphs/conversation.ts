@@ -10,7 +10,7 @@ import { safety } from "../src/agents/conversation/safety.js";
 import { sales } from "../src/agents/conversation/sales.js";
 import { ConversationContext, ConversationInput, ConversationState, dialogOf, type ConversationStateType } from "../src/agents/conversation/state.js";
 import { support } from "../src/agents/conversation/support.js";
-import { understand } from "../src/agents/conversation/understand.js";
+import { agentNode, understandNode } from "../src/agents/conversation/llm/nodes.js";
 import { appConfigFromEnv } from "../src/config.js";
 import { openSqliteStore } from "../src/store/sqlite/open.js";
 import { lazyNode } from "./lazy-node.js";
@@ -39,11 +39,11 @@ export function routeAfterSafety(state: ConversationStateType): "handoff" | "rem
 export function createConversationBuilder(deps: () => ConversationDeps) {
   const b = new StateGraph(ConversationState, { input: ConversationInput, context: ConversationContext })
     .addNode("load_memory", lazyNode("load_memory", loadMemory, deps))
-    .addNode("understand", lazyNode("understand", understand, deps))
+    .addNode("understand", lazyNode("understand", understandNode, deps))
     .addNode("greeting", lazyNode("greeting", greeting, deps))
-    .addNode("sales", lazyNode("sales", sales, deps))
-    .addNode("support", lazyNode("support", support, deps))
-    .addNode("company", lazyNode("company", company, deps))
+    .addNode("sales", lazyNode("sales", agentNode("sales", sales), deps))
+    .addNode("support", lazyNode("support", agentNode("support", support), deps))
+    .addNode("company", lazyNode("company", agentNode("company", company), deps))
     .addNode("compose", lazyNode("compose", compose, deps))
     .addNode("safety", lazyNode("safety", safety, deps))
     .addNode("handoff", lazyNode("handoff", handoff, deps))
@@ -65,8 +65,8 @@ export function compileConversationGraph(deps: ConversationDeps, checkpointer?: 
 }
 
 let defaults: ConversationDeps | undefined;
-/** Offline deps from data/ and prompts/; the desk's tickets and leads in the configured SQLite file (see README, Configuration). */
-const defaultDeps = () => (defaults ??= createConversationDeps({ store: openSqliteStore(appConfigFromEnv().dbPath) }));
+/** Deps from data/ and prompts/; the desk's tickets and leads in the configured SQLite file, the models configured (see README, Configuration). */
+const defaultDeps = () => (defaults ??= (({ dbPath, models }) => createConversationDeps({ store: openSqliteStore(dbPath), models }))(appConfigFromEnv()));
 
 export const builder = createConversationBuilder(defaultDeps);
 /** For LangGraph Studio and the LangGraph API server, which bring their own checkpointer and store. */

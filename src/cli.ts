@@ -13,6 +13,7 @@ import { AssetError, loadEnvironment, loadPersonaCorpus } from "./store/assets.j
 import { CustomerCsvError, customersFromCsv, customersToCsv } from "./store/customer-csv.js";
 import { ConversationOwnedError, runContact } from "./app/contacts.js";
 import { createLogger, type Logger } from "./app/logger.js";
+import { loggedModelCalls } from "./app/model-calls-log.js";
 import { PolicyBindingError } from "./policy/book.js";
 import { evaluateFromLog, formatOpeReport, OpeInputError } from "./app/ope.js";
 import type { RunningServer } from "./server/serve.js";
@@ -272,12 +273,12 @@ async function start(v: Record<string, string | boolean | undefined>) {
 }
 
 /** A long-running command's runtime, its graph observed by the process's Prometheus metrics. */
-async function observedRuntime(config: AppConfig) {
+async function observedRuntime(config: AppConfig, log: Logger) {
   const { storedCounts } = await import("./server/serve.js");
   const { createMetrics } = await import("./server/helper/prometheus.js");
   let opened: CareRuntime | undefined;
   const metrics = createMetrics(storedCounts(() => opened));
-  const rt = await openCareRuntime({ ...databaseOf(config), seed: config.seed, environment: loadEnv(config.environmentFile), models: config.models, observer: metrics.observer });
+  const rt = await openCareRuntime({ ...databaseOf(config), seed: config.seed, environment: loadEnv(config.environmentFile), models: config.models, observer: loggedModelCalls(metrics.observer, log) });
   opened = rt;
   return { rt, metrics };
 }
@@ -301,7 +302,7 @@ async function serveUntilSignal(withWorker = true) {
   const cfg = serverConfigFromEnv();
   const config = appConfigFromEnv();
   const log = createLogger({ level: config.logLevel });
-  const { rt, metrics } = await observedRuntime(config);
+  const { rt, metrics } = await observedRuntime(config, log);
   let server: RunningServer;
   try {
     server = await startServer(rt, cfg, log, metrics, withWorker ? workerOptionsFromEnv() : null);
@@ -323,7 +324,7 @@ async function workUntilSignal() {
   const worker = workerOptionsFromEnv();
   const config = appConfigFromEnv();
   const log = createLogger({ level: config.logLevel });
-  const { rt, metrics } = await observedRuntime(config);
+  const { rt, metrics } = await observedRuntime(config, log);
   let http: { close(): Promise<void> } | undefined;
   try {
     if (cfg.workerMetricsPort !== undefined) http = await startWorkerHttp(rt, metrics, { port: cfg.workerMetricsPort, host: cfg.host, metricsToken: cfg.metricsToken }, log);

@@ -1,3 +1,5 @@
+import type { ModelCall } from "../domain/conversation-llm.js";
+
 /** What the care graph reports about itself; the server turns it into Prometheus metrics. */
 export interface CareObserver {
   node(name: string, seconds: number, failed: boolean): void;
@@ -5,6 +7,8 @@ export interface CareObserver {
   fallback(kind: "writer" | "safety"): void;
   policyUpdate(namespace: string): void;
   contact(route: string, status: string): void;
+  /** A chat model's call in the conversation graph: its tokens and cost, with the run's tracking id. */
+  modelCall?(call: ModelCall): void;
 }
 
 export const silentObserver: CareObserver = {

@@ -41,12 +41,12 @@ export type ConversationGraph = ReturnType<ReturnType<typeof createConversationB
 let shared: Pick<ConversationDeps, "tools" | "classifier"> | undefined;
 
 /** Made on first use (a runtime that never chats trains nothing), with the desk on this runtime's store. */
-function conversationGraph(store: Store, checkpointer: BaseCheckpointSaver, memory: BaseStore): ConversationGraph {
+function conversationGraph(store: Store, checkpointer: BaseCheckpointSaver, memory: BaseStore, o: Pick<CareDepsOptions, "models" | "observer">): ConversationGraph {
   let deps: ConversationDeps | undefined;
   const depsOf = () => {
     if (!deps) {
       shared ??= (({ tools, classifier }) => ({ tools, classifier }))(createConversationDeps());
-      deps = createConversationDeps({ ...shared, store });
+      deps = createConversationDeps({ ...shared, store, models: o.models, observer: o.observer });
     }
     return deps;
   };
@@ -71,7 +71,7 @@ export async function openCareRuntime(o: Omit<CareDepsOptions, "store"> & Databa
       store,
       deps,
       graph,
-      conversation: conversationGraph(store, checkpointer, memory),
+      conversation: conversationGraph(store, checkpointer, memory, o),
       checkpointer,
       memory,
       environment,

@@ -41,7 +41,8 @@ type Snapshot = Awaited<ReturnType<ConversationGraph["getState"]>>;
  */
 export async function runChat(rt: CareRuntime, req: ChatRequest): Promise<ChatOutcome> {
   // LangGraph types a context key that is optional in the schema as required: the schema is what it parses with.
-  const config = { configurable: { thread_id: req.thread_id }, context: { customer_id: undefined, ...req.context }, signal: req.signal };
+  // metadata.run_id: what a model call's tokens and cost are logged under (the run's tracking id).
+  const config = { configurable: { thread_id: req.thread_id }, context: { customer_id: undefined, ...req.context }, signal: req.signal, metadata: { run_id: req.run_id } };
   const customer = chatCustomer(req.context, req.thread_id);
   await markThread(rt.store, req.thread_id, { status: "running", context: req.context, customer_id: req.context.customer_id ?? null });
   try {

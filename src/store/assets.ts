@@ -14,8 +14,9 @@ import { Hub } from "../domain/hub.js";
 import { KbPassage, KbSearchSettings } from "../domain/knowledge.js";
 import { parseCsv } from "./csv.js";
 import { IntentExample, IntentLexicon, IntentSettings } from "../domain/intent.js";
-import { GOLDEN_CATEGORIES, GoldenFile } from "../domain/golden.js";
 import { ConversationSettings, ConversationTexts } from "../domain/conversation.js";
+import { GOLDEN_CATEGORIES, GoldenFile } from "../domain/golden.js";
+import { ConversationModelSettings, ModelFallbacks, ModelPrices } from "../domain/conversation-llm.js";
 
 /** The project root, found from this file whether it runs from src/ (tsx) or dist/ (compiled). */
 export const PROJECT_ROOT = (() => {
@@ -281,4 +282,20 @@ export function loadConversationTexts(dir = join(PROJECT_ROOT, "prompts/conversa
   const sections = Object.keys(ConversationTexts.shape) as Array<keyof ConversationTexts>;
   const raw = Object.fromEntries(sections.map((s) => [s, readJson(join(dir, `${s}.json`), ConversationTexts.shape[s] as z.ZodType<unknown>)]));
   return check(dir, ConversationTexts, raw);
+}
+
+/** The conversation graph's settings for a chat model (data/conversation-llm.json). */
+export function loadConversationModelSettings(path = join(PROJECT_ROOT, "data/conversation-llm.json")): ConversationModelSettings {
+  return readJson(path, ConversationModelSettings);
+}
+
+/** Per-model token prices (data/model-prices.json); keys starting with "_" are comments. */
+export function loadModelPrices(path = join(PROJECT_ROOT, "data/model-prices.json")): ModelPrices {
+  const raw = readJson(path, z.record(z.string(), z.unknown()));
+  return check(path, ModelPrices, Object.fromEntries(Object.entries(raw).filter(([k]) => !k.startsWith("_"))));
+}
+
+/** What each agent says when its model fails (prompts/conversation-llm/fallbacks.json): sent to customers, so not under prompts/llm. */
+export function loadModelFallbacks(path = join(PROJECT_ROOT, "prompts/conversation-llm/fallbacks.json")): ModelFallbacks {
+  return readJson(path, ModelFallbacks);
 }

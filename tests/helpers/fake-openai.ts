@@ -3,9 +3,10 @@ import type { AddressInfo } from "node:net";
 
 export interface ChatRequest {
   model: string;
-  messages: Array<{ role: string; content: string }>;
+  messages: Array<{ role: string; content: string | null; tool_calls?: Array<{ id: string; function: { name: string; arguments: string } }>; tool_call_id?: string }>;
   response_format?: { type: string; json_schema?: { name: string; schema: unknown; strict?: boolean } };
-  tools?: unknown[];
+  tools?: Array<{ type: string; function: { name: string } }>;
+  tool_choice?: unknown;
   /** Set by the client when a caller listens for tokens (e.g. a graph run under streamEvents). */
   stream?: boolean;
 }
@@ -14,6 +15,8 @@ export interface ChatRequest {
 export type Reply =
   | { kind: "content"; content: string }
   | { kind: "tool_call"; name: string; args: unknown }
+  /** Several calls in one answer (parallel tool calls). */
+  | { kind: "tool_calls"; calls: Array<{ name: string; args: unknown }> }
   | { kind: "error"; status: number; message: string; headers?: Record<string, string> }
   | { kind: "hang" }
   | { kind: "delay"; ms: number; then: Reply };
@@ -77,13 +80,15 @@ export class FakeOpenAI {
       res.end(JSON.stringify({ error: { message: reply.message, type: "server_error", code: null } }));
       return;
     }
+    // Ids unique per answer, as the API's are: a tool keyed on its call id (the desk's idempotency) sees each call once.
+    const calls = reply.kind === "tool_call" ? [{ name: reply.name, args: reply.args }] : reply.kind === "tool_calls" ? reply.calls : [];
     const message =
       reply.kind === "content"
         ? { role: "assistant", content: reply.content }
         : {
             role: "assistant",
             content: null,
-            tool_calls: [{ id: "call_1", type: "function", function: { name: reply.name, arguments: JSON.stringify(reply.args) } }],
+            tool_calls: calls.map((c, i) => ({ id: `call_${this.requests.length}_${i}`, type: "function", function: { name: c.name, arguments: JSON.stringify(c.args) } })),
           };
     if (body.stream) {
       this.streamAnswer(res, body, message);

@@ -16,6 +16,8 @@ import type { Store } from "../../store/ports.js";
 import { createSupportDesk, loadOfflineFinesLookup, loadToolData, plateReader, type FinesLookup, type PlateReader, type SupportDesk, type ToolData } from "../../tools/index.js";
 import { silentObserver, type CareObserver } from "../observer.js";
 import { trainIntentClassifier, type IntentClassifier } from "./intents.js";
+import { createConversationModels, type ConversationModels } from "./llm/models.js";
+import type { ModelConfig } from "../../models/config.js";
 
 export interface ConversationDeps {
   tools: ToolData;
@@ -27,11 +29,8 @@ export interface ConversationDeps {
   plates: PlateReader;
   /** Which team a ticket goes to (the care graph's keyword classifier). */
   issueKeywords: ClassifierKeywords;
-  /**
-   * The real-model path's seam (tool calling over createTools, structured intents): not built yet. Every node
-   * runs offline today, whatever is set here.
-   */
-  models?: unknown;
+  /** Chat models (OPENAI_BASE_URL / OPENAI_API_KEY): understand and the agents use them (llm/). None: offline. */
+  models?: ConversationModels;
   settings: ConversationSettings;
   texts: ConversationTexts;
   safetyRules: SafetyRules;
@@ -49,7 +48,8 @@ export interface ConversationDepsOptions {
   /** The desk's tickets and leads live here; ignored when `desk` is given. */
   store?: Store;
   desk?: SupportDesk;
-  models?: unknown;
+  /** The model settings; with no key and no base URL, the graph runs offline. */
+  models?: Partial<ModelConfig>;
   observer?: CareObserver;
   now?: () => Date;
 }
@@ -67,7 +67,7 @@ export function createConversationDeps(o: ConversationDepsOptions = {}): Convers
     fines: loadOfflineFinesLookup(),
     plates: plateReader(loadPlateFormats()),
     issueKeywords: loadClassifierKeywords(),
-    models: o.models,
+    models: createConversationModels(o.models),
     settings: loadConversationSettings(),
     texts: loadConversationTexts(),
     safetyRules,

@@ -33,6 +33,8 @@ export function createMetrics({ pendingHandoffs, outboundByStatus, runQueue }: S
     registers: [registry],
   });
   const llm = new Counter({ name: "care_graph_llm_calls_total", help: "LLM calls by agent and outcome", labelNames: ["agent", "outcome"], registers: [registry] });
+  const tokens = new Counter({ name: "care_graph_llm_tokens_total", help: "Conversation graph model tokens by agent, model and kind (input, output)", labelNames: ["agent", "model", "kind"], registers: [registry] });
+  const cost = new Counter({ name: "care_graph_llm_cost_usd_total", help: "Conversation graph model spend in US dollars (models with a known price)", labelNames: ["agent", "model"], registers: [registry] });
   const fallbacks = new Counter({ name: "care_graph_fallbacks_total", help: "Messages replaced: writer failures and safety fallbacks", labelNames: ["kind"], registers: [registry] });
   const updates = new Counter({ name: "care_graph_policy_updates_total", help: "Rewards applied to a policy", labelNames: ["namespace"], registers: [registry] });
   new Gauge({
@@ -141,6 +143,11 @@ export function createMetrics({ pendingHandoffs, outboundByStatus, runQueue }: S
     fallback: (kind) => fallbacks.inc({ kind }),
     policyUpdate: (namespace) => updates.inc({ namespace }),
     contact: (route, status) => contacts.inc({ route, status }),
+    modelCall: (c) => {
+      tokens.inc({ agent: c.agent, model: c.model, kind: "input" }, c.input_tokens);
+      tokens.inc({ agent: c.agent, model: c.model, kind: "output" }, c.output_tokens);
+      if (c.cost_usd !== null) cost.inc({ agent: c.agent, model: c.model }, c.cost_usd);
+    },
   };
   /** The server's run slots, once it has them. */
   const watchRunSlots = (s: { running: number; waiting: number }) => void (slots = s);
