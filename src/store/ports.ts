@@ -37,6 +37,11 @@ export interface InteractionStore {
   recordHumanAction(id: string, action: HumanAction, message: string | null, source: MessageSource): Promise<void>;
   list(f?: InteractionFilter): Promise<Interaction[]>;
   kpis(by: KpiGroup, f?: Pick<InteractionFilter, "experiment_id" | "policy_namespace" | "since">): Promise<Kpi[]>;
+  /**
+   * When the customer's last care outreach was logged: a contact we started, which said something, outside
+   * any experiment, on a thread no inbound message started (a contact answering the customer is no outreach).
+   */
+  lastOutreach(customerId: string): Promise<Date | undefined>;
 }
 
 export type PolicyUpdate = Parameters<PolicyStateStoreOfPolicy["applyOnce"]>[2];
