@@ -93,10 +93,13 @@ export interface Outbox {
   enqueue(m: { key: string; customerId: string; author: string; body: string }): Promise<{ message: OutboundMessage; created: boolean }>;
   setAddress(customerId: string, channel: string, address: string): Promise<void>;
   address(customerId: string): Promise<{ channel: string; address: string } | undefined>;
-  /** Pending messages whose time has come, oldest first, each the oldest pending one of its customer. */
-  due(now: Date, limit?: number): Promise<DueMessage[]>;
-  /** When the next message `due` could return falls due. */
-  nextDue(): Promise<Date | undefined>;
+  /**
+   * Pending messages whose time has come, oldest first, each the oldest pending one of its customer; only to
+   * addresses on `channels` when given (a sender takes what it can send, and leaves the rest to another).
+   */
+  due(now: Date, limit?: number, channels?: readonly string[]): Promise<DueMessage[]>;
+  /** When the next message `due` could return (on `channels`, when given) falls due. */
+  nextDue(channels?: readonly string[]): Promise<Date | undefined>;
   /** Compare-and-set on the due time read: of two senders, one gets the attempt. */
   lease(m: OutboundMessage, until: Date): Promise<boolean>;
   sent(id: number, providerId: string | null): Promise<void>;
