@@ -9,7 +9,5 @@ export type Channel = z.infer<typeof Channel>;
 export const ChannelSettings = z.object({
   /** A customer's first message this long after a care outreach answers it (the care graph); later, or any other, is a conversation. */
   outreach_reply_hours: z.number().positive(),
-  /** A channel's name in what a customer record made from its messages says. */
-  names: z.record(Channel, z.string().min(1)),
 });
 export type ChannelSettings = z.infer<typeof ChannelSettings>;

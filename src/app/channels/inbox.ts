@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Channel, ChannelSettings } from "../../domain/channel.js";
-import type { Customer } from "../../domain/customer.js";
-import { interpolate } from "../../domain/fill.js";
+import { CHANNELS as CUSTOMER_CHANNELS, type Customer } from "../../domain/customer.js";
 import { classifyMessage, type ClassifierKeywords } from "../../domain/message-class.js";
 import { segmentOf } from "../../domain/segment.js";
 import { loadChannelSettings, loadClassifierKeywords } from "../../store/assets.js";
@@ -23,6 +22,10 @@ export interface ChannelMessage {
   requestId?: string;
 }
 
+/** The channels a customer record may prefer, the ones care reaches them on. */
+type CustomerChannel = (typeof CUSTOMER_CHANNELS)[number];
+const isCustomerChannel = (m: ChannelMessage): m is ChannelMessage & { channel: CustomerChannel } => (CUSTOMER_CHANNELS as readonly string[]).includes(m.channel);
+
 /** What became of a message: seen before, kept for the person who owns the conversation, or queued for a graph. */
 export type Delivery = "duplicate" | "person" | typeof CARE_GRAPH_ID | typeof CONVERSATION_GRAPH_ID;
 
@@ -38,7 +41,7 @@ export class ChannelInbox {
 
   constructor(
     private readonly rt: CareRuntime,
-    private readonly settings: ChannelSettings = loadChannelSettings(),
+    settings: ChannelSettings = loadChannelSettings(),
     private readonly keywords: ClassifierKeywords = loadClassifierKeywords(),
   ) {
     this.replyWindowMs = settings.outreach_reply_hours * 3_600_000;
@@ -49,7 +52,9 @@ export class ChannelInbox {
       if (await tx.inbound.get(m.key)) return "duplicate";
       // Read before this message is recorded: an answer is the customer's first message since the outreach.
       const graph = (await this.answersOutreach(tx, m.customerId)) ? CARE_GRAPH_ID : CONVERSATION_GRAPH_ID;
-      await tx.customers.upsertMany([this.customer(await tx.customers.get(m.customerId), m)]);
+      // Care keeps a record of the customers it can reach (a contact preference of theirs); a channel it cannot
+      // (Telegram) is the conversation graph's alone, which keeps its own profile of them.
+      if (isCustomerChannel(m)) await tx.customers.upsertMany([this.customer(await tx.customers.get(m.customerId), m)]);
       // A care contact is a thread of its own; a conversation is one thread per customer and channel.
       const threadId = graph === CARE_GRAPH_ID ? randomUUID() : conversationThreadId(m.customerId, m.channel);
       await tx.inbound.claim(m.key, m.customerId, threadId, m.text);
@@ -99,14 +104,12 @@ export class ChannelInbox {
   }
 
   /** The customer's record, made on their first message; their segment and issue follow what they write. */
-  private customer(known: Customer | undefined, m: ChannelMessage): Customer {
+  private customer(known: Customer | undefined, m: ChannelMessage & { channel: CustomerChannel }): Customer {
     const k = this.keywords;
     const klass = classifyMessage(m.text, k);
-    const d = k.whatsapp_defaults;
     const first = m.text || k.whatsapp_texts.empty_body;
-    const fresh = () => ({ ...d, mini_story: interpolate(d.mini_story, { channel: this.settings.names[m.channel] }), issues_flag: 1, channel_pref: m.channel, customer_id: m.customerId });
+    const fresh = () => ({ ...k.whatsapp_defaults, issues_flag: 1, channel_pref: m.channel, customer_id: m.customerId });
     // A silent customer (one we reached out to) who writes is vocal from now on: this is their first message.
-    const base = known ?? fresh();
-    return { ...base, first_message: known?.first_message || first, segment: segmentOf(true, klass.angry), is_vocal: true, issue_bucket: klass.issue } as Customer;
+    return { ...(known ?? fresh()), first_message: known?.first_message || first, segment: segmentOf(true, klass.angry), is_vocal: true, issue_bucket: klass.issue } as Customer;
   }
 }
