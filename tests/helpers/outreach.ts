@@ -1,5 +1,7 @@
 import { runContact, type ContactOutcome } from "../../src/app/contacts.js";
 import type { CareRuntime } from "../../src/app/care-runtime.js";
+import { randomUUID } from "node:crypto";
+import { interaction } from "../contract/fixtures.js";
 import { customer } from "./runtime.js";
 
 /**
@@ -13,4 +15,13 @@ export async function outreachTo(rt: CareRuntime, customerId: string): Promise<C
   const out = await runContact(rt, { customer_id: customerId, context: { churn_threshold: 1 } });
   if (out.interaction?.route !== "silent" || out.reply === null) throw new Error(`expected an outreach, got ${JSON.stringify({ route: out.interaction?.route, status: out.status })}`);
   return out;
+}
+
+/**
+ * The log row a care outreach leaves (a silent customer's contact, `message` sent), without running the graph:
+ * for tests about what the customer's answer goes through, where the outreach's own model call would be noise.
+ */
+export async function loggedOutreach(rt: CareRuntime, customerId: string, message: string): Promise<void> {
+  const id = randomUUID();
+  await rt.store.interactions.upsert(interaction(id, { thread_id: id, customer_id: customerId, route: "silent", mode: "outreach", segment: "NVF", context_key: "NVF|mecanica", message }));
 }
