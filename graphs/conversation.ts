@@ -11,6 +11,8 @@ import { sales } from "../src/agents/conversation/sales.js";
 import { ConversationContext, ConversationInput, ConversationState, dialogOf, type ConversationStateType } from "../src/agents/conversation/state.js";
 import { support } from "../src/agents/conversation/support.js";
 import { understand } from "../src/agents/conversation/understand.js";
+import { appConfigFromEnv } from "../src/config.js";
+import { openSqliteStore } from "../src/store/sqlite/open.js";
 import { lazyNode } from "./lazy-node.js";
 
 const AGENTS = ["greeting", "sales", "support", "company"] as const satisfies readonly AgentName[];
@@ -63,8 +65,8 @@ export function compileConversationGraph(deps: ConversationDeps, checkpointer?: 
 }
 
 let defaults: ConversationDeps | undefined;
-/** Offline deps from data/ and prompts/, no support desk (support and leads go to a person). */
-const defaultDeps = () => (defaults ??= createConversationDeps());
+/** Offline deps from data/ and prompts/; the desk's tickets and leads in the configured SQLite file (see README, Configuration). */
+const defaultDeps = () => (defaults ??= createConversationDeps({ store: openSqliteStore(appConfigFromEnv().dbPath) }));
 
 export const builder = createConversationBuilder(defaultDeps);
 /** For LangGraph Studio and the LangGraph API server, which bring their own checkpointer and store. */

@@ -20,7 +20,7 @@ import { GoldenCategory } from "./domain/golden.js";
 import { loadGoldenSet } from "./store/assets.js";
 import type { Driver } from "./app/eval/check.js";
 import { formatGoldenReport, headlineScore, runGolden } from "./app/eval/golden.js";
-import { ConversationGraphMissing, conversationGraphDriver } from "./app/eval/conversation-driver.js";
+import { conversationGraphDriver } from "./app/eval/conversation-driver.js";
 
 /** Bad input from the person at the terminal: a message and exit code 2, no stack trace. */
 class UsageError extends Error {}
@@ -244,13 +244,9 @@ async function evalGolden(v: Record<string, string | boolean | undefined>, overr
     if (e instanceof AssetError) throw new UsageError(e.message);
     throw e;
   }
-  let made: { driver: Driver; close: () => Promise<void> };
-  try {
-    made = overrides.goldenDriver ? { driver: await overrides.goldenDriver(), close: async () => undefined } : await conversationGraphDriver(appConfigFromEnv().models);
-  } catch (e) {
-    if (e instanceof ConversationGraphMissing) throw new UsageError(`eval golden: ${e.message}`);
-    throw e;
-  }
+  const made: { driver: Driver; close: () => Promise<void> } = overrides.goldenDriver
+    ? { driver: await overrides.goldenDriver(), close: async () => undefined }
+    : await conversationGraphDriver(appConfigFromEnv().models);
   const report = await runGolden(files, made.driver, { trials, category, onProgress: progressBar("golden") }).finally(() => made.close());
   console.log(formatGoldenReport(report));
   const score = headlineScore(report);

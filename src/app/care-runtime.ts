@@ -37,11 +37,20 @@ export interface CareRuntime {
 
 export type ConversationGraph = ReturnType<ReturnType<typeof createConversationBuilder>["compile"]>;
 
-// Trained once per process, shared by every runtime: the classifier and the tools' data are read-only.
-let conversationDeps: ConversationDeps | undefined;
+// Trained and loaded once per process, shared by every runtime: the classifier and the tools' data are read-only.
+let shared: Pick<ConversationDeps, "tools" | "classifier"> | undefined;
 
-function conversationGraph(checkpointer: BaseCheckpointSaver, memory: BaseStore): ConversationGraph {
-  return createConversationBuilder(() => (conversationDeps ??= createConversationDeps())).compile({ checkpointer, store: memory, name: "conversation" });
+/** Made on first use (a runtime that never chats trains nothing), with the desk on this runtime's store. */
+function conversationGraph(store: Store, checkpointer: BaseCheckpointSaver, memory: BaseStore): ConversationGraph {
+  let deps: ConversationDeps | undefined;
+  const depsOf = () => {
+    if (!deps) {
+      shared ??= (({ tools, classifier }) => ({ tools, classifier }))(createConversationDeps());
+      deps = createConversationDeps({ ...shared, store });
+    }
+    return deps;
+  };
+  return createConversationBuilder(depsOf).compile({ checkpointer, store: memory, name: "conversation" });
 }
 
 async function openDatabase(d: Database): Promise<{ store: Store; checkpointer: BaseCheckpointSaver; memory: BaseStore }> {
@@ -62,7 +71,7 @@ export async function openCareRuntime(o: Omit<CareDepsOptions, "store"> & Databa
       store,
       deps,
       graph,
-      conversation: conversationGraph(checkpointer, memory),
+      conversation: conversationGraph(store, checkpointer, memory),
       checkpointer,
       memory,
       environment,

@@ -27,6 +27,22 @@ export const CarRef = z.object({
 });
 export type CarRef = z.infer<typeof CarRef>;
 
+/** A step towards a deal the customer asks for (the desk's Lead kinds, plus buying the car outright). */
+export const LeadKind = z.enum(["test_drive", "reserve", "trade_in", "sell_car", "buy"]);
+export type LeadKind = z.infer<typeof LeadKind>;
+
+/** A deal being set up across turns: what the desk needs, as the customer gives it. */
+export const LeadDraft = z.object({
+  kind: LeadKind,
+  /** The customer's own car (selling it, or leaving it as part of the payment). */
+  own_car: z.object({ make: z.string(), model: z.string(), year: z.number().int(), km: z.number().int().nonnegative() }).partial().optional(),
+  /** A test drive's day (YYYY-MM-DD), time (HH:MM) and hub, in Mexico City. */
+  day: z.string().optional(),
+  time: z.string().optional(),
+  hub: z.string().optional(),
+});
+export type LeadDraft = z.infer<typeof LeadDraft>;
+
 /** What the customer told us, kept across turns and tasks; a new value overrides ("mejor a 60 meses"). */
 export const Slots = z.object({
   car: CarRef.optional(),
@@ -37,6 +53,7 @@ export const Slots = z.object({
   term_months: z.number().int().positive().optional(),
   ticket_folio: z.string().optional(),
   plate: z.string().optional(),
+  lead: LeadDraft.optional(),
 });
 export type Slots = z.infer<typeof Slots>;
 
@@ -49,15 +66,13 @@ export const Dialog = z.object({
   results: z.array(CarRef),
   /** The last catalog search, so "el más barato" refines it. */
   query: CarQuery.partial().optional(),
+  /** The title of the last passage of the base quoted: a follow-up ("¿y se puede extender?") is read with it. */
+  topic: z.string().optional(),
   /** A person has the conversation: the bot says nothing until they hand it back. */
   waiting_for_person: z.boolean(),
 });
 export type Dialog = z.infer<typeof Dialog>;
 export const EMPTY_DIALOG: Dialog = { stack: [], slots: {}, failures: 0, results: [], waiting_for_person: false };
-
-/** A step towards a deal the customer asks for (the desk's Lead kinds, plus buying the car outright). */
-export const LeadKind = z.enum(["test_drive", "reserve", "trade_in", "sell_car", "buy"]);
-export type LeadKind = z.infer<typeof LeadKind>;
 
 /** The agent nodes of the conversation graph. */
 export const AgentName = z.enum(["sales", "support", "company", "greeting"]);
@@ -132,8 +147,17 @@ export const ConversationSettings = z.object({
   safety_rules_skipped: z.array(z.string()),
   /** Words (normalised) that make a message a greeting, a thanks or a goodbye, whatever else it asks. */
   greeting_words: z.object({ hello: z.array(z.string()), thanks: z.array(z.string()), bye: z.array(z.string()) }),
+  /** Words (normalised) that ask for financing, or for the company's facts, whatever the classifier says. */
+  financing_words: z.array(z.string()),
+  company_words: z.array(z.string()),
+  /** Knowledge-base passages about financing: quoted by the sales agent for a general question, left to it by the company agent. */
+  financing_passages: z.array(z.string()),
+  /** Words (normalised) that ask for a ticket's status, to close it, or about fines. */
+  support_words: z.object({ status: z.array(z.string()), close: z.array(z.string()), fines: z.array(z.string()) }),
   /** Words (normalised) that ask for every term of a simulation at once. */
   all_terms_words: z.array(z.string()),
+  /** The knowledge-base passage quoted when a sale or a trade-in starts (what happens next). */
+  lead_passages: z.record(z.string(), z.string()),
   /** Words (normalised) that ask for a step towards a deal, by the lead's kind. */
   lead_words: z.record(LeadKind, z.array(z.string())),
   /** Phrases (match form) that try to set a price or a discount by decree: refused like an injection. */
@@ -173,21 +197,39 @@ export const ConversationTexts = z.object({
     ask_car: z.string(),
     ask_car_from_list: z.string(),
     ask_down_payment: z.string(),
-    ask_term: z.string(),
     plan_one: z.string(),
     plan_line: z.string(),
     plan_all: z.string(),
     refused: z.string(),
     lead: z.string(),
     lead_kinds: z.record(LeadKind, z.string()),
+    ask_own_car: z.string(),
+    own_car_fields: z.object({ make_model: z.string(), year: z.string(), km: z.string() }),
+    lead_created: z.string(),
+    ask_test_drive: z.string(),
+    test_drive_fields: z.object({ car: z.string(), day: z.string(), time: z.string(), hub: z.string() }),
+    test_drive_booked: z.string(),
+    desk_refused: z.string(),
     lead_car: z.string(),
     lead_desk: z.string(),
   }),
   company: z.object({ answer: z.string(), unknown: z.string() }),
-  support: z.object({ ticket_opened: z.string(), ticket_status: z.string(), ticket_unknown: z.string(), no_desk: z.string() }),
-  dialog: z.object({ resume_car: z.string(), resume: z.record(z.string(), z.string()), grounding_fallback: z.string(), safety_fallback: z.string() }),
+  support: z.object({
+    ticket_opened: z.string(),
+    ticket_status: z.string(),
+    ticket_line: z.string(),
+    statuses: z.record(z.enum(["open", "in_progress", "closed"]), z.string()),
+    note_added: z.string(),
+    closed: z.string(),
+    refused: z.string(),
+    folio_hint: z.string(),
+    ask_plate: z.string(),
+    fines: z.string(),
+    no_desk: z.string(),
+  }),
+  dialog: z.object({ resume_car: z.string(), resume_down_payment: z.string(), resume: z.record(TaskKind, z.string()), grounding_fallback: z.string(), safety_fallback: z.string() }),
   handoff: z.object({
-    transition: z.record(z.string(), z.string()),
+    transition: z.record(EscalationReason, z.string()),
     reason: z.string(),
     slots: z.string(),
     no_slots: z.string(),

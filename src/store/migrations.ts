@@ -296,6 +296,22 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX leads_by_kind ON leads (kind, status, id);
   `,
   `
+  -- Every line of the conversation graph's conversations, every channel's (Transcript in src/store/ports.ts),
+  -- keyed by what wrote it (e.g. "<run_id>:customer"): a run executed again adds nothing twice.
+  CREATE TABLE transcript (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    key TEXT NOT NULL UNIQUE,
+    thread_id TEXT NOT NULL,
+    customer_id TEXT,
+    channel TEXT NOT NULL,
+    author TEXT NOT NULL,
+    text TEXT NOT NULL,
+    created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+  );
+  CREATE INDEX transcript_by_thread ON transcript (thread_id, id);
+  CREATE INDEX transcript_by_customer ON transcript (customer_id, id);
+  `,
+  `
   -- Read on every channel message (does it answer a care outreach? src/app/channels/inbox.ts): a customer's
   -- last contacts, their last message, and whether a message started a contact's thread.
   CREATE INDEX interactions_by_customer ON interactions (customer_id, created_at);

@@ -6,6 +6,7 @@
  */
 import type { Customer } from "../domain/customer.js";
 import type { Lead, LeadKind, LeadNew, LeadStatus } from "../domain/lead.js";
+import type { TranscriptLine, TranscriptLineNew } from "../domain/transcript.js";
 import type { Ticket, TicketNoteInput, TicketOpen, TicketStatus } from "../domain/ticket.js";
 import type { HumanAction, Interaction, MessageSource } from "../domain/interaction.js";
 import type { PolicyStateStore as PolicyStateStoreOfPolicy } from "../policy/state-store.js";
@@ -281,9 +282,32 @@ export interface RunEvent {
   data: unknown;
 }
 
+/**
+ * Every line of every conversation of the conversation graph, whatever its channel: the customer's messages,
+ * the bot's replies and people's answers, in the order written. Each line carries the key of what wrote it, so
+ * a run executed again adds none twice.
+ */
+export interface Transcript {
+  /** Adds the lines in order; a line whose key is there already is skipped. */
+  append(lines: ReadonlyArray<{ key: string; line: TranscriptLineNew }>): Promise<void>;
+  /** A thread's lines, oldest first, `limit` from after `afterId`. */
+  thread(threadId: string, o?: { afterId?: number; limit?: number }): Promise<TranscriptLine[]>;
+  /** A customer's latest lines across threads and channels, newest first. */
+  customer(customerId: string, limit?: number): Promise<TranscriptLine[]>;
+}
+
+/** A worker wrote to a run it no longer holds (its lease lapsed and another worker took it, or it ended). */
+export class RunLostError extends Error {
+  override readonly name = "RunLostError";
+}
+
 export interface RunEvents {
-  /** Appends in order (seq 1, 2, …) and signals `run_events` with `<run_id>:<last seq>` once committed. */
-  append(runId: string, events: ReadonlyArray<{ event: string; data: unknown }>): Promise<number>;
+  /**
+   * Appends in order (seq 1, 2, …) and signals `run_events` with `<run_id>:<last seq>` once committed. With
+   * `heldBy`, only while that worker holds the run (running, its lease): otherwise nothing is written and it
+   * throws RunLostError, so a worker that lost its run to another cannot interleave its events with theirs.
+   */
+  append(runId: string, events: ReadonlyArray<{ event: string; data: unknown }>, heldBy?: string): Promise<number>;
   /** The events after `seq`, in order. */
   after(runId: string, seq: number, limit?: number): Promise<RunEvent[]>;
   /** The run's last event named `event` (a joiner's `end`), without reading the stream before it. */
@@ -309,6 +333,7 @@ export interface Repos {
   runEvents: RunEvents;
   tickets: TicketStore;
   leads: LeadStore;
+  transcript: Transcript;
   /**
    * Wakes listeners once what was written is committed (now outside a transaction): on PostgreSQL every
    * process on the database (NOTIFY, payload under 8,000 bytes); on SQLite this process only (others poll).

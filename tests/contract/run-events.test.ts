@@ -1,4 +1,6 @@
+import { randomUUID } from "node:crypto";
 import { expect, it } from "vitest";
+import { RunLostError } from "../../src/store/ports.js";
 import { contract } from "./backends.js";
 
 contract("RunEvents", (store) => {
@@ -33,5 +35,19 @@ contract("RunEvents", (store) => {
     ).rejects.toThrow("rolled back");
     expect(await e.append("ev-rb", [{ event: "values", data: 3 }])).toBe(2);
     expect((await e.after("ev-rb", 0)).map((x) => x.data)).toEqual([1, 3]);
+  });
+
+  it("writes a worker's events only while it holds the run: one whose lapsed run another took writes nothing", async () => {
+    const { runs, runEvents: e } = store();
+    const queued = await runs.enqueue({ run_id: randomUUID(), thread_id: randomUUID(), assistant_id: "care", multitask_strategy: "enqueue", kwargs: {}, metadata: {} });
+    const runId = "run" in queued ? queued.run.run_id : "";
+    expect((await runs.claim("w-slow", -1_000, 5))?.run_id).toBe(runId); // a lease lapsed at once: as good as dead
+    expect(await e.append(runId, [{ event: "metadata", data: { attempt: 1 } }], "w-slow")).toBe(1);
+    expect((await runs.claim("w-next", 60_000, 5))?.run_id).toBe(runId);
+    await expect(e.append(runId, [{ event: "values", data: "stale" }], "w-slow")).rejects.toBeInstanceOf(RunLostError);
+    expect(await e.append(runId, [{ event: "metadata", data: { attempt: 2 } }], "w-next")).toBe(2);
+    await runs.finish(runId, "w-next", "success");
+    await expect(e.append(runId, [{ event: "values", data: "after the end" }], "w-next")).rejects.toBeInstanceOf(RunLostError);
+    expect((await e.after(runId, 0)).map((x) => x.data)).toEqual([{ attempt: 1 }, { attempt: 2 }]);
   });
 });

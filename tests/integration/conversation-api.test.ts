@@ -59,6 +59,11 @@ describe.each(backends)("the conversation graph over HTTP ($name)", (b) => {
       const expected = simulateFinancing(financing, { price: car.price, downPayment: Math.round(car.price * 20) / 100, termMonths: 60 });
       expect(expected.ok && plan.text.includes(formatPesos(expected.plans[0]!.monthly_payment_cents))).toBe(true);
       expect(plan.values.messages.filter((m: { type: string }) => m.type === "human")).toHaveLength(3);
+      // Every line kept in our tables too, once: three turns of the customer's and the bot's.
+      const lines = await rt.store.transcript.thread(thread.thread_id);
+      expect(lines.map((l) => l.author)).toEqual(["customer", "bot", "customer", "bot", "customer", "bot"]);
+      expect(lines.at(-1)!.text).toBe(plan.text);
+      expect(lines.every((l) => l.channel === "web")).toBe(true);
       expect((await client.threads.get(thread.thread_id)).status).toBe("idle");
       expect((await client.threads.search({ metadata: { graph_id: "conversation" } })).map((t) => t.thread_id)).toContain(thread.thread_id);
       const schemas = await client.assistants.getSchemas("conversation");
@@ -75,8 +80,9 @@ describe.each(backends)("the conversation graph over HTTP ($name)", (b) => {
       expect(out.turn.intents).toContain("company_info");
       expect(out.turn.tools).toContain("search_knowledge");
       expect(out.reply).toMatch(/garant/i);
-      const read = (await (await fetch(`${base}/v1/chats/${thread}`, { headers: { "x-api-key": KEY } })).json()) as { messages: Array<{ role: string; text: string }> };
-      expect(read.messages.map((m) => m.role)).toEqual(["customer", "bot"]);
+      const read = (await (await fetch(`${base}/v1/chats/${thread}`, { headers: { "x-api-key": KEY } })).json()) as { messages: Array<{ author: string; text: string; channel: string }> };
+      expect(read.messages.map((m) => [m.author, m.channel])).toEqual([["customer", "api"], ["bot", "api"]]);
+      expect(read.messages[1]!.text).toBe(out.reply);
 
       // Another customer on the same thread, a care thread, a bad body: each refused before anything is queued.
       expect((await post(`/v1/chats/${thread}/messages`, { message: "hola", customer_id: "someone-else" })).status).toBe(409);

@@ -1,7 +1,10 @@
 import { Command, InMemoryStore, MemorySaver } from "@langchain/langgraph";
 import { beforeAll, describe, expect, it } from "vitest";
 import { compileConversationGraph } from "../../graphs/conversation.js";
-import { createConversationDeps, type ConversationDeps, type SupportDesk } from "../../src/agents/conversation/deps.js";
+import { createConversationDeps, type ConversationDeps } from "../../src/agents/conversation/deps.js";
+import { openSqliteStore } from "../../src/store/sqlite/open.js";
+import type { Store } from "../../src/store/ports.js";
+import { createSupportDesk, type SupportDesk } from "../../src/tools/index.js";
 import type { Turn } from "../../src/domain/conversation.js";
 import { HumanInterrupt } from "../../src/domain/human.js";
 import { formatPesos, simulateFinancing } from "../../src/tools/index.js";
@@ -41,6 +44,16 @@ function conversation(over: Partial<ConversationDeps> = {}, context: Record<stri
 
 const toolNames = (r: Reply) => r.turn.tools.map((t) => t.name);
 
+/** The real support desk over a SQLite database in memory, closed after `run`. */
+async function withDesk(run: (desk: SupportDesk, store: Store) => Promise<void>): Promise<void> {
+  const store = openSqliteStore(":memory:");
+  try {
+    await run(createSupportDesk({ tickets: store.tickets, leads: store.leads, catalog: deps.tools.catalog, hubs: deps.tools.hubs, refusals: deps.tools.deskRefusals }), store);
+  } finally {
+    await store.close();
+  }
+}
+
 describe("conversation graph", () => {
   it("answers a greeting, a search and a company question in one reply, in that order", async () => {
     const c = conversation();
@@ -56,6 +69,19 @@ describe("conversation graph", () => {
     expect(r.turn.ungrounded).toEqual([]);
   });
 
+  it("asks for what financing is missing, across turns: the car, then the down payment", async () => {
+    const c = conversation();
+    const noCar = await c.say("quiero financiar un auto");
+    expect(noCar.turn.intents).toContain("financing");
+    expect(noCar.turn.tools.map((t) => t.name)).not.toContain("simulate_financing");
+    expect(noCar.text).toContain(deps.texts.sales.ask_car);
+    const noDown = await c.say("el versa 2020");
+    expect(noDown.turn.tools.map((t) => t.name)).not.toContain("simulate_financing");
+    expect(noDown.text).toMatch(/enganche/);
+    const done = await c.say("50 mil");
+    expect(done.turn.tools.find((t) => t.name === "simulate_financing")!.args).toEqual({ price: 265_999, downPayment: 50_000 });
+  });
+
   it("fills the financing slots over four turns and takes a correction; the payment is the simulator's", async () => {
     const c = conversation();
     const listed = await c.say("busco un jetta");
@@ -67,8 +93,10 @@ describe("conversation graph", () => {
 
     const down = await c.say("con 20% de enganche");
     expect(down.turn.intents).toContain("financing");
-    expect(down.turn.tools).toEqual([]); // the term is missing: it asks instead of guessing
-    expect(down.text).toMatch(/plazo/);
+    // No term yet: every term we offer, side by side.
+    const all = down.turn.tools.find((t) => t.name === "simulate_financing")!;
+    expect(all.args).toEqual({ price: jetta.price, downPayment: Math.round(jetta.price * 20) / 100 });
+    expect((all.result as { plans: unknown[] }).plans).toHaveLength(4);
 
     const at48 = await c.say("a 48 meses");
     const sim48 = at48.turn.tools.find((t) => t.name === "simulate_financing")!;
@@ -151,6 +179,11 @@ describe("conversation graph", () => {
     const unknown = await c.say("¿puedo pagar en efectivo?");
     expect(unknown.turn.tools.find((t) => t.name === "search_knowledge")!.result).toMatchObject({ found: false });
     expect(unknown.text).toBe(deps.texts.company.unknown);
+    // A follow-up is read with the last topic, and only when it adds to it.
+    await c.say("¿qué garantía tienen?");
+    const more = await c.say("¿y se puede extender?");
+    expect(more.text).toMatch(/extender/);
+    expect((await c.say("¿y puedo pagar en efectivo?")).text).toBe(deps.texts.company.unknown);
   });
 
   it("hands over on request: a transition message, an Agent Inbox interrupt, silence while waiting, then the person's answer", async () => {
@@ -216,24 +249,67 @@ describe("conversation graph", () => {
     const hello = await conversation({}, { channel: "web", customer_id: "c-7" }, c.store).say("hola");
     expect(hello.text).toBe(deps.texts.greeting.hello_again);
     expect((await conversation().say("hola")).text).toBe(deps.texts.greeting.hello);
+    // No store: no profile, and the turn goes on.
+    const bare = compileConversationGraph(deps, new MemorySaver());
+    const out = await bare.invoke({ messages: [{ role: "user", content: "busco un jetta" }] } as never, { configurable: { thread_id: "no-store" }, context: {} } as never);
+    expect((out as { turn: Turn }).turn.tools[0]!.name).toBe("search_catalog");
   });
 
-  it("opens a ticket on the desk when there is one, and hands support to a person when there is none", async () => {
-    const opened: unknown[] = [];
-    const desk: SupportDesk = {
-      openTicket: async (input) => (opened.push(input), { folio: "KV-1001", priority: 5 }),
-      ticketStatus: async (folio) => (folio === "KV-1001" ? { folio, status: "en revisión" } : null),
-    };
-    const c = conversation({ desk });
-    const r = await c.say("no me han entregado las placas de mi carro");
-    expect(r.turn.intents).toContain("support");
-    expect(toolNames(r)).toEqual(["open_ticket"]);
-    expect(r.text).toContain("KV-1001");
-    expect(opened).toHaveLength(1);
-    const status = await c.say("¿cómo va mi folio KV-1001?");
-    expect(toolNames(status)).toEqual(["ticket_status"]);
-    expect(status.text).toContain("en revisión");
+  it("works a ticket on the desk: opens it, reads its status, adds a note, closes it; fines by plate", async () => {
+    await withDesk(async (desk, store) => {
+      const c = conversation({ desk }, { channel: "web", customer_id: "c-9" });
+      const opened = await c.say("no me han entregado las placas de mi carro y ya pagué $3,500 del trámite");
+      expect(opened.turn.intents).toContain("support");
+      expect(toolNames(opened)).toEqual(["open_ticket"]);
+      const folio = (opened.turn.tools[0]!.result as { ticket: { folio: string } }).ticket.folio;
+      expect(opened.text).toContain(folio);
+      expect(opened.interrupted).toBeUndefined();
+      const status = await c.say("¿cómo va mi reporte?");
+      expect(toolNames(status)).toEqual(["ticket_status"]);
+      expect(status.text).toContain(folio);
+      expect(status.text).toContain("$3,500"); // the customer's own figure, as the ticket keeps it
+      expect(status.turn.ungrounded).toEqual([]);
+      const note = await c.say("ah y también se prende el testigo del motor");
+      expect(toolNames(note)).toEqual(["add_ticket_note"]);
+      expect((await store.tickets.get(folio))!.notes).toHaveLength(1);
+      const closed = await c.say("ya me llegaron, pueden cerrar el reporte");
+      expect(toolNames(closed)).toEqual(["close_ticket"]);
+      expect((await store.tickets.get(folio))!.status).toBe("closed");
+      const fines = await c.say("¿tengo multas? mis placas son XYZ-000-A");
+      expect(toolNames(fines)).toEqual(["lookup_fines"]);
+      expect(fines.turn.ungrounded).toEqual([]);
+      const ask = await c.say("¿mi carro tiene multas?");
+      expect(toolNames(ask)).toEqual([]);
+      expect(ask.text).toMatch(/placa/);
+      const plate = await c.say("ABC-123-D");
+      expect(plate.turn.tools).toMatchObject([{ name: "lookup_fines", args: { plate: "ABC-123-D" } }]);
+    });
+  });
 
+  it("sets up deals on the desk across turns: selling the customer's car, a test drive", async () => {
+    await withDesk(async (desk, store) => {
+      const c = conversation({ desk }, { channel: "web", customer_id: "c-11" });
+      const sell = await c.say("quiero vender mi carro, es un aveo 2015");
+      expect(sell.turn.intents).toEqual(["sales"]);
+      expect(toolNames(sell)).not.toContain("create_lead"); // the km are missing: it asks
+      expect(sell.text).toMatch(/oferta/);
+      expect(sell.text).toMatch(/kilometraje/);
+      const km = await c.say("tiene 80 mil km");
+      expect(km.turn.tools.find((t) => t.name === "create_lead")!.args).toEqual({ kind: "sell_car", car: { make: "Chevrolet", model: "Aveo", year: 2015, km: 80_000 } });
+      expect((await store.leads.byCustomer("c-11")).map((l) => l.kind)).toEqual(["sell_car"]);
+
+      const drive = await c.say("quiero hacer una prueba de manejo del corolla");
+      expect(drive.text).toMatch(/qué día/);
+      const booked = await c.say("el sábado a las 11 en guadalajara");
+      const call = booked.turn.tools.find((t) => t.name === "book_test_drive")!;
+      expect(call.args).toMatchObject({ hub: "Guadalajara", date: expect.stringMatching(/T11:00:00-06:00$/) });
+      expect(call.result).toMatchObject({ ok: true });
+      expect(booked.text).toMatch(/sábado/);
+      expect(booked.interrupted).toBeUndefined();
+    });
+  });
+
+  it("without a desk, support goes to a person", async () => {
     const none = await conversation().say("no me han entregado las placas de mi carro");
     expect(none.turn.escalation?.reason).toBe("support");
     expect(none.interrupted).toBeDefined();
@@ -249,12 +325,13 @@ describe("conversation graph", () => {
   });
 
   it("keeps the car across sales → support → sales: no need to say it again", async () => {
-    const desk: SupportDesk = { openTicket: async () => ({ folio: "KV-2002", priority: 3 }), ticketStatus: async () => null };
-    const c = conversation({ desk });
-    await c.say("busco un versa 2020");
-    const support = await c.say("no me llegó la factura de mi otro carro");
-    expect(support.turn.agents).toEqual(["support"]);
-    const fin = await c.say("con 40 mil de enganche a 60 meses");
-    expect(fin.turn.tools.find((t) => t.name === "simulate_financing")!.args).toMatchObject({ price: 265_999, downPayment: 40_000, termMonths: 60 });
+    await withDesk(async (desk) => {
+      const c = conversation({ desk });
+      await c.say("busco un versa 2020");
+      const support = await c.say("no me llegó la factura de mi otro carro");
+      expect(support.turn.agents).toEqual(["support"]);
+      const fin = await c.say("con 40 mil de enganche a 60 meses");
+      expect(fin.turn.tools.find((t) => t.name === "simulate_financing")!.args).toMatchObject({ price: 265_999, downPayment: 40_000, termMonths: 60 });
+    });
   });
 });

@@ -125,6 +125,7 @@ describe("parseCarQuery: years, prices, km, features, order", () => {
     ["entre 2017 y 2019", { year_min: 2017, year_max: 2019 }],
     ["2016-2018", { year_min: 2016, year_max: 2018 }],
     ["2019 en adelante", { year_min: 2019 }],
+    ["que sea 2018 o más nueva", { year_min: 2018 }],
     ["a partir del 2020", { year_min: 2020 }],
     ["hasta 2017", { year_max: 2017 }],
     ["antes del 2016", { year_max: 2015 }],

@@ -26,6 +26,7 @@ describe("the knowledge base", () => {
     ["¿tengo que ir a recogerlo?", "entrega", "hubs"],
     ["¿tienen sucursal en Monterrey?", "hubs", "Monterrey"],
     ["¿están en Puebla?", "hubs", "Puebla"],
+    ["¿dónde están ubicados?", "hubs", "Guadalajara"],
     ["¿hay en Querétaro?", "hubs", "Querétaro"],
     ["cuernavaca", "hubs", "Cuernavaca"],
     ["en el df, ¿dónde están?", "hubs", "Ciudad de México"],

@@ -23,15 +23,19 @@ export function compose(deps: ConversationDeps) {
     if (resumed && !addressed.has(resumed.kind) && !turn.escalation) {
       const car = d.slots.car;
       const carTask = resumed.kind === "car_search" || resumed.kind === "financing" || resumed.kind === "sales";
-      const text = car && carTask ? interpolate(t.dialog.resume_car, { car: car.model }) : t.dialog.resume[resumed.kind];
-      if (text) parts.push({ kind: "resume", agent: "compose", text });
+      // A simulation that was waiting for the down payment asks for it again.
+      const awaitingDown = resumed.kind === "financing" && d.slots.down_payment_cents === undefined && d.slots.down_payment_pct === undefined;
+      const text = car && carTask ? interpolate(awaitingDown ? t.dialog.resume_down_payment : t.dialog.resume_car, { car: car.model }) : t.dialog.resume[resumed.kind];
+      parts.push({ kind: "resume", agent: "compose", text });
     }
     if (turn.escalation) {
-      parts.push({ kind: "handoff", agent: "compose", text: t.handoff.transition[turn.escalation.reason] ?? t.handoff.transition["human_request"]! });
+      parts.push({ kind: "handoff", agent: "compose", text: t.handoff.transition[turn.escalation.reason] });
       d = { ...d, waiting_for_person: true };
     }
     if (parts.length === 0) parts.push({ kind: "scope", agent: "compose", text: t.greeting.scope });
-    const reply = [...parts].sort((a, b) => ORDER.indexOf(a.kind) - ORDER.indexOf(b.kind)).map((p) => p.text).join("\n\n");
+    // Two agents may quote the same passage (a rate question is financing and company information): once is enough.
+    const texts = [...parts].sort((a, b) => ORDER.indexOf(a.kind) - ORDER.indexOf(b.kind)).map((p) => p.text);
+    const reply = [...new Set(texts)].join("\n\n");
     return { dialog: d, turn: { ...turn, parts, reply } };
   };
 }

@@ -1,7 +1,8 @@
 import type { ConversationDeps } from "./deps.js";
 import { Contribution } from "./parts.js";
 import type { ConversationStateType, ConversationUpdate } from "./state.js";
-import { hasWord, isInjection } from "./understand.js";
+import { isInjection } from "./understand.js";
+import { hasWord } from "./words.js";
 
 /**
  * Greetings, thanks, goodbyes and acknowledgements (emoji too); and the answer to what the service does not

@@ -10,6 +10,9 @@ import type { ConversationDeps } from "./deps.js";
 import { carLabel } from "./parts.js";
 import { dialogOf, readConversationContext, type ConversationStateType, type ConversationUpdate } from "./state.js";
 
+/** The name a person's answer carries in the thread (the transcript records it under the agent's own name). */
+export const PERSON_MESSAGE_NAME = "human_agent";
+
 /** The customer's messages a person reads first, newest last. */
 const LAST_MESSAGES = 3;
 
@@ -61,7 +64,7 @@ export function handoff(deps: ConversationDeps) {
     const review = applyResponse(parsed.data, request, null);
     const d = dialogOf(state);
     return {
-      messages: review.message ? [new AIMessage({ content: review.message, name: "human_agent" })] : [],
+      messages: review.message ? [new AIMessage({ content: review.message, name: PERSON_MESSAGE_NAME })] : [],
       dialog: { ...d, waiting_for_person: false, failures: 0 },
     };
   };

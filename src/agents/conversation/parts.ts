@@ -1,7 +1,10 @@
 import type { CarRef, ReplyPart, ToolCall, Turn } from "../../domain/conversation.js";
 import type { Car } from "../../domain/car.js";
 import { interpolate, type TemplateVars } from "../../domain/fill.js";
-import { formatKm, formatPesos } from "../../tools/index.js";
+import type { LangGraphRunnableConfig } from "@langchain/langgraph";
+import { formatKm, formatPesos, type DeskCaller } from "../../tools/index.js";
+import { readConversationContext, type ConversationStateType } from "./state.js";
+import { turnNumber } from "./understand.js";
 
 /** What one agent adds to the turn: its part of the reply, its tool calls, the figures it may state. */
 export class Contribution {
@@ -48,3 +51,13 @@ export function carFigures(c: Pick<CarRef, "price" | "km">): { price: string; km
 export function carVars(c: CarRef): TemplateVars {
   return { make: c.make, model: c.model, year: String(c.year), version: c.version, ...carFigures(c) };
 }
+
+/** Who asks the desk: the customer (or the thread of an anonymous visitor), keyed on the turn so a redelivered run writes once. */
+export function deskCaller(state: Pick<ConversationStateType, "messages">, config: LangGraphRunnableConfig): DeskCaller {
+  const ctx = readConversationContext(config);
+  const thread = String(config.configurable?.thread_id ?? "");
+  return { customer_id: ctx.customer_id ?? thread, thread_id: thread || null, channel: ctx.channel, key: `${thread}:${turnNumber(state.messages)}` };
+}
+
+/** What a refused desk or fines call says to the customer. */
+export const refusals = (r: { ok: true } | { ok: false; refusals: ReadonlyArray<{ message: string }> }) => (r.ok ? "" : r.refusals.map((x) => x.message).join(" "));

@@ -4,6 +4,7 @@ import { registry } from "@langchain/langgraph/zod";
 import { z } from "zod";
 import { Dialog, EMPTY_DIALOG, Profile, Turn } from "../../domain/conversation.js";
 import { redactPii } from "../../domain/pii.js";
+import { Channel } from "../../domain/channel.js";
 
 /**
  * The conversation graph's state: the standard `messages` channel (so the SDK, useStream and chat UIs work
@@ -24,7 +25,7 @@ export type ConversationUpdate = Partial<z.input<typeof ConversationState>>;
 /** Per-run settings (LangGraph context schema). No customer: an anonymous visitor, profiled by the thread. */
 export const ConversationContext = z.object({
   customer_id: z.string().min(1).max(64).optional(),
-  channel: z.enum(["api", "web", "whatsapp", "telegram"]).default("api"),
+  channel: Channel.default("api"),
 });
 export type ConversationContext = z.infer<typeof ConversationContext>;
 

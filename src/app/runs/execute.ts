@@ -14,9 +14,10 @@ import {
   ThreadInUseError,
   type ContactOutcome,
 } from "../contacts.js";
+import { resolveConversationHandoff } from "../conversation-handoffs.js";
 import { runChat } from "../conversation-runs.js";
 import { queueMessage } from "../messages.js";
-import { CARE_GRAPH_ID } from "./graphs.js";
+import { CARE_GRAPH_ID, CONVERSATION_GRAPH_ID } from "./graphs.js";
 import type { LanggraphEngine } from "./engine.js";
 import { RunKwargs } from "./kwargs.js";
 import { readSse } from "./sse.js";
@@ -83,12 +84,15 @@ export async function executeRun(run: RunRecord, o: ExecuteOptions): Promise<Run
       return { status: "success", output: outcome };
     }
     case "resolve": {
-      const out = await resolveHandoff(o.rt, k.interaction_id, k.agent, k.response, o.signal, k.request_id, run.run_id);
+      const out =
+        run.assistant_id === CONVERSATION_GRAPH_ID
+          ? await resolveConversationHandoff(o.rt, k.interaction_id, k.agent, k.response, run.run_id, o.signal)
+          : await resolveHandoff(o.rt, k.interaction_id, k.agent, k.response, o.signal, k.request_id, run.run_id);
       if (typeof out === "string") throw new RunRefusedError(`hand-off ${k.interaction_id}: ${out}`, out);
       return { status: "success", output: out };
     }
     case "chat": {
-      const outcome = await runChat(o.rt, { thread_id: run.thread_id, message: k.message, context: k.context, run_id: run.run_id, signal: o.signal });
+      const outcome = await runChat(o.rt, { thread_id: run.thread_id, message: k.message, context: k.context, run_id: run.run_id, inbound: k.inbound !== undefined, signal: o.signal });
       if (k.inbound) await answerInbound(o.rt, run.run_id, k.inbound.message_sid, { reply: outcome.reply, handedOff: outcome.status === "handed_off" });
       return { status: "success", output: outcome };
     }

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
-import type { RunRecord } from "../../store/ports.js";
+import { RunLostError, type RunRecord } from "../../store/ports.js";
 import type { CareRuntime } from "../care-runtime.js";
 import { failRun } from "../contacts.js";
 import type { Logger } from "../logger.js";
@@ -140,13 +140,25 @@ export class RunWorker {
       );
     }, Math.max(50, Math.floor(this.o.leaseMs / 3)));
     let ended: RunEnd | "retry" | "dead" | "lost" = "lost";
+    // Each stream event written only while this worker holds the run: one that lost it stops at once.
+    const emit = async (event: string, data: unknown) => {
+      try {
+        await runEvents.append(run.run_id, [{ event, data }], this.id);
+      } catch (e) {
+        if (e instanceof RunLostError) {
+          lost = true;
+          abort.abort(e);
+        }
+        throw e;
+      }
+    };
     try {
       // A stream's first event, as the Platform sends it; only LangGraph-route runs have readers of their stream (a
       // contact's or an answer's waiter reads its end), and each event is a commit and a notification.
-      if (run.kwargs.kind === "platform") await runEvents.append(run.run_id, [{ event: "metadata", data: { run_id: run.run_id, attempt: run.attempts } }]);
+      if (run.kwargs.kind === "platform") await emit("metadata", { run_id: run.run_id, attempt: run.attempts });
       let end: RunEnd | undefined;
       try {
-        end = await executeRun(run, { rt: this.rt, engine: this.engine, signal: abort.signal, emit: (event, data) => runEvents.append(run.run_id, [{ event, data }]).then(() => undefined) });
+        end = await executeRun(run, { rt: this.rt, engine: this.engine, signal: abort.signal, emit });
       } catch (e) {
         if (lost) throw e;
         // Stopped before the run ended: left to its lease, so it goes on elsewhere from its checkpoints, as after a crash,

@@ -1,5 +1,4 @@
 import type { AppEnv } from "../env.js";
-import { AIMessage, HumanMessage, type BaseMessage } from "@langchain/core/messages";
 import { Hono } from "hono";
 import { z } from "zod";
 import { ConversationContext } from "../../agents/conversation/state.js";
@@ -54,10 +53,8 @@ export function chatsRouter(rt: CareRuntime, watcher: RunWatcher) {
       const threadId = parseWith(ThreadId, c.req.param("thread_id"), "path");
       const thread = await rt.store.threads.get(threadId);
       if (!thread || thread.metadata.graph_id !== CONVERSATION_GRAPH_ID) throw notFound(`conversation ${threadId}`);
-      const snapshot = await rt.conversation.getState({ configurable: { thread_id: threadId } });
-      const messages = ((snapshot.values as { messages?: BaseMessage[] }).messages ?? []).flatMap((m) =>
-        HumanMessage.isInstance(m) ? [{ role: "customer", text: m.text }] : AIMessage.isInstance(m) ? [{ role: "bot", text: m.text }] : [],
-      );
-      return c.json({ thread_id: threadId, status: thread.status, messages });
+      // From the transcript: every line of the thread, whatever channel or run wrote it, people's answers too.
+      const lines = await rt.store.transcript.thread(threadId, { limit: 1000 });
+      return c.json({ thread_id: threadId, status: thread.status, messages: lines.map((l) => ({ author: l.author, channel: l.channel, text: l.text, at: l.created_at })) });
     });
 }

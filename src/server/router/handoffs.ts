@@ -4,6 +4,8 @@ import { z } from "zod";
 import type { CareRuntime } from "../../app/care-runtime.js";
 import { applyResponse, handoffConfig } from "../../agents/human-review.js";
 import { refusal, type ContactOutcome, type ResolveError } from "../../app/contacts.js";
+import { conversationAnswer, handoffGraph, releaseConversationWaits, type ConversationAnswerOutcome } from "../../app/conversation-handoffs.js";
+import { CONVERSATION_GRAPH_ID } from "../../app/runs/graphs.js";
 import { submitRun } from "../../app/runs/submit.js";
 import type { RunWatcher } from "../../app/runs/watch.js";
 import { endError } from "../helper/run-end.js";
@@ -28,14 +30,14 @@ export function handoffsRouter(rt: CareRuntime, watcher: RunWatcher) {
     .get("/", async (c) => {
       const { status } = readQuery(c, HandoffListQuery);
       const rows = await (status === "pending" ? rt.store.handoffs.pending() : rt.store.handoffs.resolved());
-      const items = await Promise.all(rows.map(async (h) => ({ ...h, customer: (await rt.store.customers.get(h.customer_id)) ?? null })));
+      const items = await Promise.all(rows.map(async (h) => ({ ...h, graph: await handoffGraph(rt.store, h), customer: (await rt.store.customers.get(h.customer_id)) ?? null })));
       return c.json({ items });
     })
     .get("/:id", async (c) => {
       const id = parseWith(Id, c.req.param("id"), "path");
       const h = await rt.store.handoffs.get(id);
       if (!h) throw notFound(`hand-off ${id}`);
-      return c.json({ ...h, customer: (await rt.store.customers.get(h.customer_id)) ?? null, audit: await rt.store.audit.list(h.customer_id) });
+      return c.json({ ...h, graph: await handoffGraph(rt.store, h), customer: (await rt.store.customers.get(h.customer_id)) ?? null, audit: await rt.store.audit.list(h.customer_id) });
     })
     .post("/:id/claim", async (c) => {
       const id = parseWith(Id, c.req.param("id"), "path");
@@ -61,16 +63,20 @@ export function handoffsRouter(rt: CareRuntime, watcher: RunWatcher) {
       const h = await rt.store.handoffs.get(id);
       const refused = refusal(h, agent);
       if (refused) throw refusedAnswer(id, refused);
-      applyResponse(response, { config: handoffConfig(h!.draft) }, h!.draft);
+      const graph = await handoffGraph(rt.store, h!);
+      // A conversation hand-off's draft is the summary a person reads, not a reply to accept.
+      if (graph === CONVERSATION_GRAPH_ID) conversationAnswer(response);
+      else applyResponse(response, { config: handoffConfig(h!.draft) }, h!.draft);
       const run = await submitRun(rt.store, {
         thread_id: h!.thread_id!,
+        assistant_id: graph,
         multitask_strategy: "enqueue",
         kwargs: { kind: "resolve", interaction_id: id, agent, response, request_id: c.get("requestId") },
       });
       const end = await watcher.end(run.run_id, c.req.raw.signal);
       if (!end) throw new HttpError(503, "abandoned", "the client left before the answer was delivered; it goes on");
       if (end.status !== "success") throw endError(end);
-      return c.json(end.output as ContactOutcome);
+      return c.json(end.output as ContactOutcome | ConversationAnswerOutcome);
     });
 }
 
@@ -138,6 +144,7 @@ export function conversationsRouter(rt: CareRuntime) {
         if (owner.agent !== null && owner.agent !== agent) throw new HttpError(403, "forbidden", `only ${owner.agent} can hand this conversation back`);
         await tx.ownership.handBack(id);
         await tx.audit.record(agent, "conversation.handback", id);
+        await releaseConversationWaits(tx, id, agent);
         return tx.ownership.get(id);
       });
       return c.json({ customer_id: id, ...ownership });

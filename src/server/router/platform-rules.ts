@@ -55,8 +55,8 @@ const Claimant = z.object({
  * person, the caller holds the hand-off's claim, and the answer is one the hand-off can take (see
  * applyResponse). Returns the claimant.
  */
-export async function checkResume(rt: CareRuntime, threadId: string, run: RunRequest): Promise<string> {
-  const snapshot = await rt.graph.getState({ configurable: { thread_id: threadId } });
+export async function checkResume(rt: CareRuntime, threadId: string, run: RunRequest, graph: CareRuntime["graph"] | CareRuntime["conversation"] = rt.graph): Promise<string> {
+  const snapshot = await graph.getState({ configurable: { thread_id: threadId } });
   const pending = snapshot.tasks.flatMap((t) => t.interrupts ?? [])[0];
   if (!pending) throw new HttpError(409, "conflict", `thread ${threadId} is not waiting for a person`);
   const { agent } = parseWith(Claimant, { metadata: run.metadata ?? {} }, "body").metadata;
@@ -83,8 +83,8 @@ export async function checkChatRun(rt: CareRuntime, threadId: string, run: RunRe
   const graphId = (await rt.store.threads.get(threadId))?.metadata.graph_id;
   if (graphId !== undefined && graphId !== CONVERSATION_GRAPH_ID) throw new HttpError(409, "conflict", `thread ${threadId} belongs to the ${String(graphId)} graph`);
   if (run.command) {
-    const snapshot = await rt.conversation.getState({ configurable: { thread_id: threadId } });
-    if (!snapshot.tasks.some((t) => (t.interrupts ?? []).length > 0)) throw new HttpError(409, "conflict", `thread ${threadId} is not waiting for a person`);
+    // A person's answer, held to /v1's rules: the claim, and an answer the hand-off can take.
+    await checkResume(rt, threadId, run, rt.conversation);
     return;
   }
   parseWith(z.object({ input: ChatInput }), { input: run.input ?? {} }, "body");

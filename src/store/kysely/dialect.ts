@@ -6,6 +6,7 @@ export type Backend = "sqlite" | "postgres";
 
 /** All the code that knows which backend it talks to: the queries themselves are shared. */
 export interface Dialect {
+  backend: Backend;
   /** A JSON column as read: text to parse on SQLite, already parsed jsonb on PostgreSQL. */
   json<T = unknown>(v: unknown): T;
   /** A flag as written: 0/1 on SQLite (better-sqlite3 binds no booleans), boolean on PostgreSQL. */
@@ -52,6 +53,7 @@ export interface Dialect {
 export function dialect(backend: Backend): Dialect {
   const sqlite = backend === "sqlite";
   return {
+    backend,
     json: <T>(v: unknown) => (sqlite ? JSON.parse(v as string) : v) as T,
     flag: (b) => (sqlite ? (b ? 1 : 0) : b),
     now: () => (sqlite ? sql<string>`strftime('%Y-%m-%dT%H:%M:%fZ', 'now')` : sql<string>`now()`),

@@ -1,11 +1,14 @@
-import type { RunEvents } from "../ports.js";
+import { RunLostError, type RunEvents } from "../ports.js";
 import type { Ctx } from "./dialect.js";
 
 /** A run's stream, numbered per run. One worker owns a run: its appends come one after the other. */
 export function runEvents({ db, d, atomic, signal }: Ctx): RunEvents {
   return {
-    async append(runId, events) {
+    async append(runId, events, heldBy) {
       const last = await atomic(async (trx) => {
+        // Locked until this append commits: a worker taking the run over (its claim updates the row) waits for it.
+        if (heldBy !== undefined && !(await d.forUpdate(trx.selectFrom("runs").select("seq").where("run_id", "=", runId).where("worker", "=", heldBy).where("status", "=", "running")).executeTakeFirst()))
+          throw new RunLostError(`run ${runId} is not held by ${heldBy}`);
         const row = await trx.selectFrom("run_events").select((eb) => eb.fn.max("seq").as("last")).where("run_id", "=", runId).executeTakeFirst();
         const from = Number(row?.last ?? 0);
         // Numbered from the last one read: a second appender racing this one fails on the primary key.

@@ -236,6 +236,17 @@ export interface LeadsTable {
   updated_at: Timestamp;
 }
 
+export interface TranscriptTable {
+  id: Generated<number>;
+  key: string;
+  thread_id: string;
+  customer_id: string | null;
+  channel: string;
+  author: string;
+  text: string;
+  created_at: Timestamp;
+}
+
 export interface DB {
   customers: CustomersTable;
   interactions: InteractionsTable;
@@ -255,4 +266,5 @@ export interface DB {
   tickets: TicketsTable;
   ticket_notes: TicketNotesTable;
   leads: LeadsTable;
+  transcript: TranscriptTable;
 }

@@ -17,6 +17,7 @@ import type { DB } from "./schema.js";
 import type { Signals } from "./signals.js";
 import { threadStore } from "./threads.js";
 import { ticketStore } from "./tickets.js";
+import { transcriptStore } from "./transcript.js";
 
 function repos(ctx: Ctx, outboxListeners: Set<() => void>): Repos {
   return {
@@ -33,6 +34,7 @@ function repos(ctx: Ctx, outboxListeners: Set<() => void>): Repos {
     runs: runQueue(ctx),
     runEvents: runEvents(ctx),
     tickets: ticketStore(ctx),
+    transcript: transcriptStore(ctx),
     leads: leadStore(ctx),
     signal: ctx.signal,
   };

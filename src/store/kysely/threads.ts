@@ -27,7 +27,21 @@ export function threadStore({ db, d, atomic }: Ctx): ThreadStore {
   return {
     get: (id) => get(db, id),
 
-    upsert(id, kind, metadata = {}) {
+    async upsert(id, kind, metadata = {}) {
+      if (d.backend === "postgres") {
+        // One statement: ON CONFLICT locks the row and merges into its latest version, so two patches at once
+        // apply one after the other, no key lost. `||` is the shallow merge the SQLite path spells out below.
+        const row = await db
+          .insertInto("threads")
+          .values({ thread_id: id, metadata: JSON.stringify(metadata) })
+          .onConflict((oc) =>
+            oc.column("thread_id").doUpdateSet({ metadata: kind === "patch" ? sql`threads.metadata || excluded.metadata` : sql`excluded.metadata`, updated_at: d.now() }),
+          )
+          .returningAll()
+          .returning(status.as("status"))
+          .executeTakeFirstOrThrow();
+        return fromRow(row, d);
+      }
       return atomic(async (trx) => {
         // Create, else lock then merge: two patches at once on PostgreSQL apply one after the other, no key lost.
         const created = await trx

@@ -256,7 +256,23 @@ CREATE INDEX leads_by_customer ON leads (customer_id, id);
 CREATE INDEX leads_by_kind ON leads (kind, status, id);
 `;
 
-/** SQLite's step 10 (src/store/migrations.ts): what tells a channel message answering a care outreach (src/app/channels/inbox.ts). */
+/** SQLite's step 10: the conversation graph's transcript, every channel's lines. */
+const TRANSCRIPT = `
+CREATE TABLE transcript (
+  id integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  key text NOT NULL UNIQUE,
+  thread_id text COLLATE "C" NOT NULL,
+  customer_id text COLLATE "C",
+  channel text NOT NULL,
+  author text NOT NULL,
+  text text NOT NULL,
+  created_at timestamptz(3) NOT NULL DEFAULT now()
+);
+CREATE INDEX transcript_by_thread ON transcript (thread_id, id);
+CREATE INDEX transcript_by_customer ON transcript (customer_id, id);
+`;
+
+/** SQLite's step 11 (src/store/migrations.ts): what tells a channel message answering a care outreach (src/app/channels/inbox.ts). */
 const CHANNELS = `
 CREATE INDEX interactions_by_customer ON interactions (customer_id, created_at);
 CREATE INDEX inbound_by_customer ON inbound_messages (customer_id, received_at);
@@ -268,5 +284,6 @@ export const MIGRATIONS: Record<string, Migration> = {
   "0001_baseline": { up: async (db) => void (await sql.raw(BASELINE).execute(db)) },
   "0002_run_queue": { up: async (db) => void (await sql.raw(RUN_QUEUE).execute(db)) },
   "0003_desk": { up: async (db) => void (await sql.raw(DESK).execute(db)) },
-  "0004_channels": { up: async (db) => void (await sql.raw(CHANNELS).execute(db)) },
+  "0004_transcript": { up: async (db) => void (await sql.raw(TRANSCRIPT).execute(db)) },
+  "0005_channels": { up: async (db) => void (await sql.raw(CHANNELS).execute(db)) },
 };

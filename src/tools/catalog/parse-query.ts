@@ -28,7 +28,7 @@ export function parseCarQuery(text: string, vocab: CatalogVocabulary): ParsedCar
   take(new RegExp(String.raw`\b(?:del?|entre)\s+(?:el\s+|los\s+)?${YEAR}\s+(?:al?|y|hasta)\s+(?:el\s+)?${YEAR}\b`), (m) => setYears(q, +m[1]!, +m[2]!));
   take(new RegExp(String.raw`\b${YEAR}\s*(?:-|a|al)\s*${YEAR}\b`), (m) => setYears(q, +m[1]!, +m[2]!));
   take(new RegExp(String.raw`\b(?:desde|a partir)\s+(?:de\s+|del\s+)?(?:el\s+)?${YEAR}\b`), (m) => (q.year_min = +m[1]!));
-  take(new RegExp(String.raw`\b(?:del?\s+|modelo\s+)?${YEAR}\s+(?:en adelante|para arriba|pa arriba|hacia arriba|o mas nuevo|o mas reciente|o superior|o despues)`), (m) => (q.year_min = +m[1]!));
+  take(new RegExp(String.raw`\b(?:del?\s+|modelo\s+)?${YEAR}\s+(?:en adelante|para arriba|pa arriba|hacia arriba|o mas nuev[oa]|o mas recientes?|o superior|o despues)`), (m) => (q.year_min = +m[1]!));
   take(new RegExp(String.raw`\bdespues del?\s+${YEAR}\b`), (m) => (q.year_min = +m[1]! + 1));
   take(new RegExp(String.raw`\bhasta\s+(?:el\s+)?${YEAR}\b|\b${YEAR}\s+o (?:anterior|antes|mas viejo)`), (m) => (q.year_max = +(m[1] ?? m[2])!));
   take(new RegExp(String.raw`\bantes del?\s+${YEAR}\b`), (m) => (q.year_max = +m[1]! - 1));

@@ -1,0 +1,30 @@
+import type { Selectable } from "kysely";
+import { TranscriptLine, TranscriptLineNew } from "../../domain/transcript.js";
+import type { Transcript } from "../ports.js";
+import { iso, type Ctx } from "./dialect.js";
+import type { TranscriptTable } from "./schema.js";
+
+/** The conversations' lines, in the order written (`id`). */
+export function transcriptStore({ db, d }: Ctx): Transcript {
+  return {
+    async append(lines) {
+      if (lines.length === 0) return;
+      await db
+        .insertInto("transcript")
+        .values(lines.map(({ key, line }) => ({ key, ...TranscriptLineNew.parse(line) })))
+        .onConflict((oc) => oc.column("key").doNothing())
+        .execute();
+    },
+
+    async thread(threadId, o = {}) {
+      const q = db.selectFrom("transcript").selectAll().where("thread_id", "=", threadId).where("id", ">", o.afterId ?? 0).orderBy("id");
+      return (await d.page(q, o.limit, undefined).execute()).map(fromRow);
+    },
+
+    async customer(customerId, limit = 100) {
+      return (await db.selectFrom("transcript").selectAll().where("customer_id", "=", customerId).orderBy("id", "desc").limit(limit).execute()).map(fromRow);
+    },
+  };
+}
+
+const fromRow = ({ key: _key, created_at, ...r }: Selectable<TranscriptTable>): TranscriptLine => TranscriptLine.parse({ ...r, created_at: iso(created_at) });
