@@ -7,6 +7,7 @@ import { IssueBucket } from "../domain/segment.js";
 import { TEMPLATE_IDS, Template, type TemplateId } from "../domain/template.js";
 import { SafetyRules } from "../domain/text-rules.js";
 import { ClassifierKeywords } from "../domain/message-class.js";
+import { ChannelSettings } from "../domain/channel.js";
 import { CatalogAliases, CatalogRow, type Car } from "../domain/car.js";
 import { FinancingTerms } from "../domain/financing.js";
 import { FinesSample, FinesTexts, PlateFormat } from "../domain/fine.js";
@@ -169,6 +170,10 @@ export function loadPersonaCorpus(path = join(PROJECT_ROOT, "data/personas.json"
 
 export function loadEnvironment(path = DEFAULT_ENVIRONMENT_FILE): EnvironmentSpec {
   return readJson(resolve(path), EnvironmentSpec);
+}
+
+export function loadChannelSettings(path = join(PROJECT_ROOT, "data/channels.json")): ChannelSettings {
+  return readJson(path, ChannelSettings);
 }
 
 export function loadClassifierKeywords(path = join(PROJECT_ROOT, "data/classifier-keywords.json")): ClassifierKeywords {
