@@ -1,6 +1,6 @@
 import { Client } from "@langchain/langgraph-sdk";
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
 import { twilioSignature } from "../../src/server/helper/twilio.js";
 import { forgeCustomers } from "../../src/sim/persona-forge.js";
 import { freshSchema, pgReachable, url } from "../contract/backends.js";
@@ -110,6 +110,11 @@ describe.skipIf(!pgReachable)(pgReachable ? "the distributed run (PostgreSQL)" :
   }
 
   it("ends every accepted contact exactly once, its effects once, in order, through a worker's SIGKILL", { timeout: 240_000 }, async () => {
+    // A failure's cause is usually in a child's log: its errors shown with the test's.
+    onTestFailed(() => {
+      for (const child of [...(cluster?.serves ?? []), ...(cluster?.workers ?? [])])
+        for (const line of (child?.output() ?? "").split("\n").filter((l) => /"level":(50|60)/.test(l)).slice(0, 10)) console.error(line.slice(0, 2000));
+    });
     const servers = cluster!.serves.map((s) => s.url);
     const clients = servers.map((apiUrl) => new Client({ apiUrl, apiKey: KEY, callerOptions: { maxRetries: 0 } }));
     const accepted = { v1: [] as string[], sdk: [] as Array<{ thread: string; runs: string[] }>, wa: [] as string[] };
