@@ -75,7 +75,12 @@ describe("a complaint over the conversation and the care graph", () => {
     const history = [];
     for await (const s of rt.conversation.getStateHistory({ configurable: { thread_id: thread } })) history.push(s);
     const beforeSupport = history.find((s) => s.next.includes("support"))!;
-    await rt.conversation.invoke(null, { ...beforeSupport.config, context: { customer_id: "c-known", channel: "api" } });
+    const replay = () => rt.conversation.invoke(null, { ...beforeSupport.config, context: { customer_id: "c-known", channel: "api" } });
+    await replay();
+    // And once more as if the care run itself had been cut off: its thread (the interaction id) left running, finished from its checkpoints.
+    await rt.store.threads.upsert(first.interaction_id, "patch", { status: "running" });
+    await replay();
+    expect((await rt.store.threads.get(first.interaction_id))?.metadata).toMatchObject({ status: "done", recovered: true });
 
     expect((await decisionOf(thread))!.interaction_id).toBe(first.interaction_id);
     expect((await rt.store.interactions.list()).map((i) => i.interaction_id)).toEqual([first.interaction_id]);
