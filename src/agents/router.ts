@@ -29,8 +29,8 @@ export function severity(message: string, priority: number | undefined, rules: S
 
 /**
  * A contact's priority, 0–10, from the message (its issue, whether it is angry: `classifyMessage`) and the
- * customer's value (the price of their car); at the severity rules' threshold a person takes it. The care
- * graph takes the caller's priority (CRM, gateway) as it is; the conversation graph has no caller to ask.
+ * customer's value (the price of their car). The care graph takes the caller's priority (CRM, gateway) as it
+ * is; the conversation graph has no caller to ask, and scores a known customer's support message with this.
  */
 export function contactPriority(message: MessageClass, customer: Pick<Customer, "price">, rules: PriorityRules): number {
   const value = Math.max(0, ...rules.value.filter((t) => customer.price >= t.min_price).map((t) => t.points));

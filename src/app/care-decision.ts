@@ -1,7 +1,7 @@
 import { AsyncLocalStorageProviderSingleton } from "@langchain/core/singletons";
 import type { CareDecision, CareDecisionInput, CareLink } from "../agents/conversation/deps.js";
 import type { CareRuntime } from "./care-runtime.js";
-import { finishedRun, recoverThread, runOnThread, type RunState } from "./contacts.js";
+import { finishedRun, recoverThread, runOnThread } from "./contacts.js";
 
 /**
  * The conversation graph's way to the care graph (its deps' `care`): a complaint is one care contact on its own
@@ -21,11 +21,9 @@ async function decide(rt: CareRuntime, input: CareDecisionInput): Promise<CareDe
   const done = (await recoverThread(rt, input.thread_id)) ?? (await finishedRun(rt, input.thread_id, input.thread_id));
   const { state, outcome } =
     done ?? (await runOnThread(rt, { customer_id: input.customer_id, message: input.message, thread_id: input.thread_id, run_id: input.thread_id }, input.signal));
-  return { interaction_id: outcome.interaction_id, reply: outcome.reply, template: state.contact.decision?.template ?? null, escalation: escalationOf(state, outcome.status) };
+  const escalation = outcome.status === "handed_off" ? (state.contact.escalation?.reason ?? null) : null;
+  return { interaction_id: outcome.interaction_id, reply: outcome.reply, template: state.contact.decision?.template ?? null, escalation };
 }
-
-const escalationOf = (state: RunState, status: "completed" | "handed_off"): CareDecision["escalation"] =>
-  status === "handed_off" ? (state.contact.escalation?.reason ?? null) : null;
 
 /**
  * Called from inside a conversation node, a graph invoked as is would find that node's run in the async context
