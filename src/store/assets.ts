@@ -145,6 +145,19 @@ export function loadSeverityRules(path = join(PROJECT_ROOT, "data/severity-rules
   return readJson(path, SeverityRules);
 }
 
+/** How a contact's priority is scored (data/priority-rules.json; why these points, there). */
+export const PriorityRules = z.object({
+  issue: z.record(IssueBucket, z.number().int().min(0).max(10)),
+  angry: z.number().int().min(0).max(10),
+  /** The customer's value by the price of their car: the best tier it reaches counts. */
+  value: z.array(z.object({ min_price: z.number().positive(), points: z.number().int().min(0).max(10) })),
+});
+export type PriorityRules = z.infer<typeof PriorityRules>;
+
+export function loadPriorityRules(path = join(PROJECT_ROOT, "data/priority-rules.json")): PriorityRules {
+  return readJson(path, PriorityRules);
+}
+
 export const ServiceLevels = z.object({
   sla: z.record(IssueBucket, z.string()),
   coupon_format: z.string(),
