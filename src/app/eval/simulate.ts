@@ -26,8 +26,8 @@ export interface SimulationTotals {
   goalRate: number;
   meanTurns: number;
   handoffRate: number;
-  /** Over the conversations the judge scored. */
-  meanScore: number;
+  /** Over the conversations the judge scored; null when it scored none. */
+  meanScore: number | null;
 }
 
 export interface SimulationReport {
@@ -121,7 +121,7 @@ export async function runSimulation(
       goalRate: mean(results.map((r) => (r.goalMet ? 1 : 0))),
       meanTurns: mean(results.map((r) => r.turns)),
       handoffRate: mean(results.map((r) => (r.handedOff ? 1 : 0))),
-      meanScore: mean(scored),
+      meanScore: scored.length === 0 ? null : mean(scored),
     },
   };
 }
@@ -142,7 +142,7 @@ export function formatSimulationReport(r: SimulationReport): string {
     ].join(" "),
   );
   const t = r.totals;
-  const lines = [head, ...rows, "", `${t.scenarios} scenarios, judge ${r.judge}: goal rate ${pct(t.goalRate)}, mean turns ${t.meanTurns.toFixed(1)}, hand-off rate ${pct(t.handoffRate)}, mean score ${t.meanScore.toFixed(1)}/10`];
+  const lines = [head, ...rows, "", `${t.scenarios} scenarios, judge ${r.judge}: goal rate ${pct(t.goalRate)}, mean turns ${t.meanTurns.toFixed(1)}, hand-off rate ${pct(t.handoffRate)}, mean score ${t.meanScore === null ? "-" : `${t.meanScore.toFixed(1)}/10`}`];
   const troubled = r.results.filter((x) => !x.goalMet || x.error);
   if (troubled.length > 0) {
     lines.push("", "Not met:");
