@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { goalMet } from "../../src/app/eval/scenario-goal.js";
 import { RuleJudge } from "../../src/app/eval/rule-judge.js";
-import { GoalCheck, Scenario, SCENARIO_CATEGORIES, type Exchange, type ScenarioInput, type TurnRecord } from "../../src/domain/simulated-customer.js";
+import { Scenario, SCENARIO_CATEGORIES, type Exchange, type ScenarioInput, type TurnRecord } from "../../src/domain/simulated-customer.js";
 import { choose, ScriptedCustomer, type ListedCar } from "../../src/sim/scripted-customer.js";
 import { AssetError, loadCatalog, loadCustomerCues, loadCustomerPhrases, loadScenarios } from "../../src/store/assets.js";
 
@@ -136,7 +136,7 @@ describe("goals and the rule judge", () => {
   });
 
   it("catalog, tool and hand-off goals", () => {
-    const suv = GoalCheck.parse({ kind: "catalog_match", price_max: 250_000, models: ["Jetta"] });
+    const suv = { kind: "catalog_match" as const, price_max: 250_000, models: ["Jetta"] };
     expect(goalMet(suv, [ex("…", listed)], catalog)).toBe(true);
     expect(goalMet({ ...suv, price_max: 200_000, year_min: 2017 }, [ex("…", listed)], catalog)).toBe(false);
     const ticket = { kind: "tool", tool: "open_ticket", reply: { re: "folio" } } as const;
