@@ -3,8 +3,7 @@ import { z } from "zod";
 import { ConversationVerdict, type ConversationJudge, type ConversationJudgeInput } from "../domain/simulated-customer.js";
 import type { ModelConfig } from "./config.js";
 import { userMessage } from "./prompts.js";
-import { UNSTREAMED_TAGS } from "./openai.js";
-import { withRetry } from "./retry.js";
+import { invokeStructured } from "./structured-call.js";
 
 /** What the model must return; a long rationale is cut rather than the whole verdict thrown away. */
 const JudgeAnswer = z.object({ score: z.number(), rationale: z.string() });
@@ -33,16 +32,14 @@ export class LlmConversationJudge implements ConversationJudge {
       turns: String(history.length),
       transcript,
     });
-    const raw = await withRetry(
-      () =>
-        this.structured.invoke(
-          [
-            { role: "system", content: this.prompts.system },
-            { role: "user", content: user },
-          ],
-          { signal, tags: UNSTREAMED_TAGS },
-        ),
-      { retries: this.config.maxRetries, baseMs: this.config.retryBaseMs, signal },
+    const raw = await invokeStructured(
+      this.structured,
+      [
+        { role: "system", content: this.prompts.system },
+        { role: "user", content: user },
+      ],
+      this.config,
+      signal,
     );
     const answer = JudgeAnswer.parse(raw);
     return ConversationVerdict.parse({ score: answer.score, rationale: answer.rationale.slice(0, 280) });

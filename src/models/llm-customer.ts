@@ -3,8 +3,7 @@ import { z } from "zod";
 import type { Exchange, Scenario, SimulatedCustomer } from "../domain/simulated-customer.js";
 import type { ModelConfig } from "./config.js";
 import { userMessage } from "./prompts.js";
-import { UNSTREAMED_TAGS } from "./openai.js";
-import { withRetry } from "./retry.js";
+import { invokeStructured } from "./structured-call.js";
 
 const CustomerAnswer = z.object({ message: z.string(), done: z.boolean() });
 
@@ -37,11 +36,7 @@ export class LlmCustomer implements SimulatedCustomer {
       { role: "assistant" as const, content: x.customer },
       { role: "user" as const, content: x.reply },
     ]);
-    const raw = await withRetry(() => this.structured.invoke([{ role: "system", content: this.system }, ...turns], { signal, tags: UNSTREAMED_TAGS }), {
-      retries: this.config.maxRetries,
-      baseMs: this.config.retryBaseMs,
-      signal,
-    });
+    const raw = await invokeStructured(this.structured, [{ role: "system", content: this.system }, ...turns], this.config, signal);
     const answer = CustomerAnswer.parse(raw);
     return answer.done || answer.message.trim() === "" ? null : answer.message.trim();
   }

@@ -223,7 +223,8 @@ export const GOLDEN_DIR = join(PROJECT_ROOT, "data/golden");
  * The golden set (data/golden/*.json), one file per category named after it. A bad field is reported with
  * the file, its path and the conversation's id; an id used twice, with both files.
  */
-export function loadGoldenSet(dir = GOLDEN_DIR): GoldenFile[] {
+/** The .json files of a folder of data, by name; a missing or empty folder is an error. */
+function jsonFilesOf(dir: string): string[] {
   let names: string[];
   try {
     names = readdirSync(dir).filter((f) => f.endsWith(".json")).sort();
@@ -231,6 +232,11 @@ export function loadGoldenSet(dir = GOLDEN_DIR): GoldenFile[] {
     throw new AssetError(`${dir}: directory not found`);
   }
   if (names.length === 0) throw new AssetError(`${dir}: no .json file`);
+  return names;
+}
+
+export function loadGoldenSet(dir = GOLDEN_DIR): GoldenFile[] {
+  const names = jsonFilesOf(dir);
   const seen = new Map<string, string>();
   return names.map((name) => {
     const path = join(dir, name);
@@ -305,14 +311,7 @@ export const SIMULATED_CUSTOMERS_DIR = join(PROJECT_ROOT, "data/simulated-custom
 
 /** The simulated customers' scenarios, one per file named after its id, in category then id order. */
 export function loadScenarios(dir = SIMULATED_CUSTOMERS_DIR): Scenario[] {
-  let names: string[];
-  try {
-    names = readdirSync(dir).filter((f) => f.endsWith(".json")).sort();
-  } catch {
-    throw new AssetError(`${dir}: directory not found`);
-  }
-  if (names.length === 0) throw new AssetError(`${dir}: no .json file`);
-  return names
+  return jsonFilesOf(dir)
     .map((name) => {
       const path = join(dir, name);
       const scenario = readJson(path, Scenario);
