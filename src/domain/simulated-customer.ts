@@ -153,6 +153,8 @@ export const CustomerCues = z
     which_car: z.array(z.string().min(1)).min(1),
     pick: z.array(z.string().min(1)).min(1),
     issue: z.array(z.string().min(1)).min(1),
+    /** A sentence that opens with one of these asks for something, "?" or not ("dime que dia…"). */
+    request_openers: z.array(z.string().min(1)).min(1),
   })
   .strict();
 export type CustomerCues = z.infer<typeof CustomerCues>;

@@ -43,8 +43,13 @@ export function choose(cars: readonly ListedCar[], persona: Persona): number | u
   return fits.sort((a, b) => better(a.car, b.car) || a.i - b.i)[0]?.i;
 }
 
-/** The reply's questions, joined: "¿…?" or a sentence ending in "?". */
-export const questions = (normalized: string) => (normalized.match(/¿[^?]*\?|[^.?!¿]*\?/g) ?? []).join(" ");
+/** What a reply asks for, joined: its questions, and its sentences that open with a request ("dime qué día…"). */
+export function requests(normalized: string, openers: readonly string[]): string {
+  return normalized
+    .split(/(?<=[.?!])\s+|(?=¿)/)
+    .filter((sentence) => sentence.includes("?") || openers.some((o) => sentence.startsWith(o)))
+    .join(" ");
+}
 
 const pesosText = (pesos: number) => (pesos % 1000 === 0 ? `${pesos / 1000} mil` : `$${pesos.toLocaleString("en-US")}`);
 
@@ -74,7 +79,7 @@ export class ScriptedCustomer implements SimulatedCustomer {
     const { persona } = this.scenario;
     const reply = normalize(last.reply);
     // Only what the bot asks counts: an answer may mention the down payment without asking for it.
-    const asked = questions(reply);
+    const asked = requests(reply, this.cues.request_openers);
     const heard = (cues: readonly string[]) => containsAny(asked, cues) !== undefined;
     // The bot said the same as before: answering the same again would loop, so say it another way.
     const stuck = history.length >= 2 && normalize(history.at(-2)!.reply) === reply;

@@ -80,6 +80,8 @@ describe("the offline customer", () => {
   it("answers from what it knows, when the bot asks it", async () => {
     const visit = customer({ persona: { ...base.persona, knows: { answers: [{ cues: ["qué día"], say: "El sábado a las 11." }] } } });
     expect(await visit.next([ex("Con gusto. ¿Qué día y a qué hora te queda?")])).toBe("El sábado a las 11.");
+    // A request without a question mark is still one.
+    expect(await visit.next([ex("Con gusto agendo tu prueba. Dime qué día, a qué hora y en qué hub.")])).toBe("El sábado a las 11.");
   });
 
   it("picks from a list by its preference", async () => {
