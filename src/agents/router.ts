@@ -3,7 +3,8 @@ import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import { decisionContext } from "../domain/context.js";
 import type { Customer } from "../domain/customer.js";
 import { containsAny, normalize } from "../domain/text-rules.js";
-import type { SeverityRules } from "../store/assets.js";
+import type { MessageClass } from "../domain/message-class.js";
+import type { PriorityRules, SeverityRules } from "../store/assets.js";
 import type { CareDeps } from "./deps.js";
 import type { CareStateType, Contact, Escalation } from "./state.js";
 
@@ -24,6 +25,16 @@ export function severity(message: string, priority: number | undefined, rules: S
   if (safety) return { reason: "safety_risk", detail: `mentions "${safety}"` };
   if (priority !== undefined && priority >= rules.priority_threshold) return { reason: "priority", detail: `priority ${priority}` };
   return undefined;
+}
+
+/**
+ * A contact's priority, 0–10, from the message (its issue, whether it is angry: `classifyMessage`) and the
+ * customer's value (the price of their car). The care graph takes the caller's priority (CRM, gateway) as it
+ * is; the conversation graph has no caller to ask, and scores a known customer's support message with this.
+ */
+export function contactPriority(message: MessageClass, customer: Pick<Customer, "price">, rules: PriorityRules): number {
+  const value = Math.max(0, ...rules.value.filter((t) => customer.price >= t.min_price).map((t) => t.points));
+  return Math.min(10, rules.issue[message.issue] + (message.angry ? rules.angry : 0) + value);
 }
 
 export function incomingMessage(state: Pick<CareStateType, "message">, customer: Customer): string {

@@ -1,7 +1,7 @@
 import type { BaseCheckpointSaver, BaseStore } from "@langchain/langgraph";
 import { compileCareGraph } from "../../graphs/care.js";
 import { createConversationBuilder } from "../../graphs/conversation.js";
-import { createConversationDeps, type ConversationDeps } from "../agents/conversation/deps.js";
+import { createConversationDeps, type CareLink, type ConversationDeps } from "../agents/conversation/deps.js";
 import { CareContext } from "../agents/context.js";
 import { createCareDeps, type CareDeps, type CareDepsOptions } from "../agents/deps.js";
 import type { CareStateType } from "../agents/state.js";
@@ -10,6 +10,7 @@ import type { EnvironmentSpec } from "../domain/environment.js";
 import { loadEnvironment } from "../store/assets.js";
 import type { Store } from "../store/ports.js";
 import { openSqlite } from "../store/sqlite/open.js";
+import { careLink } from "./care-decision.js";
 
 export type Durability = "sync" | "async" | "exit";
 
@@ -40,13 +41,16 @@ export type ConversationGraph = ReturnType<ReturnType<typeof createConversationB
 // Trained and loaded once per process, shared by every runtime: the classifier and the tools' data are read-only.
 let shared: Pick<ConversationDeps, "tools" | "classifier"> | undefined;
 
-/** Made on first use (a runtime that never chats trains nothing), with the desk on this runtime's store. */
-function conversationGraph(store: Store, checkpointer: BaseCheckpointSaver, memory: BaseStore, o: Pick<CareDepsOptions, "models" | "observer">): ConversationGraph {
+/**
+ * Made on first use (a runtime that never chats trains nothing), with the desk on this runtime's store and a
+ * known customer's complaints decided by this runtime's care graph.
+ */
+function conversationGraph(store: Store, checkpointer: BaseCheckpointSaver, memory: BaseStore, o: Pick<CareDepsOptions, "models" | "observer"> & { care: CareLink }): ConversationGraph {
   let deps: ConversationDeps | undefined;
   const depsOf = () => {
     if (!deps) {
       shared ??= (({ tools, classifier }) => ({ tools, classifier }))(createConversationDeps());
-      deps = createConversationDeps({ ...shared, store, models: o.models, observer: o.observer });
+      deps = createConversationDeps({ ...shared, store, models: o.models, observer: o.observer, care: o.care });
     }
     return deps;
   };
@@ -67,11 +71,12 @@ export async function openCareRuntime(o: Omit<CareDepsOptions, "store"> & Databa
     const deps = createCareDeps({ ...o, environment, store });
     const graph = compileCareGraph(deps, checkpointer, memory);
     const closing: Array<() => Promise<void>> = [];
-    return {
+    // The conversation's complaints run on this runtime's care graph, so it is there by the time one is asked.
+    const rt: CareRuntime = {
       store,
       deps,
       graph,
-      conversation: conversationGraph(store, checkpointer, memory, o),
+      conversation: conversationGraph(store, checkpointer, memory, { ...o, care: careLink(() => rt) }),
       checkpointer,
       memory,
       environment,
@@ -82,6 +87,7 @@ export async function openCareRuntime(o: Omit<CareDepsOptions, "store"> & Databa
         await store.close();
       },
     };
+    return rt;
   } catch (e) {
     void store.close();
     throw e;

@@ -1,20 +1,19 @@
 import { z } from "zod";
-import { isRetryable, retryAfterMs } from "../models/retry.js";
+import type { Channel } from "../domain/channel.js";
 import type { DueMessage } from "../store/outbox.js";
 import type { CareRuntime } from "./care-runtime.js";
+import type { ChannelSender } from "./channels/sender.js";
 import type { Logger } from "./logger.js";
 
-/** Twilio's Messages API, for what a person writes to a WhatsApp customer after the webhook has answered. */
-export const TwilioRestConfig = z.object({
-  accountSid: z.string().regex(/^AC[0-9a-f]{32}$/, "a Twilio account SID (AC…)"),
-  authToken: z.string().min(1),
-  /** Our WhatsApp sender, e.g. "whatsapp:+14155238886". */
-  from: z.string().regex(/^whatsapp:\+\d{6,20}$/, 'a WhatsApp sender like "whatsapp:+14155238886"'),
-  apiBase: z.string().url().default("https://api.twilio.com"),
+/** How long one attempt may take, and how many a message gets. */
+export const OutboxOptions = z.object({
   maxAttempts: z.number().int().min(1).default(8),
   timeoutMs: z.number().int().positive().default(10_000),
 });
-export type TwilioRestConfig = z.infer<typeof TwilioRestConfig>;
+export type OutboxOptions = z.infer<typeof OutboxOptions>;
+
+/** Each channel's way out (src/app/channels/): the address a customer wrote from names the channel. */
+export type ChannelSenders = Partial<Record<Channel, ChannelSender>>;
 
 const BACKOFF_BASE_MS = 2_000;
 const BACKOFF_MAX_MS = 5 * 60_000;
@@ -23,15 +22,14 @@ const POLL_MS = 1_000;
 /** How long past its timeout an attempt keeps its lease: a process that dies mid-attempt releases it then. */
 const LEASE_MARGIN_MS = 30_000;
 
-/** What one attempt came to: sent, worth retrying (after at least `retryAfterMs`), or never going to work. */
-type Attempt = { kind: "sent"; providerId: string | null } | { kind: "retry"; error: string; retryAfterMs?: number } | { kind: "permanent"; error: string };
-
 /**
- * Sends the outbox. Each message is tried until Twilio accepts it: network errors, timeouts, 429 and 5xx
- * back off exponentially (honouring Retry-After), other 4xx answers (a number that is not on WhatsApp, a
- * body Twilio refuses) mark it failed at once, and after `maxAttempts` it is failed too. State lives in the
- * outbox table, so a restart carries on where the last process stopped; a crash between Twilio's answer
- * and our write sends that message again (at least once, never lost).
+ * Sends the outbox, each message through its channel's sender (WhatsApp, Telegram). Each is tried until the
+ * provider accepts it: network errors, timeouts, 429 and 5xx back off exponentially (honouring the wait the
+ * provider asks for), other 4xx answers (a number that is not on WhatsApp, a chat that blocked the bot) mark
+ * it failed at once, and after `maxAttempts` it is failed too. A message for a channel this process has no
+ * sender for waits for a process that has one. State lives in the outbox table, so a restart carries on where
+ * the last process stopped; a crash between the provider's answer and our write sends that message again (at
+ * least once, never lost).
  */
 export class OutboxSender {
   private timer: NodeJS.Timeout | undefined;
@@ -42,12 +40,19 @@ export class OutboxSender {
   private poll: NodeJS.Timeout | undefined;
   private inFlight = new AbortController();
 
+  private readonly cfg: OutboxOptions;
+  /** The channels this process sends on: messages to others wait for a process that has their sender. */
+  private readonly channels: string[];
+
   constructor(
     private readonly rt: CareRuntime,
-    private readonly cfg: TwilioRestConfig,
+    private readonly senders: ChannelSenders,
     private readonly log: Logger,
-    private readonly fetchImpl: typeof fetch = fetch,
-  ) {}
+    options: Partial<OutboxOptions> = {},
+  ) {
+    this.cfg = OutboxOptions.parse(options);
+    this.channels = Object.entries(senders).flatMap(([channel, s]) => (s ? [channel] : []));
+  }
 
   /** Sends what is pending, then whatever is enqueued or falls due later, until `stop`. */
   start(): void {
@@ -95,7 +100,8 @@ export class OutboxSender {
   /** Every due message, one at a time (a person's messages to one customer keep their order). */
   async flush(now = () => new Date()): Promise<void> {
     const outbox = this.rt.store.outbox;
-    for (let batch = await outbox.due(now()); batch.length > 0 && !this.stopped; batch = await outbox.due(now())) {
+    const due = () => outbox.due(now(), undefined, this.channels);
+    for (let batch = await due(); batch.length > 0 && !this.stopped; batch = await due()) {
       for (const m of batch) {
         if (this.stopped) return;
         if (!(await outbox.lease(m, new Date(now().getTime() + this.cfg.timeoutMs + LEASE_MARGIN_MS)))) continue;
@@ -118,7 +124,7 @@ export class OutboxSender {
     if (this.stopped) return;
     let next: Date | undefined;
     try {
-      next = await this.rt.store.outbox.nextDue();
+      next = await this.rt.store.outbox.nextDue(this.channels);
     } catch (e) {
       this.log.error({ err: e }, "outbox: could not read when the next message is due");
       next = new Date(Date.now() + BACKOFF_BASE_MS);
@@ -130,27 +136,8 @@ export class OutboxSender {
     this.timer.unref();
   }
 
-  private async attempt(m: DueMessage): Promise<Attempt> {
-    if (m.channel !== "whatsapp") return { kind: "permanent", error: `no sender for channel ${m.channel}` };
-    const url = `${this.cfg.apiBase.replace(/\/$/, "")}/2010-04-01/Accounts/${this.cfg.accountSid}/Messages.json`;
-    try {
-      const res = await this.fetchImpl(url, {
-        method: "POST",
-        headers: {
-          authorization: `Basic ${Buffer.from(`${this.cfg.accountSid}:${this.cfg.authToken}`).toString("base64")}`,
-          "content-type": "application/x-www-form-urlencoded",
-        },
-        body: new URLSearchParams({ To: m.address, From: this.cfg.from, Body: m.body }),
-        signal: AbortSignal.any([AbortSignal.timeout(this.cfg.timeoutMs), this.inFlight.signal]),
-      });
-      const payload = (await res.json().catch(() => ({}))) as { sid?: unknown; code?: unknown; message?: unknown };
-      if (res.ok) return { kind: "sent", providerId: typeof payload.sid === "string" ? payload.sid : null };
-      const error = `twilio ${res.status}${payload.code ? ` (code ${String(payload.code)})` : ""}: ${String(payload.message ?? res.statusText)}`;
-      // 401/403 are our credentials, which an operator can fix: worth the remaining attempts too.
-      if (isRetryable({ status: res.status }) || res.status === 401 || res.status === 403) return { kind: "retry", error, retryAfterMs: retryAfterMs(res) };
-      return { kind: "permanent", error };
-    } catch (e) {
-      return { kind: "retry", error: e instanceof Error ? `${e.name}: ${e.message}` : String(e) };
-    }
+  private attempt(m: DueMessage) {
+    // `due` returned only messages on this process's channels.
+    return this.senders[m.channel as Channel]!.send(m, AbortSignal.any([AbortSignal.timeout(this.cfg.timeoutMs), this.inFlight.signal]));
   }
 }

@@ -90,7 +90,8 @@ export const ReplyPart = z.object({
 });
 export type ReplyPart = z.infer<typeof ReplyPart>;
 
-export const EscalationReason = z.enum(["human_request", "legal_threat", "safety_risk", "repeated_failure", "support", "lead", "priority"]);
+/** safety_violation and churn_risk: the care graph's decision on a complaint sent a person (its reasons). */
+export const EscalationReason = z.enum(["human_request", "legal_threat", "safety_risk", "repeated_failure", "support", "lead", "priority", "safety_violation", "churn_risk"]);
 export type EscalationReason = z.infer<typeof EscalationReason>;
 
 /** What one turn did (replaced every turn): what tests, the golden set and a person's hand-off read. */
@@ -143,6 +144,8 @@ export const ConversationSettings = z.object({
   max_interests: z.number().int().min(1),
   /** Queue priority of a hand-off by its reason (0–10). */
   priorities: z.record(EscalationReason, z.number().int().min(0).max(10)),
+  /** A known customer's support message at or above this priority (the care router's contactPriority) goes to a person. */
+  priority_threshold: z.number().int().min(0).max(10).default(9),
   /** The care graph's safety rules that do not fit a sales reply (a "%" in a rate is no give-away), and why in _comment. */
   safety_rules_skipped: z.array(z.string()),
   /** Words (normalised) that make a message a greeting, a thanks or a goodbye, whatever else it asks. */

@@ -32,6 +32,7 @@ import { queueRouter } from "./router/queue.js";
 import { runsRouter } from "./router/runs.js";
 import { chatsRouter } from "./router/chats.js";
 import { twilioRouter, type TwilioConfig } from "./router/twilio.js";
+import { telegramRouter, type TelegramConfig } from "./router/telegram.js";
 
 export interface AppOptions {
   apiKeys: readonly string[];
@@ -42,6 +43,7 @@ export interface AppOptions {
   /** When set, /metrics wants it as a bearer token. */
   metricsToken?: string;
   twilio: TwilioConfig;
+  telegram: TelegramConfig;
   jobs: ExperimentJobs;
   /** The embedded LangGraph server (threads, state, history) and the reader of runs' ends and streams. */
   runs: Pick<RunService, "graphs" | "engine" | "watcher">;
@@ -84,6 +86,7 @@ export function createApp(rt: CareRuntime, o: AppOptions) {
   app.get("/openapi.json", (c) => c.json(openapi));
   app.get("/docs", (c) => c.html(docs));
   app.route("/webhooks/twilio", twilioRouter(rt, o.twilio));
+  app.route("/webhooks/telegram", telegramRouter(rt, o.telegram));
 
   const guarded = new Hono<AppEnv>();
   guarded.use(apiKeyAuth(o.apiKeys, o.corsOrigins), rateLimit(o.rateLimit));

@@ -15,6 +15,7 @@ import { DeadLetterQuery, DeadRun, RunView } from "./router/queue.js";
 import { RunRequest } from "./router/runs.js";
 import { ChatMessageRequest } from "./router/chats.js";
 import { TwilioMessage } from "./router/twilio.js";
+import { TelegramUpdate } from "./router/telegram.js";
 
 interface Operation {
   method: "get" | "post";
@@ -81,8 +82,9 @@ const OPERATIONS: Operation[] = [
   { method: "post", path: `/v1/handoffs/${id("interaction_id")}/resolve`, tag: "hand-offs", summary: "Accept, edit, respond or ignore (Agent Inbox HumanResponse; a conversation hand-off: respond or ignore); resumes the graph", body: ResolveRequest, errors: [400, 404, 409, 503] },
   { method: "get", path: `/v1/conversations/${id("customer_id")}`, tag: "hand-offs", summary: "Who owns the conversation, what the customer wrote, what people sent (delivery status) and the audit log", errors: [404] },
   { method: "post", path: `/v1/conversations/${id("customer_id")}/handback`, tag: "hand-offs", summary: "Hand the conversation back to the bot", body: HandBackRequest, errors: [403, 409] },
-  { method: "post", path: `/v1/conversations/${id("customer_id")}/messages`, tag: "hand-offs", summary: "The owning agent writes to the customer: queued (202) and sent on WhatsApp through Twilio's API, retried until delivered; a retry with the same Idempotency-Key header answers the message queued first", body: MessageRequest, errors: [400, 403, 404, 409] },
+  { method: "post", path: `/v1/conversations/${id("customer_id")}/messages`, tag: "hand-offs", summary: "The owning agent writes to the customer: queued (202) and sent on the channel they wrote from (WhatsApp through Twilio's API, Telegram through the Bot API), retried until delivered; a retry with the same Idempotency-Key header answers the message queued first", body: MessageRequest, errors: [400, 403, 404, 409] },
   { method: "post", path: "/webhooks/twilio/whatsapp", tag: "webhooks", summary: "Twilio WhatsApp webhook (X-Twilio-Signature); answers TwiML", body: TwilioMessage, bodyType: "application/x-www-form-urlencoded", public: true, errors: [400, 403, 503] },
+  { method: "post", path: "/webhooks/telegram", tag: "webhooks", summary: "Telegram Bot API webhook (X-Telegram-Bot-Api-Secret-Token); a private chat's text is answered through sendMessage, every other update acknowledged and dropped", body: TelegramUpdate, public: true, errors: [400, 403, 503] },
   { method: "post", path: "/assistants/search", tag: "langgraph", summary: "LangGraph Platform: the care assistant" },
   { method: "get", path: `/assistants/${id("assistant_id")}/schemas`, tag: "langgraph", summary: "LangGraph Platform: input, state and context JSON schemas (assistants.getSchemas)", errors: [404] },
   { method: "post", path: "/threads", tag: "langgraph", summary: "LangGraph Platform: create a thread (the service's metadata keys are not a client's)", body: ThreadCreate, errors: [400, 409] },

@@ -5,7 +5,9 @@ import type { Logger } from "../app/logger.js";
 import { startRunService } from "../app/runs/service.js";
 import { WorkerOptions } from "../app/runs/worker.js";
 import { ExperimentJobs } from "../app/experiment-jobs.js";
-import { OutboxSender, TwilioRestConfig } from "../app/outbox-sender.js";
+import { OutboxSender, type ChannelSenders } from "../app/outbox-sender.js";
+import { telegramSender, TelegramBotConfig } from "../app/channels/telegram.js";
+import { whatsappSender, TwilioRestConfig } from "../app/channels/whatsapp.js";
 import { llmConfiguredIn, parseEnv } from "../config.js";
 import { createApp } from "./app.js";
 import { RunSlots } from "./helper/run-slots.js";
@@ -39,6 +41,10 @@ export const ServerConfig = z.object({
   twilioWhatsAppFrom: TwilioRestConfig.shape.from.optional(),
   twilioApiBase: z.string().url().optional(),
   publicBaseUrl: z.string().url().optional(),
+  /** Telegram's webhook checks it; with the bot token, the bot's replies and people's messages go through the Bot API. */
+  telegramWebhookSecret: z.string().regex(/^[\w-]{16,256}$/, "16 to 256 characters of A-Z, a-z, 0-9, _ and - (what Telegram accepts)").optional(),
+  telegramBotToken: TelegramBotConfig.shape.token.optional(),
+  telegramApiBase: z.string().url().optional(),
   customerIdSecret: z.string().min(16).optional(),
   drainMs: z.coerce.number().int().min(0).default(30_000),
   /** Graph runs worked on at once; the rest wait in line (src/server/helper/run-slots.ts). */
@@ -68,6 +74,9 @@ export function serverConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Serve
       twilioWhatsAppFrom: "TWILIO_WHATSAPP_FROM",
       twilioApiBase: "TWILIO_API_BASE",
       publicBaseUrl: "PUBLIC_BASE_URL",
+      telegramWebhookSecret: "TELEGRAM_WEBHOOK_SECRET",
+      telegramBotToken: "TELEGRAM_BOT_TOKEN",
+      telegramApiBase: "TELEGRAM_API_BASE",
       customerIdSecret: "CARE_GRAPH_ID_SECRET",
       drainMs: "DRAIN_MS",
       runConcurrency: "RUN_CONCURRENCY",
@@ -101,21 +110,29 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** Each channel whose provider's API is configured: WhatsApp through Twilio, Telegram through the Bot API. */
+function channelSenders(cfg: ServerConfig): ChannelSenders {
+  const senders: ChannelSenders = {};
+  if (cfg.twilioAccountSid && cfg.twilioAuthToken && cfg.twilioWhatsAppFrom)
+    senders.whatsapp = whatsappSender(TwilioRestConfig.parse({ accountSid: cfg.twilioAccountSid, authToken: cfg.twilioAuthToken, from: cfg.twilioWhatsAppFrom, apiBase: cfg.twilioApiBase }));
+  if (cfg.telegramBotToken) senders.telegram = telegramSender(TelegramBotConfig.parse({ token: cfg.telegramBotToken, apiBase: cfg.telegramApiBase }));
+  return senders;
+}
+
 /**
- * The outbox's sender when Twilio's API is configured. Without it messages wait in the outbox (and are
- * sent by the first process that has it), which the log says once at start.
+ * The outbox's sender, for the channels configured here. Messages to another channel wait in the outbox (and
+ * are sent by the first process that has its sender), which the log says once at start when there are any.
  */
 async function outboxSender(rt: CareRuntime, cfg: ServerConfig, log: Logger): Promise<OutboxSender | undefined> {
-  if (!cfg.twilioAccountSid || !cfg.twilioAuthToken || !cfg.twilioWhatsAppFrom) {
-    const pending = await rt.store.outbox.pendingCount();
-    if (pending > 0) log.warn({ pending }, "outbound messages wait: set TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_WHATSAPP_FROM to send them");
-    return undefined;
-  }
-  const sender = new OutboxSender(
-    rt,
-    TwilioRestConfig.parse({ accountSid: cfg.twilioAccountSid, authToken: cfg.twilioAuthToken, from: cfg.twilioWhatsAppFrom, apiBase: cfg.twilioApiBase }),
-    log,
-  );
+  const senders = channelSenders(cfg);
+  const waiting = await rt.store.outbox.pendingCount();
+  if (waiting > 0 && (!senders.whatsapp || !senders.telegram))
+    log.warn(
+      { pending: waiting, channels: Object.keys(senders) },
+      "outbound messages may wait: WhatsApp sends with TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_WHATSAPP_FROM, Telegram with TELEGRAM_BOT_TOKEN",
+    );
+  if (Object.keys(senders).length === 0) return undefined;
+  const sender = new OutboxSender(rt, senders, log);
   sender.start();
   return sender;
 }
@@ -158,6 +175,7 @@ export async function startServer(
     rateLimit: { perSecond: cfg.ratePerSecond, burst: cfg.rateBurst, trustProxy: cfg.trustProxy },
     metricsToken: cfg.metricsToken,
     twilio: { authToken: cfg.twilioAuthToken, publicBaseUrl: cfg.publicBaseUrl, idSecret: cfg.customerIdSecret },
+    telegram: { webhookSecret: cfg.telegramWebhookSecret, botToken: cfg.telegramBotToken, idSecret: cfg.customerIdSecret },
     onError: (e, requestId) => log.error({ err: e, request_id: requestId }, "request failed"),
   });
   let inFlight = 0;

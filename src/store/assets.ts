@@ -7,6 +7,7 @@ import { IssueBucket } from "../domain/segment.js";
 import { TEMPLATE_IDS, Template, type TemplateId } from "../domain/template.js";
 import { SafetyRules } from "../domain/text-rules.js";
 import { ClassifierKeywords } from "../domain/message-class.js";
+import { ChannelSettings } from "../domain/channel.js";
 import { CatalogAliases, CatalogRow, type Car } from "../domain/car.js";
 import { FinancingTerms } from "../domain/financing.js";
 import { FinesSample, FinesTexts, PlateFormat } from "../domain/fine.js";
@@ -145,6 +146,19 @@ export function loadSeverityRules(path = join(PROJECT_ROOT, "data/severity-rules
   return readJson(path, SeverityRules);
 }
 
+/** How a contact's priority is scored (data/priority-rules.json; why these points, there). */
+export const PriorityRules = z.object({
+  issue: z.record(IssueBucket, z.number().int().min(0).max(10)),
+  angry: z.number().int().min(0).max(10),
+  /** The customer's value by the price of their car: the best tier it reaches counts. */
+  value: z.array(z.object({ min_price: z.number().positive(), points: z.number().int().min(0).max(10) })),
+});
+export type PriorityRules = z.infer<typeof PriorityRules>;
+
+export function loadPriorityRules(path = join(PROJECT_ROOT, "data/priority-rules.json")): PriorityRules {
+  return readJson(path, PriorityRules);
+}
+
 export const ServiceLevels = z.object({
   sla: z.record(IssueBucket, z.string()),
   coupon_format: z.string(),
@@ -170,6 +184,10 @@ export function loadPersonaCorpus(path = join(PROJECT_ROOT, "data/personas.json"
 
 export function loadEnvironment(path = DEFAULT_ENVIRONMENT_FILE): EnvironmentSpec {
   return readJson(resolve(path), EnvironmentSpec);
+}
+
+export function loadChannelSettings(path = join(PROJECT_ROOT, "data/channels.json")): ChannelSettings {
+  return readJson(path, ChannelSettings);
 }
 
 export function loadClassifierKeywords(path = join(PROJECT_ROOT, "data/classifier-keywords.json")): ClassifierKeywords {

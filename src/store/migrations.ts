@@ -311,4 +311,11 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX transcript_by_thread ON transcript (thread_id, id);
   CREATE INDEX transcript_by_customer ON transcript (customer_id, id);
   `,
+  `
+  -- Read on every channel message (does it answer a care outreach? src/app/channels/inbox.ts): a customer's
+  -- last contacts, their last message, and whether a message started a contact's thread.
+  CREATE INDEX interactions_by_customer ON interactions (customer_id, created_at);
+  CREATE INDEX inbound_by_customer ON inbound_messages (customer_id, received_at);
+  CREATE INDEX inbound_by_thread ON inbound_messages (thread_id);
+  `,
 ];

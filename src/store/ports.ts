@@ -38,6 +38,11 @@ export interface InteractionStore {
   recordHumanAction(id: string, action: HumanAction, message: string | null, source: MessageSource): Promise<void>;
   list(f?: InteractionFilter): Promise<Interaction[]>;
   kpis(by: KpiGroup, f?: Pick<InteractionFilter, "experiment_id" | "policy_namespace" | "since">): Promise<Kpi[]>;
+  /**
+   * When the customer's last care outreach was logged: a contact we started, which said something, outside
+   * any experiment, on a thread no inbound message started (a contact answering the customer is no outreach).
+   */
+  lastOutreach(customerId: string): Promise<Date | undefined>;
 }
 
 export type PolicyUpdate = Parameters<PolicyStateStoreOfPolicy["applyOnce"]>[2];
@@ -89,10 +94,13 @@ export interface Outbox {
   enqueue(m: { key: string; customerId: string; author: string; body: string }): Promise<{ message: OutboundMessage; created: boolean }>;
   setAddress(customerId: string, channel: string, address: string): Promise<void>;
   address(customerId: string): Promise<{ channel: string; address: string } | undefined>;
-  /** Pending messages whose time has come, oldest first, each the oldest pending one of its customer. */
-  due(now: Date, limit?: number): Promise<DueMessage[]>;
-  /** When the next message `due` could return falls due. */
-  nextDue(): Promise<Date | undefined>;
+  /**
+   * Pending messages whose time has come, oldest first, each the oldest pending one of its customer; only to
+   * addresses on `channels` when given (a sender takes what it can send, and leaves the rest to another).
+   */
+  due(now: Date, limit?: number, channels?: readonly string[]): Promise<DueMessage[]>;
+  /** When the next message `due` could return (on `channels`, when given) falls due. */
+  nextDue(channels?: readonly string[]): Promise<Date | undefined>;
   /** Compare-and-set on the due time read: of two senders, one gets the attempt. */
   lease(m: OutboundMessage, until: Date): Promise<boolean>;
   sent(id: number, providerId: string | null): Promise<void>;

@@ -1,4 +1,4 @@
-import { expect, it } from "vitest";
+import { expect, it, vi } from "vitest";
 import type { Interaction } from "../../src/domain/interaction.js";
 import { contract } from "./backends.js";
 import { interaction } from "./fixtures.js";
@@ -60,5 +60,24 @@ contract("InteractionStore", (store) => {
     expect(kpis[2]).toMatchObject({ group: 2, contacts: 1, scored: 0, mean_reward: null, mean_nps: null, fallbacks: 0, escalations: 1, learned: 0 });
     expect((await s.kpis("template", f)).map((k) => [k.group, k.contacts])).toEqual([["empatiko", 4]]);
     expect(await s.kpis("segment", { ...f, since: "2999-01-01T00:00:00.000Z" })).toEqual([]);
+  });
+});
+
+contract("InteractionStore.lastOutreach", (store) => {
+  it("is the customer's last contact we started: not an experiment's, not one that said nothing, not one answering a message", async () => {
+    const s = store();
+    const who = { customer_id: "out-1" };
+    expect(await s.interactions.lastOutreach("out-1")).toBeUndefined();
+    await s.interactions.upsert(interaction("out-a", { ...who, route: "silent", thread_id: "t-out-a" }));
+    const outreach = (await s.interactions.get("out-a"))!.created_at!;
+    expect((await s.interactions.lastOutreach("out-1"))!.toISOString()).toBe(outreach);
+    // Later contacts that are no outreach leave it the last one (later by the clock: the order is the test).
+    await vi.waitFor(() => expect(Date.now()).toBeGreaterThan(Date.parse(outreach) + 1), { interval: 1 });
+    await s.inbound.claim("SM-out-b", "out-1", "t-out-b", "hola");
+    await s.interactions.upsert(interaction("out-b", { ...who, thread_id: "t-out-b" }));
+    await s.interactions.upsert(interaction("out-c", { ...who, thread_id: "t-out-c", experiment_id: "exp-out" }));
+    await s.interactions.upsert(interaction("out-d", { ...who, thread_id: "t-out-d", message: null, route: "severe" }));
+    expect((await s.interactions.lastOutreach("out-1"))!.toISOString()).toBe(outreach);
+    expect(await s.interactions.lastOutreach("out-2")).toBeUndefined();
   });
 });

@@ -71,6 +71,20 @@ contract("Outbox", (store) => {
     expect((await o.due(new Date(Date.parse(m.next_attempt_at) - 1))).map((x) => x.id)).not.toContain(m.id);
   });
 
+  it("is due only to a sender of its channel when the sender names its channels", async () => {
+    const o = store().outbox;
+    await o.setAddress("due-tg", "telegram", "123456789");
+    const m = await queued(o, "due-tg", "bot", "hola");
+    const ids = async (channels?: string[]) => (await o.due(inAnHour(), 1000, channels)).map((x) => x.id);
+    expect(await ids(["telegram"])).toContain(m.id);
+    expect(await ids(["whatsapp", "telegram"])).toContain(m.id);
+    expect(await ids(["whatsapp"])).not.toContain(m.id);
+    expect(await ids([])).toEqual([]);
+    expect(await o.nextDue([])).toBeUndefined();
+    expect((await o.nextDue(["telegram"]))!.getTime()).toBeLessThanOrEqual(Date.parse(m.next_attempt_at));
+    await o.sent(m.id, "1");
+  });
+
   it("a lease is a compare-and-set on the due time read: of two senders holding the same read, one wins", async () => {
     const o = store().outbox;
     await o.setAddress("lease-1", "whatsapp", "whatsapp:+5215500000003");

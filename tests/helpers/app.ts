@@ -8,7 +8,7 @@ import { createMetrics } from "../../src/server/helper/prometheus.js";
 import { RunSlots } from "../../src/server/helper/run-slots.js";
 import { storedCounts } from "../../src/server/serve.js";
 
-/** The HTTP app on a test runtime, without a server: API key "k", Twilio off, generous limits. */
+/** The HTTP app on a test runtime, without a server: API key "k", Twilio and Telegram off, generous limits. */
 export function testApp(rt: CareRuntime, over: Partial<AppOptions> = {}) {
   const metrics = over.metrics ?? createMetrics(storedCounts(() => rt));
   return createApp(rt, {
@@ -19,6 +19,7 @@ export function testApp(rt: CareRuntime, over: Partial<AppOptions> = {}) {
     bodyLimitBytes: 1 << 20,
     rateLimit: { perSecond: 1000, burst: 1000 },
     twilio: { authToken: undefined, publicBaseUrl: undefined },
+    telegram: { webhookSecret: undefined, botToken: undefined },
     jobs: new ExperimentJobs(rt, rt.environment),
     runSlots: new RunSlots(4, 16),
     metrics,

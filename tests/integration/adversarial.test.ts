@@ -10,6 +10,8 @@ import { ADVERSARIAL_MODES, AdversarialModel, GIVEAWAYS, INJECTION_CORPUS, OTHER
 import { FakeOpenAI } from "../helpers/fake-openai.js";
 import { customer, testRuntime } from "../helpers/runtime.js";
 import { rawDb } from "../helpers/sql.js";
+import { loggedOutreach } from "../helpers/outreach.js";
+import { customerIdForWaId } from "../../src/server/router/twilio.js";
 
 const TOKEN = "twilio-test-token";
 const PUBLIC = "https://care.example.mx";
@@ -93,6 +95,9 @@ const send: Record<Path, (mode: AdversarialMode, i: number, message: string) => 
   },
   async webhook(mode, i, message) {
     const waId = `5215${ADVERSARIAL_MODES.indexOf(mode)}0000${String(i).padStart(3, "0")}`;
+    // An answer to an outreach: a care contact, whose writer is the model (other messages are the offline
+    // conversation graph's). The outreach said a fallback, as the stored messages below must.
+    await loggedOutreach(rt, customerIdForWaId(waId, TOKEN), [...fallbacks][0]!);
     const params = {
       MessageSid: `SM${(++sid).toString(16).padStart(32, "0")}`,
       From: `whatsapp:+${waId}`,

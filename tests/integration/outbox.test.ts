@@ -3,7 +3,8 @@ import type { CareRuntime } from "../../src/app/care-runtime.js";
 import { Command } from "@langchain/langgraph";
 import { beginResume, recoverRuns, runOnThread } from "../../src/app/contacts.js";
 import { createLogger } from "../../src/app/logger.js";
-import { OutboxSender, TwilioRestConfig } from "../../src/app/outbox-sender.js";
+import { whatsappSender, TwilioRestConfig } from "../../src/app/channels/whatsapp.js";
+import { OutboxSender } from "../../src/app/outbox-sender.js";
 import { twilioSignature } from "../../src/server/helper/twilio.js";
 import { customerIdForWaId } from "../../src/server/router/twilio.js";
 import { startServer, ServerConfig, type RunningServer } from "../../src/server/serve.js";
@@ -11,6 +12,7 @@ import { FakeTwilio } from "../helpers/fake-twilio.js";
 import { customer, testRuntime } from "../helpers/runtime.js";
 import { rawDb } from "../helpers/sql.js";
 import { queued } from "../helpers/outbox.js";
+import { outreachTo } from "../helpers/outreach.js";
 
 const TOKEN = "twilio-test-token";
 const ACCOUNT = "AC0123456789abcdef0123456789abcdef";
@@ -48,6 +50,8 @@ describe("what a person writes reaches the WhatsApp customer (Twilio's Messages 
 
   it("sends the resolved hand-off's answer and the agent's later messages, and only the owner may write", async () => {
     const waId = "5215544332211";
+    // The threat answers an outreach: a care contact, whose hand-off is a person's (the conversation graph's is not yet).
+    await outreachTo(rt, customerIdForWaId(waId, TOKEN));
     const threat = await inbound({ MessageSid: `SM${"a".repeat(32)}`, From: `whatsapp:+${waId}`, To: FROM, WaId: waId, Body: "Mi abogado los va a demandar", NumMedia: "0" });
     expect(await threat.text()).toMatch(/<Response\/>$/); // escalated: the webhook answers nothing
     const customerId = customerIdForWaId(waId, TOKEN);
@@ -87,6 +91,7 @@ describe("what a person writes reaches the WhatsApp customer (Twilio's Messages 
 
   it("a double-submitted resolve resumes once and sends the answer once", async () => {
     const waId = "5215511112222";
+    await outreachTo(rt, customerIdForWaId(waId, TOKEN));
     await inbound({ MessageSid: `SM${"b".repeat(32)}`, From: `whatsapp:+${waId}`, To: FROM, WaId: waId, Body: "Voy a ir a PROFECO", NumMedia: "0" });
     const customerId = customerIdForWaId(waId, TOKEN);
     const h = ((await (await api("/v1/handoffs")).json()) as { items: Array<{ interaction_id: string; customer_id: string }> }).items.find((x) => x.customer_id === customerId)!;
@@ -99,6 +104,7 @@ describe("what a person writes reaches the WhatsApp customer (Twilio's Messages 
 
   it("a person's message retried with its Idempotency-Key is queued once; without one each request is a message", async () => {
     const waId = "5215533334444";
+    await outreachTo(rt, customerIdForWaId(waId, TOKEN));
     await inbound({ MessageSid: `SM${"c".repeat(32)}`, From: `whatsapp:+${waId}`, To: FROM, WaId: waId, Body: "Voy a ir a PROFECO", NumMedia: "0" });
     const customerId = customerIdForWaId(waId, TOKEN);
     const h = ((await (await api("/v1/handoffs")).json()) as { items: Array<{ interaction_id: string; customer_id: string }> }).items.find((x) => x.customer_id === customerId)!;
@@ -153,7 +159,7 @@ describe("a person's answer and a crash", () => {
 describe("the outbox sender", () => {
   let rt: CareRuntime;
   let twilio: FakeTwilio;
-  const cfg = () => TwilioRestConfig.parse({ accountSid: ACCOUNT, authToken: TOKEN, from: FROM, apiBase: twilio.url, maxAttempts: 3 });
+  const newSender = () => new OutboxSender(rt, { whatsapp: whatsappSender(TwilioRestConfig.parse({ accountSid: ACCOUNT, authToken: TOKEN, from: FROM, apiBase: twilio.url })) }, log, { maxAttempts: 3 });
 
   beforeAll(async () => {
     twilio = await new FakeTwilio().start();
@@ -166,7 +172,7 @@ describe("the outbox sender", () => {
   });
 
   it("retries 5xx and 429 with backoff (honouring Retry-After), fails a 400 at once and gives up after maxAttempts", async () => {
-    const sender = new OutboxSender(rt, cfg(), log);
+    const sender = newSender();
     let clock = new Date("2026-11-22T10:00:00Z");
     const now = () => clock;
     twilio.reply({ status: 500 }, { status: 429, headers: { "retry-after": "120" } }, { status: 201 });
@@ -204,7 +210,7 @@ describe("the outbox sender", () => {
   it("two senders on one file send a message once", async () => {
     const m = await queued(rt.store.outbox, "c1", "ana", "una sola vez");
     const before = twilio.requests.length;
-    await Promise.all([new OutboxSender(rt, cfg(), log).flush(), new OutboxSender(rt, cfg(), log).flush()]);
+    await Promise.all([newSender().flush(), newSender().flush()]);
     expect(twilio.requests.slice(before).map((r) => r.form.Body)).toEqual(["una sola vez"]);
     expect((await rt.store.outbox.get(m.id))!.status).toBe("sent");
   });
@@ -212,7 +218,7 @@ describe("the outbox sender", () => {
   it("a restarted sender sends what a previous process left pending", async () => {
     const left = await queued(rt.store.outbox, "c1", "ana", "pendiente");
     const before = twilio.requests.length;
-    const sender = new OutboxSender(rt, cfg(), log);
+    const sender = newSender();
     sender.start();
     await twilio.received(before + 1);
     await expect.poll(async () => (await rt.store.outbox.get(left.id))!.status).toBe("sent");
@@ -222,7 +228,7 @@ describe("the outbox sender", () => {
 
   it("keeps one customer's messages in order behind a retry, and keeps the phone number out of the stored error", async () => {
     await rt.store.outbox.setAddress("c2", "whatsapp", "whatsapp:+5215500000002");
-    const sender = new OutboxSender(rt, cfg(), log);
+    const sender = newSender();
     let clock = new Date(Date.now() + 3_600_000);
     twilio.reply({ status: 503 });
     const first = await queued(rt.store.outbox, "c2", "ana", "1: Hola, soy Ana");

@@ -6,6 +6,11 @@ import { customerIdForWaId } from "../../src/server/router/twilio.js";
 import { startServer, ServerConfig, type RunningServer } from "../../src/server/serve.js";
 import { testRuntime } from "../helpers/runtime.js";
 import { rawDb } from "../helpers/sql.js";
+import { outreachTo } from "../helpers/outreach.js";
+import { FakeTwilio } from "../helpers/fake-twilio.js";
+import { conversationThreadId } from "../../src/app/channels/identity.js";
+import { loadChannelSettings } from "../../src/store/assets.js";
+import { formatPesos } from "../../src/tools/index.js";
 
 const TOKEN = "twilio-test-token";
 const PUBLIC = "https://care.example.mx";
@@ -57,6 +62,8 @@ const settled = (sid: string) =>
 
 describe("WhatsApp webhook (Twilio)", () => {
   it("acknowledges a signed message with empty TwiML, answers it through the outbox, and keeps the phone number out of the customer id", async () => {
+    // An answer to an outreach: the care graph's (any other message is the conversation graph's: below).
+    await outreachTo(rt, customerIdForWaId("5215512345678", TOKEN));
     const m = message();
     const r = await post(m);
     expect(r.status).toBe(200);
@@ -74,7 +81,8 @@ describe("WhatsApp webhook (Twilio)", () => {
   });
 
   it("handles a replayed MessageSid once: one run, one reply queued", async () => {
-    const m = message({ Body: "Me cobraron dos veces la mensualidad, ya es el colmo" });
+    const m = message({ WaId: "5215512340000", Body: "Me cobraron dos veces la mensualidad, ya es el colmo" });
+    await outreachTo(rt, customerIdForWaId(m.WaId, TOKEN));
     const before = count("SELECT count(*) AS n FROM interactions");
     const replies = count("SELECT count(*) AS n FROM outbound_messages");
     const first = await post(m);
@@ -104,6 +112,7 @@ describe("WhatsApp webhook (Twilio)", () => {
 
   it("sends nothing while a person owns the conversation", async () => {
     const waId = "5213337778888";
+    await outreachTo(rt, customerIdForWaId(waId, TOKEN));
     const first = message({ WaId: waId, Body: "Si no me resuelven voy a ir a PROFECO" });
     const threat = await post(first);
     expect(threat.text).toBe(EMPTY);
@@ -112,9 +121,93 @@ describe("WhatsApp webhook (Twilio)", () => {
     expect(later.text).toBe(EMPTY);
     const customerId = customerIdForWaId(waId, TOKEN);
     expect((await rt.store.outbox.recent(customerId)).length).toBe(0);
-    expect(count(`SELECT count(*) AS n FROM interactions WHERE customer_id = '${customerId}'`)).toBe(0);
+    // The outreach's only: the escalated contact is logged once a person has answered.
+    expect(count(`SELECT count(*) AS n FROM interactions WHERE customer_id = '${customerId}'`)).toBe(1);
     expect((await rt.store.ownership.get(customerId)).owner).toBe("human");
     // The agent who takes the conversation reads what the customer wrote meanwhile.
     expect((await rt.store.inbound.recent(customerId)).map((m) => m.body)).toEqual(["¿Hola? ¿Alguien?", "Si no me resuelven voy a ir a PROFECO"]);
+  });
+});
+
+describe("WhatsApp messages: an answer to a care outreach goes to care, any other to the conversation graph", () => {
+  const ACCOUNT = "AC0123456789abcdef0123456789abcdef";
+  const FROM = "whatsapp:+14155238886";
+  let rt: CareRuntime;
+  let server: RunningServer;
+  let twilio: FakeTwilio;
+  let url: string;
+
+  beforeAll(async () => {
+    twilio = await new FakeTwilio().start();
+    rt = await testRuntime({ customers: [] });
+    const cfg = ServerConfig.parse({ port: 0, apiKeys: ["k"], twilioAuthToken: TOKEN, publicBaseUrl: PUBLIC, twilioAccountSid: ACCOUNT, twilioWhatsAppFrom: FROM, twilioApiBase: twilio.url });
+    server = await startServer(rt, cfg, createLogger({ level: "silent" }));
+    url = `http://127.0.0.1:${server.port}/webhooks/twilio/whatsapp`;
+  });
+  afterAll(async () => {
+    await server.close();
+    await rt.close();
+    await twilio.close();
+  });
+
+  const say = async (waId: string, Body: string) => {
+    const m = message({ WaId: waId, From: `whatsapp:+${waId}`, Body });
+    const r = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", "x-twilio-signature": twilioSignature(TOKEN, `${PUBLIC}/webhooks/twilio/whatsapp`, m) },
+      body: new URLSearchParams(m).toString(),
+    });
+    expect(r.status).toBe(200);
+    await vi.waitFor(async () => expect((await rt.store.inbound.get(m.MessageSid))?.status).toBe("answered"), { timeout: 15_000, interval: 20 });
+    return (await rt.store.inbound.get(m.MessageSid))!;
+  };
+  /** What the fake Twilio was asked to send to this number, in order. */
+  const sentTo = (waId: string) => twilio.requests.filter((r) => r.form.To === `whatsapp:+${waId}`).map((r) => r.form.Body);
+  const graphOf = async (threadId: string | null) => (await rt.store.threads.get(threadId!))?.metadata.graph_id;
+  const contacts = (customerId: string) => count(`SELECT count(*) AS n FROM interactions WHERE customer_id = '${customerId}'`);
+  const count = (sql: string) => (rawDb(rt).prepare(sql).get() as { n: number }).n;
+
+  it("talks with a customer no outreach reached in the conversation graph, on one thread, the replies through Twilio", async () => {
+    const waId = "5215500001111";
+    const customerId = customerIdForWaId(waId, TOKEN);
+    const first = await say(waId, "busco un jetta");
+    expect(first.thread_id).toBe(conversationThreadId(customerId, "whatsapp"));
+    expect(await graphOf(first.thread_id)).toBe("conversation");
+    const second = await say(waId, "el más barato");
+    expect(second.thread_id).toBe(first.thread_id);
+    // The conversation remembers: "el más barato" is the cheapest Jetta.
+    const car = ((await rt.conversation.getState({ configurable: { thread_id: first.thread_id } })).values as { dialog: { slots: { car: { model: string; price: number } } } }).dialog.slots.car;
+    expect(car.model).toBe("Jetta");
+    await vi.waitFor(() => expect(sentTo(waId)).toHaveLength(2), { timeout: 10_000, interval: 20 });
+    expect(sentTo(waId)).toEqual([first.reply, second.reply]);
+    expect(sentTo(waId)[1]).toContain("Jetta");
+    expect(sentTo(waId)[1]).toContain(formatPesos(car.price * 100));
+    expect(contacts(customerId)).toBe(0);
+    // Care keeps the customer's record, as for every WhatsApp message: an outreach can reach them later.
+    expect(await rt.store.customers.get(customerId)).toMatchObject({ channel_pref: "whatsapp", is_vocal: true });
+  });
+
+  it("takes the first message after a recent outreach as its answer (a care contact); the next one is a conversation", async () => {
+    const waId = "5215500002222";
+    const customerId = customerIdForWaId(waId, TOKEN);
+    await outreachTo(rt, customerId);
+    const answer = await say(waId, "Hola, gracias, ¿me confirman el día de entrega de mi auto?");
+    expect(await graphOf(answer.thread_id)).toBe("care");
+    expect(contacts(customerId)).toBe(2);
+    const next = await say(waId, "busco un jetta");
+    expect(next.thread_id).toBe(conversationThreadId(customerId, "whatsapp"));
+    expect(contacts(customerId)).toBe(2);
+    await vi.waitFor(() => expect(sentTo(waId)).toEqual([answer.reply, next.reply]), { timeout: 10_000, interval: 20 });
+  });
+
+  it("takes a message after the window (data/channels.json) as a conversation, not an answer to the outreach", async () => {
+    const waId = "5215500003333";
+    const customerId = customerIdForWaId(waId, TOKEN);
+    await outreachTo(rt, customerId);
+    const past = new Date(Date.now() - (loadChannelSettings().outreach_reply_hours + 1) * 3_600_000).toISOString();
+    rawDb(rt).prepare("UPDATE interactions SET created_at = ? WHERE customer_id = ?").run(past, customerId);
+    const late = await say(waId, "busco un jetta");
+    expect(await graphOf(late.thread_id)).toBe("conversation");
+    expect(contacts(customerId)).toBe(1);
   });
 });

@@ -8,16 +8,47 @@ import {
   loadInternalPrompts,
   loadPlateFormats,
   loadSafetyRules,
+  loadPriorityRules,
   loadSeverityRules,
   loadTemplates,
+  type PriorityRules,
   type SeverityRules,
 } from "../../store/assets.js";
+import type { Customer } from "../../domain/customer.js";
+import type { Escalation } from "../state.js";
 import type { Store } from "../../store/ports.js";
 import { createSupportDesk, loadOfflineFinesLookup, loadToolData, plateReader, type FinesLookup, type PlateReader, type SupportDesk, type ToolData } from "../../tools/index.js";
 import { silentObserver, type CareObserver } from "../observer.js";
 import { trainIntentClassifier, type IntentClassifier } from "./intents.js";
 import { createConversationModels, type ConversationModels } from "./llm/models.js";
 import type { ModelConfig } from "../../models/config.js";
+
+/** A complaint sent to the care graph: its own thread (one per turn, so a redelivered turn is the same contact). */
+export interface CareDecisionInput {
+  thread_id: string;
+  customer_id: string;
+  /** The customer's words, masked. */
+  message: string;
+  signal?: AbortSignal;
+}
+
+/** What the care graph decided on a complaint. */
+export interface CareDecision {
+  /** Its interaction: one row, one policy update. */
+  interaction_id: string;
+  /** The bandit's template as the responder wrote it, after care's safety; null when a person answers first. */
+  reply: string | null;
+  template: string | null;
+  /** The care run ended waiting for a person (its human_review), and why. */
+  escalation: Escalation["reason"] | null;
+}
+
+/** The care side of a served conversation (src/app/care-decision.ts, over the care graph). */
+export interface CareLink {
+  /** A customer of the customers table (a care decision needs their segment and features); undefined for anyone else. */
+  customer(id: string): Promise<Customer | undefined>;
+  decide(input: CareDecisionInput): Promise<CareDecision>;
+}
 
 export interface ConversationDeps {
   tools: ToolData;
@@ -37,6 +68,10 @@ export interface ConversationDeps {
   /** Word runs of our models' prompts: a reply holding one leaks a prompt (the care graph's rule). */
   promptRuns: ReadonlySet<string>;
   severityRules: SeverityRules;
+  /** The care router's priority rule, for a known customer's support message. */
+  priorityRules: PriorityRules;
+  /** Served only (the app builds it over the care graph); absent in the bare graph (Studio, the golden set), whose support stays the desk's alone. */
+  care?: CareLink;
   observer: CareObserver;
   /** The clock test drives are booked against. */
   now: () => Date;
@@ -50,6 +85,7 @@ export interface ConversationDepsOptions {
   desk?: SupportDesk;
   /** The model settings; with no key and no base URL, the graph runs offline. */
   models?: Partial<ModelConfig>;
+  care?: CareLink;
   observer?: CareObserver;
   now?: () => Date;
 }
@@ -73,6 +109,8 @@ export function createConversationDeps(o: ConversationDepsOptions = {}): Convers
     safetyRules,
     promptRuns: wordRuns(loadInternalPrompts(loadTemplates()), safetyRules.prompt_run_words),
     severityRules: loadSeverityRules(),
+    priorityRules: loadPriorityRules(),
+    care: o.care,
     observer: o.observer ?? silentObserver,
     now: o.now ?? (() => new Date()),
   };

@@ -2,6 +2,7 @@ import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import { classifyMessage } from "../../domain/message-class.js";
 import { redactPii } from "../../domain/pii.js";
 import { interpolate } from "../../domain/fill.js";
+import { careDecision, complainant, urgent } from "./complaint.js";
 import type { ConversationDeps } from "./deps.js";
 import { finishTask } from "./dialog.js";
 import { factsOf } from "./grounding.js";
@@ -31,8 +32,9 @@ export function findPlate(text: string, deps: Pick<ConversationDeps, "plates">, 
 
 /**
  * After-sale support over the desk: fines by plate; a ticket's status (by folio, or the customer's open
- * ones); closing it; a follow-up on this conversation's ticket as a note; else a new ticket. Without a desk
- * the agent makes no promise it cannot keep: a person takes the case.
+ * ones); closing it; a follow-up on this conversation's ticket as a note; else a new ticket. A known
+ * customer's complaint (a note or a new ticket) also goes through the care graph, whose reply comes before
+ * the ticket's line (complaint.ts). Without a desk the agent makes no promise it cannot keep: a person takes the case.
  */
 export function support(deps: ConversationDeps) {
   return async (state: ConversationStateType, config: LangGraphRunnableConfig): Promise<ConversationUpdate> => {
@@ -70,6 +72,10 @@ export function support(deps: ConversationDeps) {
     const named = FOLIO.exec(text)?.[0].toUpperCase();
     const folio = named ?? d.slots.ticket_folio;
     const masked = redactPii(text);
+    // A known customer's message: a person at the priority threshold; below it, a complaint gets care's decision.
+    const who = await complainant(text, deps, config);
+    const toCare = who && !urgent(who, c, deps) ? who : undefined;
+    const careOn = () => (toCare ? careDecision(toCare, masked, c, state, deps, config) : Promise.resolve());
 
     if (folio && hasWord(text, words.close)) {
       const args = { folio, resolution: masked };
@@ -91,11 +97,13 @@ export function support(deps: ConversationDeps) {
       const args = { folio: d.slots.ticket_folio, text: masked };
       const r = await desk.addTicketNote(caller, args);
       c.called("add_ticket_note", args, r);
+      await careOn();
       c.say(r.ok ? t.note_added : t.refused, { folio: d.slots.ticket_folio, reasons: refusals(r) });
     } else {
       const args = { issue_bucket: classifyMessage(text, deps.issueKeywords).issue, summary: masked };
       const r = await desk.openTicket(caller, args);
       c.called("open_ticket", args, r);
+      await careOn();
       if (r.ok) {
         c.say(t.ticket_opened, { folio: r.ticket.folio });
         d = { ...d, slots: { ...d.slots, ticket_folio: r.ticket.folio } };

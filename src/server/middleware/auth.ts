@@ -1,13 +1,7 @@
 import type { AppEnv } from "../env.js";
-import { timingSafeEqual } from "node:crypto";
 import type { MiddlewareHandler } from "hono";
 import { HttpError } from "../helper/http.js";
-
-function same(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
+import { sameSecret } from "../helper/secret.js";
 
 const LOCAL = /^(?:localhost|127(?:\.\d{1,3}){3}|\[::1\])(?::\d+)?$/i;
 
@@ -39,7 +33,7 @@ export function apiKeyAuth(keys: readonly string[], origins: readonly string[] =
     // The auth scheme is case-insensitive (RFC 9110 §11.1): "bearer" is as good as "Bearer".
     const bearer = /^bearer +(.*)$/i.exec(c.req.header("authorization") ?? "")?.[1];
     const token = (bearer ?? c.req.header("x-api-key") ?? "").trim();
-    const index = token ? keys.findIndex((k) => same(k, token)) : -1;
+    const index = token ? keys.findIndex((k) => sameSecret(token, k)) : -1;
     if (index < 0) {
       c.header("WWW-Authenticate", 'Bearer realm="care-graph"');
       throw new HttpError(401, "unauthorized", token ? "invalid API key" : "missing bearer API key");

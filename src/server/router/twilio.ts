@@ -1,12 +1,9 @@
-import { createHmac } from "node:crypto";
 import { Hono } from "hono";
 import { z } from "zod";
 import type { CareRuntime } from "../../app/care-runtime.js";
-import { submitRun } from "../../app/runs/submit.js";
-import type { Customer } from "../../domain/customer.js";
+import { ChannelInbox } from "../../app/channels/inbox.js";
+import { channelCustomerId } from "../../app/channels/identity.js";
 import { interpolate } from "../../domain/fill.js";
-import { segmentOf } from "../../domain/segment.js";
-import { classifyMessage } from "../../domain/message-class.js";
 import { loadClassifierKeywords } from "../../store/assets.js";
 import type { AppEnv } from "../env.js";
 import { HttpError, parseWith } from "../helper/http.js";
@@ -31,18 +28,15 @@ export interface TwilioConfig {
   idSecret?: string;
 }
 
-/**
- * A WhatsApp id is a phone number: the customer id is a keyed hash of it, so ids and logs carry no phone
- * (a plain hash would not do: every Mexican mobile number can be hashed and matched in minutes).
- */
-export function customerIdForWaId(waId: string, secret: string): string {
-  return `wa-${createHmac("sha256", secret).update(waId).digest("hex").slice(0, 20)}`;
-}
+/** A WhatsApp id is a phone number: the customer id is a keyed hash of it (channelCustomerId). */
+export const customerIdForWaId = (waId: string, secret: string): string => channelCustomerId("wa", waId, secret);
 
 const MAX_MESSAGE = 2000;
 
+/** WhatsApp in: Twilio's webhook, verified and read, handed to the channel inbox; the reply goes out through the outbox. */
 export function twilioRouter(rt: CareRuntime, cfg: TwilioConfig) {
   const keywords = loadClassifierKeywords();
+  const inbox = new ChannelInbox(rt, undefined, keywords);
   const reply = (c: { body: (b: string, s: 200, h: Record<string, string>) => Response }, message: string | null) =>
     c.body(twiml(message), 200, { "content-type": "text/xml; charset=utf-8" });
 
@@ -57,38 +51,13 @@ export function twilioRouter(rt: CareRuntime, cfg: TwilioConfig) {
       throw new HttpError(403, "bad_signature", "X-Twilio-Signature does not match");
     const msg = parseWith(TwilioMessage, params, "form");
     const media = msg.NumMedia > 0 ? ` ${interpolate(keywords.whatsapp_texts.attachments, { n: String(msg.NumMedia) })}` : "";
-    const text = (msg.Body + media).trim().slice(0, MAX_MESSAGE);
-
-    const customerId = customerIdForWaId(msg.WaId, cfg.idSecret ?? cfg.authToken);
-    const klass = classifyMessage(text, keywords);
-    const d = keywords.whatsapp_defaults;
-    const threadId = crypto.randomUUID();
-    // One transaction from the check to the claim: Twilio's retry of a message arriving meanwhile finds it claimed.
-    await rt.store.transaction(async (tx) => {
-      const seen = await tx.inbound.get(msg.MessageSid);
-      if (seen) return;
-      const known = await tx.customers.get(customerId);
-      const customer: Customer = {
-        ...(known ?? { ...d, issues_flag: 1, channel_pref: "whatsapp", first_message: text || keywords.whatsapp_texts.empty_body, customer_id: customerId }),
-        segment: segmentOf(true, klass.angry),
-        is_vocal: true,
-        issue_bucket: klass.issue,
-      } as Customer;
-      await tx.customers.upsertMany([customer]);
-      await tx.inbound.claim(msg.MessageSid, customerId, threadId, text);
-      // Where the replies go, the bot's and a person's.
-      if (msg.From.startsWith("whatsapp:")) await tx.outbox.setAddress(customerId, "whatsapp", msg.From);
-      if ((await tx.ownership.get(customerId)).owner === "human") {
-        await tx.inbound.finish(msg.MessageSid, "human", null);
-        await tx.audit.record("customer", "inbound.to_human", customerId, { message_sid: msg.MessageSid });
-        return;
-      }
-      // Queued with the message it answers: both are kept, or neither (Twilio then retries the webhook).
-      await submitRun(tx, {
-        thread_id: threadId,
-        multitask_strategy: "enqueue",
-        kwargs: { kind: "contact", customer_id: customerId, message: text || undefined, context: {}, request_id: c.get("requestId"), channel: { message_sid: msg.MessageSid } },
-      });
+    await inbox.accept({
+      channel: "whatsapp",
+      key: msg.MessageSid,
+      customerId: customerIdForWaId(msg.WaId, cfg.idSecret ?? cfg.authToken),
+      address: msg.From.startsWith("whatsapp:") ? msg.From : undefined,
+      text: (msg.Body + media).trim().slice(0, MAX_MESSAGE),
+      requestId: c.get("requestId"),
     });
     // The reply goes out through the outbox once the run has it (Twilio's webhook wait is too short to hold
     // for a graph run), so a retry of the webhook sends nothing a second time.

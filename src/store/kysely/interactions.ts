@@ -60,6 +60,20 @@ export function interactionStore({ db, d }: Ctx): InteractionStore {
       // NULLS FIRST: SQLite's order, which PostgreSQL reverses by default.
       return q.groupBy(col).orderBy(sql`${col} asc nulls first`).execute();
     },
+
+    async lastOutreach(customerId) {
+      const row = await db
+        .selectFrom("interactions as i")
+        .select("i.created_at")
+        .where("i.customer_id", "=", customerId)
+        .where("i.experiment_id", "is", null)
+        .where("i.message", "is not", null)
+        .where((eb) => eb.not(eb.exists(eb.selectFrom("inbound_messages as m").select(sql`1`.as("one")).whereRef("m.thread_id", "=", "i.thread_id"))))
+        .orderBy("i.created_at", "desc")
+        .limit(1)
+        .executeTakeFirst();
+      return row ? new Date(iso(row.created_at)) : undefined;
+    },
   };
 }
 

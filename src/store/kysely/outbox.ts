@@ -17,6 +17,9 @@ const firstInLine = (eb: ExpressionBuilder<DB & { m: DB["outbound_messages"] }, 
     ),
   );
 
+/** `in ()` is no SQL: no channel is a name no address has. */
+const onChannels = (channels: readonly string[]) => (channels.length > 0 ? [...channels] : [""]);
+
 /** The outbox: messages are written here first and sent by a sender, retried until delivered or given up. */
 export function outbox({ db, d, afterCommit, signal }: Ctx, listeners: Set<() => void>): Outbox {
   return {
@@ -52,7 +55,7 @@ export function outbox({ db, d, afterCommit, signal }: Ctx, listeners: Set<() =>
       return db.selectFrom("channel_addresses").select(["channel", "address"]).where("customer_id", "=", customerId).executeTakeFirst();
     },
 
-    async due(now, limit = 20) {
+    async due(now, limit = 20, channels) {
       const rows = await db
         .selectFrom("outbound_messages as m")
         .innerJoin("channel_addresses as a", "a.customer_id", "m.customer_id")
@@ -61,13 +64,14 @@ export function outbox({ db, d, afterCommit, signal }: Ctx, listeners: Set<() =>
         .where("m.status", "=", "pending")
         .where("m.next_attempt_at", "<=", now.toISOString())
         .where(firstInLine)
+        .$if(channels !== undefined, (q) => q.where("a.channel", "in", onChannels(channels!)))
         .orderBy("m.id")
         .limit(limit)
         .execute();
       return rows.map((r): DueMessage => ({ ...fromRow(r), channel: r.channel, address: r.address }));
     },
 
-    async nextDue() {
+    async nextDue(channels) {
       // Only what `due` can return: a row it cannot pick (no address, or behind an older message to the same
       // customer) must not keep a sender waking up.
       const row = await db
@@ -76,6 +80,7 @@ export function outbox({ db, d, afterCommit, signal }: Ctx, listeners: Set<() =>
         .select((eb) => eb.fn.min("m.next_attempt_at").as("at"))
         .where("m.status", "=", "pending")
         .where(firstInLine)
+        .$if(channels !== undefined, (q) => q.where("a.channel", "in", onChannels(channels!)))
         .executeTakeFirst();
       return row?.at ? new Date(iso(row.at)) : undefined;
     },

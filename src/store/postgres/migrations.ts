@@ -272,10 +272,18 @@ CREATE INDEX transcript_by_thread ON transcript (thread_id, id);
 CREATE INDEX transcript_by_customer ON transcript (customer_id, id);
 `;
 
+/** SQLite's step 11 (src/store/migrations.ts): what tells a channel message answering a care outreach (src/app/channels/inbox.ts). */
+const CHANNELS = `
+CREATE INDEX interactions_by_customer ON interactions (customer_id, created_at);
+CREATE INDEX inbound_by_customer ON inbound_messages (customer_id, received_at);
+CREATE INDEX inbound_by_thread ON inbound_messages (thread_id);
+`;
+
 /** Named so they sort in order (Kysely's Migrator runs them by name). */
 export const MIGRATIONS: Record<string, Migration> = {
   "0001_baseline": { up: async (db) => void (await sql.raw(BASELINE).execute(db)) },
   "0002_run_queue": { up: async (db) => void (await sql.raw(RUN_QUEUE).execute(db)) },
   "0003_desk": { up: async (db) => void (await sql.raw(DESK).execute(db)) },
   "0004_transcript": { up: async (db) => void (await sql.raw(TRANSCRIPT).execute(db)) },
+  "0005_channels": { up: async (db) => void (await sql.raw(CHANNELS).execute(db)) },
 };
