@@ -85,12 +85,10 @@ export class ScriptedCustomer implements SimulatedCustomer {
     const stuck = history.length >= 2 && normalize(history.at(-2)!.reply) === reply;
 
     const cars = listedCars(last.turn);
-    if (stuck) {
-      // fall through to a rephrasing
-    } else if (cars.length > 0 && heard(this.cues.pick)) {
+    if (!stuck && cars.length > 0 && heard(this.cues.pick)) {
       const i = choose(cars, persona);
       if (i !== undefined && i < this.phrases.ordinals.length) return say("pick", { ordinal: this.phrases.ordinals[i]! });
-    } else if (asked !== "") {
+    } else if (!stuck && asked !== "") {
       const dp = persona.down_payment;
       if (dp && heard(this.cues.down_payment))
         return "percent" in dp ? say("down_payment_percent", { percent: String(dp.percent) }) : say("down_payment_pesos", { pesos: pesosText(dp.pesos) });

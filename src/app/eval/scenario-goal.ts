@@ -1,5 +1,4 @@
-import type { GoalCheck } from "../../domain/simulated-customer.js";
-import type { Exchange } from "../../domain/simulated-customer.js";
+import type { Exchange, GoalCheck } from "../../domain/simulated-customer.js";
 import { listedCars, sameModel, toolResult, type ListedCar } from "../../sim/scripted-customer.js";
 import { matches } from "./check.js";
 
