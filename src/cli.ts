@@ -18,10 +18,13 @@ import { PolicyBindingError } from "./policy/book.js";
 import { evaluateFromLog, formatOpeReport, OpeInputError } from "./app/ope.js";
 import type { RunningServer } from "./server/serve.js";
 import { GoldenCategory } from "./domain/golden.js";
-import { loadGoldenSet } from "./store/assets.js";
+import { loadCatalog, loadGoldenSet, loadScenarios } from "./store/assets.js";
+import type { ModelConfig } from "./models/config.js";
 import type { Driver } from "./app/eval/check.js";
 import { formatGoldenReport, headlineScore, runGolden } from "./app/eval/golden.js";
 import { conversationGraphDriver } from "./app/eval/conversation-driver.js";
+import { formatSimulationReport, runSimulation } from "./app/eval/simulate.js";
+import { simulationParts } from "./app/eval/simulation-parts.js";
 
 /** Bad input from the person at the terminal: a message and exit code 2, no stack trace. */
 class UsageError extends Error {}
@@ -53,6 +56,10 @@ Usage:
                                             the conversation graph's golden set (data/golden/), pass rate per
                                             category; exits 1 below the threshold. --k N runs each conversation N
                                             times and holds pass^N (τ-bench) to the threshold
+  care-graph eval simulate [--threshold 0.8] [--scenario ID] [--seed N]
+                                            simulated customers (data/simulated-customers/) in open-ended
+                                            conversations with the graph: goal met, turns, hand-off and a judge's
+                                            score per scenario, and the totals; exits 1 below the goal-rate threshold
 Environment: CARE_GRAPH_DB (var/care-graph.sqlite) or DATABASE_URL (postgres://…), CARE_GRAPH_SEED, OPENAI_API_KEY / OPENAI_BASE_URL.`;
 
 const OPTIONS = {
@@ -76,6 +83,7 @@ const OPTIONS = {
   threshold: { type: "string" },
   category: { type: "string" },
   k: { type: "string" },
+  scenario: { type: "string" },
   "no-experiment": { type: "boolean" },
   "no-worker": { type: "boolean" },
   help: { type: "boolean", short: "h" },
@@ -230,24 +238,31 @@ async function runOne(v: Record<string, string | boolean | undefined>) {
 
 /** What a test puts in place of the real thing. */
 export interface CliOverrides {
-  /** The golden set's driver (default: the conversation graph in process, models from the environment). */
+  /** The conversation graph's driver for `eval golden` and `eval simulate` (default: the graph in process, models from the environment). */
   goldenDriver?: () => Promise<Driver>;
+}
+
+/** The driver the eval commands talk to, and how to release it. */
+async function evalDriver(overrides: CliOverrides, models: ModelConfig): Promise<{ driver: Driver; close: () => Promise<void> }> {
+  return overrides.goldenDriver ? { driver: await overrides.goldenDriver(), close: async () => undefined } : conversationGraphDriver(models);
+}
+
+/** A file under data/ that does not parse is a usage problem: the message names the file and the field. */
+function loadAsset<T>(load: () => T): T {
+  try {
+    return load();
+  } catch (e) {
+    if (e instanceof AssetError) throw new UsageError(e.message);
+    throw e;
+  }
 }
 
 async function evalGolden(v: Record<string, string | boolean | undefined>, overrides: CliOverrides): Promise<number> {
   const threshold = parseOr(z.coerce.number().min(0).max(1), v.threshold ?? 0.8, "threshold");
   const category = v.category === undefined ? undefined : parseOr(GoldenCategory, v.category, "category");
   const trials = parseOr(z.coerce.number().int().min(1).max(50), v.k ?? 1, "k");
-  let files;
-  try {
-    files = loadGoldenSet();
-  } catch (e) {
-    if (e instanceof AssetError) throw new UsageError(e.message);
-    throw e;
-  }
-  const made: { driver: Driver; close: () => Promise<void> } = overrides.goldenDriver
-    ? { driver: await overrides.goldenDriver(), close: async () => undefined }
-    : await conversationGraphDriver(appConfigFromEnv().models);
+  const files = loadAsset(() => loadGoldenSet());
+  const made = await evalDriver(overrides, appConfigFromEnv().models);
   const report = await runGolden(files, made.driver, { trials, category, onProgress: progressBar("golden") }).finally(() => made.close());
   console.log(formatGoldenReport(report));
   const score = headlineScore(report);
@@ -255,6 +270,23 @@ async function evalGolden(v: Record<string, string | boolean | undefined>, overr
   const verdict = score >= threshold ? "meets" : "is below";
   console.log(`\n${name} ${(score * 100).toFixed(1)}% ${verdict} the threshold ${(threshold * 100).toFixed(1)}%`);
   return score >= threshold ? 0 : 1;
+}
+
+async function evalSimulate(v: Record<string, string | boolean | undefined>, overrides: CliOverrides): Promise<number> {
+  const threshold = parseOr(z.coerce.number().min(0).max(1), v.threshold ?? 0.8, "threshold");
+  const config = appConfigFromEnv();
+  const seed = parseOr(z.coerce.number().int(), v.seed ?? config.seed, "seed");
+  const all = loadAsset(() => loadScenarios());
+  const scenarios = v.scenario === undefined ? all : all.filter((s) => s.id === v.scenario);
+  if (scenarios.length === 0) throw new UsageError(`--scenario: no scenario "${v.scenario}" in data/simulated-customers/ (${all.map((s) => s.id).join(", ")})`);
+  const { customerFor, judge } = loadAsset(() => simulationParts(config.models));
+  const catalog = loadAsset(() => loadCatalog());
+  const made = await evalDriver(overrides, config.models);
+  const report = await runSimulation(scenarios, made.driver, customerFor, judge, catalog, { seed, onProgress: progressBar("simulate") }).finally(() => made.close());
+  console.log(formatSimulationReport(report));
+  const rate = report.totals.goalRate;
+  console.log(`\ngoal rate ${(rate * 100).toFixed(1)}% ${rate >= threshold ? "meets" : "is below"} the threshold ${(threshold * 100).toFixed(1)}%`);
+  return rate >= threshold ? 0 : 1;
 }
 
 /** Embedded defaults: the SQLite file, 200 PersonaForge customers, a 3-iteration Thompson experiment (unless
@@ -392,8 +424,9 @@ export async function main(argv: string[], overrides: CliOverrides = {}): Promis
         await ope(v);
         break;
       case "eval":
-        if (sub !== "golden") throw new UsageError(`unknown eval subcommand "${sub ?? ""}" (golden)`);
-        return await evalGolden(v, overrides);
+        if (sub === "golden") return await evalGolden(v, overrides);
+        if (sub === "simulate") return await evalSimulate(v, overrides);
+        throw new UsageError(`unknown eval subcommand "${sub ?? ""}" (golden, simulate)`);
       default:
         throw new UsageError(`unknown command "${command}"`);
     }

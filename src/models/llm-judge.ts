@@ -3,8 +3,7 @@ import { z } from "zod";
 import { JudgeScore } from "../domain/judge-score.js";
 import type { ModelConfig } from "./config.js";
 import { incomingBlock, userMessage, type PromptSet } from "./prompts.js";
-import { UNSTREAMED_TAGS } from "./openai.js";
-import { withRetry } from "./retry.js";
+import { invokeStructured } from "./structured-call.js";
 import type { Judge, JudgeInput } from "../domain/ports.js";
 
 /** What the model must return; a long rationale is cut rather than the whole score thrown away. */
@@ -32,16 +31,14 @@ export class LlmJudge implements Judge {
       incoming: incomingBlock(input.incoming, this.prompts.fragments),
       message: input.message,
     });
-    const raw = await withRetry(
-      () =>
-        this.structured.invoke(
-          [
-            { role: "system", content: this.prompts.system },
-            { role: "user", content: user },
-          ],
-          { signal, tags: UNSTREAMED_TAGS },
-        ),
-      { retries: this.config.maxRetries, baseMs: this.config.retryBaseMs, signal },
+    const raw = await invokeStructured(
+      this.structured,
+      [
+        { role: "system", content: this.prompts.system },
+        { role: "user", content: user },
+      ],
+      this.config,
+      signal,
     );
     return JudgeScore.parse({ ...raw, rationale: String((raw as { rationale?: unknown }).rationale ?? "").slice(0, 280) });
   }

@@ -18,6 +18,7 @@ import { IntentExample, IntentLexicon, IntentSettings } from "../domain/intent.j
 import { ConversationSettings, ConversationTexts } from "../domain/conversation.js";
 import { GOLDEN_CATEGORIES, GoldenFile } from "../domain/golden.js";
 import { ConversationModelSettings, ModelFallbacks, ModelPrices } from "../domain/conversation-llm.js";
+import { CustomerCues, CustomerPhrases, Scenario, SCENARIO_CATEGORIES } from "../domain/simulated-customer.js";
 
 /** The project root, found from this file whether it runs from src/ (tsx) or dist/ (compiled). */
 export const PROJECT_ROOT = (() => {
@@ -240,7 +241,8 @@ export const GOLDEN_DIR = join(PROJECT_ROOT, "data/golden");
  * The golden set (data/golden/*.json), one file per category named after it. A bad field is reported with
  * the file, its path and the conversation's id; an id used twice, with both files.
  */
-export function loadGoldenSet(dir = GOLDEN_DIR): GoldenFile[] {
+/** The .json files of a folder of data, by name; a missing or empty folder is an error. */
+function jsonFilesOf(dir: string): string[] {
   let names: string[];
   try {
     names = readdirSync(dir).filter((f) => f.endsWith(".json")).sort();
@@ -248,6 +250,11 @@ export function loadGoldenSet(dir = GOLDEN_DIR): GoldenFile[] {
     throw new AssetError(`${dir}: directory not found`);
   }
   if (names.length === 0) throw new AssetError(`${dir}: no .json file`);
+  return names;
+}
+
+export function loadGoldenSet(dir = GOLDEN_DIR): GoldenFile[] {
+  const names = jsonFilesOf(dir);
   const seen = new Map<string, string>();
   return names.map((name) => {
     const path = join(dir, name);
@@ -316,4 +323,31 @@ export function loadModelPrices(path = join(PROJECT_ROOT, "data/model-prices.jso
 /** What each agent says when its model fails (prompts/conversation-llm/fallbacks.json): sent to customers, so not under prompts/llm. */
 export function loadModelFallbacks(path = join(PROJECT_ROOT, "prompts/conversation-llm/fallbacks.json")): ModelFallbacks {
   return readJson(path, ModelFallbacks);
+}
+
+export const SIMULATED_CUSTOMERS_DIR = join(PROJECT_ROOT, "data/simulated-customers");
+
+/** The simulated customers' scenarios, one per file named after its id, in category then id order. */
+export function loadScenarios(dir = SIMULATED_CUSTOMERS_DIR): Scenario[] {
+  return jsonFilesOf(dir)
+    .map((name) => {
+      const path = join(dir, name);
+      const scenario = readJson(path, Scenario);
+      if (name !== `${scenario.id}.json`) throw new AssetError(`${path}: id: "${scenario.id}" belongs in ${scenario.id}.json`);
+      return scenario;
+    })
+    .sort((a, b) => SCENARIO_CATEGORIES.indexOf(a.category) - SCENARIO_CATEGORIES.indexOf(b.category) || a.id.localeCompare(b.id));
+}
+
+export function loadCustomerPhrases(path = join(PROJECT_ROOT, "prompts/simulated-customer/phrases.es-MX.json")): CustomerPhrases {
+  return readJson(path, CustomerPhrases);
+}
+
+export function loadCustomerCues(path = join(PROJECT_ROOT, "data/simulated-customer-cues.json")): CustomerCues {
+  return readJson(path, CustomerCues);
+}
+
+/** A simulated customer's model prompt (prompts/simulated-customer/). */
+export function loadSimulationPrompt(name: string): string {
+  return readText(join(PROJECT_ROOT, "prompts/simulated-customer", name));
 }
