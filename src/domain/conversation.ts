@@ -167,6 +167,8 @@ export const ConversationSettings = z.object({
   manipulation_markers: z.array(z.string()),
   /** Words (normalised) that say yes to the question the bot asked: the active task goes on. */
   affirmative_words: z.array(z.string()),
+  /** Words that name a person: a pick from a list ("el primero, por favor") without one is not a request for a person. */
+  person_words: z.array(z.string()).min(1),
   /** Words (normalised) naming a colour: the catalog does not record colours. */
   colour_words: z.array(z.string()),
 });

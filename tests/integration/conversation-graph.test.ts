@@ -186,6 +186,18 @@ describe("conversation graph", () => {
     expect((await c.say("¿y puedo pagar en efectivo?")).text).toBe(deps.texts.company.unknown);
   });
 
+  it("takes a polite pick from the list as a pick, and a pick that asks for someone as a request for a person", async () => {
+    const c = conversation();
+    await c.say("busco un mazda 3");
+    const pick = await c.say("El primero, por favor.");
+    expect(pick.turn.escalation).toBeUndefined();
+    expect(pick.interrupted).toBeUndefined();
+    expect((await c.state()).dialog.slots.car).toMatchObject({ make: "Mazda" });
+    const other = conversation();
+    await other.say("busco un versa");
+    expect((await other.say("el primero, pásame con un asesor por favor")).turn.escalation).toMatchObject({ reason: "human_request" });
+  });
+
   it("hands over on request: a transition message, an Agent Inbox interrupt, silence while waiting, then the person's answer", async () => {
     const c = conversation({}, { channel: "whatsapp", customer_id: "c-42" });
     await c.say("busco un versa 2020");

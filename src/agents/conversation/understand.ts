@@ -95,6 +95,9 @@ function intentsOf(text: string, h: Heard, d: Dialog, deps: ConversationDeps): {
   if (hasWord(text, s.company_words)) found.add("company_info");
   const active = activeTask(d);
   const tasks = () => [...found].filter((i) => TASK_OF[i] !== undefined || i === "human");
+  // The classifier reads politeness as a plea for a person ("el primero, por favor"): a pick from the list just
+  // shown asks for a person only when it names one.
+  if (h.choice && found.has("human") && !hasWord(text, s.person_words)) found.delete("human");
   if (h.choice && tasks().length === 0) found.add(active && active.kind !== "company_info" && active.kind !== "support" ? (active.kind as Intent) : "car_search");
   if (asksCar(h) && tasks().length === 0) found.add("car_search");
   // The car a simulation under way was waiting for ("el versa 2020"): the simulation goes on.
