@@ -10,7 +10,7 @@
  *   npm run bench:catalog -- [--cars 100000] [--calls 20000] [--seed 1]
  */
 import { parseArgs } from "node:util";
-import type { Car, CarQueryInput } from "../src/domain/car.js";
+import type { CarQueryInput } from "../src/domain/car.js";
 import { randInt, rngFor } from "../src/policy/random.js";
 import { loadCatalog, loadCatalogAliases } from "../src/store/assets.js";
 import { createCatalog } from "../src/tools/catalog/catalog.js";

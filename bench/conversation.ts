@@ -151,7 +151,7 @@ async function latency() {
         `conversation / bare: wall p50 ${(q(all.wall, "conversation", 0.5) / q(all.wall, "bare", 0.5)).toFixed(1)}×, wall p99 ${(q(all.wall, "conversation", 0.99) / q(all.wall, "bare", 0.99)).toFixed(1)}×, ` +
           `CPU p50 ${(q(all.cpu, "conversation", 0.5) / q(all.cpu, "bare", 0.5)).toFixed(1)}×, CPU p99 ${(q(all.cpu, "conversation", 0.99) / q(all.cpu, "bare", 0.99)).toFixed(1)}×`,
       );
-      console.log(`by round, p50 ratio (bare/conversation): ${rounds.join(", ")}`);
+      console.log(`conversation / bare wall p50 by round (bare / conversation p50): ${rounds.join(", ")}`);
       console.log(`conversation wall p50 by turn number: ${[...byTurn.wall].map(([k, l]) => `${k}: ${percentile(ascending(l), 0.5).toFixed(2)}`).join(", ")} ms`);
       console.log(`turns ending in an interrupt: ${outcomes.interrupts}; turns without an AI reply last: ${outcomes.noReply}`);
     } finally {
