@@ -6,7 +6,9 @@
  *               an AI message) on the same checkpointer: the product's SQLite file (its SqliteSaver, on a temp
  *               file) and, when reachable, PostgreSQL (our PostgresCheckpointer). Multi-turn scripts
  *               (bench/instances/conversation-scripts.json) over many threads, one turn in flight, the two graphs
- *               interleaved conversation by conversation; wall and CPU time per turn.
+ *               interleaved conversation by conversation; wall and CPU time per turn. The graph as the runtime
+ *               serves it (support desk on the backend's store, long-term memory on the same database), without
+ *               what the app layer does around a turn (transcript, thread status: src/app/conversation-runs.ts).
  *   catalog     search over a generated 100,000-car catalog: build time, heap, p50/p99 of a mix of queries.
  *   classifier  the intent classifier's throughput and its time per message.
  *   memory      heap and RSS (after a full GC) and the SQLite file's size over many conversations.
@@ -30,6 +32,7 @@ import type { CarQueryInput } from "../src/domain/car.js";
 import { randInt, rngFor, type Rng } from "../src/policy/random.js";
 import { mapPool } from "../src/sim/pool.js";
 import { loadCatalog, loadCatalogAliases, loadIntentExamples } from "../src/store/assets.js";
+import type { Store } from "../src/store/ports.js";
 import { openSqlite } from "../src/store/sqlite/open.js";
 import { createCatalog } from "../src/tools/catalog/catalog.js";
 import { generateCars } from "./lib/catalog-gen.js";
@@ -65,7 +68,9 @@ const message = (n: number, k: number) => SCRIPTS[n % SCRIPTS.length]![k % SCRIP
 
 const mib = (b: number) => (b / 2 ** 20).toFixed(1);
 const gc = () => (globalThis.gc ? globalThis.gc() : undefined);
-const deps = createConversationDeps();
+const shared = createConversationDeps();
+/** As the runtime serves it (src/app/care-runtime.ts): the trained classifier and tools shared, the support desk on the backend's store. */
+const depsOn = (store: Store) => createConversationDeps({ tools: shared.tools, classifier: shared.classifier, store });
 
 type Invoke = (thread: string, content: string) => Promise<Record<string, unknown>>;
 type Graph = { invoke(input: unknown, config: unknown): Promise<unknown> };
@@ -88,18 +93,20 @@ function bareGraph(checkpointer: BaseCheckpointSaver) {
     .compile({ checkpointer });
 }
 
-async function openBackend(name: string): Promise<{ checkpointer: BaseCheckpointSaver; memory: BaseStore; close: () => Promise<void> } | undefined> {
+type Backend = { store: Store; checkpointer: BaseCheckpointSaver; memory: BaseStore; close: () => Promise<void> };
+
+async function openBackend(name: string): Promise<Backend | undefined> {
   if (name === "sqlite") {
     const dir = mkdtempSync(join(tmpdir(), "care-graph-bench-convo-"));
     const { store, checkpointer, memory } = openSqlite(join(dir, "care.sqlite"));
-    return { checkpointer, memory, close: async () => (await store.close(), rmSync(dir, { recursive: true, force: true })) };
+    return { store, checkpointer, memory, close: async () => (await store.close(), rmSync(dir, { recursive: true, force: true })) };
   }
   const { freshSchema, pgReachable, url } = await import("../tests/contract/backends.js");
   if (!pgReachable) return undefined;
   const { openPostgres } = await import("../src/store/postgres/open.js");
   const s = freshSchema();
   const { store, checkpointer, memory } = await openPostgres({ url, schema: s.schema, max: 4 });
-  return { checkpointer, memory, close: async () => (await store.close(), await s.drop()) };
+  return { store, checkpointer, memory, close: async () => (await store.close(), await s.drop()) };
 }
 
 let threadSeq = 0;
@@ -125,7 +132,7 @@ async function latency() {
       continue;
     }
     try {
-      const graphs = { bare: invoker(bareGraph(backend.checkpointer)), conversation: invoker(compileConversationGraph(deps, backend.checkpointer, backend.memory)) };
+      const graphs = { bare: invoker(bareGraph(backend.checkpointer)), conversation: invoker(compileConversationGraph(depsOn(backend.store), backend.checkpointer, backend.memory)) };
       // Warm-up: JIT, prepared statements, the pool's connections, the page cache.
       for (let n = 0; n < 10; n++) for (const g of Object.values(graphs)) await converse(g, n, TURNS);
       Object.assign(outcomes, { interrupts: 0, noReply: 0 });
@@ -223,7 +230,7 @@ function catalogBench() {
 function classifierBench() {
   const n = Number(values.messages);
   const texts = [...loadIntentExamples(HELD_OUT_FILE).map((e) => e.text), ...SCRIPTS.flat()];
-  const c = deps.classifier;
+  const c = shared.classifier;
   for (let i = 0; i < 2000; i++) c.classify(texts[i % texts.length]!); // warm-up
   const t0 = performance.now();
   const c0 = process.cpuUsage();
@@ -246,7 +253,7 @@ async function memory() {
   const dir = mkdtempSync(join(tmpdir(), "care-graph-bench-soak-"));
   const path = join(dir, "care.sqlite");
   const { store, checkpointer, memory: longTerm } = openSqlite(path);
-  const invoke = invoker(compileConversationGraph(deps, checkpointer, longTerm));
+  const invoke = invoker(compileConversationGraph(depsOn(store), checkpointer, longTerm));
   const dbBytes = () => ["", "-wal"].reduce((a, s) => a + (statSync(path + s, { throwIfNoEntry: false })?.size ?? 0), 0);
   Object.assign(outcomes, { interrupts: 0, noReply: 0 });
   console.log(`\n## memory — ${C} conversations × ${TURNS} turns on SQLite (${path}), ${INFLIGHT} conversations in flight${globalThis.gc ? ", after a full GC" : " (no --expose-gc: no GC before a reading)"}`);
