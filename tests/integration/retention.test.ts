@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Command } from "@langchain/langgraph";
+import { randomUUID } from "node:crypto";
+import { runChat } from "../../src/app/conversation-runs.js";
 import type { Database } from "../../src/app/care-runtime.js";
 import { freshSchema, pgReachable, url } from "../contract/backends.js";
 import { customer, ctx, testRuntime } from "../helpers/runtime.js";
@@ -46,6 +48,23 @@ describe.each(databases)("checkpoint retention ($name)", ({ skip, database, drop
     // The waiting one still resumes.
     const resumed = await rt.graph.invoke(new Command({ resume: [{ type: "ignore", args: null }] }), { configurable: { thread_id: "waiting" }, context: ctx() });
     expect(resumed.contact.outcome?.status).toBe("ignored");
+  });
+
+  it("keeps a conversation's last checkpoint between turns, and the next turn goes on from it", async () => {
+    const say = (thread: string, message: string) => runChat(rt, { thread_id: thread, message, context: { channel: "api" }, run_id: randomUUID() });
+    await say("chat-idle", "busco un jetta");
+    await say("chat-idle", "el más barato");
+    await say("chat-person", "quiero hablar con una persona");
+    const before = { idle: await count("chat-idle"), person: await count("chat-person") };
+    expect(before.idle).toBeGreaterThan(2);
+
+    const r = await rt.store.pruneCheckpoints(new Date(Date.now() + 60_000));
+    expect(r.checkpoints).toBeGreaterThanOrEqual(before.idle - 1);
+    expect(await count("chat-idle")).toBe(1);
+    expect(await count("chat-person")).toBe(before.person); // waits for a person: whole
+    const next = await say("chat-idle", "con 20% de enganche a 48 meses");
+    expect(next.reply).toContain("Jetta");
+    expect(next.turn.tools).toContain("simulate_financing");
   });
 
   it("spares contacts newer than the cut-off", async () => {

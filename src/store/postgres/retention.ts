@@ -4,7 +4,7 @@ import type { Retention } from "../ports.js";
 
 /**
  * Checkpoint retention on PostgresSaver's tables, the same rule as on SQLite (sqlite/retention.ts): a
- * finished contact keeps its last checkpoint. PostgresSaver keeps channel values apart, in checkpoint_blobs
+ * finished contact, or a conversation between turns, keeps its last checkpoint. PostgresSaver keeps channel values apart, in checkpoint_blobs
  * keyed by channel version; a blob no remaining checkpoint of its thread points at goes too.
  */
 export function postgresRetention(db: Kysely<DB>, schema: string): Retention["pruneCheckpoints"] {
@@ -16,11 +16,14 @@ export function postgresRetention(db: Kysely<DB>, schema: string): Retention["pr
         WHERE c.checkpoint_ns = '' AND c.thread_id IN (
           SELECT i.thread_id FROM interactions i
           WHERE i.thread_id IS NOT NULL AND i.created_at < ${olderThan}
-            AND NOT EXISTS (SELECT 1 FROM handoffs h WHERE h.thread_id = i.thread_id AND h.status = 'pending'))
+            AND NOT EXISTS (SELECT 1 FROM handoffs h WHERE h.thread_id = i.thread_id AND h.status = 'pending')
+          UNION
+          SELECT t.thread_id FROM threads t
+          WHERE t.metadata ->> 'graph_id' = 'conversation' AND t.metadata ->> 'status' = 'done' AND t.updated_at < ${olderThan})
         GROUP BY c.thread_id`.execute(trx);
       const deleted = async (name: "checkpoints" | "checkpoint_writes") =>
         Number(
-          (await sql`DELETE FROM ${table(name)} t USING prune_keep k WHERE t.thread_id = k.thread_id AND t.checkpoint_id <> k.keep`.execute(trx))
+          (await sql`DELETE FROM ${table(name)} t USING prune_keep k WHERE t.thread_id = k.thread_id AND t.checkpoint_id < k.keep`.execute(trx))
             .numAffectedRows ?? 0,
         );
       const checkpoints = await deleted("checkpoints");
