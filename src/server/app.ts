@@ -30,6 +30,7 @@ import { platformRouter } from "./router/platform.js";
 import { policyRouter } from "./router/policy.js";
 import { queueRouter } from "./router/queue.js";
 import { runsRouter } from "./router/runs.js";
+import { databaseUnavailable } from "../store/unavailable.js";
 import { chatsRouter } from "./router/chats.js";
 import { twilioRouter, type TwilioConfig } from "./router/twilio.js";
 import { telegramRouter, type TelegramConfig } from "./router/telegram.js";
@@ -111,6 +112,11 @@ export function createApp(rt: CareRuntime, o: AppOptions) {
     const known = domainError(e);
     if (known) return c.json(errorBody(known), known.status);
     o.onError?.(e, c.get("requestId"));
+    // Nothing was accepted; the same request may well succeed in a moment (a full connection table, a restart).
+    if (databaseUnavailable(e)) {
+      c.header("Retry-After", "1");
+      return c.json(errorBody(new HttpError(503, "unavailable", "the database cannot take the request now; try again")), 503);
+    }
     return c.json({ error: { code: "internal", message: "internal error", request_id: c.get("requestId") } }, 500);
   });
   return app;
