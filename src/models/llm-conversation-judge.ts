@@ -5,6 +5,10 @@ import type { ModelConfig } from "./config.js";
 import { userMessage } from "./prompts.js";
 import { invokeStructured } from "./structured-call.js";
 
+/** The words the transcript and the verdict line are written with (prompts/simulated-customer/judge-fragments.es-MX.json). */
+export const JudgeFragments = z.object({ customer: z.string(), bot: z.string(), handed_off: z.string(), goal_met: z.string(), goal_not_met: z.string() });
+export type JudgeFragments = z.infer<typeof JudgeFragments>;
+
 /** What the model must return; a long rationale is cut rather than the whole verdict thrown away. */
 const JudgeAnswer = z.object({ score: z.number(), rationale: z.string() });
 
@@ -15,19 +19,21 @@ export class LlmConversationJudge implements ConversationJudge {
 
   constructor(
     model: ChatOpenAI,
-    private readonly prompts: { system: string; user: string },
+    private readonly prompts: { system: string; user: string; fragments: JudgeFragments },
     private readonly config: ModelConfig,
   ) {
     this.structured = model.withStructuredOutput(JudgeAnswer, { name: "conversation_verdict", method: "jsonSchema" });
   }
 
   async judge({ scenario, history, goalMet }: ConversationJudgeInput, signal?: AbortSignal): Promise<ConversationVerdict> {
+    const f = this.prompts.fragments;
+    const quoted = (text: string) => text.replace(/"""/g, '"');
     const transcript = history
-      .map((x) => `Cliente: ${x.customer.replace(/"""/g, '"')}\nAsistente: ${x.reply.replace(/"""/g, '"')}${x.handedOff ? "\n[pasó a una persona]" : ""}`)
+      .map((x) => `${f.customer}: ${quoted(x.customer)}\n${f.bot}: ${quoted(x.reply)}${x.handedOff ? `\n${f.handed_off}` : ""}`)
       .join("\n\n");
     const user = userMessage(this.prompts.user, {
       goal: scenario.goal.description,
-      goal_met: goalMet ? "cumplido" : "no cumplido",
+      goal_met: goalMet ? f.goal_met : f.goal_not_met,
       persona: JSON.stringify({ segment: scenario.persona.segment, tone: scenario.persona.tone }),
       turns: String(history.length),
       transcript,

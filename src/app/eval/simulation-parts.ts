@@ -1,6 +1,6 @@
 import type { ConversationJudge, Scenario, SimulatedCustomer } from "../../domain/simulated-customer.js";
 import { usesLlm, type ModelConfig } from "../../models/config.js";
-import { LlmConversationJudge } from "../../models/llm-conversation-judge.js";
+import { JudgeFragments, LlmConversationJudge } from "../../models/llm-conversation-judge.js";
 import { LlmCustomer } from "../../models/llm-customer.js";
 import { chatModel } from "../../models/openai.js";
 import { ScriptedCustomer } from "../../sim/scripted-customer.js";
@@ -22,6 +22,6 @@ export function simulationParts(models: ModelConfig): { customerFor: (scenario: 
   const customerModel = chatModel(models, models.writerModel, 0.7);
   return {
     customerFor: (s) => new LlmCustomer(customerModel, prompt, s, models),
-    judge: new LlmConversationJudge(chatModel(models, models.judgeModel, 0), { system: loadSimulationPrompt("judge.es-MX.md"), user: loadSimulationPrompt("judge-user.es-MX.md") }, models),
+    judge: new LlmConversationJudge(chatModel(models, models.judgeModel, 0), { system: loadSimulationPrompt("judge.es-MX.md"), user: loadSimulationPrompt("judge-user.es-MX.md"), fragments: JudgeFragments.parse(JSON.parse(loadSimulationPrompt("judge-fragments.es-MX.json"))) }, models),
   };
 }
