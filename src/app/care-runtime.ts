@@ -2,6 +2,8 @@ import type { BaseCheckpointSaver, BaseStore } from "@langchain/langgraph";
 import { compileCareGraph } from "../../graphs/care.js";
 import { createConversationBuilder } from "../../graphs/conversation.js";
 import { createConversationDeps, type CareLink, type ConversationDeps } from "../agents/conversation/deps.js";
+import { trainIntentClassifier } from "../agents/conversation/intents.js";
+import { loadToolData } from "../tools/index.js";
 import { CareContext } from "../agents/context.js";
 import { createCareDeps, type CareDeps, type CareDepsOptions } from "../agents/deps.js";
 import type { CareStateType } from "../agents/state.js";
@@ -49,7 +51,7 @@ function conversationGraph(store: Store, checkpointer: BaseCheckpointSaver, memo
   let deps: ConversationDeps | undefined;
   const depsOf = () => {
     if (!deps) {
-      shared ??= (({ tools, classifier }) => ({ tools, classifier }))(createConversationDeps());
+      shared ??= { tools: loadToolData(), classifier: trainIntentClassifier() };
       deps = createConversationDeps({ ...shared, store, models: o.models, observer: o.observer, care: o.care });
     }
     return deps;
