@@ -27,6 +27,11 @@ export interface LiveFeed {
   /** Resolves once the feed hears the store: what is committed after it is delivered. */
   subscribe(o?: LiveOptions): Promise<LiveSubscription>;
   stats(): { subscribers: number; resyncs: number };
+  /**
+   * Ends every subscription now, and their streams with them (a server shutting down: an SSE connection never
+   * goes idle, so it would hold the close; the browsers reconnect to another replica). New ones may follow.
+   */
+  endAll(): void;
   close(): Promise<void>;
 }
 
@@ -91,6 +96,7 @@ export function liveFeed(store: Pick<Store, "listen">, defaults: { buffer?: numb
       return s;
     },
     stats: () => ({ subscribers: subscribers.size, resyncs }),
+    endAll: () => [...subscribers].forEach((s) => s.close()),
     async close() {
       closed = true;
       for (const s of [...subscribers]) s.close();

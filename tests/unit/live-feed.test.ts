@@ -102,6 +102,20 @@ describe("live feed", () => {
     await expect(feed.subscribe()).rejects.toThrow("closed");
   });
 
+  it("ending every subscription (a server shutting down) ends their waits and leaves the feed open", async () => {
+    const store = fakeStore();
+    const feed = liveFeed(store);
+    const subs = await Promise.all([feed.subscribe(), feed.subscribe()]);
+    const waits = subs.map((s) => s.next(60_000));
+    feed.endAll();
+    expect(await Promise.all(waits)).toEqual([undefined, undefined]);
+    expect(feed.stats().subscribers).toBe(0);
+    const after = await feed.subscribe();
+    store.send("handoffs", opened("h-1", "t-1"));
+    expect(await drain(after)).toHaveLength(1);
+    await feed.close();
+  });
+
   it("a failed listen fails the subscription and is tried again by the next", async () => {
     let fail = true;
     const store = fakeStore();
