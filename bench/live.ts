@@ -34,7 +34,7 @@ const SECONDS = Number(values.seconds);
 const ONLY = new Set(values.only!.split(","));
 const SERVER = join(import.meta.dirname, "lib/live-server.ts");
 
-type Stats = { rss: number; maxRss: number; subscribers: number; resyncs: number };
+type Stats = { rss: number; maxRss: number; loopP99: number; loopMax: number; subscribers: number; resyncs: number };
 
 /** A child on lib/live-server.ts and a way to ask it something and await the answer. */
 function child(env: Record<string, string>) {
@@ -128,6 +128,7 @@ async function run(kind: "sqlite" | "postgres") {
       p99: quantile(sorted, 0.99),
       max: sorted[sorted.length - 1] ?? NaN,
       rss: { idle: idle.rss, connected: connected.rss, peak: end.maxRss },
+      loop: { p99: end.loopP99, max: end.loopMax },
     };
   } finally {
     clients.forEach((c) => c.close());
@@ -147,9 +148,9 @@ for (const kind of ["sqlite", "postgres"] as const) {
   results.push(await run(kind));
 }
 console.log(`\n${AGENTS} agents, ${RATE} messages/s for ${SECONDS} s (load average at the end ${loadavg().map((x) => x.toFixed(1)).join(" ")})\n`);
-console.log("| backend | clients | commits/s | events received | missing | resyncs | p50 ms | p95 ms | p99 ms | max ms | server RSS idle / with clients / peak (MB) |");
-console.log("|---|---|---|---|---|---|---|---|---|---|---|");
+console.log("| backend | clients | commits/s | events received | missing | resyncs | p50 ms | p95 ms | p99 ms | max ms | server RSS idle / with clients / peak (MB) | server event-loop delay p99 / max ms |");
+console.log("|---|---|---|---|---|---|---|---|---|---|---|---|");
 for (const r of results)
   console.log(
-    `| ${r.kind} | ${r.connected} | ${r.rate.toFixed(1)} | ${r.events} | ${r.missing} | ${r.resyncs} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.max.toFixed(1)} | ${mb(r.rss.idle)} / ${mb(r.rss.connected)} / ${mb(r.rss.peak)} |`,
+    `| ${r.kind} | ${r.connected} | ${r.rate.toFixed(1)} | ${r.events} | ${r.missing} | ${r.resyncs} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.max.toFixed(1)} | ${mb(r.rss.idle)} / ${mb(r.rss.connected)} / ${mb(r.rss.peak)} | ${r.loop.p99.toFixed(1)} / ${r.loop.max.toFixed(1)} |`,
   );

@@ -6,6 +6,7 @@
  *   parent → child  { write: { rate, seconds } }, { stats: true }, { stop: true }
  * With BENCH_WRITER_ONLY it is a worker instead: the writes only, on a Store of its own (PostgreSQL).
  */
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { serve, type ServerType } from "@hono/node-server";
 import { Hono } from "hono";
 import { openCareRuntime, type Database } from "../../src/app/care-runtime.js";
@@ -64,12 +65,18 @@ async function main() {
   const server = await new Promise<ServerType>((resolve) => {
     const s = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, () => resolve(s));
   });
+  // How long the server's event loop was held up: every client's delay includes it.
+  const loop = monitorEventLoopDelay({ resolution: 5 });
+  loop.enable();
   let maxRss = process.memoryUsage().rss;
   const sampler = setInterval(() => (maxRss = Math.max(maxRss, process.memoryUsage().rss)), 250);
   const send = (m: unknown) => process.send!(m);
   process.on("message", async (m: { write?: { rate: number; seconds: number }; stats?: true; stop?: true }) => {
     if (m.write) send({ written: await writeLoad(rt.store, m.write.rate, m.write.seconds) });
-    if (m.stats) send({ stats: { rss: process.memoryUsage().rss, maxRss, ...rt.live.stats() } });
+    if (m.stats) {
+      send({ stats: { rss: process.memoryUsage().rss, maxRss, loopP99: loop.percentile(99) / 1e6, loopMax: loop.max / 1e6, ...rt.live.stats() } });
+      loop.reset();
+    }
     if (m.stop) {
       clearInterval(sampler);
       rt.live.endAll();
