@@ -173,10 +173,11 @@ async function experiment(v: Record<string, string | boolean | undefined>, defau
 
 /** The password for `users add` and `users password`: never a flag (it would sit in the shell's history and in `ps`). */
 async function readPassword(): Promise<string> {
-  if (process.env.CARE_GRAPH_PASSWORD) return process.env.CARE_GRAPH_PASSWORD;
-  if (process.stdin.isTTY) process.stderr.write("Contraseña (no se muestra; termina con Enter y Ctrl-D): ");
-  let text = "";
-  for await (const chunk of process.stdin) text += chunk;
+  let text = process.env.CARE_GRAPH_PASSWORD ?? "";
+  if (!text) {
+    if (process.stdin.isTTY) process.stderr.write("Contraseña (termina con Enter y Ctrl-D): ");
+    for await (const chunk of process.stdin) text += chunk;
+  }
   const r = Password.safeParse(text.replace(/\r?\n$/, ""));
   if (!r.success) throw new UsageError(`the password (CARE_GRAPH_PASSWORD or standard input): ${r.error.issues[0]!.message}`);
   return r.data;
@@ -352,6 +353,8 @@ async function start(v: Record<string, string | boolean | undefined>) {
       const n = await rt.store.customers.upsertMany(forgeCustomers({}, loadPersonaCorpus()));
       console.log(`Created the default dataset: ${n} customers (PersonaForge, seed 7)`);
     }
+    if ((await rt.store.users.list()).length === 0)
+      console.log("No one can sign in to the console yet: npx care-graph users add --name NAME --role admin (the web chat at /chat needs no account)");
   });
   if (!v["no-experiment"]) await experiment(v, { iterations: 3 });
   await serveUntilSignal();
@@ -470,8 +473,10 @@ export async function main(argv: string[], overrides: CliOverrides = {}): Promis
           const r = await rt.store.pruneCheckpoints(cutoff);
           const o = await rt.store.pruneOutbound(cutoff);
           const q = await rt.store.runs.prune(cutoff);
+          // Expired sessions open nothing (SessionStore.get checks); deleting them only keeps the table small.
+          const sessions = await rt.store.sessions.deleteExpired(new Date());
           console.log(
-            `Pruned ${r.checkpoints} checkpoints and ${r.writes} writes of ${r.threads} finished contacts, ${o.messages} sent or failed outbound messages, and ${q.runs} finished runs with their events, older than ${days} days`,
+            `Pruned ${r.checkpoints} checkpoints and ${r.writes} writes of ${r.threads} finished contacts, ${o.messages} sent or failed outbound messages, and ${q.runs} finished runs with their events, older than ${days} days; ${sessions} expired console sessions`,
           );
         });
         break;
