@@ -6,6 +6,7 @@ import { HttpError } from "../helper/http.js";
 import { csrf, requireRole, session } from "../middleware/session.js";
 import { assetsRouter } from "./assets.js";
 import { ErrorPage, errorText } from "./layout.js";
+import { liveRouter } from "./live.js";
 import { loginPages } from "./login.js";
 import type { PagesOptions } from "./options.js";
 
@@ -33,6 +34,7 @@ export function pagesRouter(rt: CareRuntime, o: PagesOptions) {
   // Scoped to the pages' own paths: this router is mounted at the root, beside the API (whose clients send no CSRF token).
   for (const path of PAGE_PATHS) pages.use(path, pageHeaders, session(rt, o.cookies), csrf());
   pages.route("/console", loginPages(rt, o));
+  pages.route("/console/events", liveRouter(rt));
   pages.get("/console", requireRole("agent", "operator"), (c) => c.redirect(c.get("user")!.role === "agent" ? "/console/inbox" : "/console/metricas", 302));
   // Page routers are mounted above this line: it answers only what none of them has.
   pages.get("/console/*", requireRole("agent", "operator"), (c) => c.html(<ErrorPage c={c} status={404} code="not_found" message="" />, 404));

@@ -1,10 +1,11 @@
-import type { Context, Handler } from "hono";
+import type { Context, Handler, MiddlewareHandler } from "hono";
 import { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
 import type { CareRuntime } from "../../app/care-runtime.js";
 import { onlyThread, type LiveFeed, type LiveOptions } from "../../app/live-feed.js";
 import type { AppEnv } from "../env.js";
-import { notFound } from "../helper/http.js";
+import { HttpError, notFound } from "../helper/http.js";
+import { requireRole } from "../middleware/session.js";
 
 /** Under the idle timeouts of proxies and load balancers (60 s is common), so a quiet stream is not cut. */
 export const HEARTBEAT_MS = 15_000;
@@ -46,11 +47,20 @@ export async function liveStream(c: Context<AppEnv>, feed: LiveFeed, o: LiveStre
 }
 
 /**
- * GET / : every change, for the console (the inbox, a conversation view filter on the client). Mounted at
- * /console/events behind the console's session and role checks.
+ * An event stream is no page: signed out, it is refused (401) rather than sent to the login page, whose HTML an
+ * EventSource cannot read; htmx's SSE extension retries it with a growing delay until the page is reloaded.
+ */
+const signedIn: MiddlewareHandler<AppEnv> = async (c, next) => {
+  if (!c.get("user")) throw new HttpError(401, "unauthorized", "sign in first");
+  await next();
+};
+
+/**
+ * GET / : every change, for the console's people (the inbox; a conversation view filters on the client).
+ * Mounted at /console/events, under the console's session middleware.
  */
 export function liveRouter(rt: Pick<CareRuntime, "live">, o: Omit<LiveStreamOptions, "filter"> = {}): Hono<AppEnv> {
-  return new Hono<AppEnv>().get("/", (c) => liveStream(c, rt.live, o));
+  return new Hono<AppEnv>().get("/", signedIn, requireRole("agent", "operator"), (c) => liveStream(c, rt.live, o));
 }
 
 /**
