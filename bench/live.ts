@@ -1,6 +1,6 @@
 /**
- * Live updates under load (issue 12): `--agents` real HTTP clients connected to /console/events of a server
- * process, while messages are committed at `--rate` a second for `--seconds` (a customer's line on its own thread,
+ * Live updates under load (issue 12): `--agents` signed-in agents' real HTTP clients connected to /console/events
+ * of a server process (the whole app, as `serve --no-worker`), while messages are committed at `--rate` a second for `--seconds` (a customer's line on its own thread,
  * every fifth with a hand-off opened in the same transaction). Measures the delay from each commit (the writer's
  * clock once the transaction returned) to each client's receipt of the event (its clock when the bytes were
  * parsed), over every client and event; the server's RSS idle, with the clients, and at its peak.
@@ -18,6 +18,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { freshSchema, pgReachable, url } from "../tests/contract/backends.js";
 import { openSse, type SseClient } from "../tests/helpers/sse.js";
+import { SESSION_COOKIE } from "../src/server/middleware/session.js";
 import { nowMs } from "./lib/live-server.js";
 
 const { values } = parseArgs({
@@ -87,9 +88,11 @@ async function run(kind: "sqlite" | "postgres") {
     const lines = Array.from({ length: AGENTS }, () => new Float64Array(n).fill(NaN));
     const handoffs = Array.from({ length: AGENTS }, () => new Float64Array(n).fill(NaN));
     let resyncs = 0;
+    const sessions = await server.ask<string[]>({ agents: AGENTS }, "sessions");
     for (let a = 0; a < AGENTS; a++)
       clients.push(
         await openSse(`http://127.0.0.1:${port}/console/events`, {
+          headers: { cookie: `${SESSION_COOKIE}=${sessions[a]}` },
           onEvent: (e) => {
             const at = nowMs();
             if (e.event === "resync") return void resyncs++;
@@ -98,6 +101,8 @@ async function run(kind: "sqlite" | "postgres") {
           },
         }),
       );
+    const refused = clients.filter((c) => c.status !== 200);
+    if (refused.length > 0) throw new Error(`${refused.length} agents' streams refused (HTTP ${refused[0]!.status})`);
     const connected = await server.ask<Stats>({ stats: true }, "stats");
     const written = new Map(await writer.ask<Array<[number, number]>>({ write: { rate: RATE, seconds: SECONDS } }, "written"));
     // The last events are in flight a moment after the last commit.
