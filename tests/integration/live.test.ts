@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { serve, type ServerType } from "@hono/node-server";
 import { Hono } from "hono";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { CareRuntime } from "../../src/app/care-runtime.js";
 import type { AppEnv } from "../../src/server/env.js";
@@ -188,6 +189,24 @@ describe.skipIf(!pgReachable)(pgReachable ? "live updates on PostgreSQL" : "skip
     } finally {
       agents.forEach((a) => a.close());
       await worker.close();
+    }
+  });
+
+  it("when the server's listening connection breaks, its clients are told to read their page again once it listens again", async () => {
+    const agent = await server.agent();
+    const admin = new pg.Client(url);
+    await admin.connect();
+    try {
+      const killed = await admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE $1", [`%LISTEN "${schema}.%`]);
+      expect(killed.rowCount).toBe(1);
+      expect((await agent.next()).event).toBe("resync");
+      // And it hears changes again.
+      const thread = randomUUID();
+      await rt.store.transcript.append([line(thread, `${thread}:1`)]);
+      expect(json(await agent.until(about(thread)))).toEqual({ thread_id: thread, customer_id: "c-live" });
+    } finally {
+      agent.close();
+      await admin.end();
     }
   });
 });
