@@ -10,6 +10,7 @@
  * The clients are this process. Prints figures (markdown), asserts nothing.
  *
  *   npm run bench:live -- [--agents 100] [--rate 50] [--seconds 30] [--only sqlite,postgres]
+ *   BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" npm run bench:live   (profiles the server)
  */
 import { fork, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -35,11 +36,11 @@ const SECONDS = Number(values.seconds);
 const ONLY = new Set(values.only!.split(","));
 const SERVER = join(import.meta.dirname, "lib/live-server.ts");
 
-type Stats = { rss: number; maxRss: number; loopP99: number; loopMax: number; subscribers: number; resyncs: number };
+type Stats = { rss: number; maxRss: number; loopP99: number; loopMax: number; cpuMs: number; subscribers: number; resyncs: number };
 
 /** A child on lib/live-server.ts and a way to ask it something and await the answer. */
 function child(env: Record<string, string>) {
-  const p: ChildProcess = fork(SERVER, [], { execArgv: ["--import", "tsx"], env: { ...process.env, ...env }, stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const p: ChildProcess = fork(SERVER, [], { execArgv: ["--import", "tsx", ...(process.env.BENCH_SERVER_NODE_ARGS?.split(" ") ?? [])], env: { ...process.env, ...env }, stdio: ["ignore", "inherit", "inherit", "ipc"] });
   const answer = <T>(key: string) =>
     new Promise<T>((resolve, reject) => {
       const on = (m: Record<string, unknown>) => {
@@ -134,6 +135,8 @@ async function run(kind: "sqlite" | "postgres") {
       max: sorted[sorted.length - 1] ?? NaN,
       rss: { idle: idle.rss, connected: connected.rss, peak: end.maxRss },
       loop: { p99: end.loopP99, max: end.loopMax },
+      // The server's CPU per event delivered to one client (on SQLite it includes the writes themselves).
+      cpuUsPerEvent: ((end.cpuMs - connected.cpuMs) * 1000) / delays.length,
     };
   } finally {
     clients.forEach((c) => c.close());
@@ -153,9 +156,9 @@ for (const kind of ["sqlite", "postgres"] as const) {
   results.push(await run(kind));
 }
 console.log(`\n${AGENTS} agents, ${RATE} messages/s for ${SECONDS} s (load average at the end ${loadavg().map((x) => x.toFixed(1)).join(" ")})\n`);
-console.log("| backend | clients | commits/s | events received | missing | resyncs | p50 ms | p95 ms | p99 ms | max ms | server RSS idle / with clients / peak (MB) | server event-loop delay p99 / max ms |");
-console.log("|---|---|---|---|---|---|---|---|---|---|---|---|");
+console.log("| backend | clients | commits/s | events received | missing | resyncs | p50 ms | p95 ms | p99 ms | max ms | server RSS idle / with clients / peak (MB) | server event-loop delay p99 / max ms | server CPU µs per event delivered |");
+console.log("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
 for (const r of results)
   console.log(
-    `| ${r.kind} | ${r.connected} | ${r.rate.toFixed(1)} | ${r.events} | ${r.missing} | ${r.resyncs} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.max.toFixed(1)} | ${mb(r.rss.idle)} / ${mb(r.rss.connected)} / ${mb(r.rss.peak)} | ${r.loop.p99.toFixed(1)} / ${r.loop.max.toFixed(1)} |`,
+    `| ${r.kind} | ${r.connected} | ${r.rate.toFixed(1)} | ${r.events} | ${r.missing} | ${r.resyncs} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.max.toFixed(1)} | ${mb(r.rss.idle)} / ${mb(r.rss.connected)} / ${mb(r.rss.peak)} | ${r.loop.p99.toFixed(1)} / ${r.loop.max.toFixed(1)} | ${r.cpuUsPerEvent.toFixed(1)} |`,
   );

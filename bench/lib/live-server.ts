@@ -72,7 +72,8 @@ async function main() {
     if (m.agents) send({ sessions: await signIn(rt.store, m.agents) });
     if (m.write) send({ written: await writeLoad(rt.store, m.write.rate, m.write.seconds) });
     if (m.stats) {
-      send({ stats: { rss: process.memoryUsage().rss, maxRss, loopP99: loop.percentile(99) / 1e6, loopMax: loop.max / 1e6, ...rt.live.stats() } });
+      const cpu = process.cpuUsage();
+      send({ stats: { rss: process.memoryUsage().rss, maxRss, loopP99: loop.percentile(99) / 1e6, loopMax: loop.max / 1e6, cpuMs: (cpu.user + cpu.system) / 1000, ...rt.live.stats() } });
       loop.reset();
     }
     if (m.stop) {
