@@ -15,6 +15,7 @@
 import { fork, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { freshSchema, pgReachable, url } from "../tests/contract/backends.js";
@@ -105,11 +106,18 @@ async function run(kind: "sqlite" | "postgres") {
     const refused = clients.filter((c) => c.status !== 200);
     if (refused.length > 0) throw new Error(`${refused.length} agents' streams refused (HTTP ${refused[0]!.status})`);
     const connected = await server.ask<Stats>({ stats: true }, "stats");
+    // This process reads every client's stream: if it cannot keep up, the delays are its own, not the server's.
+    const loop = monitorEventLoopDelay({ resolution: 5 });
+    loop.enable();
+    const cpu0 = process.cpuUsage();
+    const started = nowMs();
     const written = new Map(await writer.ask<Array<[number, number]>>({ write: { rate: RATE, seconds: SECONDS } }, "written"));
     // The last events are in flight a moment after the last commit.
     const deadline = nowMs() + 10_000;
     while (nowMs() < deadline && lines.some((l) => Number.isNaN(l[n - 1]!))) await new Promise((r) => setTimeout(r, 20));
     const end = await server.ask<Stats>({ stats: true }, "stats");
+    loop.disable();
+    const cpu = process.cpuUsage(cpu0);
 
     const delays: number[] = [];
     let missing = 0;
@@ -137,6 +145,7 @@ async function run(kind: "sqlite" | "postgres") {
       loop: { p99: end.loopP99, max: end.loopMax },
       // The server's CPU per event delivered to one client (on SQLite it includes the writes themselves).
       cpuUsPerEvent: ((end.cpuMs - connected.cpuMs) * 1000) / delays.length,
+      clients: { loopP99: loop.percentile(99) / 1e6, cpuShare: (cpu.user + cpu.system) / 1000 / (nowMs() - started) },
     };
   } finally {
     clients.forEach((c) => c.close());
@@ -156,9 +165,9 @@ for (const kind of ["sqlite", "postgres"] as const) {
   results.push(await run(kind));
 }
 console.log(`\n${AGENTS} agents, ${RATE} messages/s for ${SECONDS} s (load average at the end ${loadavg().map((x) => x.toFixed(1)).join(" ")})\n`);
-console.log("| backend | clients | commits/s | events received | missing | resyncs | p50 ms | p95 ms | p99 ms | max ms | server RSS idle / with clients / peak (MB) | server event-loop delay p99 / max ms | server CPU µs per event delivered |");
-console.log("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+console.log("| backend | clients | commits/s | events received | missing | resyncs | p50 ms | p95 ms | p99 ms | max ms | server RSS idle / with clients / peak (MB) | server event-loop delay p99 / max ms | server CPU µs per event delivered | clients' process: event-loop delay p99 ms, CPU (cores) |");
+console.log("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
 for (const r of results)
   console.log(
-    `| ${r.kind} | ${r.connected} | ${r.rate.toFixed(1)} | ${r.events} | ${r.missing} | ${r.resyncs} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.max.toFixed(1)} | ${mb(r.rss.idle)} / ${mb(r.rss.connected)} / ${mb(r.rss.peak)} | ${r.loop.p99.toFixed(1)} / ${r.loop.max.toFixed(1)} | ${r.cpuUsPerEvent.toFixed(1)} |`,
+    `| ${r.kind} | ${r.connected} | ${r.rate.toFixed(1)} | ${r.events} | ${r.missing} | ${r.resyncs} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.max.toFixed(1)} | ${mb(r.rss.idle)} / ${mb(r.rss.connected)} / ${mb(r.rss.peak)} | ${r.loop.p99.toFixed(1)} / ${r.loop.max.toFixed(1)} | ${r.cpuUsPerEvent.toFixed(1)} | ${r.clients.loopP99.toFixed(1)}, ${r.clients.cpuShare.toFixed(2)} |`,
   );
