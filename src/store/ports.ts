@@ -54,9 +54,8 @@ export interface PolicyStateStore extends PolicyStateStoreOfPolicy {
   binding(namespace: string): Promise<{ policy: string; frozen: boolean; seq: number } | undefined>;
 }
 
-/** As HandoffStore in handoffs.ts. */
 /**
- * Every change to a people's hand-off (not a simulated customer's: `experiment_id` set) signals `handoffs` with a
+ * As HandoffStore in handoffs.ts. Every change to a people's hand-off (not a simulated customer's: `experiment_id` set) signals `handoffs` with a
  * HandoffChange once committed; a call that changes nothing signals nothing.
  */
 export interface HandoffStore {
