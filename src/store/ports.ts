@@ -55,8 +55,8 @@ export interface PolicyStateStore extends PolicyStateStoreOfPolicy {
 }
 
 /**
- * As HandoffStore in handoffs.ts. Every change to a people's hand-off (not a simulated customer's: `experiment_id` set) signals `handoffs` with a
- * HandoffChange once committed; a call that changes nothing signals nothing.
+ * As HandoffStore in handoffs.ts. Every change to a people's hand-off (not a simulated customer's: `experiment_id`
+ * set) signals `handoffs` with a HandoffChange once committed; an open or a claim that changes nothing signals nothing.
  */
 export interface HandoffStore {
   /** Idempotent: the node that opens it runs again when the graph resumes. */
