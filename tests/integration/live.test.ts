@@ -192,6 +192,21 @@ describe.skipIf(!pgReachable)(pgReachable ? "live updates on PostgreSQL" : "skip
     }
   });
 
+  it("many clients, one LISTEN connection: the server's process listens once", async () => {
+    const agents = await Promise.all(Array.from({ length: 20 }, () => server.agent()));
+    const admin = new pg.Client(url);
+    await admin.connect();
+    try {
+      // The clients of the test before may still be leaving.
+      await vi.waitFor(() => expect(rt.live.stats().subscribers).toBe(20));
+      const listening = await admin.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE query LIKE $1", [`%LISTEN "${schema}.%`]);
+      expect(listening.rows[0].n).toBe(1);
+    } finally {
+      agents.forEach((a) => a.close());
+      await admin.end();
+    }
+  });
+
   it("when the server's listening connection breaks, its clients are told to read their page again once it listens again", async () => {
     const agent = await server.agent();
     const admin = new pg.Client(url);
