@@ -42,6 +42,13 @@ export const DEFAULT_BUFFER = 256;
 export const onlyThread = (threadId: string) => (e: Exclude<LiveEvent, { type: "resync" }>) => e.data.thread_id === threadId;
 
 /**
+ * A view of one conversation in the console: what concerns the customer (all their threads, every channel) or the
+ * thread (an anonymous visitor's lines carry no customer), whichever is given; neither, everything.
+ */
+export const about = (o: { customer?: string; thread?: string }): LiveOptions["filter"] =>
+  o.customer === undefined && o.thread === undefined ? undefined : (e) => (o.customer !== undefined && e.data.customer_id === o.customer) || (o.thread !== undefined && e.data.thread_id === o.thread);
+
+/**
  * Listens on the store's `handoffs` and `transcript` channels on the first subscription (one LISTEN connection on
  * PostgreSQL however many clients), and keeps listening until closed. On SQLite it hears this process's writes
  * only. Notifications lost while PostgreSQL's listening connection was down are not replayed: once it listens

@@ -41,8 +41,9 @@ async function liveServer(rt: CareRuntime) {
   const cookie = `${SESSION_COOKIE}=${browser.cookie(SESSION_COOKIE)}`;
   return {
     base,
+    cookie,
     /** An agent's browser on /console/events. */
-    agent: (headers: Record<string, string> = {}) => openSse(`${base}/console/events`, { headers: { cookie, ...headers } }),
+    agent: (headers: Record<string, string> = {}, query = "") => openSse(`${base}/console/events${query}`, { headers: { cookie, ...headers } }),
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -111,6 +112,28 @@ describe("live updates over server-sent events (SQLite)", () => {
       agent.close();
       chatA.close();
     }
+  });
+
+  it("a conversation view's stream (?customer, ?thread) hears that customer's threads, or that visitor's thread, and nothing else", async () => {
+    const [mine, other, visitor] = [randomUUID(), randomUUID(), randomUUID()];
+    const view = await server.agent({}, "?customer=c-view&thread=" + visitor);
+    try {
+      const on = (thread: string, customer: string | null) => ({ key: `${thread}:1`, line: { ...line(thread, "").line, customer_id: customer } });
+      await rt.store.transcript.append([on(other, "c-other")]);
+      await rt.store.transcript.append([on(mine, "c-view")]);
+      await rt.store.transcript.append([on(visitor, null)]);
+      await rt.store.handoffs.open({ interaction_id: `${other}:h`, thread_id: other, customer_id: "c-other", reason: "human_request", priority: 5, draft: null, experiment_id: null });
+      await rt.store.handoffs.open({ interaction_id: `${visitor}:h`, thread_id: visitor, customer_id: `visitor:${visitor}`, reason: "human_request", priority: 5, draft: null, experiment_id: null });
+      // In commit order: had the other customer's changes passed, they would come between.
+      expect(json(await view.next())).toEqual({ thread_id: mine, customer_id: "c-view" });
+      expect(json(await view.next())).toEqual({ thread_id: visitor, customer_id: null });
+      expect(json(await view.next())).toMatchObject({ interaction_id: `${visitor}:h`, what: "opened" });
+    } finally {
+      view.close();
+    }
+    const bad = await fetch(`${server.base}/console/events?client=1`, { headers: { cookie: server.cookie } });
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toContain("client");
   });
 
   it("a signed-out browser's stream is refused (401, not the login page); a chat stream without its thread too (404)", async () => {

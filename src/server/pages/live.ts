@@ -2,9 +2,10 @@ import type { Context, Handler, MiddlewareHandler } from "hono";
 import { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
 import type { CareRuntime } from "../../app/care-runtime.js";
-import { onlyThread, type LiveEvent, type LiveFeed, type LiveOptions } from "../../app/live-feed.js";
+import { z } from "zod";
+import { about, onlyThread, type LiveEvent, type LiveFeed, type LiveOptions } from "../../app/live-feed.js";
 import type { AppEnv } from "../env.js";
-import { HttpError, notFound } from "../helper/http.js";
+import { HttpError, notFound, readQuery } from "../helper/http.js";
 import { requireRole } from "../middleware/session.js";
 
 /** Under the idle timeouts of proxies and load balancers (60 s is common), so a quiet stream is not cut. */
@@ -72,11 +73,22 @@ const signedIn: MiddlewareHandler<AppEnv> = async (c, next) => {
 };
 
 /**
- * GET / : every change, for the console's people (the inbox; a conversation view filters on the client).
- * Mounted at /console/events, under the console's session middleware.
+ * A conversation view's stream: `customer`, `thread` or both (either matches). The page cannot filter events
+ * itself: htmx's event filters are evaluated code, which the console's CSP forbids.
+ */
+export const LiveQuery = z
+  .object({
+    customer: z.string().min(1).max(200).optional(),
+    thread: z.string().min(1).max(200).optional(),
+  })
+  .strict();
+
+/**
+ * GET /[?customer=…&thread=…]: the changes for the console's people — every one (the inbox), or one
+ * conversation's. Mounted at /console/events, under the console's session middleware.
  */
 export function liveRouter(rt: Pick<CareRuntime, "live">, o: Omit<LiveStreamOptions, "filter"> = {}): Hono<AppEnv> {
-  return new Hono<AppEnv>().get("/", signedIn, requireRole("agent", "operator"), (c) => liveStream(c, rt.live, o));
+  return new Hono<AppEnv>().get("/", signedIn, requireRole("agent", "operator"), (c) => liveStream(c, rt.live, { ...o, filter: about(readQuery(c, LiveQuery)) }));
 }
 
 /**
