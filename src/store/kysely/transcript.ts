@@ -27,4 +27,4 @@ export function transcriptStore({ db, d }: Ctx): Transcript {
   };
 }
 
-const fromRow = ({ key: _key, created_at, ...r }: Selectable<TranscriptTable>): TranscriptLine => TranscriptLine.parse({ ...r, created_at: iso(created_at) });
+const fromRow = ({ created_at, ...r }: Selectable<TranscriptTable>): TranscriptLine => TranscriptLine.parse({ ...r, created_at: iso(created_at) });

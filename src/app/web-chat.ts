@@ -1,0 +1,71 @@
+import { z } from "zod";
+import { CarRef } from "../domain/conversation.js";
+import type { TranscriptLine } from "../domain/transcript.js";
+import type { Store } from "../store/ports.js";
+import { conversationThreadId } from "./channels/identity.js";
+
+/**
+ * The web chat's thread of a visitor: derived from the secret id their cookie holds (a one-way hash, so a thread
+ * id seen anywhere — the console, a log — opens no chat). Anonymous: the graph knows them as `visitor:<thread>`.
+ */
+export const webChatThread = (chatId: string): string => conversationThreadId(chatId, "web");
+
+/** One thing the customer sees in their conversation, in order. */
+export type ChatEntry = { kind: "line"; line: TranscriptLine } | { kind: "cars"; key: string; cars: CarRef[] } | { kind: "joined"; key: string; agent: string };
+
+/** Whether a person is in the conversation: none, asked for and not yet taken, or taken by `agent`. */
+export type PersonState = { state: "none" } | { state: "waiting" } | { state: "joined"; agent: string };
+
+export interface WebChatView {
+  entries: ChatEntry[];
+  person: PersonState;
+}
+
+/** A chat run's end as the run's `end` event keeps it, as far as its cards go. */
+const TurnCars = z.object({ output: z.object({ cars: z.array(CarRef) }) });
+
+/** A turn's cards: the cars its catalog searches returned, from its run's recorded end (none once the run is pruned). */
+export async function turnCars(store: Store, runId: string): Promise<CarRef[]> {
+  const end = await store.runEvents.last(runId, "end");
+  return TurnCars.safeParse(end?.data).data?.output.cars ?? [];
+}
+
+/** The person in the conversation, from its latest hand-off. */
+export async function personState(store: Store, threadId: string): Promise<PersonState> {
+  const h = await store.handoffs.onThread(threadId);
+  if (!h || h.status !== "pending") return { state: "none" };
+  return h.claimed_by ? { state: "joined", agent: h.claimed_by } : { state: "waiting" };
+}
+
+/**
+ * The conversation as the customer reads it again (a reload): the transcript's latest lines, each turn's car
+ * cards after its bot lines (the customer line's key names its run: `<thread>:<run id>`), and a notice where
+ * each person first speaks.
+ */
+export async function webChatView(store: Store, threadId: string, limit: number): Promise<WebChatView> {
+  const all = await store.transcript.thread(threadId, { limit: 100_000 });
+  const lines = all.slice(-limit);
+  const entries: ChatEntry[] = [];
+  const spoke = new Set<string>();
+  let pending: ChatEntry | undefined;
+  const flush = () => void (pending && entries.push(pending), (pending = undefined));
+  for (const line of lines) {
+    if (line.author === "customer") {
+      flush();
+      entries.push({ kind: "line", line });
+      const runId = line.key.slice(threadId.length + 1);
+      const cars = line.key.startsWith(`${threadId}:`) ? await turnCars(store, runId) : [];
+      if (cars.length > 0) pending = { kind: "cars", key: `cars:${runId}`, cars };
+      continue;
+    }
+    if (line.author !== "bot") {
+      flush();
+      const agent = line.author.slice("person:".length);
+      if (!spoke.has(agent)) entries.push({ kind: "joined", key: `joined:${line.key}`, agent });
+      spoke.add(agent);
+    }
+    entries.push({ kind: "line", line });
+  }
+  flush();
+  return { entries, person: await personState(store, threadId) };
+}

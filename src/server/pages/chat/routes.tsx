@@ -1,0 +1,103 @@
+import { Hono, type Context } from "hono";
+import type { Child } from "hono/jsx";
+import { streamSSE, type SSEStreamingApi } from "hono/streaming";
+import { z } from "zod";
+import type { CareRuntime } from "../../../app/care-runtime.js";
+import { queueChatTurn } from "../../../app/chat-turns.js";
+import type { SaidMessage } from "../../../app/conversation-runs.js";
+import type { RunWatcher } from "../../../app/runs/watch.js";
+import { personState, turnCars, webChatView } from "../../../app/web-chat.js";
+import { interpolate } from "../../../domain/fill.js";
+import { redactPii } from "../../../domain/pii.js";
+import type { WebChatSettings, WebChatTexts } from "../../../domain/web-chat.js";
+import { loadWebChatSettings, loadWebChatTexts } from "../../../store/assets.js";
+import type { AppEnv } from "../../env.js";
+import { rateLimit } from "../../middleware/rate-limit.js";
+import { Bubble, CarCards, ChatPage, PersonStatus, type ChatPageProps } from "./components.js";
+import { chatOf, chatOrNew, csrfValid, type ChatIdentity } from "./identity.js";
+
+export interface ChatPagesOptions {
+  runs: { watcher: RunWatcher };
+  secureCookies: boolean;
+  /** Proxies of ours in front (X-Forwarded-For), for the per-address message limit. */
+  trustProxy?: number;
+  /** The live updates' path (a person's answers, a person joining), when mounted. */
+  events?: string;
+  settings?: WebChatSettings;
+  texts?: WebChatTexts;
+}
+
+/** A message as the form posts it (the same fields with or without JS). */
+const messageForm = (s: WebChatSettings, t: WebChatTexts) =>
+  z.object({
+    message: z
+      .string({ error: t.empty })
+      .trim()
+      .min(1, t.empty)
+      .max(s.max_message_chars, interpolate(t.too_long, { max: String(s.max_message_chars) })),
+    _csrf: z.string().optional(),
+  });
+
+/**
+ * The customers' web chat: an anonymous visitor, known by a cookie, talks to the conversation graph on their
+ * own thread (channel "web"). The form posts plainly (the page comes back with the answer); with chat.js the
+ * same post asks for a stream and reads the turn as the run writes it.
+ */
+export function chatPages(rt: CareRuntime, o: ChatPagesOptions): Hono<AppEnv> {
+  const s = o.settings ?? loadWebChatSettings();
+  const t = o.texts ?? loadWebChatTexts();
+  const Form = messageForm(s, t);
+  const page = async (c: Context<AppEnv>, chat: ChatIdentity, extra: Pick<ChatPageProps, "error" | "draft"> = {}, status: 200 | 400 | 403 | 503 = 200) => {
+    const view = await webChatView(rt.store, chat.threadId, s.transcript_lines);
+    return c.html(<ChatPage t={t} entries={view.entries} person={view.person} csrf={chat.csrf} maxChars={s.max_message_chars} events={o.events} {...extra} />, status);
+  };
+
+  return new Hono<AppEnv>()
+    .get("/", async (c) => {
+      c.header("Cache-Control", "no-store");
+      return page(c, chatOrNew(c, { days: s.cookie_days, secure: o.secureCookies }));
+    })
+    .post("/messages", rateLimit({ perSecond: s.messages_per_second, burst: s.message_burst, trustProxy: o.trustProxy }), async (c) => {
+      const streamed = (c.req.header("accept") ?? "").includes("text/event-stream");
+      const chat = chatOf(c);
+      const body = await c.req.parseBody();
+      const token = c.req.header("x-csrf-token") ?? (typeof body._csrf === "string" ? body._csrf : undefined);
+      // No chat cookie (expired, or a post from elsewhere), or not this chat's token: nothing is accepted.
+      if (!chat || !csrfValid(chat, token)) return c.text(t.expired, 403);
+      const form = Form.safeParse(body);
+      if (!form.success) {
+        const error = form.error.issues.map((i) => i.message).join(" ");
+        return streamed ? c.json({ error: { code: "invalid_request", message: error } }, 400) : page(c, chat, { error, draft: typeof body.message === "string" ? body.message : "" }, 400);
+      }
+      const run = await queueChatTurn(rt, chat.threadId, { message: form.data.message, context: { channel: "web" }, request_id: c.get("requestId"), stream: streamed });
+      if (!streamed) {
+        // Without JS: the answer is on the page that follows (post, redirect, get).
+        const end = await o.runs.watcher.end(run.run_id, c.req.raw.signal);
+        if (end?.status !== "success") return page(c, chat, { error: t.failed }, 503);
+        return c.redirect("/chat#chat-form", 303);
+      }
+      return streamSSE(c, async (sse) => {
+        const signal = c.req.raw.signal;
+        // The customer's line as the transcript will keep it (masked), keyed as it is: a reload shows it once.
+        await send(sse, "line", <Bubble t={t} author="customer" text={redactPii(form.data.message)} dataKey={`${chat.threadId}:${run.run_id}`} />);
+        for await (const e of o.runs.watcher.events(run.run_id, 0, signal)) {
+          if (e.event !== "message") continue;
+          const m = e.data as SaidMessage;
+          await send(sse, "line", <Bubble t={t} author="bot" text={m.text} dataKey={`${chat.threadId}:${m.id}`} />);
+        }
+        const end = await o.runs.watcher.end(run.run_id, signal);
+        if (!end) return;
+        if (end.status !== "success") return void (await send(sse, "failed", <>{t.failed}</>));
+        const cars = await turnCars(rt.store, run.run_id);
+        if (cars.length > 0) await send(sse, "line", <CarCards t={t} cars={cars} dataKey={`cars:${run.run_id}`} />);
+        await send(sse, "person", <PersonStatus t={t} person={await personState(rt.store, chat.threadId)} />);
+        await sse.writeSSE({ event: "done", data: "" });
+      });
+    });
+}
+
+/** One piece of the page, rendered, as an event chat.js inserts. */
+async function send(sse: SSEStreamingApi, event: string, html: Child): Promise<void> {
+  // A JSX node renders to a string, or to a promise of one when a component is async.
+  await sse.writeSSE({ event, data: String(await (html as { toString(): string | Promise<string> }).toString()) });
+}
