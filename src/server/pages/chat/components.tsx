@@ -128,7 +128,7 @@ export function ChatPage(p: ChatPageProps): Child {
           <p id="chat-error" class="chat-error" role="alert">
             {p.error ?? ""}
           </p>
-          <form id="chat-form" class="chat-form" method="post" action="/chat/messages">
+          <form id="chat-form" class="chat-form" method="post" action="/chat/messages" data-failed={t.failed} data-rate-limited={t.rate_limited}>
             <input type="hidden" name="_csrf" value={p.csrf} />
             <label for="chat-message" class="visually-hidden">
               {t.message_label}

@@ -1,0 +1,168 @@
+import { Hono } from "hono";
+import { requestId } from "hono/request-id";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { CareRuntime } from "../../src/app/care-runtime.js";
+import { createLogger } from "../../src/app/logger.js";
+import { startRunService, type RunService } from "../../src/app/runs/service.js";
+import { WorkerOptions } from "../../src/app/runs/worker.js";
+import { webChatThread } from "../../src/app/web-chat.js";
+import type { AppEnv } from "../../src/server/env.js";
+import { errorBody, HttpError } from "../../src/server/helper/http.js";
+import { chatPages } from "../../src/server/pages/chat/routes.js";
+import { readSse } from "../../src/app/runs/sse.js";
+import { loadConversationTexts, loadWebChatSettings, loadWebChatTexts } from "../../src/store/assets.js";
+import { testApp } from "../helpers/app.js";
+import { testRuntime } from "../helpers/runtime.js";
+
+const texts = loadWebChatTexts();
+const settings = loadWebChatSettings();
+
+/** The customers' web chat over HTTP: who may read and post to which thread, what is refused, what a turn shows. */
+describe("the web chat (/chat)", () => {
+  let rt: CareRuntime;
+  let runs: RunService;
+  let api: ReturnType<typeof testApp>;
+  const web = new Hono<AppEnv>();
+
+  beforeAll(async () => {
+    rt = await testRuntime({ customers: [] });
+    runs = startRunService(rt, { worker: WorkerOptions.parse({ slots: 2, pollMs: 50 }), log: createLogger({ level: "silent" }) });
+    api = testApp(rt, { runs });
+    web.use(requestId());
+    web.route("/chat", chatPages(rt, { runs, secureCookies: false, settings: { ...settings, message_burst: 1000, messages_per_second: 1000 } }));
+    web.onError((e, c) => (e instanceof HttpError ? c.json(errorBody(e), e.status) : c.json({ error: String(e) }, 500)));
+  });
+  afterAll(async () => rt?.close());
+
+  /** A visitor: their first GET gives the cookie and the page's CSRF token. */
+  async function visitor() {
+    const r = await web.request("/chat");
+    const setCookie = r.headers.get("set-cookie") ?? "";
+    const cookie = setCookie.split(";")[0]!;
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(await r.text())![1]!;
+    return { cookie, csrf, setCookie, chatId: cookie.split("=")[1]! };
+  }
+  const page = async (cookie: string) => (await web.request("/chat", { headers: { cookie } })).text();
+  const post = (v: { cookie?: string; csrf?: string }, message: string, o: { stream?: boolean; header?: boolean } = {}) =>
+    web.request("/chat/messages", {
+      method: "POST",
+      headers: {
+        "content-type": "application/x-www-form-urlencoded",
+        ...(v.cookie ? { cookie: v.cookie } : {}),
+        ...(o.stream ? { accept: "text/event-stream" } : {}),
+        ...(o.header && v.csrf ? { "x-csrf-token": v.csrf } : {}),
+      },
+      body: new URLSearchParams({ message, ...(v.csrf && !o.header ? { _csrf: v.csrf } : {}) }),
+    });
+  const runsOf = async (chatId: string) => rt.store.runs.list(webChatThread(chatId), { limit: 50, offset: 0 });
+
+  it("gives a first visit an HttpOnly, SameSite=Lax cookie scoped to /chat, and an es-MX page with its CSRF token", async () => {
+    const v = await visitor();
+    expect(v.setCookie).toMatch(/^cg_chat=[A-Za-z0-9_-]{43};/);
+    expect(v.setCookie).toMatch(/HttpOnly/);
+    expect(v.setCookie).toMatch(/SameSite=Lax/);
+    expect(v.setCookie).toMatch(/Path=\/chat/);
+    expect(v.csrf).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    // The token is not the cookie: the page never shows the chat's secret id.
+    expect(v.csrf).not.toBe(v.chatId);
+    const html = await page(v.cookie);
+    expect(html).toContain('<html lang="es-MX">');
+    expect(html).not.toContain(v.chatId);
+    // A second visit keeps the chat (and its token); a forged cookie gets a new chat.
+    expect(/name="_csrf" value="([^"]+)"/.exec(html)![1]).toBe(v.csrf);
+    const forged = await web.request("/chat", { headers: { cookie: "cg_chat=guess" } });
+    expect(forged.headers.get("set-cookie")).not.toContain("cg_chat=guess");
+  });
+
+  it("refuses a post without the chat's cookie or without its CSRF token, and queues nothing", async () => {
+    const a = await visitor();
+    const b = await visitor();
+    expect((await post({ csrf: a.csrf }, "hola")).status).toBe(403);
+    expect((await post({ cookie: a.cookie }, "hola")).status).toBe(403);
+    // B's token is no good on A's chat: a token is its chat's.
+    expect((await post({ cookie: a.cookie, csrf: b.csrf }, "hola")).status).toBe(403);
+    expect((await post({ cookie: a.cookie, csrf: "x".repeat(43) }, "hola", { header: true })).status).toBe(403);
+    expect(await runsOf(a.chatId)).toEqual([]);
+  });
+
+  it("refuses an empty or too long message, naming what is wrong, with or without JS", async () => {
+    const v = await visitor();
+    const empty = await post(v, "   ");
+    expect(empty.status).toBe(400);
+    expect(await empty.text()).toContain(texts.empty);
+    const long = await post(v, "a".repeat(settings.max_message_chars + 1), { stream: true, header: true });
+    expect(long.status).toBe(400);
+    expect(((await long.json()) as { error: { message: string } }).error.message).toContain(String(settings.max_message_chars));
+    expect(await runsOf(v.chatId)).toEqual([]);
+  });
+
+  it("answers a plain post (no JS) with the page again: the cars as cards, only what the catalog returned", async () => {
+    const v = await visitor();
+    const r = await post(v, "busco un Versa 2020");
+    expect(r.status).toBe(303);
+    expect(r.headers.get("location")).toMatch(/^\/chat/);
+    const html = await page(v.cookie);
+    expect(html).toContain("busco un Versa 2020");
+    const [run] = await runsOf(v.chatId);
+    const end = (await rt.store.runEvents.last(run!.run_id, "end"))!.data as { output: { cars: Array<{ make: string; model: string; year: number }> } };
+    expect(end.output.cars.length).toBeGreaterThan(0);
+    const cards = html.match(/<li class="car-card">/g) ?? [];
+    expect(cards).toHaveLength(end.output.cars.length);
+    for (const car of end.output.cars) expect(html).toContain(`${car.make} ${car.model}`);
+    expect(html).toContain("Nissan Versa");
+  });
+
+  it("streams a turn as the run writes it, keyed as the reloaded page keys it; another visitor never sees it", async () => {
+    const v = await visitor();
+    const r = await post(v, "busco un Versa 2020", { stream: true, header: true });
+    expect(r.status).toBe(200);
+    expect(r.headers.get("content-type")).toContain("text/event-stream");
+    const events: Array<{ event: string; data: string }> = [];
+    for await (const e of readSse(r.body!)) events.push(e);
+    expect(events.map((e) => e.event)).toEqual(["line", "line", "line", "person", "done"]);
+    expect(events[0]!.data).toContain("msg-customer");
+    expect(events[1]!.data).toContain("msg-bot");
+    expect(events[2]!.data).toContain("car-card");
+    const keys = events.slice(0, 3).map((e) => /data-key="([^"]+)"/.exec(e.data)![1]!);
+    // A reload shows the same pieces under the same keys: the page and the stream never show one twice.
+    const html = await page(v.cookie);
+    for (const k of keys) expect(html).toContain(`data-key="${k}"`);
+
+    const other = await visitor();
+    expect(await page(other.cookie)).not.toContain("Versa");
+  });
+
+  it("shows a person joining and their answer; the conversation stays the visitor's", async () => {
+    const v = await visitor();
+    expect((await post(v, "quiero hablar con una persona")).status).toBe(303);
+    let html = await page(v.cookie);
+    expect(html).toContain(loadConversationTexts().handoff.transition.human_request.slice(0, 30));
+    expect(html).toContain(texts.waiting);
+    const req = (path: string, json: unknown) => api.request(path, { method: "POST", headers: { "x-api-key": "k", "content-type": "application/json" }, body: JSON.stringify(json) });
+    const h = (await rt.store.handoffs.onThread(webChatThread(v.chatId)))!;
+    expect(h.customer_id).toBe(`visitor:${webChatThread(v.chatId)}`);
+    const id = encodeURIComponent(h.interaction_id);
+    expect((await req(`/v1/handoffs/${id}/claim`, { agent: "ana" })).status).toBe(200);
+    html = await page(v.cookie);
+    expect(html).toContain("ana se unió a la conversación.");
+    expect((await req(`/v1/handoffs/${id}/resolve`, { agent: "ana", response: { type: "response", args: "Hola, soy Ana. ¿En qué te ayudo?" } })).status).toBe(200);
+    html = await page(v.cookie);
+    expect(html).toContain("Hola, soy Ana. ¿En qué te ayudo?");
+    expect(html).toMatch(/notice-joined[^>]*>ana se unió/);
+    // While Ana owns the chat the bot says nothing: the visitor's message is kept for her.
+    const r = await post(v, "gracias, ¿y el enganche?", { stream: true, header: true });
+    const events: string[] = [];
+    for await (const e of readSse(r.body!)) events.push(e.event);
+    expect(events).toEqual(["line", "person", "done"]);
+  });
+
+  it("limits how fast one address posts", async () => {
+    const limited = new Hono<AppEnv>();
+    limited.route("/chat", chatPages(rt, { runs, secureCookies: false, settings: { ...settings, message_burst: 1, messages_per_second: 0.001 } }));
+    limited.onError((e, c) => (e instanceof HttpError ? c.json(errorBody(e), e.status) : c.json({}, 500)));
+    const v = await visitor();
+    const send = () => limited.request("/chat/messages", { method: "POST", headers: { cookie: v.cookie, "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ message: "   ", _csrf: v.csrf }) });
+    expect((await send()).status).toBe(400);
+    expect((await send()).status).toBe(429);
+  });
+});
