@@ -110,6 +110,7 @@ export function ChatPage(p: ChatPageProps): Child {
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{t.title}</title>
+        <link rel="icon" href="data:," />
         <link rel="stylesheet" href="/assets/chat.css" />
         <script src="/assets/chat.js" defer></script>
       </head>
