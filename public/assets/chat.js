@@ -10,14 +10,15 @@
   const button = form.querySelector("button");
   const bottom = () => (log.scrollTop = log.scrollHeight);
 
+  // Server-rendered pieces, each placed once: one with an id (the person's status) replaces the page's.
   function insert(html) {
     const t = document.createElement("template");
     t.innerHTML = html;
-    const el = t.content.firstElementChild;
-    if (!el) return;
-    const same = el.id ? document.getElementById(el.id) : null;
-    if (same) same.replaceWith(el);
-    else if (!Array.prototype.some.call(log.children, (c) => c.dataset.key === el.dataset.key)) log.append(el);
+    for (const el of Array.from(t.content.children)) {
+      const same = el.id ? document.getElementById(el.id) : null;
+      if (same) same.replaceWith(el);
+      else if (!Array.prototype.some.call(log.children, (c) => c.dataset.key === el.dataset.key)) log.append(el);
+    }
     bottom();
   }
 
@@ -61,8 +62,9 @@
         credentials: "same-origin",
       });
       if (!res.ok || !res.body) {
-        const json = (res.headers.get("content-type") || "").includes("json");
-        error.textContent = res.status === 429 ? form.dataset.rateLimited : json ? (await res.json()).error.message : await res.text();
+        // 400 names what is wrong with the message; the rest are the page's own words.
+        const json = res.status === 400 && (res.headers.get("content-type") || "").includes("json");
+        error.textContent = json ? (await res.json()).error.message : res.status === 429 ? form.dataset.rateLimited : res.status === 403 ? form.dataset.expired : form.dataset.failed;
         return;
       }
       input.value = "";
@@ -83,10 +85,29 @@
     }
   });
 
+  // A live event says only that the thread changed: the lines after the last one shown are read then, one
+  // read at a time (a change during a read is read after it).
+  let reading = false;
+  let again = false;
+  async function update() {
+    if (reading) return void (again = true);
+    reading = true;
+    try {
+      do {
+        again = false;
+        const res = await fetch(`/chat/updates?after=${log.dataset.last || 0}`, { credentials: "same-origin" });
+        if (!res.ok) return;
+        insert(await res.text());
+        log.dataset.last = res.headers.get("X-Chat-Last") || log.dataset.last;
+      } while (again);
+    } finally {
+      reading = false;
+    }
+  }
   const events = log.closest("main").dataset.events;
   if (events && window.EventSource) {
     const live = new EventSource(events);
-    for (const name of ["line", "person"]) live.addEventListener(name, (m) => insert(m.data));
+    for (const name of ["line", "handoffs", "resync"]) live.addEventListener(name, update);
   }
   bottom();
 })();

@@ -19,6 +19,8 @@ export type PersonState = { state: "none" } | { state: "waiting" } | { state: "j
 export interface WebChatView {
   entries: ChatEntry[];
   person: PersonState;
+  /** The last transcript line shown: where the next update reads from. */
+  last: number;
 }
 
 /** A chat run's end as the run's `end` event keeps it, as far as its cards go. */
@@ -38,34 +40,33 @@ export async function personState(store: Store, threadId: string): Promise<Perso
 }
 
 /**
- * The conversation as the customer reads it again (a reload): the transcript's latest lines, each turn's car
- * cards after its bot lines (the customer line's key names its run: `<thread>:<run id>`), and a notice where
- * each person first speaks.
+ * The conversation as the customer reads it: its latest `limit` lines, or those after `afterId` (a live update),
+ * each turn's car cards after its bot lines (the customer line's key names its run: `<thread>:<run id>`), and a
+ * notice where a person speaks (keyed by the person: the page shows it once).
  */
-export async function webChatView(store: Store, threadId: string, limit: number): Promise<WebChatView> {
-  const all = await store.transcript.thread(threadId, { limit: 100_000 });
-  const lines = all.slice(-limit);
+export async function webChatView(store: Store, threadId: string, o: { limit: number; afterId?: number }): Promise<WebChatView> {
+  const lines = o.afterId === undefined ? (await store.transcript.thread(threadId, { limit: 100_000 })).slice(-o.limit) : await store.transcript.thread(threadId, { afterId: o.afterId, limit: o.limit });
   const entries: ChatEntry[] = [];
   const spoke = new Set<string>();
-  let pending: ChatEntry | undefined;
-  const flush = () => void (pending && entries.push(pending), (pending = undefined));
+  let cards: ChatEntry | undefined;
+  const flush = () => void (cards && entries.push(cards), (cards = undefined));
   for (const line of lines) {
     if (line.author === "customer") {
       flush();
       entries.push({ kind: "line", line });
       const runId = line.key.slice(threadId.length + 1);
       const cars = line.key.startsWith(`${threadId}:`) ? await turnCars(store, runId) : [];
-      if (cars.length > 0) pending = { kind: "cars", key: `cars:${runId}`, cars };
+      if (cars.length > 0) cards = { kind: "cars", key: `cars:${runId}`, cars };
       continue;
     }
     if (line.author !== "bot") {
       flush();
       const agent = line.author.slice("person:".length);
-      if (!spoke.has(agent)) entries.push({ kind: "joined", key: `joined:${line.key}`, agent });
+      if (!spoke.has(agent)) entries.push({ kind: "joined", key: `joined:${agent}`, agent });
       spoke.add(agent);
     }
     entries.push({ kind: "line", line });
   }
   flush();
-  return { entries, person: await personState(store, threadId) };
+  return { entries, person: await personState(store, threadId), last: lines.at(-1)?.id ?? o.afterId ?? 0 };
 }

@@ -1,18 +1,16 @@
-import { Hono } from "hono";
-import { requestId } from "hono/request-id";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CareRuntime } from "../../src/app/care-runtime.js";
+import { ExperimentJobs } from "../../src/app/experiment-jobs.js";
 import { createLogger } from "../../src/app/logger.js";
 import { startRunService, type RunService } from "../../src/app/runs/service.js";
+import { readSse } from "../../src/app/runs/sse.js";
 import { WorkerOptions } from "../../src/app/runs/worker.js";
 import { webChatThread } from "../../src/app/web-chat.js";
-import type { AppEnv } from "../../src/server/env.js";
-import { errorBody, HttpError } from "../../src/server/helper/http.js";
-import { chatPages } from "../../src/server/pages/chat/routes.js";
-import { readSse } from "../../src/app/runs/sse.js";
+import { pagesRouter } from "../../src/server/pages/index.js";
 import { loadConversationTexts, loadWebChatSettings, loadWebChatTexts } from "../../src/store/assets.js";
 import { testApp } from "../helpers/app.js";
 import { testRuntime } from "../helpers/runtime.js";
+import { readSse as readLive } from "../helpers/sse.js";
 
 const texts = loadWebChatTexts();
 const settings = loadWebChatSettings();
@@ -21,30 +19,26 @@ const settings = loadWebChatSettings();
 describe("the web chat (/chat)", () => {
   let rt: CareRuntime;
   let runs: RunService;
-  let api: ReturnType<typeof testApp>;
-  const web = new Hono<AppEnv>();
+  let app: ReturnType<typeof testApp>;
 
   beforeAll(async () => {
     rt = await testRuntime({ customers: [] });
     runs = startRunService(rt, { worker: WorkerOptions.parse({ slots: 2, pollMs: 50 }), log: createLogger({ level: "silent" }) });
-    api = testApp(rt, { runs });
-    web.use(requestId());
-    web.route("/chat", chatPages(rt, { runs, secureCookies: false, settings: { ...settings, message_burst: 1000, messages_per_second: 1000 } }));
-    web.onError((e, c) => (e instanceof HttpError ? c.json(errorBody(e), e.status) : c.json({ error: String(e) }, 500)));
+    app = testApp(rt, { runs });
   });
   afterAll(async () => rt?.close());
 
   /** A visitor: their first GET gives the cookie and the page's CSRF token. */
   async function visitor() {
-    const r = await web.request("/chat");
+    const r = await app.request("/chat");
     const setCookie = r.headers.get("set-cookie") ?? "";
     const cookie = setCookie.split(";")[0]!;
     const csrf = /name="_csrf" value="([^"]+)"/.exec(await r.text())![1]!;
     return { cookie, csrf, setCookie, chatId: cookie.split("=")[1]! };
   }
-  const page = async (cookie: string) => (await web.request("/chat", { headers: { cookie } })).text();
+  const page = async (cookie: string) => (await app.request("/chat", { headers: { cookie } })).text();
   const post = (v: { cookie?: string; csrf?: string }, message: string, o: { stream?: boolean; header?: boolean } = {}) =>
-    web.request("/chat/messages", {
+    app.request("/chat/messages", {
       method: "POST",
       headers: {
         "content-type": "application/x-www-form-urlencoded",
@@ -56,12 +50,12 @@ describe("the web chat (/chat)", () => {
     });
   const runsOf = async (chatId: string) => rt.store.runs.list(webChatThread(chatId), { limit: 50, offset: 0 });
 
-  it("gives a first visit an HttpOnly, SameSite=Lax cookie scoped to /chat, and an es-MX page with its CSRF token", async () => {
+  it("gives a first visit an HttpOnly, SameSite=Lax cookie, and an es-MX page with its CSRF token", async () => {
     const v = await visitor();
     expect(v.setCookie).toMatch(/^cg_chat=[A-Za-z0-9_-]{43};/);
     expect(v.setCookie).toMatch(/HttpOnly/);
     expect(v.setCookie).toMatch(/SameSite=Lax/);
-    expect(v.setCookie).toMatch(/Path=\/chat/);
+    expect(v.setCookie).toMatch(/Path=\//);
     expect(v.csrf).toMatch(/^[A-Za-z0-9_-]{43}$/);
     // The token is not the cookie: the page never shows the chat's secret id.
     expect(v.csrf).not.toBe(v.chatId);
@@ -70,7 +64,7 @@ describe("the web chat (/chat)", () => {
     expect(html).not.toContain(v.chatId);
     // A second visit keeps the chat (and its token); a forged cookie gets a new chat.
     expect(/name="_csrf" value="([^"]+)"/.exec(html)![1]).toBe(v.csrf);
-    const forged = await web.request("/chat", { headers: { cookie: "cg_chat=guess" } });
+    const forged = await app.request("/chat", { headers: { cookie: "cg_chat=guess" } });
     expect(forged.headers.get("set-cookie")).not.toContain("cg_chat=guess");
   });
 
@@ -138,7 +132,7 @@ describe("the web chat (/chat)", () => {
     let html = await page(v.cookie);
     expect(html).toContain(loadConversationTexts().handoff.transition.human_request.slice(0, 30));
     expect(html).toContain(texts.waiting);
-    const req = (path: string, json: unknown) => api.request(path, { method: "POST", headers: { "x-api-key": "k", "content-type": "application/json" }, body: JSON.stringify(json) });
+    const req = (path: string, json: unknown) => app.request(path, { method: "POST", headers: { "x-api-key": "k", "content-type": "application/json" }, body: JSON.stringify(json) });
     const h = (await rt.store.handoffs.onThread(webChatThread(v.chatId)))!;
     expect(h.customer_id).toBe(`visitor:${webChatThread(v.chatId)}`);
     const id = encodeURIComponent(h.interaction_id);
@@ -156,10 +150,34 @@ describe("the web chat (/chat)", () => {
     expect(events).toEqual(["line", "person", "done"]);
   });
 
+  it("streams live changes of the visitor's own thread only, and /chat/updates reads what came after the last line shown", async () => {
+    const a = await visitor();
+    const b = await visitor();
+    expect((await post(a, "hola")).status).toBe(303);
+    const last = Number(/data-last="(\d+)"/.exec(await page(a.cookie))![1]);
+    const abort = new AbortController();
+    const live = readLive(await app.request("/chat/events", { headers: { cookie: a.cookie, accept: "text/event-stream" }, signal: abort.signal }), () => abort.abort());
+    try {
+      // B's turn first, then A's: the first change A hears is A's own (B's would have come before it).
+      expect((await post(b, "busco un jetta")).status).toBe(303);
+      expect((await post(a, "quiero hablar con una persona")).status).toBe(303);
+      const first = await live.until((e) => e.event === "line" || e.event === "handoffs");
+      expect(JSON.parse(first.data).thread_id).toBe(webChatThread(a.chatId));
+    } finally {
+      live.close();
+    }
+    const updates = await app.request(`/chat/updates?after=${last}`, { headers: { cookie: a.cookie } });
+    const html = await updates.text();
+    expect(html).toContain("quiero hablar con una persona");
+    expect(html).not.toContain(">hola<");
+    expect(html).not.toContain("jetta");
+    expect(html).toContain(texts.waiting);
+    expect(Number(updates.headers.get("x-chat-last"))).toBeGreaterThan(last);
+    expect((await app.request("/chat/updates?after=x", { headers: { cookie: a.cookie } })).status).toBe(400);
+  });
+
   it("limits how fast one address posts", async () => {
-    const limited = new Hono<AppEnv>();
-    limited.route("/chat", chatPages(rt, { runs, secureCookies: false, settings: { ...settings, message_burst: 1, messages_per_second: 0.001 } }));
-    limited.onError((e, c) => (e instanceof HttpError ? c.json(errorBody(e), e.status) : c.json({}, 500)));
+    const limited = pagesRouter(rt, { runs, jobs: new ExperimentJobs(rt, rt.environment), cookies: { secure: false, trustProxy: 0 }, webChat: { settings: { ...settings, message_burst: 1, messages_per_second: 0.001 } } });
     const v = await visitor();
     const send = () => limited.request("/chat/messages", { method: "POST", headers: { cookie: v.cookie, "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ message: "   ", _csrf: v.csrf }) });
     expect((await send()).status).toBe(400);

@@ -1,5 +1,6 @@
 import type { ExperimentJobs } from "../../app/experiment-jobs.js";
 import type { RunService } from "../../app/runs/service.js";
+import type { WebChatSettings, WebChatTexts } from "../../domain/web-chat.js";
 import type { CookieOptions } from "../middleware/session.js";
 
 /** What the page routers need besides the runtime. */
@@ -7,4 +8,6 @@ export interface PagesOptions {
   runs: Pick<RunService, "graphs" | "engine" | "watcher">;
   jobs: ExperimentJobs;
   cookies: CookieOptions;
+  /** The web chat's settings and texts, when not data/web-chat.json's and prompts/web-chat's (tests). */
+  webChat?: { settings?: WebChatSettings; texts?: WebChatTexts };
 }

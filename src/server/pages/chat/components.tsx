@@ -1,5 +1,5 @@
 import type { Child } from "hono/jsx";
-import type { ChatEntry, PersonState } from "../../../app/web-chat.js";
+import type { ChatEntry, PersonState, WebChatView } from "../../../app/web-chat.js";
 import type { CarRef } from "../../../domain/conversation.js";
 import { interpolate } from "../../../domain/fill.js";
 import type { TranscriptLine } from "../../../domain/transcript.js";
@@ -89,8 +89,7 @@ export function PersonStatus({ t, person }: { t: WebChatTexts; person: PersonSta
 
 export interface ChatPageProps {
   t: WebChatTexts;
-  entries: readonly ChatEntry[];
-  person: PersonState;
+  view: WebChatView;
   csrf: string;
   maxChars: number;
   /** The page's own notice (a refused message, without JS). */
@@ -120,16 +119,16 @@ export function ChatPage(p: ChatPageProps): Child {
             <h1>{t.title}</h1>
             <p>{t.intro}</p>
           </header>
-          <ol id="chat-log" class="chat-log" aria-live="polite">
-            {p.entries.map((entry) => (
+          <ol id="chat-log" class="chat-log" aria-live="polite" data-last={p.view.last}>
+            {p.view.entries.map((entry) => (
               <Entry t={t} entry={entry} />
             ))}
           </ol>
-          <PersonStatus t={t} person={p.person} />
+          <PersonStatus t={t} person={p.view.person} />
           <p id="chat-error" class="chat-error" role="alert">
             {p.error ?? ""}
           </p>
-          <form id="chat-form" class="chat-form" method="post" action="/chat/messages" data-failed={t.failed} data-rate-limited={t.rate_limited}>
+          <form id="chat-form" class="chat-form" method="post" action="/chat/messages" data-failed={t.failed} data-rate-limited={t.rate_limited} data-expired={t.expired}>
             <input type="hidden" name="_csrf" value={p.csrf} />
             <label for="chat-message" class="visually-hidden">
               {t.message_label}

@@ -5,27 +5,19 @@ import { z } from "zod";
 import type { CareRuntime } from "../../../app/care-runtime.js";
 import { queueChatTurn } from "../../../app/chat-turns.js";
 import type { SaidMessage } from "../../../app/conversation-runs.js";
-import type { RunWatcher } from "../../../app/runs/watch.js";
 import { personState, turnCars, webChatView } from "../../../app/web-chat.js";
 import { interpolate } from "../../../domain/fill.js";
 import { redactPii } from "../../../domain/pii.js";
 import type { WebChatSettings, WebChatTexts } from "../../../domain/web-chat.js";
 import { loadWebChatSettings, loadWebChatTexts } from "../../../store/assets.js";
 import type { AppEnv } from "../../env.js";
+import { parseWith } from "../../helper/http.js";
 import { rateLimit } from "../../middleware/rate-limit.js";
-import { Bubble, CarCards, ChatPage, PersonStatus, type ChatPageProps } from "./components.js";
-import { chatOf, chatOrNew, csrfValid, type ChatIdentity } from "./identity.js";
-
-export interface ChatPagesOptions {
-  runs: { watcher: RunWatcher };
-  secureCookies: boolean;
-  /** Proxies of ours in front (X-Forwarded-For), for the per-address message limit. */
-  trustProxy?: number;
-  /** The live updates' path (a person's answers, a person joining), when mounted. */
-  events?: string;
-  settings?: WebChatSettings;
-  texts?: WebChatTexts;
-}
+import { csrf } from "../../middleware/session.js";
+import { threadEvents } from "../live.js";
+import type { PagesOptions } from "../options.js";
+import { Bubble, CarCards, ChatPage, Entry, PersonStatus, type ChatPageProps } from "./components.js";
+import { chatSession, chatThread } from "./identity.js";
 
 /** A message as the form posts it (the same fields with or without JS). */
 const messageForm = (s: WebChatSettings, t: WebChatTexts) =>
@@ -43,58 +35,74 @@ const messageForm = (s: WebChatSettings, t: WebChatTexts) =>
  * own thread (channel "web"). The form posts plainly (the page comes back with the answer); with chat.js the
  * same post asks for a stream and reads the turn as the run writes it.
  */
-export function chatPages(rt: CareRuntime, o: ChatPagesOptions): Hono<AppEnv> {
-  const s = o.settings ?? loadWebChatSettings();
-  const t = o.texts ?? loadWebChatTexts();
+export function chatPages(rt: CareRuntime, o: PagesOptions): Hono<AppEnv> {
+  const s = o.webChat?.settings ?? loadWebChatSettings();
+  const t = o.webChat?.texts ?? loadWebChatTexts();
   const Form = messageForm(s, t);
-  const page = async (c: Context<AppEnv>, chat: ChatIdentity, extra: Pick<ChatPageProps, "error" | "draft"> = {}, status: 200 | 400 | 403 | 503 = 200) => {
-    const view = await webChatView(rt.store, chat.threadId, s.transcript_lines);
-    return c.html(<ChatPage t={t} entries={view.entries} person={view.person} csrf={chat.csrf} maxChars={s.max_message_chars} events={o.events} {...extra} />, status);
+  const page = async (c: Context<AppEnv>, extra: Pick<ChatPageProps, "error" | "draft"> = {}, status: 200 | 400 | 503 = 200) => {
+    const view = await webChatView(rt.store, chatThread(c), { limit: s.transcript_lines });
+    return c.html(<ChatPage t={t} view={view} csrf={c.get("csrf")} maxChars={s.max_message_chars} events="/chat/events" {...extra} />, status);
   };
 
-  return new Hono<AppEnv>()
-    .get("/", async (c) => {
-      c.header("Cache-Control", "no-store");
-      return page(c, chatOrNew(c, { days: s.cookie_days, secure: o.secureCookies }));
-    })
-    .post("/messages", rateLimit({ perSecond: s.messages_per_second, burst: s.message_burst, trustProxy: o.trustProxy }), async (c) => {
-      const streamed = (c.req.header("accept") ?? "").includes("text/event-stream");
-      const chat = chatOf(c);
-      const body = await c.req.parseBody();
-      const token = c.req.header("x-csrf-token") ?? (typeof body._csrf === "string" ? body._csrf : undefined);
-      // No chat cookie (expired, or a post from elsewhere), or not this chat's token: nothing is accepted.
-      if (!chat || !csrfValid(chat, token)) return c.text(t.expired, 403);
-      const form = Form.safeParse(body);
-      if (!form.success) {
-        const error = form.error.issues.map((i) => i.message).join(" ");
-        return streamed ? c.json({ error: { code: "invalid_request", message: error } }, 400) : page(c, chat, { error, draft: typeof body.message === "string" ? body.message : "" }, 400);
-      }
-      const run = await queueChatTurn(rt, chat.threadId, { message: form.data.message, context: { channel: "web" }, request_id: c.get("requestId"), stream: streamed });
-      if (!streamed) {
-        // Without JS: the answer is on the page that follows (post, redirect, get).
-        const end = await o.runs.watcher.end(run.run_id, c.req.raw.signal);
-        if (end?.status !== "success") return page(c, chat, { error: t.failed }, 503);
-        return c.redirect("/chat#chat-form", 303);
-      }
-      return streamSSE(c, async (sse) => {
-        const signal = c.req.raw.signal;
-        // The customer's line as the transcript will keep it (masked), keyed as it is: a reload shows it once.
-        await send(sse, "line", <Bubble t={t} author="customer" text={redactPii(form.data.message)} dataKey={`${chat.threadId}:${run.run_id}`} />);
-        for await (const e of o.runs.watcher.events(run.run_id, 0, signal)) {
-          if (e.event !== "message") continue;
-          const m = e.data as SaidMessage;
-          await send(sse, "line", <Bubble t={t} author="bot" text={m.text} dataKey={`${chat.threadId}:${m.id}`} />);
+  return (
+    new Hono<AppEnv>()
+      // The chat's own session (its cookie, its CSRF token), and the console's CSRF check on every post.
+      .use("*", chatSession({ ...o.cookies, days: s.cookie_days }), csrf())
+      .get("/", (c) => page(c))
+      // What a live event announced: the lines after `after`, and whether a person is in the conversation.
+      .get("/updates", async (c) => {
+        const { after } = parseWith(Updates, c.req.query(), "query");
+        const view = await webChatView(rt.store, chatThread(c), { limit: s.transcript_lines, afterId: after });
+        c.header("X-Chat-Last", String(view.last));
+        return c.html(
+          <>
+            {view.entries.map((entry) => (
+              <Entry t={t} entry={entry} />
+            ))}
+            <PersonStatus t={t} person={view.person} />
+          </>,
+        );
+      })
+      // A person joining or writing, live: this visitor's thread only (the cookie's, never a thread the request names).
+      .get("/events", threadEvents(rt, (c) => c.get("chat")?.threadId))
+      .post("/messages", rateLimit({ perSecond: s.messages_per_second, burst: s.message_burst, trustProxy: o.cookies.trustProxy }), async (c) => {
+        const streamed = (c.req.header("accept") ?? "").includes("text/event-stream");
+        const threadId = chatThread(c);
+        const body = await c.req.parseBody();
+        const form = Form.safeParse(body);
+        if (!form.success) {
+          const error = form.error.issues.map((i) => i.message).join(" ");
+          return streamed ? c.json({ error: { code: "invalid_request", message: error } }, 400) : page(c, { error, draft: typeof body.message === "string" ? body.message : "" }, 400);
         }
-        const end = await o.runs.watcher.end(run.run_id, signal);
-        if (!end) return;
-        if (end.status !== "success") return void (await send(sse, "failed", <>{t.failed}</>));
-        const cars = await turnCars(rt.store, run.run_id);
-        if (cars.length > 0) await send(sse, "line", <CarCards t={t} cars={cars} dataKey={`cars:${run.run_id}`} />);
-        await send(sse, "person", <PersonStatus t={t} person={await personState(rt.store, chat.threadId)} />);
-        await sse.writeSSE({ event: "done", data: "" });
-      });
-    });
+        const run = await queueChatTurn(rt, threadId, { message: form.data.message, context: { channel: "web" }, request_id: c.get("requestId"), stream: streamed });
+        if (!streamed) {
+          // Without JS: the answer is on the page that follows (post, redirect, get).
+          const end = await o.runs.watcher.end(run.run_id, c.req.raw.signal);
+          if (end?.status !== "success") return page(c, { error: t.failed }, 503);
+          return c.redirect("/chat#chat-form", 303);
+        }
+        return streamSSE(c, async (sse) => {
+          const signal = c.req.raw.signal;
+          // The customer's line as the transcript will keep it (masked), keyed as it is: a reload shows it once.
+          await send(sse, "line", <Bubble t={t} author="customer" text={redactPii(form.data.message)} dataKey={`${threadId}:${run.run_id}`} />);
+          for await (const e of o.runs.watcher.events(run.run_id, 0, signal)) {
+            if (e.event !== "message") continue;
+            const m = e.data as SaidMessage;
+            await send(sse, "line", <Bubble t={t} author="bot" text={m.text} dataKey={`${threadId}:${m.id}`} />);
+          }
+          const end = await o.runs.watcher.end(run.run_id, signal);
+          if (!end) return;
+          if (end.status !== "success") return void (await send(sse, "failed", <>{t.failed}</>));
+          const cars = await turnCars(rt.store, run.run_id);
+          if (cars.length > 0) await send(sse, "line", <CarCards t={t} cars={cars} dataKey={`cars:${run.run_id}`} />);
+          await send(sse, "person", <PersonStatus t={t} person={await personState(rt.store, threadId)} />);
+          await sse.writeSSE({ event: "done", data: "" });
+        });
+      })
+  );
 }
+
+const Updates = z.object({ after: z.coerce.number().int().min(0) });
 
 /** One piece of the page, rendered, as an event chat.js inserts. */
 async function send(sse: SSEStreamingApi, event: string, html: Child): Promise<void> {
