@@ -53,6 +53,7 @@
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
     button.disabled = true;
+    log.setAttribute("aria-busy", "true");
     error.textContent = "";
     try {
       const res = await fetch(form.action, {
@@ -73,6 +74,7 @@
       error.textContent = form.dataset.failed;
     } finally {
       button.disabled = false;
+      log.setAttribute("aria-busy", "false");
       input.focus();
     }
   });

@@ -3,6 +3,7 @@ import { CarRef } from "../domain/conversation.js";
 import type { TranscriptLine } from "../domain/transcript.js";
 import type { Store } from "../store/ports.js";
 import { conversationThreadId } from "./channels/identity.js";
+import { chatCustomer } from "./conversation-handoffs.js";
 
 /**
  * The web chat's thread of a visitor: derived from the secret id their cookie holds (a one-way hash, so a thread
@@ -32,11 +33,15 @@ export async function turnCars(store: Store, runId: string): Promise<CarRef[]> {
   return TurnCars.safeParse(end?.data).data?.output.cars ?? [];
 }
 
-/** The person in the conversation, from its latest hand-off. */
+/**
+ * The person in the conversation: its hand-off's, while one is open (asked for, or claimed); once answered, the
+ * person who owns the conversation until they hand it back.
+ */
 export async function personState(store: Store, threadId: string): Promise<PersonState> {
   const h = await store.handoffs.onThread(threadId);
-  if (!h || h.status !== "pending") return { state: "none" };
-  return h.claimed_by ? { state: "joined", agent: h.claimed_by } : { state: "waiting" };
+  if (h?.status === "pending") return h.claimed_by ? { state: "joined", agent: h.claimed_by } : { state: "waiting" };
+  const owner = await store.ownership.get(chatCustomer({}, threadId));
+  return owner.owner === "human" && owner.agent ? { state: "joined", agent: owner.agent } : { state: "none" };
 }
 
 /**

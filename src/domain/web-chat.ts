@@ -18,6 +18,7 @@ export type WebChatSettings = z.infer<typeof WebChatSettings>;
 export const WebChatTexts = z.object({
   title: z.string(),
   intro: z.string(),
+  log_label: z.string(),
   message_label: z.string(),
   placeholder: z.string(),
   send: z.string(),

@@ -148,6 +148,10 @@ describe("the web chat (/chat)", () => {
     const events: string[] = [];
     for await (const e of readSse(r.body!)) events.push(e.event);
     expect(events).toEqual(["line", "person", "done"]);
+    // Ana still owns the conversation after her answer; once she hands it back, the bot answers again.
+    expect(await page(v.cookie)).toMatch(/chat-person-joined[^>]*>ana se unió/);
+    expect((await req(`/v1/conversations/${encodeURIComponent(h.customer_id)}/handback`, { agent: "ana" })).status).toBe(200);
+    expect(await page(v.cookie)).toContain("chat-person-none");
   });
 
   it("streams live changes of the visitor's own thread only, and /chat/updates reads what came after the last line shown", async () => {

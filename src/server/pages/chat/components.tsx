@@ -29,7 +29,7 @@ export function Bubble({ t, author, text, dataKey }: { t: WebChatTexts; author: 
 export function CarCards({ t, cars, dataKey }: { t: WebChatTexts; cars: readonly CarRef[]; dataKey: string }) {
   return (
     <li class="cars" data-key={dataKey}>
-      <ul class="car-cards" aria-label={t.cars_label}>
+      <ul class="car-cards" aria-label={t.cars_label} tabindex={0}>
         {cars.map((car) => (
           <li class="car-card">
             <h3 class="car-name">
@@ -119,7 +119,8 @@ export function ChatPage(p: ChatPageProps): Child {
             <h1>{t.title}</h1>
             <p>{t.intro}</p>
           </header>
-          <ol id="chat-log" class="chat-log" aria-live="polite" data-last={p.view.last}>
+          {/* Scrollable regions take the keyboard's focus (tabindex), so they can be scrolled without a mouse. */}
+          <ol id="chat-log" class="chat-log" aria-live="polite" aria-label={t.log_label} tabindex={0} data-last={p.view.last}>
             {p.view.entries.map((entry) => (
               <Entry t={t} entry={entry} />
             ))}
