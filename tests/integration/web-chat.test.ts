@@ -71,7 +71,10 @@ describe("the web chat (/chat)", () => {
   it("refuses a post without the chat's cookie or without its CSRF token, and queues nothing", async () => {
     const a = await visitor();
     const b = await visitor();
-    expect((await post({ csrf: a.csrf }, "hola")).status).toBe(403);
+    const noCookie = await post({ csrf: a.csrf }, "hola");
+    expect(noCookie.status).toBe(403);
+    // Said in the customer's words, on the chat's own page.
+    expect(await noCookie.text()).toContain(texts.expired);
     expect((await post({ cookie: a.cookie }, "hola")).status).toBe(403);
     // B's token is no good on A's chat: a token is its chat's.
     expect((await post({ cookie: a.cookie, csrf: b.csrf }, "hola")).status).toBe(403);
@@ -185,6 +188,8 @@ describe("the web chat (/chat)", () => {
     const v = await visitor();
     const send = () => limited.request("/chat/messages", { method: "POST", headers: { cookie: v.cookie, "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ message: "   ", _csrf: v.csrf }) });
     expect((await send()).status).toBe(400);
-    expect((await send()).status).toBe(429);
+    const limitedOnce = await send();
+    expect(limitedOnce.status).toBe(429);
+    expect(await limitedOnce.text()).toContain(texts.rate_limited);
   });
 });

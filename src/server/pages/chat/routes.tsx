@@ -11,7 +11,8 @@ import { redactPii } from "../../../domain/pii.js";
 import type { WebChatSettings, WebChatTexts } from "../../../domain/web-chat.js";
 import { loadWebChatSettings, loadWebChatTexts } from "../../../store/assets.js";
 import type { AppEnv } from "../../env.js";
-import { parseWith } from "../../helper/http.js";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { HttpError, parseWith } from "../../helper/http.js";
 import { rateLimit } from "../../middleware/rate-limit.js";
 import { csrf } from "../../middleware/session.js";
 import { threadEvents } from "../live.js";
@@ -39,8 +40,10 @@ export function chatPages(rt: CareRuntime, o: PagesOptions): Hono<AppEnv> {
   const s = o.webChat?.settings ?? loadWebChatSettings();
   const t = o.webChat?.texts ?? loadWebChatTexts();
   const Form = messageForm(s, t);
-  const page = async (c: Context<AppEnv>, extra: Pick<ChatPageProps, "error" | "draft"> = {}, status: 200 | 400 | 503 = 200) => {
-    const view = await webChatView(rt.store, chatThread(c), { limit: s.transcript_lines });
+  const page = async (c: Context<AppEnv>, extra: Pick<ChatPageProps, "error" | "draft"> = {}, status: ContentfulStatusCode = 200) => {
+    // A post refused for want of a chat (no cookie) shows an empty one: the next GET starts it.
+    const threadId = c.get("chat")?.threadId;
+    const view = threadId ? await webChatView(rt.store, threadId, { limit: s.transcript_lines }) : { entries: [], person: { state: "none" as const }, last: 0 };
     return c.html(<ChatPage t={t} view={view} csrf={c.get("csrf")} maxChars={s.max_message_chars} events="/chat/events" {...extra} />, status);
   };
 
@@ -66,7 +69,7 @@ export function chatPages(rt: CareRuntime, o: PagesOptions): Hono<AppEnv> {
       // A person joining or writing, live: this visitor's thread only (the cookie's, never a thread the request names).
       .get("/events", threadEvents(rt, (c) => c.get("chat")?.threadId))
       .post("/messages", rateLimit({ perSecond: s.messages_per_second, burst: s.message_burst, trustProxy: o.cookies.trustProxy }), async (c) => {
-        const streamed = (c.req.header("accept") ?? "").includes("text/event-stream");
+        const streamed = wantsStream(c);
         const threadId = chatThread(c);
         const body = await c.req.parseBody();
         const form = Form.safeParse(body);
@@ -99,8 +102,19 @@ export function chatPages(rt: CareRuntime, o: PagesOptions): Hono<AppEnv> {
           await sse.writeSSE({ event: "done", data: "" });
         });
       })
+      // A refusal in the customer's words, on their own page (chat.js shows it above the form); anything else is
+      // the pages' error (the database unavailable) or the app's.
+      .onError((e, c) => {
+        if (!(e instanceof HttpError)) throw e;
+        const error = e.status === 403 ? t.expired : e.status === 429 ? t.rate_limited : e.status < 500 ? e.message : t.failed;
+        if (wantsStream(c)) return c.json({ error: { code: e.code, message: error } }, e.status);
+        return page(c, { error }, e.status);
+      })
   );
 }
+
+/** chat.js posts asking for the turn's stream; a plain form does not. */
+const wantsStream = (c: Context) => (c.req.header("accept") ?? "").includes("text/event-stream");
 
 const Updates = z.object({ after: z.coerce.number().int().min(0) });
 
