@@ -50,7 +50,7 @@ export async function personState(store: Store, threadId: string): Promise<Perso
  * notice where a person speaks (keyed by the person: the page shows it once).
  */
 export async function webChatView(store: Store, threadId: string, o: { limit: number; afterId?: number }): Promise<WebChatView> {
-  const lines = o.afterId === undefined ? (await store.transcript.thread(threadId, { limit: 100_000 })).slice(-o.limit) : await store.transcript.thread(threadId, { afterId: o.afterId, limit: o.limit });
+  const lines = await store.transcript.thread(threadId, o.afterId === undefined ? { latest: o.limit } : { afterId: o.afterId, limit: o.limit });
   const entries: ChatEntry[] = [];
   const spoke = new Set<string>();
   let cards: ChatEntry | undefined;

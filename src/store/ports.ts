@@ -321,8 +321,8 @@ export interface Transcript {
    * TranscriptChange) once committed, per thread that gained a line.
    */
   append(lines: ReadonlyArray<{ key: string; line: TranscriptLineNew }>): Promise<void>;
-  /** A thread's lines, oldest first, `limit` from after `afterId`. */
-  thread(threadId: string, o?: { afterId?: number; limit?: number }): Promise<TranscriptLine[]>;
+  /** A thread's lines, oldest first: `limit` from after `afterId`, or with `latest` its last `latest` lines. */
+  thread(threadId: string, o?: { afterId?: number; limit?: number; latest?: number }): Promise<TranscriptLine[]>;
   /** A customer's latest lines across threads and channels, newest first. */
   customer(customerId: string, limit?: number): Promise<TranscriptLine[]>;
 }

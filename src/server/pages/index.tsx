@@ -25,7 +25,6 @@ async function pageHeaders(c: Context<AppEnv>, next: Next) {
   c.header("Cache-Control", "no-store");
 }
 
-
 /** The console (/console/…) and the customers' web chat (/chat), with their assets. */
 export function pagesRouter(rt: CareRuntime, o: PagesOptions) {
   const pages = new Hono<AppEnv>();

@@ -1,6 +1,7 @@
 import { Hono, type Context } from "hono";
 import type { Child } from "hono/jsx";
 import { streamSSE, type SSEStreamingApi } from "hono/streaming";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { z } from "zod";
 import type { CareRuntime } from "../../../app/care-runtime.js";
 import { queueChatTurn } from "../../../app/chat-turns.js";
@@ -11,7 +12,6 @@ import { redactPii } from "../../../domain/pii.js";
 import type { WebChatSettings, WebChatTexts } from "../../../domain/web-chat.js";
 import { loadWebChatSettings, loadWebChatTexts } from "../../../store/assets.js";
 import type { AppEnv } from "../../env.js";
-import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { HttpError, parseWith } from "../../helper/http.js";
 import { rateLimit } from "../../middleware/rate-limit.js";
 import { csrf } from "../../middleware/session.js";
