@@ -79,11 +79,11 @@
     }
   });
 
-  // Enter sends, Shift+Enter starts a new line.
+  // Enter sends (not while a turn is still being read: one turn at a time), Shift+Enter starts a new line.
   input.addEventListener("keydown", (e) => {
     if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
       e.preventDefault();
-      form.requestSubmit();
+      if (!button.disabled) form.requestSubmit();
     }
   });
 
