@@ -10,8 +10,8 @@ import { parseArgs } from "node:util";
 import { gzipSync } from "node:zlib";
 import type { Role } from "../src/domain/user.js";
 import type { Store } from "../src/store/ports.js";
-import { startPagesServer } from "../tests/helpers/browser.js";
-import { PAGE_USERS, PAGES, PAGES_PASSWORD, seedPages } from "../tests/helpers/pages.js";
+import { startPagesServer, TEST_PASSWORD } from "../tests/helpers/browser.js";
+import { PAGE_USERS, PAGES, seedPages } from "../tests/helpers/pages.js";
 
 const { values } = parseArgs({ options: { requests: { type: "string", default: "50" }, volume: { type: "string", default: "0" } } });
 const REQUESTS = Number(values.requests);
@@ -34,7 +34,7 @@ async function signedIn(url: string, name: string): Promise<string> {
     method: "POST",
     redirect: "manual",
     headers: { cookie: anon, "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ name, password: PAGES_PASSWORD, _csrf: csrf }),
+    body: new URLSearchParams({ name, password: TEST_PASSWORD, _csrf: csrf }),
   });
   if (r.status !== 302 && r.status !== 303) throw new Error(`sign-in as ${name}: ${r.status}`);
   return cookiesOf(r);
@@ -68,7 +68,7 @@ async function addVolume(store: Store, n: number): Promise<void> {
 
 const server = await startPagesServer({ backend: "sqlite" });
 try {
-  for (const [role, name] of Object.entries(PAGE_USERS)) await server.addUser(name, role as Role, PAGES_PASSWORD);
+  for (const [role, name] of Object.entries(PAGE_USERS)) await server.addUser(name, role as Role);
   const seed = await seedPages(server.rt);
   if (VOLUME > 0) await addVolume(server.rt.store, VOLUME);
   const cookies = new Map<Role, string>();

@@ -24,9 +24,8 @@ export const PAGES: readonly ConsolePage[] = [
   { name: "desk-lead", role: "agent", path: (s) => `/console/desk/leads/${s.lead}` },
 ];
 
-/** The people who open the pages: one per role, password PAGES_PASSWORD. */
+/** The people who open the pages: one per role (password: the helpers' TEST_PASSWORD). */
 export const PAGE_USERS: Record<Role, string> = { agent: "ana", operator: "oscar", admin: "alma" };
-export const PAGES_PASSWORD = "contraseña-de-prueba";
 
 export interface PagesSeed {
   /** A ticket with notes and a conversation. */
