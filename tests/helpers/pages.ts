@@ -44,7 +44,7 @@ export async function seedPages(rt: CareRuntime): Promise<PagesSeed> {
     [
       ["customer", "Hola, no me han entregado las placas de mi auto y ya pagué el trámite."],
       ["bot", "Registré tu caso con el folio KV-000001. Nuestro equipo lo revisa y te da seguimiento por este medio."],
-      ["customer", "Gracias. También quiero probar el Jetta el jueves en Guadalajara."],
+      ["customer", "Gracias. También quiero probar el Touareg el jueves en Guadalajara."],
       ["bot", "Listo, agendé tu prueba de manejo. Te esperamos en la sede Guadalajara."],
     ].map(([author, text], i) => ({ key: `seed:${i}`, line: { thread_id: THREAD, customer_id: CUSTOMER, channel: "web" as const, author: author!, text: text! } })),
   );

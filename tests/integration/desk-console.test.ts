@@ -92,14 +92,13 @@ describe("CSRF", () => {
 });
 
 describe("validation and unknown ids", () => {
-  it.each([
-    ["a closing without its resolution", (f: string) => [`/console/desk/tickets/${f}/close`, { resolution: "   " }], "resolution"],
-    ["a note without its text", (f: string) => [`/console/desk/tickets/${f}/notes`, { text: "", key: randomUUID() }], "text"],
-    ["a note without the form's key", (f: string) => [`/console/desk/tickets/${f}/notes`, { text: "hola" }], "key"],
-  ] as const)("%s is a 400 naming the field", async (_what, request, field) => {
+  it.each<[string, string, Record<string, string>, string]>([
+    ["a closing without its resolution", "close", { resolution: "   " }, "resolution"],
+    ["a note without its text", "notes", { text: "", key: randomUUID() }, "text"],
+    ["a note without the form's key", "notes", { text: "hola" }, "key"],
+  ])("%s is a 400 naming the field", async (_what, action, form, field) => {
     const { ticket: t } = await rt.store.tickets.open(ticket(`bad-${field}`), `bad-${field}`);
-    const [path, form] = request(t.folio);
-    const r = await as("agent", path, { form: { ...form } });
+    const r = await as("agent", `/console/desk/tickets/${t.folio}/${action}`, { form });
     expect(r.status).toBe(400);
     expect(await r.text()).toContain(`form.${field}`);
     expect(await rt.store.tickets.get(t.folio)).toMatchObject({ status: "open", notes: [] });

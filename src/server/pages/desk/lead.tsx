@@ -83,12 +83,12 @@ export function LeadPanel({ c, lead, detail, cars, notice }: { c: Context<AppEnv
       {notice && <Notice text={notice} />}
       <Details lead={lead} cars={cars} />
       {next.length > 0 && (
-        <div class="desk-actions">
+        <div class="row desk-moves">
           {next.map((to) => (
             <form method="post" action={action} hx-post={action} hx-target="#desk-panel" hx-swap="outerHTML">
               <CsrfField c={c} />
               <input type="hidden" name="status" value={to} />
-              <button type="submit">{to === "contacted" ? "Marcar como contactado" : "Cerrar lead"}</button>
+              {to === "contacted" ? <button type="submit">Marcar como contactado</button> : <button type="submit" class="secondary">Cerrar lead</button>}
             </form>
           ))}
         </div>
