@@ -96,7 +96,9 @@ export function TicketList({ paged, status }: { paged: Paged<Ticket>; status?: T
               <tr>
                 <th scope="col">Folio</th>
                 <th scope="col">Estado</th>
-                <th scope="col">Área</th>
+                <th scope="col" class="hide-phone">
+                  Área
+                </th>
                 <th scope="col">Resumen</th>
                 <th scope="col" class="hide-phone">
                   Canal
@@ -109,13 +111,13 @@ export function TicketList({ paged, status }: { paged: Paged<Ticket>; status?: T
             <tbody>
               {paged.items.map((t) => (
                 <tr>
-                  <td>
+                  <td class="id">
                     <a href={ticketHref(t.folio)}>{t.folio}</a>
                   </td>
                   <td>
                     <Badge status={t.status} label={TICKET_STATUS[t.status]} />
                   </td>
-                  <td>{ISSUE[t.issue_bucket]}</td>
+                  <td class="hide-phone">{ISSUE[t.issue_bucket]}</td>
                   <td class="summary">{t.summary}</td>
                   <td class="hide-phone">{CHANNEL[t.channel]}</td>
                   <td class="hide-phone">
@@ -165,7 +167,7 @@ export function LeadList({ paged, kind, status, cars }: { paged: Paged<Lead>; ki
             <tbody>
               {paged.items.map((l) => (
                 <tr>
-                  <td>
+                  <td class="id">
                     <a href={leadHref(l.id)}>#{l.id}</a>
                   </td>
                   <td>
