@@ -5,8 +5,8 @@ import { leadStatusesBefore, LEAD_STATUSES, type Lead, type LeadStatus } from ".
 import { formatKm } from "../../../tools/amounts.js";
 import type { AppEnv } from "../../env.js";
 import { CsrfField } from "../layout.js";
-import { CHANNEL, LEAD_KIND, LEAD_STATUS, when } from "./labels.js";
-import { Badge, Conversation, History, Notice, Time } from "./parts.js";
+import { LEAD_KIND, LEAD_STATUS, when } from "./labels.js";
+import { Badge, Conversation, Facts, History, Notice } from "./parts.js";
 import { DESK, leadHref } from "./paths.js";
 
 /** A catalog car by its stock id, as people name it. */
@@ -42,24 +42,7 @@ function Details({ lead, cars }: { lead: Lead; cars: CarName }) {
   if (lead.kind === "test_drive") rows.push(["Cita", when(lead.details.date)], ["Sede", lead.details.hub]);
   if (lead.kind === "sell_car" || lead.kind === "trade_in")
     rows.push(["Su auto", `${lead.details.make} ${lead.details.model} ${lead.details.year}`], ["Kilometraje", formatKm(lead.details.km)]);
-  return (
-    <dl class="facts">
-      {rows.map(([k, v]) => (
-        <>
-          <dt>{k}</dt>
-          <dd>{v}</dd>
-        </>
-      ))}
-      <dt>Cliente</dt>
-      <dd>{lead.customer_id}</dd>
-      <dt>Canal</dt>
-      <dd>{CHANNEL[lead.channel]}</dd>
-      <dt>Creado</dt>
-      <dd>
-        <Time iso={lead.created_at} />
-      </dd>
-    </dl>
-  );
+  return <Facts rows={rows} of={lead} />;
 }
 
 /** The statuses an agent can move the lead to from where it is: forward only. */

@@ -1,12 +1,12 @@
 import type { Child } from "hono/jsx";
 import type { Paged } from "../../../app/desk.js";
+import type { Channel } from "../../../domain/channel.js";
 import { LEAD_KINDS, LEAD_STATUSES, type Lead, type LeadKind, type LeadStatus } from "../../../domain/lead.js";
 import { TICKET_STATUSES, type Ticket, type TicketStatus } from "../../../domain/ticket.js";
 import { CHANNEL, ISSUE, LEAD_KIND, LEAD_STATUS, TICKET_STATUS } from "./labels.js";
 import { leadSummary, type CarName } from "./lead.js";
 import { Badge, Time } from "./parts.js";
 import { DESK, leadHref, ticketHref } from "./paths.js";
-
 
 /** A list's URL with its filters (empty ones left out) and page. */
 function listHref(path: string, filters: Record<string, string | undefined>, page: number): string {
@@ -78,115 +78,98 @@ function Empty({ filtered }: { filtered: boolean }) {
   return <p class="empty">{filtered ? "Nada con estos filtros." : "Todavía no hay nada aquí."}</p>;
 }
 
+/** A column of a list: its heading, its cell, and its class (`hide-phone` for what a phone can do without). */
+interface Column<T> {
+  head: string;
+  cell: (item: T) => Child;
+  class?: string;
+}
+
+/**
+ * A list as its filters left it (the part htmx swaps): each row's first cell links to its detail, and every list
+ * ends with where it came from (channel) and when.
+ */
+function DeskList<T extends { channel: Channel; created_at: string }>(p: { label: string; paged: Paged<T>; filtered: boolean; href: (page: number) => string; columns: Column<T>[] }) {
+  const columns: Column<T>[] = [
+    ...p.columns,
+    { head: "Canal", cell: (x) => CHANNEL[x.channel], class: "hide-phone" },
+    { head: "Creado", cell: (x) => <Time iso={x.created_at} />, class: "hide-phone" },
+  ];
+  return (
+    <section id="desk-list" aria-label={p.label}>
+      {p.paged.items.length === 0 ? (
+        <Empty filtered={p.filtered} />
+      ) : (
+        <div class="table-wrap">
+          <table class="desk-table">
+            <thead>
+              <tr>
+                {columns.map((col) => (
+                  <th scope="col" class={col.class}>
+                    {col.head}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {p.paged.items.map((item) => (
+                <tr>
+                  {columns.map((col) => (
+                    <td class={col.class}>{col.cell(item)}</td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <Pager paged={p.paged} href={p.href} />
+    </section>
+  );
+}
 
 export function TicketList({ paged, status }: { paged: Paged<Ticket>; status?: TicketStatus }) {
-  const href = (page: number) => listHref(DESK, { status }, page);
   return (
     <>
       <Filters action={DESK}>
         <Select name="status" label="Estado" values={TICKET_STATUSES} labels={TICKET_STATUS} value={status} />
       </Filters>
-      <section id="desk-list" aria-label="Tickets">
-        {paged.items.length === 0 ? (
-          <Empty filtered={status !== undefined} />
-        ) : (
-          <div class="table-wrap">
-          <table class="desk-table">
-            <thead>
-              <tr>
-                <th scope="col">Folio</th>
-                <th scope="col">Estado</th>
-                <th scope="col" class="hide-phone">
-                  Área
-                </th>
-                <th scope="col">Resumen</th>
-                <th scope="col" class="hide-phone">
-                  Canal
-                </th>
-                <th scope="col" class="hide-phone">
-                  Creado
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {paged.items.map((t) => (
-                <tr>
-                  <td class="id">
-                    <a href={ticketHref(t.folio)}>{t.folio}</a>
-                  </td>
-                  <td>
-                    <Badge status={t.status} label={TICKET_STATUS[t.status]} />
-                  </td>
-                  <td class="hide-phone">{ISSUE[t.issue_bucket]}</td>
-                  <td class="summary">{t.summary}</td>
-                  <td class="hide-phone">{CHANNEL[t.channel]}</td>
-                  <td class="hide-phone">
-                    <Time iso={t.created_at} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          </div>
-        )}
-        <Pager paged={paged} href={href} />
-      </section>
+      <DeskList
+        label="Tickets"
+        paged={paged}
+        filtered={status !== undefined}
+        href={(page) => listHref(DESK, { status }, page)}
+        columns={[
+          { head: "Folio", cell: (t) => <a href={ticketHref(t.folio)}>{t.folio}</a>, class: "id" },
+          { head: "Estado", cell: (t) => <Badge status={t.status} label={TICKET_STATUS[t.status]} /> },
+          { head: "Área", cell: (t) => ISSUE[t.issue_bucket], class: "hide-phone" },
+          { head: "Resumen", cell: (t) => t.summary, class: "summary" },
+        ]}
+      />
     </>
   );
 }
 
 export function LeadList({ paged, kind, status, cars }: { paged: Paged<Lead>; kind?: LeadKind; status?: LeadStatus; cars: CarName }) {
   const action = `${DESK}/leads`;
-  const href = (page: number) => listHref(action, { kind, status }, page);
   return (
     <>
       <Filters action={action}>
         <Select name="kind" label="Tipo" values={LEAD_KINDS} labels={LEAD_KIND} value={kind} />
         <Select name="status" label="Estado" values={LEAD_STATUSES} labels={LEAD_STATUS} value={status} />
       </Filters>
-      <section id="desk-list" aria-label="Leads">
-        {paged.items.length === 0 ? (
-          <Empty filtered={kind !== undefined || status !== undefined} />
-        ) : (
-          <div class="table-wrap">
-          <table class="desk-table">
-            <thead>
-              <tr>
-                <th scope="col">Lead</th>
-                <th scope="col">Estado</th>
-                <th scope="col">Tipo</th>
-                <th scope="col">Qué</th>
-                <th scope="col" class="hide-phone">
-                  Canal
-                </th>
-                <th scope="col" class="hide-phone">
-                  Creado
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {paged.items.map((l) => (
-                <tr>
-                  <td class="id">
-                    <a href={leadHref(l.id)}>#{l.id}</a>
-                  </td>
-                  <td>
-                    <Badge status={l.status} label={LEAD_STATUS[l.status]} />
-                  </td>
-                  <td>{LEAD_KIND[l.kind]}</td>
-                  <td class="summary">{leadSummary(l, cars)}</td>
-                  <td class="hide-phone">{CHANNEL[l.channel]}</td>
-                  <td class="hide-phone">
-                    <Time iso={l.created_at} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          </div>
-        )}
-        <Pager paged={paged} href={href} />
-      </section>
+      <DeskList
+        label="Leads"
+        paged={paged}
+        filtered={kind !== undefined || status !== undefined}
+        href={(page) => listHref(action, { kind, status }, page)}
+        columns={[
+          { head: "Lead", cell: (l) => <a href={leadHref(l.id)}>#{l.id}</a>, class: "id" },
+          { head: "Estado", cell: (l) => <Badge status={l.status} label={LEAD_STATUS[l.status]} /> },
+          { head: "Tipo", cell: (l) => LEAD_KIND[l.kind] },
+          { head: "Qué", cell: (l) => leadSummary(l, cars), class: "summary" },
+        ]}
+      />
     </>
   );
 }

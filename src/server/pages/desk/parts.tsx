@@ -1,14 +1,37 @@
 import type { TranscriptLine } from "../../../domain/transcript.js";
 import type { AuditEntry } from "../../../store/audit.js";
+import type { Channel } from "../../../domain/channel.js";
 import type { LeadStatus } from "../../../domain/lead.js";
 import type { TicketStatus } from "../../../domain/ticket.js";
-import { ACTION, LEAD_STATUS, STATUS_BADGE, author, when } from "./labels.js";
+import { ACTION, CHANNEL, LEAD_STATUS, STATUS_BADGE, author, when } from "./labels.js";
 
 /** The parts the desk's lists and details share. */
 
 export const Badge = ({ status, label }: { status: TicketStatus | LeadStatus; label: string }) => <span class={STATUS_BADGE[status]}>{label}</span>;
 /** Every time sits in <time>: the screenshots mask them, so the pictures stay the same from run to run. */
 export const Time = ({ iso }: { iso: string }) => <time datetime={iso}>{when(iso)}</time>;
+
+/** A detail's facts, then whose it is, where it came from and when. */
+export function Facts({ rows, of }: { rows: Array<[string, string]>; of: { customer_id: string; channel: Channel; created_at: string } }) {
+  return (
+    <dl class="facts">
+      {rows.map(([k, v]) => (
+        <>
+          <dt>{k}</dt>
+          <dd>{v}</dd>
+        </>
+      ))}
+      <dt>Cliente</dt>
+      <dd>{of.customer_id}</dd>
+      <dt>Canal</dt>
+      <dd>{CHANNEL[of.channel]}</dd>
+      <dt>Creado</dt>
+      <dd>
+        <Time iso={of.created_at} />
+      </dd>
+    </dl>
+  );
+}
 
 /** What the last action did, read out by screen readers when htmx swaps the panel in. */
 export const Notice = ({ text }: { text: string }) => (

@@ -1,4 +1,5 @@
 import { Hono, type Context } from "hono";
+import type { Child } from "hono/jsx";
 import type { z } from "zod";
 import type { CareRuntime } from "../../../app/care-runtime.js";
 import { addTicketNote, closeTicket, leadDetail, leadsPage, moveLead, ticketDetail, ticketsPage } from "../../../app/desk.js";
@@ -27,11 +28,28 @@ function pathOf<T>(c: Context<AppEnv>, schema: z.ZodType<T>, what: string): T {
 
 const signedIn = (c: Context<AppEnv>) => c.get("user")!.name;
 
+/** A whole page of the desk: a list under its tab, or a detail. */
+function deskPage(c: Context<AppEnv>, title: string, body: { tab: "tickets" | "leads"; list: Child } | { panel: Child }) {
+  return c.html(
+    <Page title={title} c={c} active="desk" styles={STYLES}>
+      {"panel" in body ? (
+        body.panel
+      ) : (
+        <>
+          <h1>Leads y tickets</h1>
+          <Tabs active={body.tab} />
+          {body.list}
+        </>
+      )}
+    </Page>,
+  );
+}
+
 /**
  * After an action: htmx gets the panel to swap in (and the page's old error cleared); a plain form post is sent
  * back to the detail (post/redirect/get, so a reload does not post again).
  */
-function answered(c: Context<AppEnv>, href: string, panel: () => Promise<unknown>) {
+function answered(c: Context<AppEnv>, href: string, panel: () => Promise<Child>) {
   if (!c.req.header("hx-request")) return c.redirect(href, 303);
   return panel().then((p) =>
     c.html(
@@ -67,33 +85,16 @@ export function deskPages(rt: CareRuntime, _o: PagesOptions): Hono<AppEnv> {
     .get("/", async (c) => {
       const q = readQuery(c, TicketsQuery);
       const paged = await ticketsPage(rt.store, q);
-      return c.html(
-        <Page title="Tickets" c={c} active="desk" styles={STYLES}>
-          <h1>Leads y tickets</h1>
-          <Tabs active="tickets" />
-          <TicketList paged={paged} status={q.status} />
-        </Page>,
-      );
+      return deskPage(c, "Tickets", { tab: "tickets", list: <TicketList paged={paged} status={q.status} /> });
     })
     .get("/leads", async (c) => {
       const q = readQuery(c, LeadsQuery);
       const paged = await leadsPage(rt.store, q);
-      return c.html(
-        <Page title="Leads" c={c} active="desk" styles={STYLES}>
-          <h1>Leads y tickets</h1>
-          <Tabs active="leads" />
-          <LeadList paged={paged} kind={q.kind} status={q.status} cars={cars} />
-        </Page>,
-      );
+      return deskPage(c, "Leads", { tab: "leads", list: <LeadList paged={paged} kind={q.kind} status={q.status} cars={cars} /> });
     })
     .get("/tickets/:folio", async (c) => {
       const { folio } = pathOf(c, FolioParam, "ticket");
-      const panel = await ticketPanel(c, folio);
-      return c.html(
-        <Page title={`Ticket ${folio}`} c={c} active="desk" styles={STYLES}>
-          {panel}
-        </Page>,
-      );
+      return deskPage(c, `Ticket ${folio}`, { panel: await ticketPanel(c, folio) });
     })
     .post("/tickets/:folio/notes", async (c) => {
       const { folio } = pathOf(c, FolioParam, "ticket");
@@ -113,12 +114,7 @@ export function deskPages(rt: CareRuntime, _o: PagesOptions): Hono<AppEnv> {
     })
     .get("/leads/:id", async (c) => {
       const { id } = pathOf(c, LeadParam, "lead");
-      const panel = await leadPanel(c, id);
-      return c.html(
-        <Page title={`Lead #${id}`} c={c} active="desk" styles={STYLES}>
-          {panel}
-        </Page>,
-      );
+      return deskPage(c, `Lead #${id}`, { panel: await leadPanel(c, id) });
     })
     .post("/leads/:id/status", async (c) => {
       const { id } = pathOf(c, LeadParam, "lead");

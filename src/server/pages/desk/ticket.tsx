@@ -1,11 +1,12 @@
 import { randomUUID } from "node:crypto";
 import type { Context } from "hono";
+import type { Child } from "hono/jsx";
 import type { DeskDetail } from "../../../app/desk.js";
 import type { Ticket } from "../../../domain/ticket.js";
 import type { AppEnv } from "../../env.js";
 import { CsrfField } from "../layout.js";
-import { author, CHANNEL, ISSUE, TICKET_STATUS } from "./labels.js";
-import { Badge, Conversation, History, Notice, Time } from "./parts.js";
+import { author, ISSUE, TICKET_STATUS } from "./labels.js";
+import { Badge, Conversation, Facts, History, Notice, Time } from "./parts.js";
 import { DESK, ticketHref } from "./paths.js";
 
 function Notes({ ticket }: { ticket: Ticket }) {
@@ -29,7 +30,7 @@ function Notes({ ticket }: { ticket: Ticket }) {
 }
 
 /** htmx swaps the whole panel after an action; without script the form posts and the page comes back. */
-function ActionForm({ c, action, children }: { c: Context<AppEnv>; action: string; children: unknown }) {
+function ActionForm({ c, action, children }: { c: Context<AppEnv>; action: string; children: Child }) {
   return (
     <form method="post" action={action} hx-post={action} hx-target="#desk-panel" hx-swap="outerHTML" class="stack">
       <CsrfField c={c} />
@@ -52,18 +53,7 @@ export function TicketPanel({ c, ticket, detail, notice }: { c: Context<AppEnv>;
         <Badge status={ticket.status} label={TICKET_STATUS[ticket.status]} />
       </header>
       {notice && <Notice text={notice} />}
-      <dl class="facts">
-        <dt>Área</dt>
-        <dd>{ISSUE[ticket.issue_bucket]}</dd>
-        <dt>Cliente</dt>
-        <dd>{ticket.customer_id}</dd>
-        <dt>Canal</dt>
-        <dd>{CHANNEL[ticket.channel]}</dd>
-        <dt>Creado</dt>
-        <dd>
-          <Time iso={ticket.created_at} />
-        </dd>
-      </dl>
+      <Facts rows={[["Área", ISSUE[ticket.issue_bucket]]]} of={ticket} />
       <h2>Resumen</h2>
       <p class="desk-summary">{ticket.summary}</p>
       {closed && (
