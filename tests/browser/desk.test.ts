@@ -4,9 +4,9 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { describeBrowser, launchChromium, signIn, startPagesServer, type PagesServer } from "../helpers/browser.js";
 
 /**
- * An agent works a ticket the conversation graph opened: a customer's complaint over the chat API becomes a
- * ticket, the agent finds it in /console/desk, adds a note and closes it with a resolution, and sees each status
- * change in place (htmx, no reload); the list's filter then shows it among the closed ones.
+ * An agent works what the conversation graph opened over the chat API: a customer's complaint becomes a ticket,
+ * which the agent finds in /console/desk, adds a note to and closes with a resolution, seeing each status change in
+ * place (htmx, no reload); an offer for a customer's car becomes a lead, which the agent moves forward.
  */
 describeBrowser("the support desk in a browser", () => {
   let server: PagesServer;
@@ -17,18 +17,22 @@ describeBrowser("the support desk in a browser", () => {
   beforeAll(async () => {
     server = await startPagesServer({ backend: "sqlite" });
     await server.addUser("ana", "agent");
-    const thread = randomUUID();
+    browser = await launchChromium();
+    const reply = await say(randomUUID(), "desk-c1", customerText);
+    folio = /KV-\d{6}/.exec(reply)?.[0] ?? "";
+    expect(folio, reply).not.toBe("");
+  }, 60_000);
+
+  /** One customer message over the chat API, as the web chat sends it; the bot's reply. */
+  async function say(thread: string, customer: string, message: string): Promise<string> {
     const r = await fetch(`${server.url}/v1/chats/${thread}/messages`, {
       method: "POST",
       headers: { "x-api-key": "k", "content-type": "application/json" },
-      body: JSON.stringify({ message: customerText, customer_id: "desk-c1", channel: "web" }),
+      body: JSON.stringify({ message, customer_id: customer, channel: "web" }),
     });
     expect(r.status).toBe(200);
-    const reply = (await r.json()) as { reply: string };
-    folio = /KV-\d{6}/.exec(reply.reply)?.[0] ?? "";
-    expect(folio, reply.reply).not.toBe("");
-    browser = await launchChromium();
-  }, 60_000);
+    return ((await r.json()) as { reply: string }).reply;
+  }
 
   afterAll(async () => {
     await browser?.close();
@@ -83,6 +87,35 @@ describeBrowser("the support desk in a browser", () => {
       ["ana", "ticket.note"],
       ["ana", "ticket.in_progress"],
       ["ana", "ticket.closed"],
+    ]);
+    await context.close();
+  }, 60_000);
+
+  it("an agent finds the lead the graph made for a customer's car, by kind, and moves it to contacted, then closed", async () => {
+    const thread = randomUUID();
+    await say(thread, "desk-c2", "quiero vender mi carro, es un aveo 2015");
+    await say(thread, "desk-c2", "tiene 80 mil km");
+    const [lead] = await server.rt.store.leads.byCustomer("desk-c2");
+    expect(lead).toMatchObject({ kind: "sell_car", status: "new" });
+
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    await signIn(page, server.url, "ana");
+    await page.goto(`${server.url}/console/desk/leads`);
+    await page.getByLabel("Tipo").selectOption("sell_car");
+    await page.waitForURL(/kind=sell_car/);
+    await page.locator("#desk-list").getByRole("link", { name: `#${lead!.id}` }).click();
+    await page.waitForURL(`**/console/desk/leads/${lead!.id}`);
+    expect(await page.locator(".facts").innerText()).toContain("Chevrolet Aveo 2015");
+    await page.getByRole("button", { name: "Marcar como contactado" }).click();
+    await page.locator(".desk-head").getByText("Contactado").waitFor();
+    await page.getByRole("button", { name: "Cerrar lead" }).click();
+    await page.locator(".desk-head").getByText("Cerrado").waitFor();
+    // Forward only: a closed lead offers no moves.
+    expect(await page.locator(".desk-moves").count()).toBe(0);
+    expect((await server.rt.store.audit.list(`lead:${lead!.id}`)).map((e) => [e.actor, e.detail])).toEqual([
+      ["ana", { to: "contacted" }],
+      ["ana", { to: "closed" }],
     ]);
     await context.close();
   }, 60_000);
