@@ -7,6 +7,7 @@ import { csrf, requireRole, session } from "../middleware/session.js";
 import { assetsRouter } from "./assets.js";
 import { ErrorPage, errorText } from "./layout.js";
 import { chatPages } from "./chat/routes.js";
+import { deskPages } from "./desk/routes.js";
 import { loginPages } from "./login.js";
 import type { PagesOptions } from "./options.js";
 
@@ -35,6 +36,7 @@ export function pagesRouter(rt: CareRuntime, o: PagesOptions) {
   // The customers' chat has no people's session: its own cookie, and its CSRF token tied to it (chatSession).
   pages.route("/chat", chatPages(rt, o));
   pages.route("/console", loginPages(rt, o));
+  pages.route("/console/desk", deskPages(rt, o));
   pages.get("/console", requireRole("agent", "operator"), (c) => c.redirect(c.get("user")!.role === "agent" ? "/console/inbox" : "/console/metricas", 302));
   // Page routers are mounted above this line: it answers only what none of them has.
   pages.get("/console/*", requireRole("agent", "operator"), (c) => c.html(<ErrorPage c={c} status={404} code="not_found" message="" />, 404));
