@@ -14,6 +14,8 @@
   function insert(html) {
     const t = document.createElement("template");
     t.innerHTML = html;
+    // The hint of a conversation not yet begun goes once it has begun, as a reload would show it.
+    log.querySelector('[data-key="hint"]')?.remove();
     for (const el of Array.from(t.content.children)) {
       const same = el.id ? document.getElementById(el.id) : null;
       if (same) same.replaceWith(el);

@@ -19,6 +19,8 @@ export const WebChatTexts = z.object({
   title: z.string(),
   intro: z.string(),
   log_label: z.string(),
+  /** Shown in a conversation not yet begun. */
+  hint: z.string(),
   message_label: z.string(),
   placeholder: z.string(),
   send: z.string(),

@@ -61,7 +61,7 @@ describeBrowser("a customer on the web chat, in Chromium", () => {
 
     await say(page, "quiero hablar con una persona");
     await expect.poll(() => page.locator("#chat-person").textContent()).toBe(texts.waiting);
-    await page.screenshot({ path: shot("chat-phone.png") });
+    await page.screenshot({ path: shot("chat-conversation-phone.png") });
     // A mark that only this page load holds: the person's answer must arrive without a reload.
     await page.evaluate(() => void ((window as { loaded?: number }).loaded = 1));
 
@@ -104,7 +104,7 @@ describeBrowser("a customer on the web chat, in Chromium", () => {
     expect(outside).toEqual([]);
 
     await page.setViewportSize(DESKTOP);
-    await page.screenshot({ path: shot("chat-desktop.png") });
+    await page.screenshot({ path: shot("chat-conversation-desktop.png") });
     await customer.close();
   });
 

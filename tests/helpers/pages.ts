@@ -22,6 +22,8 @@ export const PAGES: readonly ConsolePage[] = [
   { name: "desk-leads", role: "agent", path: () => "/console/desk/leads" },
   { name: "desk-ticket", role: "agent", path: (s) => `/console/desk/tickets/${s.ticket}` },
   { name: "desk-lead", role: "agent", path: (s) => `/console/desk/leads/${s.lead}` },
+  // A first visit: the customer's chat, empty (tests/browser/chat.test.ts pictures a whole conversation).
+  { name: "chat", path: () => "/chat" },
 ];
 
 /** The people who open the pages: one per role (password: the helpers' TEST_PASSWORD). */

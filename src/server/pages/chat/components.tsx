@@ -121,9 +121,13 @@ export function ChatPage(p: ChatPageProps): Child {
           </header>
           {/* Scrollable regions take the keyboard's focus (tabindex), so they can be scrolled without a mouse. */}
           <ol id="chat-log" class="chat-log" aria-live="polite" aria-label={t.log_label} tabindex={0} data-last={p.view.last}>
-            {p.view.entries.map((entry) => (
-              <Entry t={t} entry={entry} />
-            ))}
+            {p.view.entries.length === 0 ? (
+              <li class="notice notice-hint" data-key="hint">
+                {t.hint}
+              </li>
+            ) : (
+              p.view.entries.map((entry) => <Entry t={t} entry={entry} />)
+            )}
           </ol>
           <PersonStatus t={t} person={p.view.person} />
           <p id="chat-error" class="chat-error" role="alert">
