@@ -127,6 +127,14 @@ describe("the web chat (/chat)", () => {
 
     const other = await visitor();
     expect(await page(other.cookie)).not.toContain("Versa");
+
+    // The customer's own line comes back as the transcript keeps it: a card number masked.
+    const card = await post(v, "mi tarjeta es 4111 1111 1111 1111", { stream: true, header: true });
+    const echoed: string[] = [];
+    for await (const e of readSse(card.body!)) echoed.push(e.data);
+    expect(echoed[0]).toContain("msg-customer");
+    expect(echoed.join("")).not.toContain("4111 1111 1111 1111");
+    expect(await page(v.cookie)).not.toContain("4111 1111 1111 1111");
   });
 
   it("shows a person joining and their answer; the conversation stays the visitor's", async () => {
