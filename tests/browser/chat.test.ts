@@ -6,13 +6,13 @@ import { webChatThread } from "../../src/app/web-chat.js";
 import { gzippedSize } from "../../src/server/pages/assets.js";
 import { PROJECT_ROOT, loadWebChatTexts } from "../../src/store/assets.js";
 import { formatPesos, loadToolData, simulateFinancing } from "../../src/tools/index.js";
+import { pgReachable } from "../contract/backends.js";
 import { describeBrowser, launchChromium, startPagesServer, type PagesServer } from "../helpers/browser.js";
 
 const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1280, height: 800 };
 const ANSWER = "Hola, soy Ana. Con gusto te ayudo con el Versa.";
 const texts = loadWebChatTexts();
-const shot = (name: string) => join(PROJECT_ROOT, "docs/screenshots", name);
 
 /** What the customer sends, as a person does: typed, then Enter; answers once the turn's stream has ended. */
 async function say(page: Page, text: string): Promise<void> {
@@ -24,12 +24,16 @@ async function say(page: Page, text: string): Promise<void> {
   await expect.poll(() => page.locator("#chat-log").getAttribute("aria-busy")).toBe("false");
 }
 
-describeBrowser("a customer on the web chat, in Chromium", () => {
+/** On SQLite (the screenshots) and, where it is reachable, PostgreSQL: its live changes travel by NOTIFY. */
+const backends = [{ backend: "sqlite" as const }, ...(pgReachable ? [{ backend: "postgres" as const }] : [])];
+
+describeBrowser.each(backends)("a customer on the web chat, in Chromium ($backend)", ({ backend }) => {
   let s: PagesServer;
   let browser: Browser;
+  const shot = (name: string) => (backend === "sqlite" ? join(PROJECT_ROOT, "docs/screenshots", name) : undefined);
   beforeAll(async () => {
-    [s, browser] = await Promise.all([startPagesServer(), launchChromium()]);
-  });
+    [s, browser] = await Promise.all([startPagesServer({ backend }), launchChromium()]);
+  }, 60_000);
   afterAll(async () => {
     await browser?.close();
     await s?.close();
