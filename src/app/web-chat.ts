@@ -17,6 +17,9 @@ export type ChatEntry = { kind: "line"; line: TranscriptLine } | { kind: "cars";
 /** Whether a person is in the conversation: none, asked for and not yet taken, or taken by `agent`. */
 export type PersonState = { state: "none" } | { state: "waiting" } | { state: "joined"; agent: string };
 
+/** The notice that a person joined: one per person in a page, wherever it was first sent from. */
+export const joined = (agent: string): ChatEntry => ({ kind: "joined", key: `joined:${agent}`, agent });
+
 export interface WebChatView {
   entries: ChatEntry[];
   person: PersonState;
@@ -47,7 +50,8 @@ export async function personState(store: Store, threadId: string): Promise<Perso
 /**
  * The conversation as the customer reads it: its latest `limit` lines, or those after `afterId` (a live update),
  * each turn's car cards after its bot lines (the customer line's key names its run: `<thread>:<run id>`), and a
- * notice where a person speaks (keyed by the person: the page shows it once).
+ * notice where a person first speaks, or at the end when they took the conversation and have not written yet
+ * (keyed by the person: the page shows it once).
  */
 export async function webChatView(store: Store, threadId: string, o: { limit: number; afterId?: number }): Promise<WebChatView> {
   const lines = await store.transcript.thread(threadId, o.afterId === undefined ? { latest: o.limit } : { afterId: o.afterId, limit: o.limit });
@@ -67,11 +71,14 @@ export async function webChatView(store: Store, threadId: string, o: { limit: nu
     if (line.author !== "bot") {
       flush();
       const agent = line.author.slice("person:".length);
-      if (!spoke.has(agent)) entries.push({ kind: "joined", key: `joined:${agent}`, agent });
+      if (!spoke.has(agent)) entries.push(joined(agent));
       spoke.add(agent);
     }
     entries.push({ kind: "line", line });
   }
   flush();
-  return { entries, person: await personState(store, threadId), last: lines.at(-1)?.id ?? o.afterId ?? 0 };
+  // A person who took the conversation and has not written yet: the notice comes now, at the end.
+  const person = await personState(store, threadId);
+  if (person.state === "joined" && !spoke.has(person.agent)) entries.push(joined(person.agent));
+  return { entries, person, last: lines.at(-1)?.id ?? o.afterId ?? 0 };
 }

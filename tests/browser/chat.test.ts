@@ -76,10 +76,12 @@ describeBrowser.each(backends)("a customer on the web chat, in Chromium ($backen
     const h = (await s.rt.store.handoffs.onThread(thread))!;
     const id = encodeURIComponent(h.interaction_id);
     expect((await api(`/v1/handoffs/${id}/claim`, { agent: "ana" })).status()).toBe(200);
-    await expect.poll(() => page.locator("#chat-person").textContent()).toBe("ana se unió a la conversación.");
+    await expect.poll(() => page.locator(".notice-joined").textContent()).toBe("ana se unió a la conversación.");
+    expect(await page.locator("#chat-person").textContent()).toBe("");
     expect((await api(`/v1/handoffs/${id}/resolve`, { agent: "ana", response: { type: "response", args: ANSWER } })).status()).toBe(200);
     await expect.poll(() => page.locator(".msg-person").last().textContent()).toContain(ANSWER);
     expect(await page.evaluate(() => (window as { loaded?: number }).loaded)).toBe(1);
+    await page.screenshot({ path: shot("chat-person-phone.png") });
     await agent.close();
 
     // Text is text: markup the customer writes is shown as written, and runs nothing.

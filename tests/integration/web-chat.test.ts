@@ -148,19 +148,22 @@ describe("the web chat (/chat)", () => {
     expect(h.customer_id).toBe(`visitor:${webChatThread(v.chatId)}`);
     const id = encodeURIComponent(h.interaction_id);
     expect((await req(`/v1/handoffs/${id}/claim`, { agent: "ana" })).status).toBe(200);
+    // Taken, before Ana writes: the notice ends the conversation, the wait is over.
     html = await page(v.cookie);
-    expect(html).toContain("ana se unió a la conversación.");
+    expect(html).toMatch(/notice-joined[^>]*>ana se unió a la conversación\.</);
+    expect(html).not.toContain(texts.waiting);
     expect((await req(`/v1/handoffs/${id}/resolve`, { agent: "ana", response: { type: "response", args: "Hola, soy Ana. ¿En qué te ayudo?" } })).status).toBe(200);
     html = await page(v.cookie);
-    expect(html).toContain("Hola, soy Ana. ¿En qué te ayudo?");
-    expect(html).toMatch(/notice-joined[^>]*>ana se unió/);
+    // Once she wrote, the notice stands before her first line, once.
+    expect(html.indexOf("ana se unió a la conversación")).toBeLessThan(html.indexOf("Hola, soy Ana. ¿En qué te ayudo?"));
+    expect(html.match(/ana se unió a la conversación/g)).toHaveLength(1);
     // While Ana owns the chat the bot says nothing: the visitor's message is kept for her.
     const r = await post(v, "gracias, ¿y el enganche?", { stream: true, header: true });
-    const events: string[] = [];
-    for await (const e of readSse(r.body!)) events.push(e.event);
-    expect(events).toEqual(["line", "person", "done"]);
-    // Ana still owns the conversation after her answer; once she hands it back, the bot answers again.
-    expect(await page(v.cookie)).toMatch(/chat-person-joined[^>]*>ana se unió/);
+    const events: Array<{ event: string; data: string }> = [];
+    for await (const e of readSse(r.body!)) events.push(e);
+    expect(events.map((e) => e.event)).toEqual(["line", "line", "person", "done"]);
+    expect(events[1]!.data).toContain('data-key="joined:ana"');
+    // Once she hands it back, no one but the bot is in the conversation.
     expect((await req(`/v1/conversations/${encodeURIComponent(h.customer_id)}/handback`, { agent: "ana" })).status).toBe(200);
     expect(await page(v.cookie)).toContain("chat-person-none");
   });

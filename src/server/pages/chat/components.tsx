@@ -77,9 +77,12 @@ export function Entry({ t, entry }: { t: WebChatTexts; entry: ChatEntry }) {
   }
 }
 
-/** Below the conversation: whether a person was asked for, or is in it. Replaced as a whole when that changes. */
+/**
+ * Below the conversation while a person was asked for and none has taken it yet (once one has, the log says so).
+ * Replaced as a whole when that changes.
+ */
 export function PersonStatus({ t, person }: { t: WebChatTexts; person: PersonState }) {
-  const text = person.state === "waiting" ? t.waiting : person.state === "joined" ? interpolate(t.joined, { agent: person.agent }) : "";
+  const text = person.state === "waiting" ? t.waiting : "";
   return (
     <p id="chat-person" class={`chat-person chat-person-${person.state}`} role="status">
       {text}

@@ -6,7 +6,7 @@ import { z } from "zod";
 import type { CareRuntime } from "../../../app/care-runtime.js";
 import { queueChatTurn } from "../../../app/chat-turns.js";
 import type { SaidMessage } from "../../../app/conversation-runs.js";
-import { personState, turnCars, webChatView } from "../../../app/web-chat.js";
+import { joined, personState, turnCars, webChatView } from "../../../app/web-chat.js";
 import { interpolate } from "../../../domain/fill.js";
 import { redactPii } from "../../../domain/pii.js";
 import type { WebChatSettings, WebChatTexts } from "../../../domain/web-chat.js";
@@ -98,7 +98,9 @@ export function chatPages(rt: CareRuntime, o: PagesOptions): Hono<AppEnv> {
           if (end.status !== "success") return void (await send(sse, "failed", <>{t.failed}</>));
           const cars = await turnCars(rt.store, run.run_id);
           if (cars.length > 0) await send(sse, "line", <CarCards t={t} cars={cars} dataKey={`cars:${run.run_id}`} />);
-          await send(sse, "person", <PersonStatus t={t} person={await personState(rt.store, threadId)} />);
+          const person = await personState(rt.store, threadId);
+          if (person.state === "joined") await send(sse, "line", <Entry t={t} entry={joined(person.agent)} />);
+          await send(sse, "person", <PersonStatus t={t} person={person} />);
           await sse.writeSSE({ event: "done", data: "" });
         });
       })
