@@ -6,6 +6,7 @@ import { startRunService, type RunService } from "../../src/app/runs/service.js"
 import { readSse } from "../../src/app/runs/sse.js";
 import { WorkerOptions } from "../../src/app/runs/worker.js";
 import { webChatThread } from "../../src/app/web-chat.js";
+import { RunSlots } from "../../src/server/helper/run-slots.js";
 import { pagesRouter } from "../../src/server/pages/index.js";
 import { loadConversationTexts, loadWebChatSettings, loadWebChatTexts } from "../../src/store/assets.js";
 import { testApp } from "../helpers/app.js";
@@ -192,6 +193,18 @@ describe("the web chat (/chat)", () => {
     expect(html).toContain(texts.waiting);
     expect(Number(updates.headers.get("x-chat-last"))).toBeGreaterThan(last);
     expect((await app.request("/chat/updates?after=x", { headers: { cookie: a.cookie } })).status).toBe(400);
+  });
+
+  it("puts a post without JS in the run line (it waits for the run): a full line is refused and queues nothing", async () => {
+    const runSlots = new RunSlots(1, 0);
+    const full = pagesRouter(rt, { runs, jobs: new ExperimentJobs(rt, rt.environment), cookies: { secure: false, trustProxy: 0 }, runSlots });
+    const release = await runSlots.acquire();
+    const v = await visitor();
+    const r = await full.request("/chat/messages", { method: "POST", headers: { cookie: v.cookie, "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ message: "hola", _csrf: v.csrf }) });
+    expect(r.status).toBe(503);
+    expect(await r.text()).toContain(texts.failed);
+    expect(await runsOf(v.chatId)).toEqual([]);
+    release();
   });
 
   it("limits how fast one address posts", async () => {

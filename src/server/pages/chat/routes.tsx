@@ -13,6 +13,7 @@ import type { WebChatSettings, WebChatTexts } from "../../../domain/web-chat.js"
 import { loadWebChatSettings, loadWebChatTexts } from "../../../store/assets.js";
 import type { AppEnv } from "../../env.js";
 import { HttpError, parseWith } from "../../helper/http.js";
+import { inLine } from "../../middleware/admission.js";
 import { rateLimit } from "../../middleware/rate-limit.js";
 import { csrf } from "../../middleware/session.js";
 import { threadEvents } from "../live.js";
@@ -77,13 +78,20 @@ export function chatPages(rt: CareRuntime, o: PagesOptions): Hono<AppEnv> {
           const error = form.error.issues.map((i) => i.message).join(" ");
           return streamed ? c.json({ error: { code: "invalid_request", message: error } }, 400) : page(c, { error, draft: typeof body.message === "string" ? body.message : "" }, 400);
         }
-        const run = await queueChatTurn(rt, threadId, { message: form.data.message, context: { channel: "web" }, request_id: c.get("requestId"), stream: streamed });
         if (!streamed) {
-          // Without JS: the answer is on the page that follows (post, redirect, get).
-          const end = await o.runs.watcher.end(run.run_id, c.req.raw.signal);
-          if (end?.status !== "success") return page(c, { error: t.failed }, 503);
-          return c.redirect("/chat#chat-form", 303);
+          // Without JS: the answer is on the page that follows (post, redirect, get). The request waits for the
+          // run, as /v1's do, so it takes a place in the run line first (a streamed turn only reads, as streams do).
+          const release = o.runSlots ? await inLine(o.runSlots, c.req.raw.signal, true) : () => undefined;
+          try {
+            const run = await queueChatTurn(rt, threadId, { message: form.data.message, context: { channel: "web" }, request_id: c.get("requestId") });
+            const end = await o.runs.watcher.end(run.run_id, c.req.raw.signal);
+            if (end?.status !== "success") return page(c, { error: t.failed }, 503);
+            return c.redirect("/chat#chat-form", 303);
+          } finally {
+            release();
+          }
         }
+        const run = await queueChatTurn(rt, threadId, { message: form.data.message, context: { channel: "web" }, request_id: c.get("requestId"), stream: true });
         return streamSSE(c, async (sse) => {
           const signal = c.req.raw.signal;
           // The customer's line as the transcript will keep it (masked), keyed as it is: a reload shows it once.
