@@ -22,8 +22,9 @@ export function transcriptStore({ db, d, signal }: Ctx): Transcript {
     },
 
     async thread(threadId, o = {}) {
-      const q = db.selectFrom("transcript").selectAll().where("thread_id", "=", threadId).where("id", ">", o.afterId ?? 0).orderBy("id");
-      return (await d.page(q, o.limit, undefined).execute()).map(fromRow);
+      const q = db.selectFrom("transcript").selectAll().where("thread_id", "=", threadId).where("id", ">", o.afterId ?? 0);
+      if (o.latest) return (await q.orderBy("id", "desc").limit(o.latest).execute()).map(fromRow).reverse();
+      return (await d.page(q.orderBy("id"), o.limit, undefined).execute()).map(fromRow);
     },
 
     async customer(customerId, limit = 100) {
@@ -32,4 +33,4 @@ export function transcriptStore({ db, d, signal }: Ctx): Transcript {
   };
 }
 
-const fromRow = ({ key: _key, created_at, ...r }: Selectable<TranscriptTable>): TranscriptLine => TranscriptLine.parse({ ...r, created_at: iso(created_at) });
+const fromRow = ({ created_at, ...r }: Selectable<TranscriptTable>): TranscriptLine => TranscriptLine.parse({ ...r, created_at: iso(created_at) });
