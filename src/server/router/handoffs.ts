@@ -4,7 +4,7 @@ import { z } from "zod";
 import type { CareRuntime } from "../../app/care-runtime.js";
 import { applyResponse, handoffConfig } from "../../agents/human-review.js";
 import { refusal, type ContactOutcome, type ResolveError } from "../../app/contacts.js";
-import { conversationAnswer, handoffGraph, releaseConversationWaits, type ConversationAnswerOutcome } from "../../app/conversation-handoffs.js";
+import { conversationAnswer, releaseConversationWaits, type ConversationAnswerOutcome } from "../../app/conversation-handoffs.js";
 import { CONVERSATION_GRAPH_ID } from "../../app/runs/graphs.js";
 import { submitRun } from "../../app/runs/submit.js";
 import type { RunWatcher } from "../../app/runs/watch.js";
@@ -30,14 +30,14 @@ export function handoffsRouter(rt: CareRuntime, watcher: RunWatcher) {
     .get("/", async (c) => {
       const { status } = readQuery(c, HandoffListQuery);
       const rows = await (status === "pending" ? rt.store.handoffs.pending() : rt.store.handoffs.resolved());
-      const items = await Promise.all(rows.map(async (h) => ({ ...h, graph: await handoffGraph(rt.store, h), customer: (await rt.store.customers.get(h.customer_id)) ?? null })));
+      const items = await Promise.all(rows.map(async (h) => ({ ...h, customer: (await rt.store.customers.get(h.customer_id)) ?? null })));
       return c.json({ items });
     })
     .get("/:id", async (c) => {
       const id = parseWith(Id, c.req.param("id"), "path");
       const h = await rt.store.handoffs.get(id);
       if (!h) throw notFound(`hand-off ${id}`);
-      return c.json({ ...h, graph: await handoffGraph(rt.store, h), customer: (await rt.store.customers.get(h.customer_id)) ?? null, audit: await rt.store.audit.list(h.customer_id) });
+      return c.json({ ...h, customer: (await rt.store.customers.get(h.customer_id)) ?? null, audit: await rt.store.audit.list(h.customer_id) });
     })
     .post("/:id/claim", async (c) => {
       const id = parseWith(Id, c.req.param("id"), "path");
@@ -63,7 +63,7 @@ export function handoffsRouter(rt: CareRuntime, watcher: RunWatcher) {
       const h = await rt.store.handoffs.get(id);
       const refused = refusal(h, agent);
       if (refused) throw refusedAnswer(id, refused);
-      const graph = await handoffGraph(rt.store, h!);
+      const graph = h!.graph;
       // A conversation hand-off's draft is the summary a person reads, not a reply to accept.
       if (graph === CONVERSATION_GRAPH_ID) conversationAnswer(response);
       else applyResponse(response, { config: handoffConfig(h!.draft) }, h!.draft);
