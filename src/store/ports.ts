@@ -54,6 +54,10 @@ export interface PolicyStateStore extends PolicyStateStoreOfPolicy {
 }
 
 /** As HandoffStore in handoffs.ts. */
+/**
+ * Every change to a people's hand-off (not a simulated customer's: `experiment_id` set) signals `handoffs` with a
+ * HandoffChange once committed; a call that changes nothing signals nothing.
+ */
 export interface HandoffStore {
   /** Idempotent: the node that opens it runs again when the graph resumes. */
   open(h: HandoffOpen): Promise<void>;
@@ -303,7 +307,10 @@ export interface RunEvent {
  * a run executed again adds none twice.
  */
 export interface Transcript {
-  /** Adds the lines in order; a line whose key is there already is skipped. */
+  /**
+   * Adds the lines in order; a line whose key is there already is skipped. Signals `transcript` (a
+   * TranscriptChange) once committed, per thread that gained a line.
+   */
   append(lines: ReadonlyArray<{ key: string; line: TranscriptLineNew }>): Promise<void>;
   /** A thread's lines, oldest first, `limit` from after `afterId`. */
   thread(threadId: string, o?: { afterId?: number; limit?: number }): Promise<TranscriptLine[]>;
@@ -329,8 +336,13 @@ export interface RunEvents {
   last(runId: string, event: string): Promise<RunEvent | undefined>;
 }
 
-/** Channels processes wake each other on: a run was queued; a run's stream has new events; an outbound message was queued. */
-export type SignalChannel = "runs" | "run_events" | "outbox";
+/**
+ * Channels processes wake each other on: a run was queued; a run's stream has new events; an outbound message was
+ * queued; a people's hand-off changed (`HandoffChange` as JSON, domain/changes.ts); a thread's transcript grew
+ * (`TranscriptChange` as JSON). The last two are sent by the repositories that write them, so every caller's write
+ * is heard by the console's live updates.
+ */
+export type SignalChannel = "runs" | "run_events" | "outbox" | "handoffs" | "transcript";
 
 /** The repositories bound to one executor: the Store itself, or one transaction. */
 export interface Repos {

@@ -1,4 +1,4 @@
-import { expect, it } from "vitest";
+import { expect, it, vi } from "vitest";
 import type { HandoffOpen, InboxFilter } from "../../src/store/handoffs.js";
 import { contract } from "./backends.js";
 
@@ -83,5 +83,32 @@ contract("HandoffStore: the inbox", (store) => {
     expect(await h.reassign("p-c", "eva", "ana")).toBe("resolved");
     expect(await h.release("no-such", "eva")).toBe("missing");
     expect(await h.reassign("no-such", "eva", "ana")).toBe("missing");
+  });
+
+  it("take-the-next, release and reassign signal 'handoffs' once committed; a refused one signals nothing", async () => {
+    const heard: string[] = [];
+    const stop = await store().listen("handoffs", (p) => void heard.push(p));
+    try {
+      const h = store().handoffs;
+      await h.open(open("s-1", { priority: 10 }));
+      const taken = await h.next("ana");
+      expect(taken?.interaction_id).toBe("s-1");
+      expect(await h.release("s-1", "luis")).toBe("not_yours");
+      await h.release("s-1", "ana");
+      await h.claim("s-1", "ana");
+      await h.reassign("s-1", "ana", "eva");
+      await store().signal("handoffs", JSON.stringify("marker"));
+      await vi.waitFor(() => expect(heard.map((p) => JSON.parse(p))).toContain("marker"));
+      expect(heard.map((p) => JSON.parse(p)).map((c) => (typeof c === "string" ? c : `${c.interaction_id}:${c.what}`))).toEqual([
+        "s-1:opened",
+        "s-1:claimed",
+        "s-1:released",
+        "s-1:claimed",
+        "s-1:reassigned",
+        "marker",
+      ]);
+    } finally {
+      await stop();
+    }
   });
 });

@@ -1,4 +1,5 @@
 import type { ExpressionBuilder, SelectQueryBuilder } from "kysely";
+import type { HandoffChange } from "../../domain/changes.js";
 import type { Handoff, InboxFilter } from "../handoffs.js";
 import type { HandoffStore } from "../ports.js";
 import { iso, isoOrNull, type Ctx } from "./dialect.js";
@@ -6,8 +7,18 @@ import type { DB } from "./schema.js";
 
 type Q = SelectQueryBuilder<DB, "handoffs", object>;
 
+/** What a changed row tells listeners: enough to filter on (a thread, a customer) without reading it. */
+type Changed = { interaction_id: string; thread_id: string | null; customer_id: string; experiment_id: string | null };
+const CHANGED = ["interaction_id", "thread_id", "customer_id", "experiment_id"] as const;
+
 /** Escalations to people: who owns a conversation never depends on a model. */
-export function handoffStore({ db, d }: Ctx): HandoffStore {
+export function handoffStore({ db, d, signal }: Ctx): HandoffStore {
+  // A simulated customer's hand-off is in no one's inbox: an experiment's thousands would only flood the console.
+  const changed = async (h: Changed | undefined, what: HandoffChange["what"]) => {
+    if (!h || h.experiment_id !== null) return;
+    const change: HandoffChange = { interaction_id: h.interaction_id, what, thread_id: h.thread_id, customer_id: h.customer_id };
+    await signal("handoffs", JSON.stringify(change));
+  };
   const people = () => db.selectFrom("handoffs").selectAll().where("experiment_id", "is", null);
   /** The inbox's rows: every condition on the columns of the `handoffs_inbox` index first, then the filter's. */
   const queue = (f: InboxFilter): Q => {
@@ -30,28 +41,33 @@ export function handoffStore({ db, d }: Ctx): HandoffStore {
     const h = await get(interactionId);
     return !h ? "missing" : h.status === "resolved" ? "resolved" : "not_yours";
   };
-  /** Sets `claimed_by` to `to` while the hand-off is pending and held by `from` (null: unclaimed). */
-  const moveClaim = async (interactionId: string, from: string | null, to: string | null) => {
-    const r = await db
+  /** Sets `claimed_by` to `to` while the hand-off is pending and held by `from` (null: unclaimed); signals `what` when it did. */
+  const moveClaim = async (interactionId: string, from: string | null, to: string | null, what: HandoffChange["what"]) => {
+    const moved = await db
       .updateTable("handoffs")
       .set({ claimed_by: to, claimed_at: to === null ? null : d.now() })
       .where("interaction_id", "=", interactionId)
       .where("status", "=", "pending")
       .where("claimed_by", from === null ? "is" : "=", from)
+      .returning(CHANGED)
       .executeTakeFirst();
-    return r.numUpdatedRows === 1n;
+    await changed(moved, what);
+    return moved !== undefined;
   };
   return {
     async open(h) {
-      await db
+      const opened = await db
         .insertInto("handoffs")
         .values({ ...h, graph: h.graph ?? "care", channel: h.channel ?? null })
         .onConflict((oc) => oc.doNothing())
-        .execute();
+        .returning(CHANGED)
+        .executeTakeFirst();
+      await changed(opened, "opened");
     },
 
     async resolve(interactionId, resolution) {
-      await db.updateTable("handoffs").set({ status: "resolved", resolution, resolved_at: d.now() }).where("interaction_id", "=", interactionId).execute();
+      const rows = await db.updateTable("handoffs").set({ status: "resolved", resolution, resolved_at: d.now() }).where("interaction_id", "=", interactionId).returning(CHANGED).execute();
+      await changed(rows[0], "resolved");
     },
 
     get,
@@ -62,7 +78,7 @@ export function handoffStore({ db, d }: Ctx): HandoffStore {
     },
 
     async claim(interactionId, agent) {
-      if (await moveClaim(interactionId, null, agent)) return "claimed";
+      if (await moveClaim(interactionId, null, agent, "claimed")) return "claimed";
       const h = await get(interactionId);
       if (!h) return "missing";
       if (h.status === "resolved") return "resolved";
@@ -107,17 +123,17 @@ export function handoffStore({ db, d }: Ctx): HandoffStore {
       for (let round = 0; round < 8; round++) {
         const candidates = await ordered(queue({ ...filter, claimed: "unclaimed" })).select("interaction_id").limit(4).execute();
         if (candidates.length === 0) return undefined;
-        for (const { interaction_id } of candidates) if (await moveClaim(interaction_id, null, agent)) return get(interaction_id);
+        for (const { interaction_id } of candidates) if (await moveClaim(interaction_id, null, agent, "claimed")) return get(interaction_id);
       }
       return undefined;
     },
 
     async release(interactionId, agent) {
-      return (await moveClaim(interactionId, agent, null)) ? "released" : refused(interactionId);
+      return (await moveClaim(interactionId, agent, null, "released")) ? "released" : refused(interactionId);
     },
 
     async reassign(interactionId, from, to) {
-      return (await moveClaim(interactionId, from, to)) ? "reassigned" : refused(interactionId);
+      return (await moveClaim(interactionId, from, to, "reassigned")) ? "reassigned" : refused(interactionId);
     },
   };
 }

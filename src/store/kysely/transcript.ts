@@ -1,19 +1,24 @@
 import type { Selectable } from "kysely";
+import type { TranscriptChange } from "../../domain/changes.js";
 import { TranscriptLine, TranscriptLineNew } from "../../domain/transcript.js";
 import type { Transcript } from "../ports.js";
 import { iso, type Ctx } from "./dialect.js";
 import type { TranscriptTable } from "./schema.js";
 
 /** The conversations' lines, in the order written (`id`). */
-export function transcriptStore({ db, d }: Ctx): Transcript {
+export function transcriptStore({ db, d, signal }: Ctx): Transcript {
   return {
     async append(lines) {
       if (lines.length === 0) return;
-      await db
+      // Only the lines written come back: a run recorded again adds nothing and wakes nobody.
+      const added = await db
         .insertInto("transcript")
         .values(lines.map(({ key, line }) => ({ key, ...TranscriptLineNew.parse(line) })))
         .onConflict((oc) => oc.column("key").doNothing())
+        .returning(["thread_id", "customer_id"])
         .execute();
+      const threads = new Map(added.map((l): [string, TranscriptChange] => [l.thread_id, { thread_id: l.thread_id, customer_id: l.customer_id }]));
+      for (const change of threads.values()) await signal("transcript", JSON.stringify(change));
     },
 
     async thread(threadId, o = {}) {
