@@ -95,14 +95,14 @@ function claimRefusal(r: "not_yours" | "resolved" | "missing", id: string): Acti
 /** The audit action a note is kept as: notes are the hand-off's customer's history, read with it. */
 const NOTE = "handoff.note";
 
-/** An internal note on a hand-off, by its claimant, masked like every stored text; kept in the audit log. */
+/** An internal note on a hand-off, by its claimant (also once answered), masked like every stored text; kept in the audit log. */
 export async function addHandoffNote(store: Store, id: string, agent: string, text: string): Promise<void> {
   await store.transaction(async (tx) => {
     const h = await tx.handoffs.get(id);
-    const why = refusal(h, agent);
-    if (why === "missing") throw refuse("missing", why, `hand-off ${id} not found`);
-    if (why === "not_claimed" || why === "taken") throw refuse("forbidden", why, `only the agent holding hand-off ${id} writes notes on it`);
-    await tx.audit.record(agent, NOTE, h!.customer_id, { interaction_id: id, text: redactPii(text) });
+    if (!h) throw refuse("missing", "missing", `hand-off ${id} not found`);
+    // The claim stays on a resolved hand-off: its person may still note what happened next.
+    if (h.claimed_by !== agent) throw refuse("forbidden", "not_yours", `only the agent holding hand-off ${id} writes notes on it`);
+    await tx.audit.record(agent, NOTE, h.customer_id, { interaction_id: id, text: redactPii(text) });
   });
 }
 

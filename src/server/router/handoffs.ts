@@ -2,11 +2,10 @@ import { randomUUID } from "node:crypto";
 import { Hono } from "hono";
 import { z } from "zod";
 import type { CareRuntime } from "../../app/care-runtime.js";
-import type { ContactOutcome, ResolveError } from "../../app/contacts.js";
-import type { ConversationAnswerOutcome } from "../../app/conversation-handoffs.js";
+import type { ResolveError } from "../../app/contacts.js";
 import { answerRefusal, claimHandoff, handBackConversation, sendPersonMessage, submitAnswer } from "../../app/handoff-actions.js";
 import type { RunWatcher } from "../../app/runs/watch.js";
-import { endError } from "../helper/run-end.js";
+import { answerEnd } from "../helper/run-end.js";
 import { AgentName as Agent, HumanResume } from "../../domain/human.js";
 import type { AppEnv } from "../env.js";
 import { conflict, HttpError, notFound, parseWith, readJson, readQuery, refusedHttp } from "../helper/http.js";
@@ -52,14 +51,6 @@ export function handoffsRouter(rt: CareRuntime, watcher: RunWatcher) {
       const run = await submitAnswer(rt.store, id, agent, response, c.get("requestId"));
       return c.json(await answerEnd(watcher, run.run_id, c.req.raw.signal));
     });
-}
-
-/** What a person's queued answer came to, once its run ended: the outcome, or the HTTP error its failure is. */
-export async function answerEnd(watcher: RunWatcher, runId: string, signal: AbortSignal): Promise<ContactOutcome | ConversationAnswerOutcome> {
-  const end = await watcher.end(runId, signal);
-  if (!end) throw new HttpError(503, "abandoned", "the client left before the answer was delivered; it goes on");
-  if (end.status !== "success") throw endError(end);
-  return end.output as ContactOutcome | ConversationAnswerOutcome;
 }
 
 /** Why a person's answer to hand-off `id` was refused, as an answer (the same on /v1 and the LangGraph routes). */
