@@ -319,6 +319,26 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX inbound_by_thread ON inbound_messages (thread_id);
   `,
   `
+  -- The people who sign in to the console (src/domain/user.ts) and their sessions. A session is found by the
+  -- SHA-256 of its cookie's token, so a copy of the database opens nobody's session.
+  CREATE TABLE users (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    name TEXT NOT NULL UNIQUE,
+    role TEXT NOT NULL CHECK (role IN ('agent', 'operator', 'admin')),
+    password_hash TEXT NOT NULL,
+    disabled INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+  );
+  CREATE TABLE sessions (
+    token_hash TEXT PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    csrf TEXT NOT NULL,
+    created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    expires_at TEXT NOT NULL
+  );
+  CREATE INDEX sessions_by_expiry ON sessions (expires_at);
+  `,
+  `
   -- The inbox (/console/inbox): each hand-off names its graph and, when known, the customer's channel, so the
   -- queue filters on them; earlier conversation hand-offs learn theirs from their thread. The index walks the
   -- pending real customers' hand-offs in the inbox's order (priority, oldest, id): a page of 10,000 reads a page.
