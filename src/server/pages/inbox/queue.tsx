@@ -56,16 +56,15 @@ export function Queue({ page, q, s, me, now }: { page: InboxPage; q: QueueQuery;
                 <th>Canal</th>
                 <th>Espera</th>
                 <th>Estado</th>
-                <th>
-                  <span class="visually-hidden">Abrir</span>
-                </th>
               </tr>
             </thead>
             <tbody>
               {page.items.map((h) => (
                 <tr data-id={h.interaction_id}>
                   <td class="num">{h.priority}</td>
-                  <td>{label(s.reasons, h.reason)}</td>
+                  <td>
+                    <a href={caseHref(h.interaction_id)}>{label(s.reasons, h.reason)}</a>
+                  </td>
                   <td class="hide-phone">{label(s.graphs, h.graph)}</td>
                   <td>{label(s.channels, h.channel)}</td>
                   <td>
@@ -73,9 +72,6 @@ export function Queue({ page, q, s, me, now }: { page: InboxPage; q: QueueQuery;
                   </td>
                   <td>
                     <ClaimBadge h={h} me={me} />
-                  </td>
-                  <td>
-                    <a href={caseHref(h.interaction_id)}>Abrir</a>
                   </td>
                 </tr>
               ))}
