@@ -7,6 +7,7 @@ import { csrf, requireRole, session } from "../middleware/session.js";
 import { assetsRouter } from "./assets.js";
 import { ErrorPage, errorText } from "./layout.js";
 import { inboxPages } from "./inbox/routes.js";
+import { liveRouter } from "./live.js";
 import { loginPages } from "./login.js";
 import type { PagesOptions } from "./options.js";
 
@@ -36,6 +37,9 @@ export function pagesRouter(rt: CareRuntime, o: PagesOptions) {
   pages.route("/console", loginPages(rt, o));
   pages.get("/console", requireRole("agent", "operator"), (c) => c.redirect(c.get("user")!.role === "agent" ? "/console/inbox" : "/console/metricas", 302));
   pages.route("/console/inbox", inboxPages(rt, o));
+  // The inbox's live updates (h-live's stream): the lead's mount may replace these two lines.
+  pages.use("/console/events", requireRole("agent", "operator"));
+  pages.route("/console/events", liveRouter(rt));
   // Page routers are mounted above this line: it answers only what none of them has.
   pages.get("/console/*", requireRole("agent", "operator"), (c) => c.html(<ErrorPage c={c} status={404} code="not_found" message="" />, 404));
   pages.onError((e, c) => {

@@ -321,7 +321,7 @@ export function Notes({ v, k }: { v: CaseView; k: HandoffCase }) {
 export function CaseBody({ v, k }: { v: CaseView; k: HandoffCase }) {
   const { s } = v;
   return (
-    <div class="case" hx-ext="sse" sse-connect="/console/events">
+    <div class="case" hx-ext="sse" sse-connect={k.handoff.thread_id ? `${caseHref(k.handoff.interaction_id)}/events` : "/console/events"}>
       <p>
         <a href="/console/inbox">← Bandeja</a>
       </p>
