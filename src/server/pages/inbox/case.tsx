@@ -226,9 +226,12 @@ function OwnerActions({ v, k }: { v: CaseView; k: HandoffCase }) {
   );
 }
 
+/** The Agent Inbox action that resolved a hand-off, as people say it. */
+const RESOLUTION: Record<string, string> = { accept: "borrador enviado", edit: "borrador editado", response: "respondida", ignore: "sin respuesta" };
+
 function Status({ k, me }: { k: HandoffCase; me: string }) {
   const h = k.handoff;
-  if (h.status === "resolved") return <p class="status">Resuelta ({h.resolution ?? "—"}){h.claimed_by && ` por ${h.claimed_by}`}.</p>;
+  if (h.status === "resolved") return <p class="status">{`Resuelta: ${RESOLUTION[h.resolution ?? ""] ?? h.resolution ?? "—"}${h.claimed_by ? `, por ${h.claimed_by}` : ""}.`}</p>;
   if (h.claimed_by === null) return <p class="status">Sin tomar.</p>;
   if (h.claimed_by === me) return <p class="status">La tienes tú.</p>;
   return (
