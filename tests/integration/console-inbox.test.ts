@@ -136,4 +136,13 @@ describe("the inbox's rules on the server", () => {
     expect(conversation).not.toContain(caseOf("urgent"));
     expect((await ana.page("/console/inbox/queue?reason=legal_threat")).html).toContain(caseOf("urgent"));
   });
+
+  it("a canned reply fills the reply box it was picked for, in es-MX from data/", async () => {
+    const ana = await signedIn("ana");
+    const box = (await ana.page("/console/inbox/canned?id=revisando&target=message-box")).html;
+    expect(box).toContain('id="message-box"');
+    expect(box).toContain("Estoy revisando tu caso");
+    expect((await ana.page("/console/inbox/canned?id=no-such")).html).toMatch(/id="respond-box"[\s\S]*<textarea[^>]*><\/textarea>/);
+    expect((await ana.request("/console/inbox/canned?target=elsewhere")).status).toBe(400);
+  });
 });
