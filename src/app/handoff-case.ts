@@ -1,6 +1,7 @@
 import type { Customer } from "../domain/customer.js";
 import type { Turn } from "../domain/conversation.js";
-import type { HumanInterrupt } from "../domain/human.js";
+import { z } from "zod";
+import { HumanInterrupt } from "../domain/human.js";
 import type { Interaction } from "../domain/interaction.js";
 import { handoffConfig } from "../agents/human-review.js";
 import type { Handoff } from "../store/handoffs.js";
@@ -51,12 +52,13 @@ export async function handoffCase(rt: CareRuntime, id: string): Promise<HandoffC
   const h = await s.handoffs.get(id);
   if (!h) return undefined;
   const conversation = h.graph === CONVERSATION_GRAPH_ID;
-  const [customer, ownership, audit, lines, decision] = await Promise.all([
+  const [customer, ownership, audit, lines, decision, careSummary] = await Promise.all([
     s.customers.get(h.customer_id),
     s.ownership.get(h.customer_id),
     s.audit.list(h.customer_id, 1000),
     caseLines(rt, h),
     conversation ? conversationDecision(rt, h) : careDecision(rt, h.interaction_id),
+    conversation ? undefined : careRequest(rt, h),
   ]);
   // A conversation hand-off's stored draft is the summary the graph wrote for the person, not a reply.
   const draft = conversation ? null : h.draft;
@@ -66,7 +68,7 @@ export async function handoffCase(rt: CareRuntime, id: string): Promise<HandoffC
     ownership,
     lines,
     draft,
-    summary: conversation ? h.draft : null,
+    summary: conversation ? h.draft : (careSummary ?? null),
     decision,
     allowed: handoffConfig(draft),
     notes: notesOf(audit),
@@ -88,6 +90,18 @@ async function caseLines(rt: CareRuntime, h: Handoff): Promise<CaseLine[]> {
     ...inbound.filter((m) => m.body !== null).map((m) => ({ at: m.received_at, author: "customer", channel, text: m.body! })),
     ...outbound.map((m) => ({ at: m.created_at, author: `person:${m.author}`, channel, text: m.body })),
   ].sort((a, b) => a.at.localeCompare(b.at));
+}
+
+/**
+ * What the care graph's interrupt tells the person (why, the customer, their message, the draft, the judge): it is
+ * kept only in the thread's pending task, so it is there while the hand-off waits.
+ */
+async function careRequest(rt: CareRuntime, h: Handoff): Promise<string | undefined> {
+  if (!h.thread_id || h.status !== "pending") return undefined;
+  const state = await rt.graph.getState({ configurable: { thread_id: h.thread_id } });
+  const value = state.tasks.flatMap((t) => t.interrupts ?? [])[0]?.value;
+  const parsed = z.array(HumanInterrupt).min(1).safeParse(value);
+  return parsed.success ? parsed.data[0]!.description : undefined;
 }
 
 const none: Decision = { template: null, score: null, safety_verdict: null, safety_rules: [], tools: [], intents: [], escalation: null };

@@ -79,6 +79,12 @@ function DecisionCard({ k }: { k: HandoffCase }) {
     <section class="card" aria-label="Qué decidió el bot">
       <h2>{k.draft !== null ? "Borrador del bot" : "Resumen para la persona"}</h2>
       <p class="draft text">{k.draft ?? k.summary ?? "—"}</p>
+      {k.draft !== null && k.summary && (
+        <details>
+          <summary>Resumen del caso</summary>
+          <p class="text">{k.summary}</p>
+        </details>
+      )}
       <dl class="facts">
         <dt>Plantilla</dt>
         <dd>{d.template ?? "—"}</dd>
