@@ -6,6 +6,7 @@ import { HttpError } from "../helper/http.js";
 import { csrf, requireRole, session } from "../middleware/session.js";
 import { assetsRouter } from "./assets.js";
 import { ErrorPage, errorText } from "./layout.js";
+import { deskPages } from "./desk/routes.js";
 import { inboxPages } from "./inbox/routes.js";
 import { liveRouter } from "./live.js";
 import { loginPages } from "./login.js";
@@ -35,6 +36,7 @@ export function pagesRouter(rt: CareRuntime, o: PagesOptions) {
   // Scoped to the pages' own paths: this router is mounted at the root, beside the API (whose clients send no CSRF token).
   for (const path of PAGE_PATHS) pages.use(path, pageHeaders, session(rt, o.cookies), csrf());
   pages.route("/console", loginPages(rt, o));
+  pages.route("/console/desk", deskPages(rt, o));
   pages.get("/console", requireRole("agent", "operator"), (c) => c.redirect(c.get("user")!.role === "agent" ? "/console/inbox" : "/console/metricas", 302));
   pages.route("/console/inbox", inboxPages(rt, o));
   // The inbox's live updates (h-live's stream): the lead's mount may replace these two lines.
