@@ -16,7 +16,7 @@ export function SlaClock({ since, sla, now }: { since: string; sla: InboxSetting
   const level = slaLevel(waited, sla);
   return (
     <span class={`badge badge-${level}`} title={`Espera ${SLA_LABEL[level]}`} data-sla={level}>
-      {waitText(waited)}
+      <time datetime={`PT${Math.max(0, Math.floor(waited / 1000))}S`}>{waitText(waited)}</time>
       <span class="visually-hidden"> ({SLA_LABEL[level]})</span>
     </span>
   );
