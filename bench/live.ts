@@ -1,6 +1,6 @@
 /**
- * Live updates under load (issue 12): `--agents` real HTTP clients connected to /console/events of a server
- * process, while messages are committed at `--rate` a second for `--seconds` (a customer's line on its own thread,
+ * Live updates under load (issue 12): `--agents` signed-in agents' real HTTP clients connected to /console/events
+ * of a server process (the whole app, as `serve --no-worker`), while messages are committed at `--rate` a second for `--seconds` (a customer's line on its own thread,
  * every fifth with a hand-off opened in the same transaction). Measures the delay from each commit (the writer's
  * clock once the transaction returned) to each client's receipt of the event (its clock when the bytes were
  * parsed), over every client and event; the server's RSS idle, with the clients, and at its peak.
@@ -10,14 +10,17 @@
  * The clients are this process. Prints figures (markdown), asserts nothing.
  *
  *   npm run bench:live -- [--agents 100] [--rate 50] [--seconds 30] [--only sqlite,postgres]
+ *   BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" npm run bench:live   (profiles the server)
  */
 import { fork, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { freshSchema, pgReachable, url } from "../tests/contract/backends.js";
 import { openSse, type SseClient } from "../tests/helpers/sse.js";
+import { SESSION_COOKIE } from "../src/server/middleware/session.js";
 import { nowMs } from "./lib/live-server.js";
 
 const { values } = parseArgs({
@@ -34,11 +37,11 @@ const SECONDS = Number(values.seconds);
 const ONLY = new Set(values.only!.split(","));
 const SERVER = join(import.meta.dirname, "lib/live-server.ts");
 
-type Stats = { rss: number; maxRss: number; loopP99: number; loopMax: number; subscribers: number; resyncs: number };
+type Stats = { rss: number; maxRss: number; loopP99: number; loopMax: number; cpuMs: number; subscribers: number; resyncs: number };
 
 /** A child on lib/live-server.ts and a way to ask it something and await the answer. */
 function child(env: Record<string, string>) {
-  const p: ChildProcess = fork(SERVER, [], { execArgv: ["--import", "tsx"], env: { ...process.env, ...env }, stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const p: ChildProcess = fork(SERVER, [], { execArgv: ["--import", "tsx", ...(process.env.BENCH_SERVER_NODE_ARGS?.split(" ") ?? [])], env: { ...process.env, ...env }, stdio: ["ignore", "inherit", "inherit", "ipc"] });
   const answer = <T>(key: string) =>
     new Promise<T>((resolve, reject) => {
       const on = (m: Record<string, unknown>) => {
@@ -87,9 +90,11 @@ async function run(kind: "sqlite" | "postgres") {
     const lines = Array.from({ length: AGENTS }, () => new Float64Array(n).fill(NaN));
     const handoffs = Array.from({ length: AGENTS }, () => new Float64Array(n).fill(NaN));
     let resyncs = 0;
+    const sessions = await server.ask<string[]>({ agents: AGENTS }, "sessions");
     for (let a = 0; a < AGENTS; a++)
       clients.push(
         await openSse(`http://127.0.0.1:${port}/console/events`, {
+          headers: { cookie: `${SESSION_COOKIE}=${sessions[a]}` },
           onEvent: (e) => {
             const at = nowMs();
             if (e.event === "resync") return void resyncs++;
@@ -98,12 +103,21 @@ async function run(kind: "sqlite" | "postgres") {
           },
         }),
       );
+    const refused = clients.filter((c) => c.status !== 200);
+    if (refused.length > 0) throw new Error(`${refused.length} agents' streams refused (HTTP ${refused[0]!.status})`);
     const connected = await server.ask<Stats>({ stats: true }, "stats");
+    // This process reads every client's stream: if it cannot keep up, the delays are its own, not the server's.
+    const loop = monitorEventLoopDelay({ resolution: 5 });
+    loop.enable();
+    const cpu0 = process.cpuUsage();
+    const started = nowMs();
     const written = new Map(await writer.ask<Array<[number, number]>>({ write: { rate: RATE, seconds: SECONDS } }, "written"));
     // The last events are in flight a moment after the last commit.
     const deadline = nowMs() + 10_000;
     while (nowMs() < deadline && lines.some((l) => Number.isNaN(l[n - 1]!))) await new Promise((r) => setTimeout(r, 20));
     const end = await server.ask<Stats>({ stats: true }, "stats");
+    loop.disable();
+    const cpu = process.cpuUsage(cpu0);
 
     const delays: number[] = [];
     let missing = 0;
@@ -129,6 +143,9 @@ async function run(kind: "sqlite" | "postgres") {
       max: sorted[sorted.length - 1] ?? NaN,
       rss: { idle: idle.rss, connected: connected.rss, peak: end.maxRss },
       loop: { p99: end.loopP99, max: end.loopMax },
+      // The server's CPU per event delivered to one client (on SQLite it includes the writes themselves).
+      cpuUsPerEvent: ((end.cpuMs - connected.cpuMs) * 1000) / delays.length,
+      clients: { loopP99: loop.percentile(99) / 1e6, cpuShare: (cpu.user + cpu.system) / 1000 / (nowMs() - started) },
     };
   } finally {
     clients.forEach((c) => c.close());
@@ -148,9 +165,9 @@ for (const kind of ["sqlite", "postgres"] as const) {
   results.push(await run(kind));
 }
 console.log(`\n${AGENTS} agents, ${RATE} messages/s for ${SECONDS} s (load average at the end ${loadavg().map((x) => x.toFixed(1)).join(" ")})\n`);
-console.log("| backend | clients | commits/s | events received | missing | resyncs | p50 ms | p95 ms | p99 ms | max ms | server RSS idle / with clients / peak (MB) | server event-loop delay p99 / max ms |");
-console.log("|---|---|---|---|---|---|---|---|---|---|---|---|");
+console.log("| backend | clients | commits/s | events received | missing | resyncs | p50 ms | p95 ms | p99 ms | max ms | server RSS idle / with clients / peak (MB) | server event-loop delay p99 / max ms | server CPU µs per event delivered | clients' process: event-loop delay p99 ms, CPU (cores) |");
+console.log("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
 for (const r of results)
   console.log(
-    `| ${r.kind} | ${r.connected} | ${r.rate.toFixed(1)} | ${r.events} | ${r.missing} | ${r.resyncs} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.max.toFixed(1)} | ${mb(r.rss.idle)} / ${mb(r.rss.connected)} / ${mb(r.rss.peak)} | ${r.loop.p99.toFixed(1)} / ${r.loop.max.toFixed(1)} |`,
+    `| ${r.kind} | ${r.connected} | ${r.rate.toFixed(1)} | ${r.events} | ${r.missing} | ${r.resyncs} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.max.toFixed(1)} | ${mb(r.rss.idle)} / ${mb(r.rss.connected)} / ${mb(r.rss.peak)} | ${r.loop.p99.toFixed(1)} / ${r.loop.max.toFixed(1)} | ${r.cpuUsPerEvent.toFixed(1)} | ${r.clients.loopP99.toFixed(1)}, ${r.clients.cpuShare.toFixed(2)} |`,
   );

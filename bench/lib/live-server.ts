@@ -1,18 +1,17 @@
 /**
- * bench/live.ts's server process: a runtime on the given database serving /console/events on a real port, and,
+ * bench/live.ts's server process: the whole app (startServer, no worker) on the given database on a real port, and,
  * when asked (SQLite, whose signals reach this process only), the writer of the load. Talks to its parent over IPC.
  *
- *   child → parent  { ready: port }, { written: Array<[seq, commitMs]> }, { stats }
- *   parent → child  { write: { rate, seconds } }, { stats: true }, { stop: true }
+ *   child → parent  { ready: port }, { sessions: token[] }, { written: Array<[seq, commitMs]> }, { stats }
+ *   parent → child  { agents: n }, { write: { rate, seconds } }, { stats: true }, { stop: true }
  * With BENCH_WRITER_ONLY it is a worker instead: the writes only, on a Store of its own (PostgreSQL).
  */
 import { monitorEventLoopDelay } from "node:perf_hooks";
-import { serve, type ServerType } from "@hono/node-server";
-import { Hono } from "hono";
 import { openCareRuntime, type Database } from "../../src/app/care-runtime.js";
-import type { Repos } from "../../src/store/ports.js";
-import type { AppEnv } from "../../src/server/env.js";
-import { liveRouter } from "../../src/server/pages/live.js";
+import { createLogger } from "../../src/app/logger.js";
+import { addUser, openSession } from "../../src/app/people.js";
+import { ServerConfig, startServer } from "../../src/server/serve.js";
+import type { Repos, Store } from "../../src/store/ports.js";
 
 /** Wall-clock milliseconds with sub-millisecond resolution, comparable across processes on one machine. */
 export const nowMs = () => performance.timeOrigin + performance.now();
@@ -61,33 +60,40 @@ async function main() {
   if (process.env.BENCH_WRITER_ONLY) return writer(process.env.BENCH_PG_URL!, process.env.BENCH_PG_SCHEMA);
   const db: Database = process.env.BENCH_PG_URL ? { postgres: process.env.BENCH_PG_URL, schema: process.env.BENCH_PG_SCHEMA } : { dbPath: process.env.BENCH_SQLITE! };
   const rt = await openCareRuntime(db);
-  const app = new Hono<AppEnv>().route("/console/events", liveRouter(rt));
-  const server = await new Promise<ServerType>((resolve) => {
-    const s = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, () => resolve(s));
-  });
+  // The whole app as `care-graph serve --no-worker` runs it: the agents' streams go through the session middleware.
+  const server = await startServer(rt, ServerConfig.parse({ port: 0, apiKeys: ["bench"] }), createLogger({ level: "silent" }), undefined, null);
   // How long the server's event loop was held up: every client's delay includes it.
   const loop = monitorEventLoopDelay({ resolution: 5 });
   loop.enable();
   let maxRss = process.memoryUsage().rss;
   const sampler = setInterval(() => (maxRss = Math.max(maxRss, process.memoryUsage().rss)), 250);
   const send = (m: unknown) => process.send!(m);
-  process.on("message", async (m: { write?: { rate: number; seconds: number }; stats?: true; stop?: true }) => {
+  process.on("message", async (m: { agents?: number; write?: { rate: number; seconds: number }; stats?: true; stop?: true }) => {
+    if (m.agents) send({ sessions: await signIn(rt.store, m.agents) });
     if (m.write) send({ written: await writeLoad(rt.store, m.write.rate, m.write.seconds) });
     if (m.stats) {
-      send({ stats: { rss: process.memoryUsage().rss, maxRss, loopP99: loop.percentile(99) / 1e6, loopMax: loop.max / 1e6, ...rt.live.stats() } });
+      const cpu = process.cpuUsage();
+      send({ stats: { rss: process.memoryUsage().rss, maxRss, loopP99: loop.percentile(99) / 1e6, loopMax: loop.max / 1e6, cpuMs: (cpu.user + cpu.system) / 1000, ...rt.live.stats() } });
       loop.reset();
     }
     if (m.stop) {
       clearInterval(sampler);
-      rt.live.endAll();
-      server.close();
-      if ("closeAllConnections" in server) server.closeAllConnections();
+      await server.close();
       await rt.close();
       process.exit(0);
     }
   });
-  const address = server.address();
-  send({ ready: typeof address === "object" && address ? address.port : 0 });
+  send({ ready: server.port });
+}
+
+/** `n` agents, each signed in (a session as the login opens it; the login's throttle would refuse 100 in a row). */
+async function signIn(store: Store, n: number): Promise<string[]> {
+  const tokens: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const user = await addUser(store, { name: `agente-${i}`, role: "agent", password: `contraseña-${i}-de-prueba` });
+    tokens.push((await openSession(store, user)).token);
+  }
+  return tokens;
 }
 
 if (process.send) await main();

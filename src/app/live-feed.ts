@@ -44,8 +44,8 @@ export const onlyThread = (threadId: string) => (e: Exclude<LiveEvent, { type: "
 /**
  * Listens on the store's `handoffs` and `transcript` channels on the first subscription (one LISTEN connection on
  * PostgreSQL however many clients), and keeps listening until closed. On SQLite it hears this process's writes
- * only. A notification lost while PostgreSQL's listening connection was down is not replayed: a client learns
- * of it with the next change or when it reads the page again.
+ * only. Notifications lost while PostgreSQL's listening connection was down are not replayed: once it listens
+ * again, every subscriber gets a resync.
  */
 export function liveFeed(store: Pick<Store, "listen">, defaults: { buffer?: number } = {}): LiveFeed {
   const subscribers = new Set<Subscriber>();
@@ -78,7 +78,10 @@ export function liveFeed(store: Pick<Store, "listen">, defaults: { buffer?: numb
   const listen = () => {
     // One after the other: on PostgreSQL both LISTENs go down the one connection, which takes a query at a time.
     listening ??= (async () => [
-      await store.listen("handoffs", hear(HandoffChange, (data) => ({ type: "handoffs", data }))),
+      // Changes missed while PostgreSQL's listening connection was down: every client reads its page again.
+      await store.listen("handoffs", hear(HandoffChange, (data) => ({ type: "handoffs", data })), () => {
+        for (const s of subscribers) s.resync();
+      }),
       await store.listen("transcript", hear(TranscriptChange, (data) => ({ type: "line", data }))),
     ])().catch((e) => {
       listening = undefined; // the next subscriber tries again (PostgreSQL was down)
@@ -107,6 +110,8 @@ export function liveFeed(store: Pick<Store, "listen">, defaults: { buffer?: numb
 
 interface Subscriber extends LiveSubscription {
   offer(e: Exclude<LiveEvent, { type: "resync" }>): void;
+  /** What it holds is dropped, and it is told to read everything again. */
+  resync(): void;
 }
 
 function subscriber(filter: LiveOptions["filter"], buffer: number, onResync: () => void, onClose: (s: Subscriber) => void): Subscriber {
@@ -118,10 +123,15 @@ function subscriber(filter: LiveOptions["filter"], buffer: number, onResync: () 
       if (closed || (filter && !filter(e))) return;
       if (waiting) return waiting(e);
       if (queue.length < buffer) return void queue.push(e);
-      // Too far behind: what it holds is dropped, and it is told to read everything again; what comes after
-      // the resync is still delivered, so a client that catches up misses nothing the page read missed.
-      queue = [{ type: "resync" }];
+      // Too far behind. What comes after the resync is still delivered, so a client that catches up misses
+      // nothing its page read missed.
+      s.resync();
+    },
+    resync() {
+      if (closed) return;
       onResync();
+      if (waiting) return waiting({ type: "resync" });
+      queue = [{ type: "resync" }];
     },
     next(waitMs) {
       if (queue.length > 0) return Promise.resolve(queue.shift());

@@ -425,8 +425,11 @@ export interface Store extends Repos, Retention {
    * transaction on PostgreSQL. Keep model and network calls out: on SQLite every other query waits.
    */
   transaction<T>(fn: (tx: Repos) => Promise<T>): Promise<T>;
-  /** Calls `listener` on each signal of `channel` (see Repos.signal); the answer unsubscribes. */
-  listen(channel: SignalChannel, listener: (payload: string) => void): Promise<() => Promise<void>>;
+  /**
+   * Calls `listener` on each signal of `channel` (see Repos.signal); the answer unsubscribes. `onGap`: signals
+   * may have been missed (PostgreSQL's listening connection broke and is listening again); never on SQLite.
+   */
+  listen(channel: SignalChannel, listener: (payload: string) => void, onGap?: () => void): Promise<() => Promise<void>>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

@@ -182,13 +182,16 @@ describe.skipIf(!pgReachable)("PostgreSQL signals", () => {
     }
   });
 
-  it("listens again after its connection is killed", async () => {
+  it("listens again after its connection is killed, and tells of the gap", async () => {
     const own = freshSchema();
     const s = await openStore({ postgres: url, schema: own.schema, max: 2 });
     const admin = new pg.Client(url);
     await admin.connect();
     try {
       const { heard } = await hear(s, "runs");
+      let gaps = 0;
+      await s.listen("outbox", () => {}, () => gaps++);
+      expect(gaps).toBe(0);
       const killed = await admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE $1", [`LISTEN "${own.schema}.%`]);
       expect(killed.rowCount).toBe(1);
       let n = 0;
@@ -199,6 +202,8 @@ describe.skipIf(!pgReachable)("PostgreSQL signals", () => {
         },
         { timeout: 10_000, interval: 250 },
       );
+      // Listening again, it says what it could have missed: once, to the listener that asked.
+      expect(gaps).toBe(1);
     } finally {
       await admin.end();
       await s.close();

@@ -1,25 +1,33 @@
 import { randomUUID } from "node:crypto";
 import { serve, type ServerType } from "@hono/node-server";
 import { Hono } from "hono";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { CareRuntime } from "../../src/app/care-runtime.js";
 import type { AppEnv } from "../../src/server/env.js";
 import { HttpError } from "../../src/server/helper/http.js";
-import { liveRouter, threadEvents } from "../../src/server/pages/live.js";
+import { threadEvents } from "../../src/server/pages/live.js";
+import { addUser } from "../../src/app/people.js";
+import { SESSION_COOKIE } from "../../src/server/middleware/session.js";
 import { openStore } from "../../src/store/open-store.js";
+import { createLogger } from "../../src/app/logger.js";
+import { ServerConfig, startServer } from "../../src/server/serve.js";
 import { freshSchema, pgReachable, url } from "../contract/backends.js";
 import { testApp } from "../helpers/app.js";
+import { TEST_PASSWORD } from "../helpers/browser.js";
+import { ConsoleClient } from "../helpers/console.js";
 import { testRuntime } from "../helpers/runtime.js";
 import { openSse, type SseEvent } from "../helpers/sse.js";
 
 /**
- * The live updates as a browser gets them: a real listening server, real HTTP clients reading the event stream.
- * The chat stream's thread comes from a query parameter here; the web chat takes it from the customer's session.
+ * The live updates as a browser gets them: the whole app (API, console, an in-process worker) on a real listening
+ * server, an agent signed in through the login form, real HTTP clients reading the event stream. The web chat's
+ * one-thread stream is mounted here on a test path, its thread from a query parameter (the chat takes it from the
+ * customer's session).
  */
 async function liveServer(rt: CareRuntime) {
   const app = new Hono<AppEnv>();
-  app.route("/console/events", liveRouter(rt, { heartbeatMs: 50 }));
-  app.get("/chat/events", threadEvents(rt, (c) => c.req.query("thread")));
+  app.get("/test/chat-events", threadEvents(rt, (c) => c.req.query("thread"), { heartbeatMs: 50 }));
   app.route("/", testApp(rt));
   app.onError((e, c) => (e instanceof HttpError ? c.json({ error: e.message }, e.status) : c.json({ error: "internal" }, 500)));
   const server = await new Promise<ServerType>((resolve) => {
@@ -27,12 +35,19 @@ async function liveServer(rt: CareRuntime) {
   });
   const address = server.address();
   const base = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
+  await addUser(rt.store, { name: "ana", role: "agent", password: TEST_PASSWORD });
+  const browser = new ConsoleClient(app, base);
+  expect((await browser.signIn("ana")).status).toBe(303);
+  const cookie = `${SESSION_COOKIE}=${browser.cookie(SESSION_COOKIE)}`;
   return {
     base,
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      if ("closeAllConnections" in server) server.closeAllConnections();
-    }),
+    /** An agent's browser on /console/events. */
+    agent: (headers: Record<string, string> = {}) => openSse(`${base}/console/events`, { headers: { cookie, ...headers } }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        if ("closeAllConnections" in server) server.closeAllConnections();
+      }),
   };
 }
 
@@ -53,7 +68,7 @@ describe("live updates over server-sent events (SQLite)", () => {
   });
 
   it("a hand-off opened by a conversation run and the turn's lines reach a connected agent", async () => {
-    const agent = await openSse(`${server.base}/console/events`);
+    const agent = await server.agent();
     try {
       expect(agent.status).toBe(200);
       expect(agent.headers.get("content-type")).toContain("text/event-stream");
@@ -80,8 +95,8 @@ describe("live updates over server-sent events (SQLite)", () => {
 
   it("a transcript line appended reaches the agent; a chat client of thread A never hears thread B", async () => {
     const [a, b] = [randomUUID(), randomUUID()];
-    const agent = await openSse(`${server.base}/console/events`);
-    const chatA = await openSse(`${server.base}/chat/events?thread=${a}`);
+    const agent = await server.agent();
+    const chatA = await openSse(`${server.base}/test/chat-events?thread=${a}`);
     try {
       await rt.store.transcript.append([line(b, `${b}:1`)]);
       await rt.store.handoffs.open({ interaction_id: `${b}:h`, thread_id: b, customer_id: "c-b", reason: "human_request", priority: 5, draft: null, experiment_id: null });
@@ -98,14 +113,15 @@ describe("live updates over server-sent events (SQLite)", () => {
     }
   });
 
-  it("a chat stream without its thread is refused", async () => {
-    const r = await fetch(`${server.base}/chat/events`);
-    expect(r.status).toBe(404);
+  it("a signed-out browser's stream is refused (401, not the login page); a chat stream without its thread too (404)", async () => {
+    const signedOut = await fetch(`${server.base}/console/events`, { headers: { accept: "text/event-stream" }, redirect: "manual" });
+    expect(signedOut.status).toBe(401);
+    expect((await fetch(`${server.base}/test/chat-events`)).status).toBe(404);
   });
 
   it("a quiet stream gets heartbeats; a client that leaves frees its subscriber", async () => {
     const before = rt.live.stats().subscribers;
-    const agent = await openSse(`${server.base}/console/events`);
+    const agent = await openSse(`${server.base}/test/chat-events?thread=${randomUUID()}`);
     expect(rt.live.stats().subscribers).toBe(before + 1);
     await vi.waitFor(() => expect(agent.comments()).toBeGreaterThanOrEqual(2));
     agent.close();
@@ -113,11 +129,31 @@ describe("live updates over server-sent events (SQLite)", () => {
   });
 
   it("a browser that reconnects (Last-Event-ID) is told to read the page again first", async () => {
-    const agent = await openSse(`${server.base}/console/events`, { headers: { "last-event-id": "7" } });
+    const agent = await server.agent({ "last-event-id": "7" });
     try {
       expect((await agent.next()).event).toBe("resync");
     } finally {
       agent.close();
+    }
+  });
+});
+
+describe("a server shutting down with live clients", () => {
+  it("ends their streams and closes (an SSE connection never goes idle by itself)", async () => {
+    const rt = await testRuntime({ customers: [] });
+    try {
+      const running = await startServer(rt, ServerConfig.parse({ port: 0, apiKeys: ["k"], drainMs: 60_000 }), createLogger({ level: "silent" }), undefined, null);
+      const base = `http://127.0.0.1:${running.port}`;
+      await addUser(rt.store, { name: "ana", role: "agent", password: TEST_PASSWORD });
+      const browser = new ConsoleClient({ request: (input: string, init?: RequestInit) => fetch(input, init) } as never, base);
+      expect((await browser.signIn("ana")).status).toBe(303);
+      const agent = await openSse(`${base}/console/events`, { headers: { cookie: `${SESSION_COOKIE}=${browser.cookie(SESSION_COOKIE)}` } });
+      expect(agent.status).toBe(200);
+      // With drainMs at a minute, a close held by the open stream would time the test out.
+      await running.close();
+      await agent.ended;
+    } finally {
+      await rt.close();
     }
   });
 });
@@ -139,7 +175,7 @@ describe.skipIf(!pgReachable)(pgReachable ? "live updates on PostgreSQL" : "skip
   it("a change written by another process (another Store's connection) reaches the feed's clients", async () => {
     const worker = await openStore({ postgres: url, schema, max: 2 });
     const thread = randomUUID();
-    const agents = await Promise.all([1, 2, 3].map(() => openSse(`${server.base}/console/events`)));
+    const agents = await Promise.all([1, 2, 3].map(() => server.agent()));
     try {
       await worker.transaction(async (tx) => {
         await tx.handoffs.open({ interaction_id: `${thread}:h`, thread_id: thread, customer_id: "c-pg", reason: "human_request", priority: 5, draft: null, experiment_id: null });
@@ -153,6 +189,24 @@ describe.skipIf(!pgReachable)(pgReachable ? "live updates on PostgreSQL" : "skip
     } finally {
       agents.forEach((a) => a.close());
       await worker.close();
+    }
+  });
+
+  it("when the server's listening connection breaks, its clients are told to read their page again once it listens again", async () => {
+    const agent = await server.agent();
+    const admin = new pg.Client(url);
+    await admin.connect();
+    try {
+      const killed = await admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE $1", [`%LISTEN "${schema}.%`]);
+      expect(killed.rowCount).toBe(1);
+      expect((await agent.next()).event).toBe("resync");
+      // And it hears changes again.
+      const thread = randomUUID();
+      await rt.store.transcript.append([line(thread, `${thread}:1`)]);
+      expect(json(await agent.until(about(thread)))).toEqual({ thread_id: thread, customer_id: "c-live" });
+    } finally {
+      agent.close();
+      await admin.end();
     }
   });
 });

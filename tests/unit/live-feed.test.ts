@@ -5,13 +5,20 @@ import type { SignalChannel } from "../../src/store/ports.js";
 /** A store's listen in memory, counting the listeners it holds per channel. */
 function fakeStore() {
   const listeners = new Map<SignalChannel, Set<(p: string) => void>>();
+  const gaps = new Set<() => void>();
   return {
     listening: (channel: SignalChannel) => listeners.get(channel)?.size ?? 0,
     send: (channel: SignalChannel, payload: unknown) => listeners.get(channel)?.forEach((l) => l(typeof payload === "string" ? payload : JSON.stringify(payload))),
-    async listen(channel: SignalChannel, l: (p: string) => void) {
+    /** PostgreSQL's listening connection broke and listens again. */
+    gap: () => gaps.forEach((g) => g()),
+    async listen(channel: SignalChannel, l: (p: string) => void, onGap?: () => void) {
       if (!listeners.has(channel)) listeners.set(channel, new Set());
       listeners.get(channel)!.add(l);
-      return async () => void listeners.get(channel)!.delete(l);
+      if (onGap) gaps.add(onGap);
+      return async () => {
+        listeners.get(channel)!.delete(l);
+        if (onGap) gaps.delete(onGap);
+      };
     },
   };
 }
@@ -79,6 +86,24 @@ describe("live feed", () => {
     // Never reading, it stays within its buffer however much comes.
     for (let i = 0; i < 1000; i++) store.send("transcript", { thread_id: `t-${i}`, customer_id: null });
     expect((await drain(slow)).length).toBeLessThanOrEqual(3);
+    await feed.close();
+  });
+
+  it("after a gap in the store's signals (PostgreSQL listening again), every subscriber is told to resync", async () => {
+    const store = fakeStore();
+    const feed = liveFeed(store);
+    const waiting = await feed.subscribe();
+    const holding = await feed.subscribe({ filter: onlyThread("t-1") });
+    store.send("handoffs", opened("h-1", "t-1"));
+    expect(await waiting.next(0)).toMatchObject({ type: "handoffs" });
+    const next = waiting.next(60_000);
+    store.gap();
+    expect(await next).toEqual({ type: "resync" });
+    // What it held came before the gap: the page it reads again has it.
+    expect(await drain(holding)).toEqual([{ type: "resync" }]);
+    store.send("handoffs", opened("h-2", "t-1"));
+    expect(await drain(holding)).toEqual([{ type: "handoffs", data: opened("h-2", "t-1") }]);
+    expect(feed.stats().resyncs).toBe(2);
     await feed.close();
   });
 

@@ -37,11 +37,9 @@ export function pagesRouter(rt: CareRuntime, o: PagesOptions) {
   for (const path of PAGE_PATHS) pages.use(path, pageHeaders, session(rt, o.cookies), csrf());
   pages.route("/console", loginPages(rt, o));
   pages.route("/console/desk", deskPages(rt, o));
+  pages.route("/console/events", liveRouter(rt));
   pages.get("/console", requireRole("agent", "operator"), (c) => c.redirect(c.get("user")!.role === "agent" ? "/console/inbox" : "/console/metricas", 302));
   pages.route("/console/inbox", inboxPages(rt, o));
-  // The inbox's live updates (h-live's stream): the lead's mount may replace these two lines.
-  pages.use("/console/events", requireRole("agent", "operator"));
-  pages.route("/console/events", liveRouter(rt));
   // Page routers are mounted above this line: it answers only what none of them has.
   pages.get("/console/*", requireRole("agent", "operator"), (c) => c.html(<ErrorPage c={c} status={404} code="not_found" message="" />, 404));
   pages.onError((e, c) => {
