@@ -127,4 +127,22 @@ describeBrowser("the inbox, in Chromium", () => {
     }
     await ana.context().close();
   });
+
+  it("a live refresh keeps the filters the agent chose", async () => {
+    const ana = await agentOn("ana", "/console/inbox");
+    const filtered = ana.waitForResponse((r) => r.url().includes("/console/inbox/queue?") && r.url().includes("claimed=mine"));
+    await ana.getByLabel("Asignación").selectOption("mine");
+    await filtered;
+    const refreshed = ana.waitForResponse((r) => r.url().includes("/console/inbox/queue?"));
+    const thread = randomUUID();
+    expect((await say(thread, "quiero hablar con una persona")).status).toBe(202);
+    const refresh = await refreshed;
+    expect(new URL(refresh.url()).searchParams.get("claimed")).toBe("mine");
+    await refresh.finished();
+    const id = (await s.rt.store.handoffs.onThread(thread))!.interaction_id;
+    expect(await row(ana, id).count()).toBe(0); // unclaimed: not "mine"
+    await ana.getByLabel("Asignación").selectOption("unclaimed");
+    await row(ana, id).waitFor();
+    await ana.context().close();
+  });
 });

@@ -15,26 +15,37 @@ function author(a: string): { who: string; cls: string } {
   return { who: a.startsWith("person:") ? a.slice("person:".length) : a, cls: "from-person" };
 }
 
-/** Every line across channels, oldest first; refreshed when the live stream says a transcript grew (sse:line). */
-export function Lines({ id, lines, s }: { id: string; lines: CaseLine[]; s: InboxSettings }) {
+/**
+ * Every line across channels, oldest first; refreshed when the live stream says the thread's transcript grew
+ * (sse:line). The section stays and its list is swapped, as the queue's (a line written mid-refresh is not lost).
+ */
+export function LinesLive({ id, children }: { id: string; children: unknown }) {
   return (
-    <section id="lines" class="card lines" aria-label="Conversación" hx-get={`${caseHref(id)}/lines`} hx-trigger="sse:line, sse:resync" hx-swap="outerHTML">
+    <section class="card lines" aria-label="Conversación">
       <h2>Conversación</h2>
-      {lines.length === 0 && <p class="muted">Sin mensajes registrados.</p>}
-      <ol>
-        {lines.map((l) => {
-          const a = author(l.author);
-          return (
-            <li class={a.cls}>
-              <div class="meta">
-                <strong>{a.who}</strong> · {label(s.channels, l.channel)} · <time datetime={l.at}>{when(l.at)}</time>
-              </div>
-              <p class="text">{l.text}</p>
-            </li>
-          );
-        })}
-      </ol>
+      <div id="lines" hx-get={`${caseHref(id)}/lines`} hx-trigger="sse:line, sse:resync" hx-swap="innerHTML">
+        {children}
+      </div>
     </section>
+  );
+}
+
+export function Lines({ lines, s }: { lines: CaseLine[]; s: InboxSettings }) {
+  if (lines.length === 0) return <p class="muted">Sin mensajes registrados.</p>;
+  return (
+    <ol>
+      {lines.map((l) => {
+        const a = author(l.author);
+        return (
+          <li class={a.cls}>
+            <div class="meta">
+              <strong>{a.who}</strong> · {label(s.channels, l.channel)} · <time datetime={l.at}>{when(l.at)}</time>
+            </div>
+            <p class="text">{l.text}</p>
+          </li>
+        );
+      })}
+    </ol>
   );
 }
 
@@ -249,14 +260,16 @@ function Status({ k, me }: { k: HandoffCase; me: string }) {
 
 /**
  * Who holds the hand-off and what this agent may do about it. Someone else's or nobody's: refreshed live on
- * every hand-off change (another agent may take it); the holder's own forms are not, so nothing they type is lost.
+ * every hand-off change (another agent may take it); the holder's and the owner's forms are not, so nothing they
+ * type is lost.
  */
 export function CaseState({ v, k }: { v: CaseView; k: HandoffCase }) {
   const { c, me, s, now } = v;
   const h = k.handoff;
   const holder = h.status === "pending" && h.claimed_by === me;
   const owner = k.ownership.owner === "human" && k.ownership.agent === me;
-  const live = !holder;
+  // What the holder or owner may be typing is never swapped away; anyone else's view follows the hand-off live.
+  const live = !holder && !owner;
   return (
     <section
       id="case-state"
@@ -338,7 +351,9 @@ export function CaseBody({ v, k }: { v: CaseView; k: HandoffCase }) {
       <div class="case-grid">
         <div class="stack">
           <CaseState v={v} k={k} />
-          <Lines id={k.handoff.interaction_id} lines={k.lines} s={s} />
+          <LinesLive id={k.handoff.interaction_id}>
+            <Lines lines={k.lines} s={s} />
+          </LinesLive>
         </div>
         <div class="stack">
           <DecisionCard k={k} />

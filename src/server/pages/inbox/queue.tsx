@@ -31,14 +31,25 @@ function ClaimBadge({ h, me }: { h: Handoff; me: string }) {
 }
 
 /**
- * The queue's page, refreshed in place: on every hand-off change the live stream announces (sse:handoffs), and
- * every 15 s so the clocks move. Its own URL carries the filters and the page, so a refresh shows the same view.
+ * The queue, refreshed in place: on every hand-off change the live stream announces (sse:handoffs), and every 15 s
+ * so the clocks move. The element stays and only its contents are swapped, so a change announced while a refresh
+ * is in flight queues one more refresh (htmx's queue of one) instead of being lost with a replaced element. A
+ * refresh sends the filters' form and the page's cursor, so it shows the same view.
  */
+export function QueueLive({ children }: { children: unknown }) {
+  return (
+    <div id="queue" hx-get={`${INBOX}/queue`} hx-include=".inbox-filters, #queue-cursor" hx-trigger="sse:handoffs, sse:resync, every 15s" hx-swap="innerHTML" aria-live="polite">
+      {children}
+    </div>
+  );
+}
+
+/** One page of the queue: what QueueLive holds, and what /console/inbox/queue answers. */
 export function Queue({ page, q, s, me, now }: { page: InboxPage; q: QueueQuery; s: InboxSettings; me: string; now: number }) {
-  const self = `${INBOX}/queue?${queueSearch(q)}`;
   const nextPage = page.next && `${INBOX}/queue?${queueSearch({ ...q, after: page.next })}`;
   return (
-    <div id="queue" hx-get={self} hx-trigger="sse:handoffs, sse:resync, every 15s" hx-swap="outerHTML" aria-live="polite" data-total={String(page.total)}>
+    <>
+      <input type="hidden" id="queue-cursor" name="after" value={q.after ?? ""} />
       <p class="muted">
         {page.total === 1 ? "1 pendiente" : `${page.total.toLocaleString("es-MX")} pendientes`}
         {q.after && " · página siguiente"}
@@ -86,12 +97,12 @@ export function Queue({ page, q, s, me, now }: { page: InboxPage; q: QueueQuery;
           </a>
         )}
         {nextPage && (
-          <a href={`${INBOX}?${queueSearch({ ...q, after: page.next! })}`} hx-get={nextPage} hx-target="#queue" hx-swap="outerHTML" class="button secondary">
+          <a href={`${INBOX}?${queueSearch({ ...q, after: page.next! })}`} hx-get={nextPage} hx-target="#queue" hx-swap="innerHTML" class="button secondary">
             Siguiente página
           </a>
         )}
       </p>
-    </div>
+    </>
   );
 }
 
@@ -115,7 +126,7 @@ export function QueueControls({ c, q, s }: { c: Context<AppEnv>; q: QueueQuery; 
   const all: [string, string] = ["", "Todos"];
   return (
     <div class="card">
-      <form class="inbox-filters" method="get" action={INBOX} hx-get={`${INBOX}/queue`} hx-target="#queue" hx-swap="outerHTML" hx-trigger="change, submit">
+      <form class="inbox-filters" method="get" action={INBOX} hx-get={`${INBOX}/queue`} hx-target="#queue" hx-swap="innerHTML" hx-trigger="change, submit">
         <Select name="claimed" label="Asignación" value={q.claimed} options={[["", "Todas"], ["mine", "Mías"], ["unclaimed", "Sin tomar"]]} />
         <Select name="reason" label="Motivo" value={q.reason} options={[all, ...Object.entries(s.reasons)]} />
         <Select name="channel" label="Canal" value={q.channel} options={[all, ...Object.entries(s.channels)]} />

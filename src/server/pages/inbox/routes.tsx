@@ -27,7 +27,7 @@ import { threadEvents } from "../live.js";
 import type { PagesOptions } from "../options.js";
 import { CaseBody, CaseState, Lines, ReplyBox, type CaseView } from "./case.js";
 import { AnswerForm, CannedQuery, HandoffId, MessageForm, NoteForm, QueueQuery, ReassignForm } from "./forms.js";
-import { caseHref, INBOX, Queue, QueueControls } from "./queue.js";
+import { caseHref, INBOX, Queue, QueueControls, QueueLive } from "./queue.js";
 
 /** Why the rules refused an action, as the agent reads it. */
 const REFUSED: Record<string, string> = {
@@ -95,7 +95,9 @@ export function inboxPages(rt: CareRuntime, o: PagesOptions): Hono<AppEnv> {
           <h1>Bandeja de hand-offs</h1>
           <div hx-ext="sse" sse-connect="/console/events">
             <QueueControls c={c} q={q} s={settings} />
-            <Queue page={page} q={q} s={settings} me={me(c)} now={Date.now()} />
+            <QueueLive>
+              <Queue page={page} q={q} s={settings} me={me(c)} now={Date.now()} />
+            </QueueLive>
           </div>
         </Page>,
       );
@@ -127,7 +129,7 @@ export function inboxPages(rt: CareRuntime, o: PagesOptions): Hono<AppEnv> {
     .get("/h/:id/events", threadEvents(rt, async (c) => (await rt.store.handoffs.get(idOf(c)))?.thread_id ?? undefined))
     .get("/h/:id/lines", async (c) => {
       const k = await caseOf(c);
-      return c.html(<Lines id={k.handoff.interaction_id} lines={k.lines} s={settings} />);
+      return c.html(<Lines lines={k.lines} s={settings} />);
     })
     .get("/h/:id/state", async (c) => c.html(<CaseState v={await view(c)} k={await caseOf(c)} />))
     .post("/h/:id/claim", async (c) => {
