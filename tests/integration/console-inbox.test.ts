@@ -61,12 +61,17 @@ describe("the inbox's rules on the server", () => {
     // Ana answers, writes freely while the chat is hers, and hands it back.
     const mine = (await ana.page(caseOf(id))).html;
     expect(mine).toContain("Responder</button>");
+    // A word before the answer leaves the hand-off open.
+    expect(mine).toContain("Escribir sin resolver el hand-off");
+    expect((await ana.form(`${caseOf(id)}/messages`, { text: "Estoy revisando tu caso.", key: randomUUID() })).status).toBe(303);
+    expect((await rt.store.handoffs.get(id))?.status).toBe("pending");
     expect((await ana.form(`${caseOf(id)}/answer`, { type: "response", text: "Hola, soy Ana." })).status).toBe(303);
     expect(await rt.store.handoffs.get(id)).toMatchObject({ status: "resolved", resolution: "response" });
     expect((await ana.page(caseOf(id))).html).toContain("Enviar mensaje</button>");
     expect((await ana.form(`${caseOf(id)}/messages`, { text: "¿Algo más?", key: randomUUID() })).status).toBe(303);
     expect((await luis.form(`${caseOf(id)}/messages`, { text: "Soy Luis", key: randomUUID() })).status).toBe(403);
     expect((await rt.store.transcript.thread(thread)).filter((l) => l.author.startsWith("person:")).map((l) => [l.author, l.text])).toEqual([
+      ["person:ana", "Estoy revisando tu caso."],
       ["person:ana", "Hola, soy Ana."],
       ["person:ana", "¿Algo más?"],
     ]);

@@ -293,6 +293,13 @@ export function CaseState({ v, k }: { v: CaseView; k: HandoffCase }) {
       )}
       {holder && <HolderActions v={v} k={k} />}
       {owner && h.status === "resolved" && <OwnerActions v={v} k={k} />}
+      {owner && holder && (
+        // Before answering: a word to the customer ("estoy revisando tu caso") that leaves the hand-off open.
+        <details>
+          <summary>Escribir sin resolver el hand-off</summary>
+          <OwnerActions v={v} k={k} />
+        </details>
+      )}
       {owner && (
         <ActionForm c={c} id={h.interaction_id} action="handback" cls="row">
           <button type="submit" class="secondary">
