@@ -22,8 +22,13 @@ export const pendingInterrupts = (s: Snapshot) => s.tasks.flatMap((t) => t.inter
  * their thread (a visitor has one conversation, and a person must still be able to take it).
  */
 export function chatCustomer(context: Pick<ConversationContext, "customer_id">, threadId: string): string {
-  return context.customer_id ?? `visitor:${threadId}`;
+  return context.customer_id ?? `${VISITOR}${threadId}`;
 }
+
+const VISITOR = "visitor:";
+
+/** The thread of an anonymous visitor's customer id (chatCustomer's), or undefined for anyone else. */
+export const visitorThread = (customerId: string): string | undefined => (customerId.startsWith(VISITOR) ? customerId.slice(VISITOR.length) : undefined);
 
 /**
  * What a person may answer a conversation hand-off with: the bot drafted nothing (the stored draft is the

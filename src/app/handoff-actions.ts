@@ -8,7 +8,7 @@ import type { ClaimResult, Handoff, InboxFilter } from "../store/handoffs.js";
 import type { OutboundMessage } from "../store/outbox.js";
 import type { Repos, RunRecord, Store } from "../store/ports.js";
 import { refusal } from "./contacts.js";
-import { conversationAnswer, releaseConversationWaits } from "./conversation-handoffs.js";
+import { conversationAnswer, releaseConversationWaits, visitorThread } from "./conversation-handoffs.js";
 import { queueMessage } from "./messages.js";
 import { CONVERSATION_GRAPH_ID } from "./runs/graphs.js";
 import { submitRun } from "./runs/submit.js";
@@ -158,8 +158,8 @@ export function answerRefusal(id: string, why: "missing" | "resolved" | "not_cla
 /** Where a person's message to a customer lands besides their channel: the conversation graph's thread, if any. */
 async function conversationOf(tx: Repos, customerId: string): Promise<{ thread_id: string; channel: Channel; customer_id: string | null } | undefined> {
   // An anonymous visitor is known by their thread (chatCustomer); others by their latest transcript line.
-  if (customerId.startsWith("visitor:")) {
-    const threadId = customerId.slice("visitor:".length);
+  const threadId = visitorThread(customerId);
+  if (threadId !== undefined) {
     const meta = (await tx.threads.get(threadId))?.metadata;
     if (meta?.graph_id !== CONVERSATION_GRAPH_ID) return undefined;
     return { thread_id: threadId, channel: ConversationContext.parse(meta.context ?? {}).channel, customer_id: null };
@@ -185,6 +185,7 @@ export function sendPersonMessage(store: Store, customerId: string, agent: strin
     if (owner.agent !== agent) throw refuse("forbidden", "not_owner", `${owner.agent} owns this conversation`);
     const last = await tx.inbound.lastReceivedAt(customerId);
     const conversation = await conversationOf(tx, customerId);
+    // WhatsApp's window only: Telegram and the web chat take a person's message at any time.
     const whatsapp = (await tx.outbox.address(customerId))?.channel === "whatsapp";
     if (whatsapp && last && Date.now() - last.getTime() > WHATSAPP_SESSION_MS)
       throw refuse(

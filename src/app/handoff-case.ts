@@ -7,6 +7,7 @@ import { handoffConfig } from "../agents/human-review.js";
 import type { Handoff } from "../store/handoffs.js";
 import type { Ownership } from "../store/ownership.js";
 import type { CareRuntime } from "./care-runtime.js";
+import { visitorThread } from "./conversation-handoffs.js";
 import { notesOf, type HandoffNote } from "./handoff-actions.js";
 import { CONVERSATION_GRAPH_ID } from "./runs/graphs.js";
 
@@ -81,7 +82,7 @@ export async function handoffCase(rt: CareRuntime, id: string): Promise<HandoffC
  */
 async function caseLines(rt: CareRuntime, h: Handoff): Promise<CaseLine[]> {
   const s = rt.store;
-  const anonymous = h.customer_id.startsWith("visitor:");
+  const anonymous = visitorThread(h.customer_id) !== undefined;
   const transcript = anonymous && h.thread_id ? await s.transcript.thread(h.thread_id, { limit: LINES }) : (await s.transcript.customer(h.customer_id, LINES)).reverse();
   if (transcript.length > 0) return transcript.map((l) => ({ at: l.created_at, author: l.author, channel: l.channel, text: l.text }));
   const [inbound, outbound, address] = await Promise.all([s.inbound.recent(h.customer_id, LINES), s.outbox.recent(h.customer_id, LINES), s.outbox.address(h.customer_id)]);

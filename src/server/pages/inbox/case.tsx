@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Context } from "hono";
+import { visitorThread } from "../../../app/conversation-handoffs.js";
 import type { HandoffCase, CaseLine, Decision } from "../../../app/handoff-case.js";
 import type { CannedReply, InboxSettings } from "../../../domain/inbox.js";
 import type { AppEnv } from "../../env.js";
@@ -75,7 +76,7 @@ function Profile({ k }: { k: HandoffCase }) {
         </dl>
       ) : (
         <p class="muted">
-          Sin ficha de cliente ({k.handoff.customer_id.startsWith("visitor:") ? "visitante anónimo del chat web" : k.handoff.customer_id}).
+          Sin ficha de cliente ({visitorThread(k.handoff.customer_id) !== undefined ? "visitante anónimo del chat web" : k.handoff.customer_id}).
         </p>
       )}
     </section>
