@@ -9,7 +9,7 @@ import type { Repos } from "../store/ports.js";
 import type { CareRuntime, ConversationGraph } from "./care-runtime.js";
 import { beginResume, checkClaim, HandoffRefusedError, refusal, ResumeInProgressError, type ResolveError } from "./contacts.js";
 import { queueMessage } from "./messages.js";
-import { CARE_GRAPH_ID, CONVERSATION_GRAPH_ID } from "./runs/graphs.js";
+import { CONVERSATION_GRAPH_ID } from "./runs/graphs.js";
 import { submitRun } from "./runs/submit.js";
 
 type Snapshot = Awaited<ReturnType<ConversationGraph["getState"]>>;
@@ -22,14 +22,13 @@ export const pendingInterrupts = (s: Snapshot) => s.tasks.flatMap((t) => t.inter
  * their thread (a visitor has one conversation, and a person must still be able to take it).
  */
 export function chatCustomer(context: Pick<ConversationContext, "customer_id">, threadId: string): string {
-  return context.customer_id ?? `visitor:${threadId}`;
+  return context.customer_id ?? `${VISITOR}${threadId}`;
 }
 
-/** The graph a hand-off's thread belongs to: care's hand-offs predate the graph id on threads. */
-export async function handoffGraph(repos: Repos, h: Pick<Handoff, "thread_id">): Promise<string> {
-  const graph = h.thread_id === null ? undefined : (await repos.threads.get(h.thread_id))?.metadata.graph_id;
-  return typeof graph === "string" ? graph : CARE_GRAPH_ID;
-}
+const VISITOR = "visitor:";
+
+/** The thread of an anonymous visitor's customer id (chatCustomer's), or undefined for anyone else. */
+export const visitorThread = (customerId: string): string | undefined => (customerId.startsWith(VISITOR) ? customerId.slice(VISITOR.length) : undefined);
 
 /**
  * What a person may answer a conversation hand-off with: the bot drafted nothing (the stored draft is the
@@ -45,7 +44,7 @@ const Request = z.object({ action_request: z.object({ args: z.object({ reason: z
  * thread and the interrupt, so a redelivered run opens it once, and a message the customer sends meanwhile
  * (the graph waits again, on a new interrupt) joins the open one.
  */
-export async function openConversationHandoff(tx: Repos, threadId: string, customerId: string, snapshot: Snapshot): Promise<void> {
+export async function openConversationHandoff(tx: Repos, threadId: string, customerId: string, snapshot: Snapshot, channel: string): Promise<void> {
   const pending = pendingInterrupts(snapshot)[0];
   if (!pending) return;
   const open = await tx.handoffs.onThread(threadId);
@@ -54,7 +53,7 @@ export async function openConversationHandoff(tx: Repos, threadId: string, custo
   const { reason, priority } = request.action_request.args;
   const id = `${threadId}:${pending.id ?? "handoff"}`;
   // The request's description is the summary a person reads first: why, what the dialog knows, the customer's last messages (masked by the node).
-  await tx.handoffs.open({ interaction_id: id, thread_id: threadId, customer_id: customerId, reason, priority, draft: request.description ?? null, experiment_id: null });
+  await tx.handoffs.open({ interaction_id: id, thread_id: threadId, customer_id: customerId, reason, priority, draft: request.description ?? null, experiment_id: null, graph: CONVERSATION_GRAPH_ID, channel });
   await tx.ownership.escalate(customerId);
   await tx.audit.record("bot", "handoff.opened", customerId, { interaction_id: id, thread_id: threadId, graph: "conversation", reason });
 }
@@ -160,7 +159,7 @@ export async function recordAnswer(tx: Repos, h: Handoff, agent: string, respons
  */
 export async function releaseConversationWaits(tx: Repos, customerId: string, agent: string): Promise<void> {
   for (const h of await tx.handoffs.pending()) {
-    if (h.customer_id !== customerId || h.claimed_by !== agent || (await handoffGraph(tx, h)) !== CONVERSATION_GRAPH_ID) continue;
+    if (h.customer_id !== customerId || h.claimed_by !== agent || h.graph !== CONVERSATION_GRAPH_ID) continue;
     await submitRun(tx, {
       thread_id: h.thread_id!,
       assistant_id: CONVERSATION_GRAPH_ID,

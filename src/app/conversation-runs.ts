@@ -105,7 +105,7 @@ async function streamTurn(graph: ConversationGraph, input: { messages: BaseMessa
 async function finishChat(tx: Repos, threadId: string, customer: string, snapshot: Snapshot, context: ConversationContext, messageId?: string): Promise<void> {
   await recordTurn(tx, threadId, snapshot, context, messageId);
   await markThread(tx, threadId, { status: waiting(snapshot) ? "interrupted" : "done" });
-  await openConversationHandoff(tx, threadId, customer, snapshot);
+  await openConversationHandoff(tx, threadId, customer, snapshot, context.channel);
 }
 
 /** A customer's message a person has to read (there is no channel message for it): kept as the conversation's inbound. */

@@ -11,7 +11,8 @@ import { PolicyBindingError } from "../policy/book.js";
 import { PROJECT_ROOT } from "../store/assets.js";
 import type { AppEnv } from "./env.js";
 import { openApiDocument } from "./openapi.js";
-import { errorBody, HttpError } from "./helper/http.js";
+import { errorBody, HttpError, refusedHttp } from "./helper/http.js";
+import { ActionRefusedError } from "../app/handoff-actions.js";
 import { apiKeyAuth } from "./middleware/auth.js";
 import { rateLimit } from "./middleware/rate-limit.js";
 import { admission } from "./middleware/admission.js";
@@ -61,6 +62,7 @@ export interface AppOptions {
 /** Errors of the graph layer that are the caller's doing, as HTTP answers. */
 function domainError(e: unknown): HttpError | undefined {
   if (e instanceof HttpError) return e;
+  if (e instanceof ActionRefusedError) return refusedHttp(e);
   if (e instanceof UnknownCustomerError) return new HttpError(404, "not_found", e.message);
   if (e instanceof ThreadCompletedError || e instanceof PolicyBindingError) return new HttpError(409, "conflict", e.message);
   if (e instanceof InvalidHumanResponseError) return new HttpError(400, "invalid_request", e.message);

@@ -20,6 +20,7 @@ import { GOLDEN_CATEGORIES, GoldenFile } from "../domain/golden.js";
 import { ConversationModelSettings, ModelFallbacks, ModelPrices } from "../domain/conversation-llm.js";
 import { CustomerCues, CustomerPhrases, Scenario, SCENARIO_CATEGORIES } from "../domain/simulated-customer.js";
 import { WebChatSettings, WebChatTexts } from "../domain/web-chat.js";
+import { CannedReplies, InboxSettings, type CannedReply } from "../domain/inbox.js";
 
 /** The project root, found from this file whether it runs from src/ (tsx) or dist/ (compiled). */
 export const PROJECT_ROOT = (() => {
@@ -168,6 +169,14 @@ export type ServiceLevels = z.infer<typeof ServiceLevels>;
 
 export function loadServiceLevels(path = join(PROJECT_ROOT, "data/service-levels.json")): ServiceLevels {
   return readJson(path, ServiceLevels);
+}
+
+export function loadInboxSettings(path = join(PROJECT_ROOT, "data/inbox.json")): InboxSettings {
+  return readJson(path, InboxSettings);
+}
+
+export function loadCannedReplies(path = join(PROJECT_ROOT, "data/canned-replies.json")): CannedReply[] {
+  return readJson(path, CannedReplies);
 }
 
 export const PersonaCorpus = z.object({

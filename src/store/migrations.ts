@@ -338,4 +338,16 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX sessions_by_expiry ON sessions (expires_at);
   `,
+  `
+  -- The inbox (/console/inbox): each hand-off names its graph and, when known, the customer's channel, so the
+  -- queue filters on them; earlier conversation hand-offs learn theirs from their thread. The index walks the
+  -- pending real customers' hand-offs in the inbox's order (priority, oldest, id): a page of 10,000 reads a page.
+  ALTER TABLE handoffs ADD COLUMN graph TEXT NOT NULL DEFAULT 'care';
+  ALTER TABLE handoffs ADD COLUMN channel TEXT;
+  UPDATE handoffs SET
+    graph = 'conversation',
+    channel = (SELECT json_extract(t.metadata, '$.context.channel') FROM threads t WHERE t.thread_id = handoffs.thread_id)
+  WHERE thread_id IN (SELECT thread_id FROM threads WHERE json_extract(metadata, '$.graph_id') = 'conversation');
+  CREATE INDEX handoffs_inbox ON handoffs (status, experiment_id, priority DESC, created_at, interaction_id);
+  `,
 ];

@@ -13,7 +13,7 @@ import type { HumanAction, Interaction, MessageSource } from "../domain/interact
 import type { PolicyStateStore as PolicyStateStoreOfPolicy } from "../policy/state-store.js";
 import type { AuditEntry } from "./audit.js";
 import type { ExperimentRecord, ExperimentStatus } from "./experiments.js";
-import type { ClaimResult, Handoff, HandoffOpen } from "./handoffs.js";
+import type { ClaimResult, Handoff, HandoffOpen, InboxFilter, InboxPage, ReassignResult, ReleaseResult } from "./handoffs.js";
 import type { InboundMessage } from "./inbound.js";
 import type { InteractionFilter, Kpi, KpiGroup } from "./interactions.js";
 import type { DueMessage, OutboundMessage } from "./outbox.js";
@@ -69,6 +69,21 @@ export interface HandoffStore {
   pending(): Promise<Handoff[]>;
   resolved(limit?: number): Promise<Handoff[]>;
   pendingCount(): Promise<number>;
+  /**
+   * The people's queue as the inbox pages it: pending, real customers only, highest priority first, then
+   * oldest (then by id, so the order is total). Keyset pages: `after` is the `next` of the page before; a
+   * cursor that does not parse starts from the top.
+   */
+  inbox(filter: InboxFilter, page: { limit: number; after?: string | null }): Promise<InboxPage>;
+  /**
+   * Claims for `agent` the first unclaimed hand-off of the inbox's order that the filter matches, atomically:
+   * two agents taking the next one at once get two different hand-offs. Undefined when none is left.
+   */
+  next(agent: string, filter?: Omit<InboxFilter, "claimed" | "agent">): Promise<Handoff | undefined>;
+  /** Gives up `agent`'s claim: the hand-off is unclaimed again, for anyone. Only its claimant releases it. */
+  release(interactionId: string, agent: string): Promise<ReleaseResult>;
+  /** Passes `from`'s claim to `to` in one step (nobody else can take it in between). */
+  reassign(interactionId: string, from: string, to: string): Promise<ReassignResult>;
 }
 
 /** As OwnershipStore in ownership.ts. */

@@ -20,6 +20,8 @@ contract("HandoffStore", (store) => {
     await h.open(handoff("open-1", { reason: "other", priority: 1 }));
     expect(await h.get("open-1")).toEqual({
       ...handoff("open-1"),
+      graph: "care",
+      channel: null,
       status: "pending",
       resolution: null,
       claimed_by: null,

@@ -125,3 +125,24 @@ describe("the run queue's migration on a file with messages already queued", () 
     }
   });
 });
+
+describe("the inbox's migration on a file with hand-offs already open", () => {
+  it("names the conversation graph's hand-offs and their channel from their thread; care's stay care's", async () => {
+    const db = new Database(":memory:");
+    db.function("redact_pii", (t: unknown) => t as string | null);
+    const step = MIGRATIONS.findIndex((m) => m.includes("CREATE INDEX handoffs_inbox"));
+    for (const m of MIGRATIONS.slice(0, step)) db.exec(m);
+    db.pragma(`user_version = ${step}`);
+    db.exec(`INSERT INTO threads (thread_id, metadata) VALUES ('t-chat', '{"graph_id":"conversation","context":{"channel":"telegram"}}'), ('t-care', '{"graph_id":"care"}')`);
+    db.exec(`INSERT INTO handoffs (interaction_id, thread_id, customer_id, reason, priority) VALUES ('h-chat', 't-chat', 'c1', 'human_request', 5), ('h-care', 't-care', 'c2', 'legal_threat', 10), ('h-old', NULL, 'c3', 'churn_risk', 7)`);
+    const store = await openStore({ sqlite: db });
+    try {
+      expect(await store.handoffs.get("h-chat")).toMatchObject({ graph: "conversation", channel: "telegram" });
+      expect(await store.handoffs.get("h-care")).toMatchObject({ graph: "care", channel: null });
+      expect(await store.handoffs.get("h-old")).toMatchObject({ graph: "care", channel: null });
+      expect((await store.handoffs.inbox({ graph: "conversation" }, { limit: 10 })).items.map((h) => h.interaction_id)).toEqual(["h-chat"]);
+    } finally {
+      await store.close();
+    }
+  });
+});

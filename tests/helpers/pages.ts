@@ -1,5 +1,6 @@
 import type { CareRuntime } from "../../src/app/care-runtime.js";
 import { addTicketNote, closeTicket, moveLead } from "../../src/app/desk.js";
+import { addHandoffNote, claimHandoff } from "../../src/app/handoff-actions.js";
 import type { Role } from "../../src/domain/user.js";
 
 /**
@@ -24,6 +25,8 @@ export const PAGES: readonly ConsolePage[] = [
   { name: "desk-lead", role: "agent", path: (s) => `/console/desk/leads/${s.lead}` },
   // A first visit: the customer's chat, empty (tests/browser/chat.test.ts pictures a whole conversation).
   { name: "chat", path: () => "/chat" },
+  { name: "inbox", role: "agent", path: () => "/console/inbox" },
+  { name: "inbox-case", role: "agent", path: (s) => `/console/inbox/h/${encodeURIComponent(s.handoff)}` },
 ];
 
 /** The people who open the pages: one per role (password: the helpers' TEST_PASSWORD). */
@@ -34,6 +37,8 @@ export interface PagesSeed {
   ticket: string;
   /** A test drive with a conversation. */
   lead: number;
+  /** A hand-off of the conversation, claimed by the agent, with its transcript and a note. */
+  handoff: string;
 }
 
 const THREAD = "seed-thread-1";
@@ -70,5 +75,15 @@ export async function seedPages(rt: CareRuntime): Promise<PagesSeed> {
   const trade = await s.leads.create({ kind: "trade_in", customer_id: "seed-c3", thread_id: null, channel: "telegram", car_id: "243587", details: car }, "seed:lead:2");
   await s.leads.create({ kind: "reserve", customer_id: "seed-c4", thread_id: null, channel: "web", car_id: "243587", details: {} }, "seed:lead:3");
   await moveLead(s, PAGE_USERS.agent, trade.lead.id, "contacted");
-  return { ticket: folios[0]!, lead: lead.id };
+
+  // The inbox: the conversation's hand-off (the agent's, with a note), a care draft waiting, one someone else holds.
+  const handoff = `${THREAD}:seed-interrupt`;
+  const summary = "**Motivo:** human_request (prioridad 7)\n\n**Últimos mensajes del cliente:**\n> Gracias. También quiero probar el Touareg el jueves en Guadalajara.";
+  await s.handoffs.open({ interaction_id: handoff, thread_id: THREAD, customer_id: CUSTOMER, reason: "human_request", priority: 7, draft: summary, experiment_id: null, graph: "conversation", channel: "web" });
+  await s.handoffs.open({ interaction_id: "seed-care-1", thread_id: "seed-care-thread-1", customer_id: "seed-c2", reason: "churn_risk", priority: 7, draft: "Hola, te saludamos de Kavak. Lamentamos lo ocurrido con tu auto; te llamamos hoy para resolverlo.", experiment_id: null });
+  await s.handoffs.open({ interaction_id: "seed-care-2", thread_id: "seed-care-thread-2", customer_id: "seed-c3", reason: "legal_threat", priority: 10, draft: null, experiment_id: null });
+  await claimHandoff(s, handoff, PAGE_USERS.agent);
+  await claimHandoff(s, "seed-care-2", "luis");
+  await addHandoffNote(s, handoff, PAGE_USERS.agent, "Quiere la prueba de manejo el jueves; confirmar la sede.");
+  return { ticket: folios[0]!, lead: lead.id, handoff };
 }

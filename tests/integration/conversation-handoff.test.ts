@@ -107,6 +107,33 @@ describe("a conversation handed to a person over /v1", () => {
     expect(await rt.store.outbox.recent(`visitor:${thread}`)).toHaveLength(0);
   });
 
+  it("the person owning a web visitor's or a Telegram customer's chat writes to them freely (neither has a customers row)", async () => {
+    const thread = randomUUID();
+    expect((await api(`/v1/chats/${thread}/messages`, { message: "quiero hablar con una persona", channel: "web" })).status).toBe(202);
+    const [h] = await handoffs();
+    expect(h).toMatchObject({ customer_id: `visitor:${thread}`, channel: "web" });
+    const write = (customer: string, text: string) => api(`/v1/conversations/${customer}/messages`, { agent: "ana", text });
+    expect((await write(`visitor:${thread}`, "Hola")).status).toBe(409); // not claimed yet
+    expect((await api(`/v1/handoffs/${encodeURIComponent(h.interaction_id)}/claim`, { agent: "ana" })).status).toBe(200);
+    expect((await write(`visitor:${thread}`, "Hola, soy Ana. ¿En qué te ayudo?"))).toMatchObject({ status: 202, body: { thread_id: thread } });
+    expect((await api(`/v1/chats/${thread}`)).body.messages.at(-1)).toMatchObject({ author: "person:ana", channel: "web", text: "Hola, soy Ana. ¿En qué te ayudo?" });
+    expect((await api(`/v1/conversations/visitor:${randomUUID()}/messages`, { agent: "ana", text: "x" })).status).toBe(404);
+
+    // A Telegram customer: an address to send to and a transcript, no customers row.
+    const tg = "tg-0123456789abcdef0123";
+    const tgThread = randomUUID();
+    await rt.store.outbox.setAddress(tg, "telegram", "555");
+    await rt.store.transcript.append([{ key: "tg-line", line: { thread_id: tgThread, customer_id: tg, channel: "telegram", author: "customer", text: "hola" } }]);
+    await rt.store.handoffs.open({ interaction_id: "tg-h", thread_id: tgThread, customer_id: tg, reason: "human_request", priority: 5, draft: null, experiment_id: null, graph: "conversation", channel: "telegram" });
+    await rt.store.ownership.escalate(tg);
+    expect((await api(`/v1/handoffs/tg-h/claim`, { agent: "ana" })).status).toBe(200);
+    expect(await write(tg, "Te escribo por aquí")).toMatchObject({ status: 202, body: { customer_id: tg, body: "Te escribo por aquí" } });
+    expect((await rt.store.transcript.thread(tgThread)).map((l) => [l.author, l.channel, l.text])).toEqual([
+      ["customer", "telegram", "hola"],
+      ["person:ana", "telegram", "Te escribo por aquí"],
+    ]);
+  });
+
   it("a person's answer over the LangGraph routes keeps /v1's rules and bookkeeping: the claim, the hand-off resolved, the answer queued once", async () => {
     const thread = randomUUID();
     expect((await say(thread, "quiero hablar con una persona")).status).toBe(202);

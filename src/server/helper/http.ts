@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { z } from "zod";
+import type { ActionRefusedError } from "../../app/handoff-actions.js";
 
 export interface ErrorIssue {
   path: string;
@@ -21,6 +22,13 @@ export class HttpError extends Error {
 
 export const notFound = (what: string) => new HttpError(404, "not_found", `${what} not found`);
 export const conflict = (message: string) => new HttpError(409, "conflict", message);
+
+/** A person's action the rules refused (src/app/handoff-actions.ts), as /v1 answers it. */
+export function refusedHttp(e: ActionRefusedError): HttpError {
+  if (e.kind === "missing") return new HttpError(404, "not_found", e.message);
+  if (e.kind === "forbidden") return new HttpError(403, "forbidden", e.message);
+  return conflict(e.message);
+}
 
 function issuesOf(error: z.ZodError, where: string): ErrorIssue[] {
   return error.issues.map((i) => ({ path: [where, ...i.path].join("."), message: i.message }));

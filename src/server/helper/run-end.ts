@@ -1,4 +1,7 @@
+import type { ContactOutcome } from "../../app/contacts.js";
+import type { ConversationAnswerOutcome } from "../../app/conversation-handoffs.js";
 import type { RunEnd } from "../../app/runs/execute.js";
+import type { RunWatcher } from "../../app/runs/watch.js";
 import { HttpError } from "./http.js";
 
 /** A run's failure as the HTTP answer runs/wait and /v1 give: the rules' refusals keep their status. */
@@ -12,3 +15,11 @@ export function endError(end: RunEnd): HttpError {
   return new HttpError(500, "run_failed", `the run failed: ${e.name}`);
 }
 
+
+/** What a person's queued answer came to, once its run ended (/v1 and the console): the outcome, or the HTTP error its failure is. */
+export async function answerEnd(watcher: RunWatcher, runId: string, signal: AbortSignal): Promise<ContactOutcome | ConversationAnswerOutcome> {
+  const end = await watcher.end(runId, signal);
+  if (!end) throw new HttpError(503, "abandoned", "the client left before the answer was delivered; it goes on");
+  if (end.status !== "success") throw endError(end);
+  return end.output as ContactOutcome | ConversationAnswerOutcome;
+}

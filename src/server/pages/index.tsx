@@ -8,6 +8,7 @@ import { assetsRouter } from "./assets.js";
 import { ErrorPage, errorText } from "./layout.js";
 import { chatPages } from "./chat/routes.js";
 import { deskPages } from "./desk/routes.js";
+import { inboxPages } from "./inbox/routes.js";
 import { liveRouter } from "./live.js";
 import { loginPages } from "./login.js";
 import type { PagesOptions } from "./options.js";
@@ -40,6 +41,7 @@ export function pagesRouter(rt: CareRuntime, o: PagesOptions) {
   pages.route("/console/desk", deskPages(rt, o));
   pages.route("/console/events", liveRouter(rt));
   pages.get("/console", requireRole("agent", "operator"), (c) => c.redirect(c.get("user")!.role === "agent" ? "/console/inbox" : "/console/metricas", 302));
+  pages.route("/console/inbox", inboxPages(rt, o));
   // Page routers are mounted above this line: it answers only what none of them has.
   pages.get("/console/*", requireRole("agent", "operator"), (c) => c.html(<ErrorPage c={c} status={404} code="not_found" message="" />, 404));
   pages.onError((e, c) => {

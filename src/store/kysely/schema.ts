@@ -101,6 +101,8 @@ export interface HandoffsTable {
   claimed_by: string | null;
   claimed_at: NullableTimestamp;
   experiment_id: string | null;
+  graph: Generated<string>;
+  channel: string | null;
   created_at: Timestamp;
   resolved_at: NullableTimestamp;
 }

@@ -299,6 +299,15 @@ CREATE TABLE sessions (
 CREATE INDEX sessions_by_expiry ON sessions (expires_at);
 `;
 
+/** SQLite's step 13 (src/store/migrations.ts): the inbox's columns and its order's index. */
+const INBOX = `
+ALTER TABLE handoffs ADD COLUMN graph text NOT NULL DEFAULT 'care';
+ALTER TABLE handoffs ADD COLUMN channel text;
+UPDATE handoffs h SET graph = 'conversation', channel = t.metadata -> 'context' ->> 'channel'
+FROM threads t WHERE t.thread_id = h.thread_id AND t.metadata ->> 'graph_id' = 'conversation';
+CREATE INDEX handoffs_inbox ON handoffs (status, experiment_id, priority DESC, created_at, interaction_id);
+`;
+
 /** Named so they sort in order (Kysely's Migrator runs them by name). */
 export const MIGRATIONS: Record<string, Migration> = {
   "0001_baseline": { up: async (db) => void (await sql.raw(BASELINE).execute(db)) },
@@ -307,4 +316,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   "0004_transcript": { up: async (db) => void (await sql.raw(TRANSCRIPT).execute(db)) },
   "0005_channels": { up: async (db) => void (await sql.raw(CHANNELS).execute(db)) },
   "0006_people": { up: async (db) => void (await sql.raw(PEOPLE).execute(db)) },
+  "0007_inbox": { up: async (db) => void (await sql.raw(INBOX).execute(db)) },
 };
