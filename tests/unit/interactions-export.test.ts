@@ -15,7 +15,7 @@ const row = (id: string, over: Partial<Interaction> = {}): Interaction => ({
   segment: "VE",
   issue_bucket: "mecanica",
   context_key: "VE/mecanica",
-  mode: "reply",
+  mode: "responder",
   route: "vocal",
   template: "escalar",
   propensity: 0.25,
