@@ -12,6 +12,8 @@ export interface InteractionFilter {
   segment?: string;
   issue_bucket?: string;
   template?: string;
+  route?: string;
+  customer_id?: string;
   since?: string;
   limit?: number;
   offset?: number;

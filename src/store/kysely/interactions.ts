@@ -5,7 +5,7 @@ import type { InteractionStore } from "../ports.js";
 import { compiledOnce, iso, type Ctx, type Dialect } from "./dialect.js";
 
 const UPDATED = INTERACTION_COLUMNS.filter((c) => c !== "interaction_id");
-const FILTERED = ["experiment_id", "policy_namespace", "segment", "issue_bucket", "template"] as const;
+const FILTERED = ["experiment_id", "policy_namespace", "segment", "issue_bucket", "template", "route", "customer_id"] as const;
 
 /** Every contact writes one: compiled once, each column a parameter in INTERACTION_COLUMNS' order. */
 const upsertRow = compiledOnce((db, ...values: unknown[]) =>
