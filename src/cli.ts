@@ -18,6 +18,8 @@ import { PolicyBindingError } from "./policy/book.js";
 import { evaluateFromLog, formatOpeReport, OpeInputError } from "./app/ope.js";
 import type { RunningServer } from "./server/serve.js";
 import { GoldenCategory } from "./domain/golden.js";
+import { Password, Role, UserName } from "./domain/user.js";
+import { addUser, hashPassword, UserExistsError } from "./app/people.js";
 import { loadCatalog, loadGoldenSet, loadScenarios } from "./store/assets.js";
 import type { ModelConfig } from "./models/config.js";
 import type { Driver } from "./app/eval/check.js";
@@ -60,6 +62,10 @@ Usage:
                                             simulated customers (data/simulated-customers/) in open-ended
                                             conversations with the graph: goal met, turns, hand-off and a judge's
                                             score per scenario, and the totals; exits 1 below the goal-rate threshold
+  care-graph users add --name NAME --role agent|operator|admin
+                                            a person who signs in to the console (/console); the password comes
+                                            from CARE_GRAPH_PASSWORD or standard input (at least 10 characters)
+  care-graph users list | users password --name NAME | users disable --name NAME | users enable --name NAME
 Environment: CARE_GRAPH_DB (var/care-graph.sqlite) or DATABASE_URL (postgres://…), CARE_GRAPH_SEED, OPENAI_API_KEY / OPENAI_BASE_URL.`;
 
 const OPTIONS = {
@@ -84,6 +90,8 @@ const OPTIONS = {
   category: { type: "string" },
   k: { type: "string" },
   scenario: { type: "string" },
+  name: { type: "string" },
+  role: { type: "string" },
   "no-experiment": { type: "boolean" },
   "no-worker": { type: "boolean" },
   help: { type: "boolean", short: "h" },
@@ -161,6 +169,52 @@ async function experiment(v: Record<string, string | boolean | undefined>, defau
     console.log(formatSummary(summary));
     console.log(`\nWrote ${files.join(", ")}`);
   });
+}
+
+/** The password for `users add` and `users password`: never a flag (it would sit in the shell's history and in `ps`). */
+async function readPassword(): Promise<string> {
+  let text = process.env.CARE_GRAPH_PASSWORD ?? "";
+  if (!text) {
+    if (process.stdin.isTTY) process.stderr.write("Contraseña (termina con Enter y Ctrl-D): ");
+    for await (const chunk of process.stdin) text += chunk;
+  }
+  const r = Password.safeParse(text.replace(/\r?\n$/, ""));
+  if (!r.success) throw new UsageError(`the password (CARE_GRAPH_PASSWORD or standard input): ${r.error.issues[0]!.message}`);
+  return r.data;
+}
+
+async function users(sub: string | undefined, v: Record<string, string | boolean | undefined>) {
+  if (sub === "list")
+    return withRuntime(undefined, undefined, async (rt) => {
+      for (const u of await rt.store.users.list()) console.log(`${u.name}\t${u.role}${u.disabled ? "\tdisabled" : ""}`);
+    });
+  const name = parseOr(UserName, v.name, "name");
+  if (sub === "add") {
+    const role = parseOr(Role, v.role, "role");
+    const password = await readPassword();
+    return withRuntime(undefined, undefined, async (rt) => {
+      try {
+        await addUser(rt.store, { name, role, password });
+      } catch (e) {
+        if (e instanceof UserExistsError) throw new UsageError(e.message);
+        throw e;
+      }
+      console.log(`Added ${name} (${role})`);
+    });
+  }
+  if (sub === "password") {
+    const password = await readPassword();
+    return withRuntime(undefined, undefined, async (rt) => {
+      if (!(await rt.store.users.setPassword(name, await hashPassword(password)))) throw new UsageError(`no user named ${name}`);
+      console.log(`Changed ${name}'s password; their sessions are closed`);
+    });
+  }
+  if (sub === "disable" || sub === "enable")
+    return withRuntime(undefined, undefined, async (rt) => {
+      if (!(await rt.store.users.setDisabled(name, sub === "disable"))) throw new UsageError(`no user named ${name}`);
+      console.log(`${sub === "disable" ? "Disabled" : "Enabled"} ${name}`);
+    });
+  throw new UsageError("users: add, list, password, disable or enable");
 }
 
 async function customers(sub: string | undefined, args: string[], v: Record<string, string | boolean | undefined>) {
@@ -299,6 +353,8 @@ async function start(v: Record<string, string | boolean | undefined>) {
       const n = await rt.store.customers.upsertMany(forgeCustomers({}, loadPersonaCorpus()));
       console.log(`Created the default dataset: ${n} customers (PersonaForge, seed 7)`);
     }
+    if ((await rt.store.users.list()).length === 0)
+      console.log("No one can sign in to the console yet: npx care-graph users add --name NAME --role admin (the web chat at /chat needs no account)");
   });
   if (!v["no-experiment"]) await experiment(v, { iterations: 3 });
   await serveUntilSignal();
@@ -398,6 +454,9 @@ export async function main(argv: string[], overrides: CliOverrides = {}): Promis
       case "customers":
         await customers(sub, rest, v);
         break;
+      case "users":
+        await users(sub, v);
+        break;
       case "run":
         await runOne(v);
         break;
@@ -414,8 +473,10 @@ export async function main(argv: string[], overrides: CliOverrides = {}): Promis
           const r = await rt.store.pruneCheckpoints(cutoff);
           const o = await rt.store.pruneOutbound(cutoff);
           const q = await rt.store.runs.prune(cutoff);
+          // Expired sessions open nothing (SessionStore.get checks); deleting them only keeps the table small.
+          const sessions = await rt.store.sessions.deleteExpired(new Date());
           console.log(
-            `Pruned ${r.checkpoints} checkpoints and ${r.writes} writes of ${r.threads} finished contacts, ${o.messages} sent or failed outbound messages, and ${q.runs} finished runs with their events, older than ${days} days`,
+            `Pruned ${r.checkpoints} checkpoints and ${r.writes} writes of ${r.threads} finished contacts, ${o.messages} sent or failed outbound messages, and ${q.runs} finished runs with their events, older than ${days} days; ${sessions} expired console sessions`,
           );
         });
         break;

@@ -34,6 +34,8 @@ import { databaseUnavailable } from "../store/unavailable.js";
 import { chatsRouter } from "./router/chats.js";
 import { twilioRouter, type TwilioConfig } from "./router/twilio.js";
 import { telegramRouter, type TelegramConfig } from "./router/telegram.js";
+import { pagesRouter } from "./pages/index.js";
+import type { CookieOptions } from "./middleware/session.js";
 
 export interface AppOptions {
   apiKeys: readonly string[];
@@ -41,6 +43,8 @@ export interface AppOptions {
   bodyLimitBytes: number;
   /** `trustProxy`: how many proxies of ours stand in front and append to X-Forwarded-For (0: trust none). */
   rateLimit: { perSecond: number; burst: number; trustProxy?: number };
+  /** The console's cookies (Secure behind HTTPS); defaults to deciding by each request's scheme, no proxy trusted. */
+  cookies?: CookieOptions;
   /** When set, /metrics wants it as a bearer token. */
   metricsToken?: string;
   twilio: TwilioConfig;
@@ -88,6 +92,8 @@ export function createApp(rt: CareRuntime, o: AppOptions) {
   app.get("/docs", (c) => c.html(docs));
   app.route("/webhooks/twilio", twilioRouter(rt, o.twilio));
   app.route("/webhooks/telegram", telegramRouter(rt, o.telegram));
+  // People's screens: signed in with a session cookie and CSRF-checked, not with API keys.
+  app.route("/", pagesRouter(rt, { runs: o.runs, jobs: o.jobs, cookies: o.cookies ?? { secure: false, trustProxy: o.rateLimit.trustProxy ?? 0 } }));
 
   const guarded = new Hono<AppEnv>();
   guarded.use(apiKeyAuth(o.apiKeys, o.corsOrigins), rateLimit(o.rateLimit));

@@ -1,8 +1,14 @@
+import type { SessionUser } from "../domain/user.js";
+
 /** What middleware leaves on the request context for the handlers. */
 export type AppEnv = {
   Variables: {
     /** Which configured key authenticated the request ("key-1", …), or undefined without keys. */
     apiKey: string | undefined;
     requestId: string;
+    /** Who is signed in to the console (session middleware); undefined for API and anonymous requests. */
+    user: SessionUser | undefined;
+    /** The CSRF token forms and htmx requests must send back (session middleware). */
+    csrf: string;
   };
 };

@@ -46,6 +46,8 @@ export const ServerConfig = z.object({
   telegramBotToken: TelegramBotConfig.shape.token.optional(),
   telegramApiBase: z.string().url().optional(),
   customerIdSecret: z.string().min(16).optional(),
+  /** Mark the console's cookies Secure even when a request does not look like HTTPS (a TLS proxy that sends no X-Forwarded-Proto). */
+  secureCookies: z.stringbool().default(false),
   drainMs: z.coerce.number().int().min(0).default(30_000),
   /** Graph runs worked on at once; the rest wait in line (src/server/helper/run-slots.ts). */
   runConcurrency: z.coerce.number().int().min(1).max(1024).default(OFFLINE_RUN_CONCURRENCY),
@@ -78,6 +80,7 @@ export function serverConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Serve
       telegramBotToken: "TELEGRAM_BOT_TOKEN",
       telegramApiBase: "TELEGRAM_API_BASE",
       customerIdSecret: "CARE_GRAPH_ID_SECRET",
+      secureCookies: "CONSOLE_SECURE_COOKIES",
       drainMs: "DRAIN_MS",
       runConcurrency: "RUN_CONCURRENCY",
       runQueue: "RUN_QUEUE",
@@ -173,6 +176,7 @@ export async function startServer(
     corsOrigins: cfg.corsOrigins,
     bodyLimitBytes: cfg.bodyLimitBytes,
     rateLimit: { perSecond: cfg.ratePerSecond, burst: cfg.rateBurst, trustProxy: cfg.trustProxy },
+    cookies: { secure: cfg.secureCookies, trustProxy: cfg.trustProxy },
     metricsToken: cfg.metricsToken,
     twilio: { authToken: cfg.twilioAuthToken, publicBaseUrl: cfg.publicBaseUrl, idSecret: cfg.customerIdSecret },
     telegram: { webhookSecret: cfg.telegramWebhookSecret, botToken: cfg.telegramBotToken, idSecret: cfg.customerIdSecret },

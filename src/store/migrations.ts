@@ -318,4 +318,24 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX inbound_by_customer ON inbound_messages (customer_id, received_at);
   CREATE INDEX inbound_by_thread ON inbound_messages (thread_id);
   `,
+  `
+  -- The people who sign in to the console (src/domain/user.ts) and their sessions. A session is found by the
+  -- SHA-256 of its cookie's token, so a copy of the database opens nobody's session.
+  CREATE TABLE users (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    name TEXT NOT NULL UNIQUE,
+    role TEXT NOT NULL CHECK (role IN ('agent', 'operator', 'admin')),
+    password_hash TEXT NOT NULL,
+    disabled INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+  );
+  CREATE TABLE sessions (
+    token_hash TEXT PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    csrf TEXT NOT NULL,
+    created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    expires_at TEXT NOT NULL
+  );
+  CREATE INDEX sessions_by_expiry ON sessions (expires_at);
+  `,
 ];

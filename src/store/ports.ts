@@ -7,6 +7,7 @@
 import type { Customer } from "../domain/customer.js";
 import type { Lead, LeadKind, LeadNew, LeadStatus } from "../domain/lead.js";
 import type { TranscriptLine, TranscriptLineNew } from "../domain/transcript.js";
+import type { Role, SessionUser, User } from "../domain/user.js";
 import type { Ticket, TicketNoteInput, TicketOpen, TicketStatus } from "../domain/ticket.js";
 import type { HumanAction, Interaction, MessageSource } from "../domain/interaction.js";
 import type { PolicyStateStore as PolicyStateStoreOfPolicy } from "../policy/state-store.js";
@@ -186,6 +187,29 @@ export interface LeadStore {
   setStatus(id: number, status: LeadStatus): Promise<Lead | undefined>;
 }
 
+/** The console's people (src/domain/user.ts). Passwords arrive hashed: the store never sees one in clear. */
+export interface UserStore {
+  /** undefined when the name is taken (nothing changes). */
+  add(u: { name: string; role: Role; password_hash: string }): Promise<User | undefined>;
+  /** For signing in only: the one read that returns the hash. */
+  withPassword(name: string): Promise<{ user: User; password_hash: string } | undefined>;
+  get(id: number): Promise<User | undefined>;
+  list(): Promise<User[]>;
+  /** Ends the user's sessions too. false when there is no such user. */
+  setPassword(name: string, password_hash: string): Promise<boolean>;
+  /** A disabled user's sessions stop working at once. false when there is no such user. */
+  setDisabled(name: string, disabled: boolean): Promise<boolean>;
+}
+
+/** Signed-in sessions, found by the SHA-256 of the cookie's token. */
+export interface SessionStore {
+  create(s: { token_hash: string; user_id: number; csrf: string; expires_at: Date }): Promise<void>;
+  /** undefined when unknown, expired, or its user is disabled. */
+  get(token_hash: string, now: Date): Promise<{ user: SessionUser; csrf: string; expires_at: string } | undefined>;
+  delete(token_hash: string): Promise<void>;
+  deleteExpired(now: Date): Promise<number>;
+}
+
 /** What the SDK calls a run's status. `pending` waits in its thread's line; the last four are final. */
 export const RUN_STATUSES = ["pending", "running", "success", "error", "interrupted", "timeout"] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
@@ -338,6 +362,8 @@ export interface Repos {
   tickets: TicketStore;
   leads: LeadStore;
   transcript: Transcript;
+  users: UserStore;
+  sessions: SessionStore;
   /**
    * Wakes listeners once what was written is committed (now outside a transaction): on PostgreSQL every
    * process on the database (NOTIFY, payload under 8,000 bytes); on SQLite this process only (others poll).

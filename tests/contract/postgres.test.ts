@@ -20,7 +20,7 @@ describe.skipIf(!pgReachable)("the PostgreSQL Store", () => {
       await Promise.all(stores.map((s) => s.close()));
       expect(opened.filter((r) => r.status === "rejected")).toEqual([]);
       const { rows } = await admin.query(`SELECT name FROM ${schema}.kysely_migration`);
-      expect(rows.map((r) => r.name)).toEqual(["0001_baseline", "0002_run_queue", "0003_desk", "0004_transcript", "0005_channels"]);
+      expect(rows.map((r) => r.name)).toEqual(["0001_baseline", "0002_run_queue", "0003_desk", "0004_transcript", "0005_channels", "0006_people"]);
       const tables = await admin.query("SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = $1 AND table_name = 'outbound_messages'", [schema]);
       expect(tables.rows[0].n).toBe(1);
       // PostgresSaver's setup ran under the same lock: its tables are there, each migration once.

@@ -165,3 +165,33 @@ describe("care-graph prune", () => {
     }
   });
 });
+
+describe("care-graph users", () => {
+  it("adds a person with a role, hashing the password from CARE_GRAPH_PASSWORD; a taken name or a short password exits 2", async () => {
+    vi.stubEnv("CARE_GRAPH_PASSWORD", "una-clave-bastante-larga");
+    try {
+      expect((await cli("users", "add", "--name", "ana", "--role", "agent")).code).toBe(0);
+      const again = await cli("users", "add", "--name", "ana", "--role", "admin");
+      expect(again.code).toBe(2);
+      expect(again.err).toMatch(/ana exists already/);
+      const badRole = await cli("users", "add", "--name", "beto", "--role", "jefe");
+      expect(badRole.code).toBe(2);
+      expect(badRole.err).toMatch(/--role/);
+      vi.stubEnv("CARE_GRAPH_PASSWORD", "corta");
+      const short = await cli("users", "add", "--name", "beto", "--role", "agent");
+      expect(short.code).toBe(2);
+      expect(short.err).toMatch(/at least 10 characters/);
+    } finally {
+      vi.stubEnv("CARE_GRAPH_PASSWORD", "");
+    }
+    const store = openSqliteStore(tmp.path);
+    try {
+      const ana = await store.users.withPassword("ana");
+      expect(ana?.user.role).toBe("agent");
+      expect(ana?.password_hash).toMatch(/^\$argon2id\$/);
+      expect(await store.users.withPassword("beto")).toBeUndefined();
+    } finally {
+      await store.close();
+    }
+  });
+});

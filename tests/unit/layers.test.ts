@@ -47,7 +47,7 @@ function tsFiles(dir: string): string[] {
   return readdirSync(join(PROJECT_ROOT, dir), { withFileTypes: true }).flatMap((e) => {
     const path = `${dir}/${e.name}`;
     if (e.isDirectory()) return tsFiles(path);
-    return e.name.endsWith(".ts") ? [path] : [];
+    return /\.tsx?$/.test(e.name) ? [path] : [];
   });
 }
 

@@ -58,3 +58,9 @@ export function errorBody(e: HttpError) {
 
 /** Query-string integers and booleans arrive as text. */
 export const queryInt = (min: number, max: number, fallback: number) => z.coerce.number().int().min(min).max(max).default(fallback);
+
+/** A form post (urlencoded or multipart) without its CSRF field, checked against `schema`. */
+export async function readForm<T>(c: Context, schema: z.ZodType<T>): Promise<T> {
+  const { _csrf: _token, ...fields } = await c.req.parseBody();
+  return parseWith(schema, fields, "form");
+}

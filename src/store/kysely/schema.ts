@@ -247,6 +247,23 @@ export interface TranscriptTable {
   created_at: Timestamp;
 }
 
+export interface UsersTable {
+  id: Generated<number>;
+  name: string;
+  role: string;
+  password_hash: string;
+  disabled: Flag;
+  created_at: Timestamp;
+}
+
+export interface SessionsTable {
+  token_hash: string;
+  user_id: number;
+  csrf: string;
+  created_at: Timestamp;
+  expires_at: ColumnType<string | Date, string, string>;
+}
+
 export interface DB {
   customers: CustomersTable;
   interactions: InteractionsTable;
@@ -267,4 +284,6 @@ export interface DB {
   ticket_notes: TicketNotesTable;
   leads: LeadsTable;
   transcript: TranscriptTable;
+  users: UsersTable;
+  sessions: SessionsTable;
 }

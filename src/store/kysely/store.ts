@@ -10,6 +10,7 @@ import { interactionStore } from "./interactions.js";
 import { leadStore } from "./leads.js";
 import { outbox } from "./outbox.js";
 import { ownershipStore } from "./ownership.js";
+import { sessionStore, userStore } from "./people.js";
 import { policyStateStore } from "./policy-state.js";
 import { runEvents } from "./run-events.js";
 import { runQueue } from "./runs.js";
@@ -36,6 +37,8 @@ function repos(ctx: Ctx, outboxListeners: Set<() => void>): Repos {
     tickets: ticketStore(ctx),
     transcript: transcriptStore(ctx),
     leads: leadStore(ctx),
+    users: userStore(ctx),
+    sessions: sessionStore(ctx),
     signal: ctx.signal,
   };
 }

@@ -279,6 +279,26 @@ CREATE INDEX inbound_by_customer ON inbound_messages (customer_id, received_at);
 CREATE INDEX inbound_by_thread ON inbound_messages (thread_id);
 `;
 
+/** SQLite's step 12: the console's people and their sessions (found by the SHA-256 of the cookie's token). */
+const PEOPLE = `
+CREATE TABLE users (
+  id integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  name text COLLATE "C" NOT NULL UNIQUE,
+  role text NOT NULL CHECK (role IN ('agent', 'operator', 'admin')),
+  password_hash text NOT NULL,
+  disabled boolean NOT NULL DEFAULT false,
+  created_at timestamptz(3) NOT NULL DEFAULT now()
+);
+CREATE TABLE sessions (
+  token_hash text COLLATE "C" PRIMARY KEY,
+  user_id integer NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  csrf text NOT NULL,
+  created_at timestamptz(3) NOT NULL DEFAULT now(),
+  expires_at timestamptz(3) NOT NULL
+);
+CREATE INDEX sessions_by_expiry ON sessions (expires_at);
+`;
+
 /** Named so they sort in order (Kysely's Migrator runs them by name). */
 export const MIGRATIONS: Record<string, Migration> = {
   "0001_baseline": { up: async (db) => void (await sql.raw(BASELINE).execute(db)) },
@@ -286,4 +306,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   "0003_desk": { up: async (db) => void (await sql.raw(DESK).execute(db)) },
   "0004_transcript": { up: async (db) => void (await sql.raw(TRANSCRIPT).execute(db)) },
   "0005_channels": { up: async (db) => void (await sql.raw(CHANNELS).execute(db)) },
+  "0006_people": { up: async (db) => void (await sql.raw(PEOPLE).execute(db)) },
 };

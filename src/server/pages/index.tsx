@@ -1,0 +1,58 @@
+import { Hono, type Context, type Next } from "hono";
+import type { CareRuntime } from "../../app/care-runtime.js";
+import { databaseUnavailable } from "../../store/unavailable.js";
+import type { AppEnv } from "../env.js";
+import { HttpError } from "../helper/http.js";
+import { csrf, requireRole, session } from "../middleware/session.js";
+import { assetsRouter } from "./assets.js";
+import { ErrorPage, errorText } from "./layout.js";
+import { loginPages } from "./login.js";
+import type { PagesOptions } from "./options.js";
+
+/**
+ * Pages hold customers' data: never cached, never framed, and no script but our own files (the CSP is why
+ * htmx runs without eval and pages carry no inline script).
+ */
+const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
+async function pageHeaders(c: Context<AppEnv>, next: Next) {
+  await next();
+  c.header("Content-Security-Policy", CSP);
+  c.header("X-Frame-Options", "DENY");
+  c.header("Referrer-Policy", "same-origin");
+  c.header("X-Content-Type-Options", "nosniff");
+  c.header("Cache-Control", "no-store");
+}
+
+/** Hono's "/x/*" matches "/x" too. */
+const PAGE_PATHS = ["/console/*", "/chat/*"];
+
+/** The console (/console/…) and the customers' web chat (/chat), with their assets. */
+export function pagesRouter(rt: CareRuntime, o: PagesOptions) {
+  const pages = new Hono<AppEnv>();
+  // Scoped to the pages' own paths: this router is mounted at the root, beside the API (whose clients send no CSRF token).
+  for (const path of PAGE_PATHS) pages.use(path, pageHeaders, session(rt, o.cookies), csrf());
+  pages.route("/console", loginPages(rt, o));
+  pages.get("/console", requireRole("agent", "operator"), (c) => c.redirect(c.get("user")!.role === "agent" ? "/console/inbox" : "/console/metricas", 302));
+  // Page routers are mounted above this line: it answers only what none of them has.
+  pages.get("/console/*", requireRole("agent", "operator"), (c) => c.html(<ErrorPage c={c} status={404} code="not_found" message="" />, 404));
+  pages.onError((e, c) => {
+    const known = e instanceof HttpError ? e : databaseUnavailable(e) ? new HttpError(503, "unavailable", "La base de datos no responde; intenta en un momento.") : undefined;
+    if (!known) throw e;
+    if (known.status === 503) c.header("Retry-After", "1");
+    if (c.req.header("hx-request")) {
+      // htmx swaps 4xx answers (the layout's responseHandling): the message goes to the page's #flash.
+      c.header("HX-Retarget", "#flash");
+      c.header("HX-Reswap", "innerHTML");
+      return c.html(
+        <p class="error" role="alert">
+          {errorText(known.code, known.message)}
+        </p>,
+        known.status,
+      );
+    }
+    return c.html(<ErrorPage c={c} status={known.status} code={known.code} message={known.message} />, known.status);
+  });
+
+  return new Hono<AppEnv>().route("/assets", assetsRouter()).route("/", pages);
+}

@@ -1,0 +1,10 @@
+import type { ExperimentJobs } from "../../app/experiment-jobs.js";
+import type { RunService } from "../../app/runs/service.js";
+import type { CookieOptions } from "../middleware/session.js";
+
+/** What the page routers need besides the runtime. */
+export interface PagesOptions {
+  runs: Pick<RunService, "graphs" | "engine" | "watcher">;
+  jobs: ExperimentJobs;
+  cookies: CookieOptions;
+}
