@@ -1,11 +1,13 @@
-// Draws the charts a page carries as JSON (<script type="application/json" data-chart>) with uPlot;
-// again after htmx swaps one in (a finished iteration brings its chart with a new point).
+// Draws the charts a page carries as JSON (<script type="application/json" data-chart>) with uPlot, and
+// redraws one when an htmx answer brings its new data (the "chart-data" event: a finished iteration's new point).
 (() => {
   const COLORS = ["#0b5cad", "#a4161a", "#1f7a3a", "#8a5a00"];
-  function draw(script) {
-    const spec = JSON.parse(script.textContent);
+  function draw(spec, again) {
     const box = document.querySelector('[data-chart-box="' + spec.id + '"]');
-    if (!box || box.dataset.drawn || spec.x.length === 0) return;
+    if (!box || (box.dataset.drawn && !again)) return;
+    box.dataset.points = String(spec.x.length);
+    box.setAttribute("aria-label", box.getAttribute("aria-label").replace(/\d+ puntos$/, spec.x.length + " puntos"));
+    if (spec.x.length === 0) return;
     box.dataset.drawn = "1";
     box.textContent = "";
     const bars = spec.kind === "bars";
@@ -31,7 +33,6 @@
     };
     new uPlot(opts, [xs, ...spec.series.map((s) => s.values)], box);
   }
-  const drawAll = () => document.querySelectorAll('script[type="application/json"][data-chart]').forEach(draw);
-  drawAll();
-  document.body.addEventListener("htmx:afterSettle", drawAll);
+  document.querySelectorAll('script[type="application/json"][data-chart]').forEach((s) => draw(JSON.parse(s.textContent), false));
+  document.body.addEventListener("chart-data", (e) => draw(e.detail.spec, true));
 })();

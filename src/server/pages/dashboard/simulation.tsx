@@ -91,10 +91,10 @@ export function DatasetResult({ created, dataset, by }: { created: number; datas
 export type JobView =
   | { state: "running"; id: string; done: number; total: number }
   | { state: "elsewhere"; id: string }
-  | { state: "done"; id: string; first: number; last: number; reward: number | null; baseline: number | null; series: string; metrics: SeriesMetrics }
+  | { state: "done"; id: string; first: number; last: number; reward: number | null; baseline: number | null; series: string }
   | { state: "failed" | "cancelled"; id: string; error: string };
 
-/** The run's progress; while it runs it asks again (htmx polling), and its last answer stops and updates the chart. */
+/** The run's progress; while it runs it asks again (htmx polling). Its last answer stops, and its header brings the chart's new data (chartUpdate). */
 export function JobProgress({ job }: { job: JobView }) {
   const poll = job.state === "running" || job.state === "elsewhere";
   return (
@@ -122,7 +122,6 @@ export function JobProgress({ job }: { job: JobView }) {
             Listo: {job.first === job.last ? `iteración ${job.first}` : `iteraciones ${job.first}–${job.last}`}. Recompensa media {num3(job.reward)} con la política,{" "}
             {num3(job.baseline)} con la base. <a href={`/console/metricas?serie=${encodeURIComponent(job.series)}`}>Ver métricas</a>
           </p>
-          <Chart spec={rewardChart(job.metrics)} oob />
         </>
       )}
       {(job.state === "failed" || job.state === "cancelled") && (

@@ -15,7 +15,7 @@ export type TabId = (typeof TABS)[number]["id"];
 
 export function DashboardPage(props: { c: Context<AppEnv>; tab: TabId; title: string; scripts?: string[]; children?: Child }) {
   return (
-    <Page title={props.title} c={props.c} active="dashboard" scripts={props.scripts} styles={["dashboard"]}>
+    <Page title={props.title} c={props.c} active="dashboard" scripts={props.scripts} styles={["uplot", "dashboard"]}>
       <nav class="tabs" aria-label="Pestañas del panel">
         {TABS.map((t) => (
           <a href={`/console/${t.id}`} aria-current={t.id === props.tab ? "page" : undefined}>
