@@ -62,6 +62,14 @@ describeBrowser("the operator's dashboard, in Chromium", () => {
       expect(r?.status(), tab).toBe(200);
       expect(await page.locator('.tabs a[aria-current="page"]').getAttribute("href")).toBe(`/console/${tab}`);
     }
+    // Back on Simulación, the sliders and the chart are the last run's.
+    await page.goto(`${s.url}/console/simulacion`);
+    expect(await page.locator("#f-customers").inputValue()).toBe("40");
+    expect(await points(page)).toBe("2");
+    // Outreach: the dataset's 20 silent customers (top N 30), ranked, each with the message iteration 2 sent.
+    await page.goto(`${s.url}/console/outreach`);
+    expect(await page.locator("tbody tr").count()).toBe(20);
+    expect(await page.locator("tbody tr", { hasText: "(iteración 2)" }).count()).toBe(20);
     await page.goto(`${s.url}/console/metricas`);
     await expect.poll(() => page.locator(".chart canvas").count()).toBeGreaterThanOrEqual(3);
     expect(await page.getByText("Resolución sin persona").count()).toBe(1);

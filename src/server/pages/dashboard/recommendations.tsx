@@ -6,7 +6,12 @@ import { POLICY_NAMES } from "../../../policy/registry.js";
 import type { CohortRecommendation } from "../../../sim/recommendations.js";
 import type { AppEnv } from "../../env.js";
 import { CsrfField } from "../layout.js";
-import { int, num3, pct } from "./format.js";
+import { int, ISSUE_LABEL, num3, pct } from "./format.js";
+
+const cohortLabel = (context: string) => {
+  const [segment, issue] = context.split("/");
+  return `${segment} · ${ISSUE_LABEL[issue!] ?? issue}`;
+};
 import { DashboardPage } from "./tabs.js";
 
 export function RecommendationsPage(props: { c: Context<AppEnv>; namespaces: string[]; view: PolicyView | undefined; ns: string; items: CohortRecommendation[]; notice?: string }) {
@@ -81,7 +86,7 @@ export function RecommendationsPage(props: { c: Context<AppEnv>; namespaces: str
                     <tbody>
                       {props.items.map((r) => (
                         <tr>
-                          <td>{r.context.replace("/", " · ")}</td>
+                          <td>{cohortLabel(r.context)}</td>
                           <td>{r.template}</td>
                           <td class="num">{num3(r.estimate)}</td>
                           <td class="num">{pct(r.confidence)}</td>

@@ -49,6 +49,8 @@ async function readForm<T>(c: Context<AppEnv>, schema: z.ZodType<T>): Promise<T>
   return parseWith(schema, fields, "form");
 }
 const query = <T,>(c: Context<AppEnv>, schema: z.ZodType<T>) => parseWith(schema, c.req.query(), "query");
+/** A run's recorded params, as the form's fields (a run of n iterations is a form asking for n). */
+const pickSimFields = (params: Record<string, unknown>) => Object.fromEntries(Object.keys(SimForm.shape).flatMap((k) => (params[k] === undefined ? [] : [[k, params[k]]])));
 const seriesParamsOf = ({ iterations: _, ...p }: SimForm): SeriesParams => p;
 
 /** The operator's dashboard: /console/simulacion, /conversaciones, /outreach, /metricas, /recomendaciones. */
@@ -103,7 +105,10 @@ export function dashboardPages(rt: CareRuntime, o: PagesOptions): Hono<AppEnv> {
 
   return new Hono<AppEnv>()
     .get("/simulacion", operator, async (c) => {
-      const r = SimForm.safeParse(c.req.query());
+      // The sliders of the latest console run unless the URL sets them: its chart is the one to watch.
+      const latest = (await rt.store.experiments.list(50)).find((e) => String(e.params["series"] ?? "").startsWith("sim-"));
+      const asked = Object.keys(c.req.query()).length ? c.req.query() : pickSimFields(latest?.params ?? {});
+      const r = SimForm.safeParse(asked);
       const f = r.success ? r.data : SimForm.parse({});
       const metrics = await seriesMetrics(rt.store, seriesId(seriesParamsOf(f)));
       return c.html(<SimulationPage c={c} p={seriesParamsOf(f)} iterations={f.iterations} metrics={metrics} />);
@@ -154,11 +159,11 @@ export function dashboardPages(rt: CareRuntime, o: PagesOptions): Hono<AppEnv> {
       const series = await consoleSeries();
       const current = q.serie ?? series[0];
       const record = current ? (await rt.store.experiments.list(500)).find((e) => e.params["series"] === current) : undefined;
-      const params = record && SeriesParams.safeParse(Object.fromEntries(Object.keys(SeriesParams.shape).map((k) => [k, record.params[k]])));
+      const params = record && SimForm.safeParse(pickSimFields(record.params));
       const last = new Map<string, Interaction>();
       if (params?.success)
         for (const i of await rt.store.interactions.list({ policy_namespace: `${current}/policy`, route: "silent" })) last.set(i.customer_id, i);
-      return c.html(<OutreachPage c={c} series={series} current={current} ranking={params?.success ? outreachRanking(params.data) : []} last={last} />);
+      return c.html(<OutreachPage c={c} series={series} current={current} ranking={params?.success ? outreachRanking(seriesParamsOf(params.data)) : []} last={last} />);
     })
 
     .get("/metricas", operator, async (c) => {
