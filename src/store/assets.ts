@@ -169,7 +169,7 @@ export function loadServiceLevels(path = join(PROJECT_ROOT, "data/service-levels
   return readJson(path, ServiceLevels);
 }
 
-/** What the conversation graph's KPIs are held to on the console (docs/console.md, "Métricas"). */
+/** What the conversation graph's KPIs are held to on the console (docs/dashboard.md, "Conversation KPIs"). */
 export const ConversationTargets = z
   .object({
     resolution_without_person: z.number().min(0).max(1),

@@ -94,7 +94,7 @@ export function MetricsPage(props: {
       )}
       <section class="card">
         <h2>Grafo de conversación</h2>
-        <p class="muted">Sobre las últimas {int(props.kpis.conversations)} conversaciones. Las definiciones están en docs/console.md.</p>
+        <p class="muted">Sobre las últimas {int(props.kpis.conversations)} conversaciones. Las definiciones están en docs/dashboard.md.</p>
         <div class="table-wrap">
           <table>
             <thead>
