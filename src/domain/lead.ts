@@ -9,6 +9,12 @@ export const LEAD_STATUSES = ["new", "contacted", "closed"] as const;
 export const LeadStatus = z.enum(LEAD_STATUSES);
 export type LeadStatus = z.infer<typeof LeadStatus>;
 
+/**
+ * The statuses a lead may move to `to` from: it only moves forward (a call made is not undone), so of two
+ * agents moving it at once, the later sees where the first left it instead of undoing it.
+ */
+export const leadStatusesBefore = (to: LeadStatus): LeadStatus[] => LEAD_STATUSES.slice(0, LEAD_STATUSES.indexOf(to));
+
 /** A catalog car (its stock id). */
 const CarId = z.string().regex(/^\d+$/, "a catalog stock_id is digits only");
 

@@ -33,6 +33,9 @@ export const TICKET_STATUSES = ["open", "in_progress", "closed"] as const;
 export const TicketStatus = z.enum(TICKET_STATUSES);
 export type TicketStatus = z.infer<typeof TicketStatus>;
 
+/** The statuses a ticket may move to `to` from: forward only (open → in_progress → closed), as a lead's. */
+export const ticketStatusesBefore = (to: TicketStatus): TicketStatus[] => TICKET_STATUSES.slice(0, TICKET_STATUSES.indexOf(to));
+
 /** Free text a customer or an agent wrote: card and phone numbers masked before it is stored or shown. */
 const MaskedText = (max: number) => z.string().trim().min(1).max(max).transform(redactPii);
 
@@ -74,3 +77,6 @@ export type Ticket = z.infer<typeof Ticket>;
 
 /** How a ticket was closed: masked like the rest of its text. */
 export const TicketResolution = MaskedText(2000);
+
+/** Where a ticket moves: in progress once a person works it; closed with how it was solved. */
+export type TicketAdvance = { status: "in_progress" } | { status: "closed"; resolution: string };

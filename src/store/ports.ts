@@ -8,7 +8,7 @@ import type { Customer } from "../domain/customer.js";
 import type { Lead, LeadKind, LeadNew, LeadStatus } from "../domain/lead.js";
 import type { TranscriptLine, TranscriptLineNew } from "../domain/transcript.js";
 import type { Role, SessionUser, User } from "../domain/user.js";
-import type { Ticket, TicketNoteInput, TicketOpen, TicketStatus } from "../domain/ticket.js";
+import type { Ticket, TicketAdvance, TicketNoteInput, TicketOpen, TicketStatus } from "../domain/ticket.js";
 import type { HumanAction, Interaction, MessageSource } from "../domain/interaction.js";
 import type { PolicyStateStore as PolicyStateStoreOfPolicy } from "../policy/state-store.js";
 import type { AuditEntry } from "./audit.js";
@@ -172,6 +172,14 @@ export interface TicketStore {
   close(folio: string, resolution: string): Promise<Ticket | undefined>;
   /** For the console: newest first. */
   list(o: { status?: TicketStatus; limit: number; offset?: number }): Promise<Ticket[]>;
+  /** How many `list` would page through. */
+  count(o?: { status?: TicketStatus }): Promise<number>;
+  /**
+   * Moves a ticket forward only (open → in_progress → closed; closing keeps the resolution, masked). A ticket
+   * already there or past it stays as it is, `changed: false`: of two agents closing it at once, one closes it
+   * and the other gets the first resolution back. Undefined when there is no such ticket.
+   */
+  advance(folio: string, to: TicketAdvance): Promise<{ ticket: Ticket; changed: boolean } | undefined>;
 }
 
 /** Leads for the sales team (test drives, offers for a customer's car, trade-ins, reservations). */
@@ -185,6 +193,13 @@ export interface LeadStore {
   list(o: { kind?: LeadKind; status?: LeadStatus; limit: number; offset?: number }): Promise<Lead[]>;
   /** Undefined when there is no such lead. */
   setStatus(id: number, status: LeadStatus): Promise<Lead | undefined>;
+  /** How many `list` would page through. */
+  count(o?: { kind?: LeadKind; status?: LeadStatus }): Promise<number>;
+  /**
+   * Moves a lead forward only (new → contacted → closed): a lead already there or past it stays as it is,
+   * `changed: false`, so two agents at once never move it back. Undefined when there is no such lead.
+   */
+  advance(id: number, to: LeadStatus): Promise<{ lead: Lead; changed: boolean } | undefined>;
 }
 
 /** The console's people (src/domain/user.ts). Passwords arrive hashed: the store never sees one in clear. */

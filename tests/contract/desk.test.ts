@@ -98,6 +98,39 @@ contract("TicketStore", (store) => {
     expect(page.map((x) => x.folio)).toEqual((await t.list({ limit: 3 })).slice(1).map((x) => x.folio));
   });
 
+  it("counts the tickets the console pages through, by status", async () => {
+    const t = store().tickets;
+    const before = { all: await t.count(), open: await t.count({ status: "open" }), closed: await t.count({ status: "closed" }) };
+    const folios: string[] = [];
+    for (let i = 0; i < 3; i++) folios.push((await t.open(ticket("count-1"), `count-1:${i}`)).ticket.folio);
+    await t.close(folios[0]!, "resuelto");
+    expect(await t.count()).toBe(before.all + 3);
+    expect(await t.count({ status: "open" })).toBe(before.open + 2);
+    expect(await t.count({ status: "closed" })).toBe(before.closed + 1);
+  });
+
+  it("moves a ticket forward only, saying whether this call moved it; the resolution is masked", async () => {
+    const t = store().tickets;
+    const { ticket: opened } = await t.open(ticket("advance-1"), "advance-1");
+    expect(await t.advance(opened.folio, { status: "in_progress" })).toMatchObject({ changed: true, ticket: { status: "in_progress" } });
+    expect(await t.advance(opened.folio, { status: "in_progress" })).toMatchObject({ changed: false, ticket: { status: "in_progress" } });
+    const closed = await t.advance(opened.folio.toLowerCase(), { status: "closed", resolution: "Le marcamos al 55 1234 5678" });
+    expect(closed).toMatchObject({ changed: true, ticket: { status: "closed", resolution: "Le marcamos al [teléfono]" } });
+    expect(await t.advance(opened.folio, { status: "in_progress" })).toMatchObject({ changed: false, ticket: { status: "closed" } });
+    expect(await t.advance(opened.folio, { status: "closed", resolution: "otra" })).toMatchObject({ changed: false, ticket: { resolution: "Le marcamos al [teléfono]" } });
+    expect(await t.advance("KV-999999", { status: "in_progress" })).toBeUndefined();
+    expect(await t.advance("no es folio", { status: "in_progress" })).toBeUndefined();
+  });
+
+  it("of ten agents closing one ticket at once, one closes it and every one reads its resolution", async () => {
+    const t = store().tickets;
+    const { ticket: opened } = await t.open(ticket("close-race"), "close-race");
+    const all = await Promise.all(Array.from({ length: 10 }, (_, i) => t.advance(opened.folio, { status: "closed", resolution: `resolución ${i}` })));
+    const winners = all.filter((r) => r?.changed);
+    expect(winners).toHaveLength(1);
+    expect(new Set(all.map((r) => r?.ticket.resolution))).toEqual(new Set([winners[0]!.ticket.resolution]));
+  });
+
   it("twenty concurrent opens with their own keys get twenty distinct folios; twenty with one key get one ticket", async () => {
     const t = store().tickets;
     const distinct = await Promise.all(Array.from({ length: 20 }, (_, i) => t.open(ticket("race-1"), `race-1:${i}`)));
@@ -157,5 +190,31 @@ contract("LeadStore", (store) => {
     expect(contacted.map((x) => x.id)).toContain(lead.id);
     expect(contacted.every((x) => x.kind === "sell_car" && x.status === "contacted")).toBe(true);
     expect((await l.list({ kind: "test_drive", limit: 100 })).every((x) => x.kind === "test_drive")).toBe(true);
+  });
+
+  it("counts leads by kind and status, as `list` pages through them", async () => {
+    const l = store().leads;
+    const before = await l.count({ kind: "trade_in" });
+    const trade = (i: number): LeadNew => ({ kind: "trade_in", customer_id: `count-${i}`, thread_id: null, channel: "web", car_id: "243587", details: { make: "Kia", model: "Rio", year: 2018, km: 80_000 } });
+    const ids: number[] = [];
+    for (let i = 0; i < 3; i++) ids.push((await l.create(trade(i), `count-lead-${i}`)).lead.id);
+    await l.advance(ids[0]!, "contacted");
+    expect(await l.count({ kind: "trade_in" })).toBe(before + 3);
+    expect(await l.count({ kind: "trade_in", status: "contacted" })).toBe((await l.list({ kind: "trade_in", status: "contacted", limit: 1000 })).length);
+    expect(await l.count()).toBe((await l.list({ limit: 10_000 })).length);
+  });
+
+  it("moves a lead forward only: new → contacted → closed, never back", async () => {
+    const l = store().leads;
+    const { lead } = await l.create(testDrive("lead-adv"), "lead-adv");
+    expect(await l.advance(lead.id, "contacted")).toMatchObject({ changed: true, lead: { id: lead.id, status: "contacted" } });
+    expect(await l.advance(lead.id, "contacted")).toMatchObject({ changed: false, lead: { status: "contacted" } });
+    expect(await l.advance(lead.id, "new")).toMatchObject({ changed: false, lead: { status: "contacted" } });
+    expect(await l.advance(lead.id, "closed")).toMatchObject({ changed: true, lead: { status: "closed" } });
+    expect(await l.advance(lead.id, "contacted")).toMatchObject({ changed: false, lead: { status: "closed" } });
+    expect(await l.advance(999_999, "contacted")).toBeUndefined();
+    const { lead: other } = await l.create(testDrive("lead-adv-2"), "lead-adv-2");
+    const race = await Promise.all(Array.from({ length: 10 }, () => l.advance(other.id, "closed")));
+    expect(race.filter((r) => r?.changed)).toHaveLength(1);
   });
 });

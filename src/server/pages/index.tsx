@@ -7,6 +7,7 @@ import { csrf, requireRole, session } from "../middleware/session.js";
 import { assetsRouter } from "./assets.js";
 import { dashboardPages } from "./dashboard/routes.js";
 import { ErrorPage, errorText } from "./layout.js";
+import { deskPages } from "./desk/routes.js";
 import { loginPages } from "./login.js";
 import type { PagesOptions } from "./options.js";
 
@@ -34,6 +35,7 @@ export function pagesRouter(rt: CareRuntime, o: PagesOptions) {
   // Scoped to the pages' own paths: this router is mounted at the root, beside the API (whose clients send no CSRF token).
   for (const path of PAGE_PATHS) pages.use(path, pageHeaders, session(rt, o.cookies), csrf());
   pages.route("/console", loginPages(rt, o));
+  pages.route("/console/desk", deskPages(rt, o));
   pages.get("/console", requireRole("agent", "operator"), (c) => c.redirect(c.get("user")!.role === "agent" ? "/console/inbox" : "/console/metricas", 302));
   pages.route("/console", dashboardPages(rt, o));
   // Page routers are mounted above this line: it answers only what none of them has.

@@ -1,5 +1,5 @@
 import type { Selectable } from "kysely";
-import { Lead, LeadNew } from "../../domain/lead.js";
+import { Lead, LeadNew, leadStatusesBefore, type LeadKind, type LeadStatus } from "../../domain/lead.js";
 import type { LeadStore } from "../ports.js";
 import { iso, type Ctx, type Dialect } from "./dialect.js";
 import type { LeadsTable } from "./schema.js";
@@ -10,6 +10,11 @@ export function leadStore({ db, d }: Ctx): LeadStore {
     const row = await db.selectFrom("leads").selectAll().where("id", "=", id).executeTakeFirst();
     return row && fromRow(d, row);
   };
+  const listed = (kind: LeadKind | undefined, status: LeadStatus | undefined) =>
+    db
+      .selectFrom("leads")
+      .$if(kind !== undefined, (q) => q.where("kind", "=", kind!))
+      .$if(status !== undefined, (q) => q.where("status", "=", status!));
   return {
     async create(l, key) {
       const { details, ...lead } = LeadNew.parse(l);
@@ -30,10 +35,21 @@ export function leadStore({ db, d }: Ctx): LeadStore {
     },
 
     async list({ kind, status, limit, offset }) {
-      let q = db.selectFrom("leads").selectAll();
-      if (kind) q = q.where("kind", "=", kind);
-      if (status) q = q.where("status", "=", status);
-      return (await d.page(q.orderBy("id", "desc"), limit, offset).execute()).map((r) => fromRow(d, r));
+      return (await d.page(listed(kind, status).selectAll().orderBy("id", "desc"), limit, offset).execute()).map((r) => fromRow(d, r));
+    },
+
+    async count(o = {}) {
+      const row = await listed(o.kind, o.status).select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+
+    async advance(id, to) {
+      const from = leadStatusesBefore(to);
+      const moved =
+        from.length > 0 &&
+        (await db.updateTable("leads").set({ status: to, updated_at: d.now() }).where("id", "=", id).where("status", "in", from).returning("id").executeTakeFirst()) !== undefined;
+      const lead = await get(id);
+      return lead && { lead, changed: moved };
     },
 
     async setStatus(id, status) {

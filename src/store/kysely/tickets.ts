@@ -1,5 +1,5 @@
 import type { Kysely, Selectable } from "kysely";
-import { Ticket, TicketNoteInput, TicketOpen, TicketResolution, folioOf, seqOfFolio, type TicketNote } from "../../domain/ticket.js";
+import { Ticket, TicketNoteInput, TicketOpen, TicketResolution, folioOf, seqOfFolio, ticketStatusesBefore, type TicketAdvance, type TicketNote, type TicketStatus } from "../../domain/ticket.js";
 import type { TicketStore } from "../ports.js";
 import { iso, type Ctx } from "./dialect.js";
 import type { DB, TicketsTable } from "./schema.js";
@@ -25,6 +25,23 @@ export function ticketStore({ db, d, atomic }: Ctx): TicketStore {
   const bySeq = async (q: Kysely<DB>, seq: number): Promise<Ticket | undefined> => {
     const row = await q.selectFrom("tickets").selectAll().where("seq", "=", seq).executeTakeFirst();
     return row && (await withNotes(q, [row]))[0];
+  };
+
+  const listed = (status: TicketStatus | undefined) => db.selectFrom("tickets").$if(status !== undefined, (q) => q.where("status", "=", status!));
+
+  const advance = async (folio: string, to: TicketAdvance) => {
+    const seq = seqOfFolio(folio);
+    if (seq === undefined) return undefined;
+    const resolution = to.status === "closed" ? TicketResolution.parse(to.resolution) : undefined;
+    const moved = await db
+      .updateTable("tickets")
+      .set({ status: to.status, updated_at: d.now(), ...(resolution === undefined ? {} : { resolution }) })
+      .where("seq", "=", seq)
+      .where("status", "in", ticketStatusesBefore(to.status))
+      .returning("seq")
+      .executeTakeFirst();
+    const ticket = await bySeq(db, seq);
+    return ticket && { ticket, changed: moved !== undefined };
   };
 
   return {
@@ -70,22 +87,19 @@ export function ticketStore({ db, d, atomic }: Ctx): TicketStore {
     },
 
     async close(folio, resolution) {
-      const seq = seqOfFolio(folio);
-      if (seq === undefined) return undefined;
-      await db
-        .updateTable("tickets")
-        .set({ status: "closed", resolution: TicketResolution.parse(resolution), updated_at: d.now() })
-        .where("seq", "=", seq)
-        .where("status", "<>", "closed")
-        .execute();
-      return bySeq(db, seq);
+      return (await advance(folio, { status: "closed", resolution }))?.ticket;
     },
 
     async list({ status, limit, offset }) {
-      let q = db.selectFrom("tickets").selectAll();
-      if (status) q = q.where("status", "=", status);
-      return withNotes(db, await d.page(q.orderBy("seq", "desc"), limit, offset).execute());
+      return withNotes(db, await d.page(listed(status).selectAll().orderBy("seq", "desc"), limit, offset).execute());
     },
+
+    async count(o = {}) {
+      const row = await listed(o.status).select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+
+    advance,
   };
 }
 
