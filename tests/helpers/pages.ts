@@ -1,5 +1,6 @@
 import type { CareRuntime } from "../../src/app/care-runtime.js";
 import { addTicketNote, closeTicket, moveLead } from "../../src/app/desk.js";
+import { generateDataset, runSeries, SeriesParams, seriesId } from "../../src/app/simulation.js";
 import type { Role } from "../../src/domain/user.js";
 
 /**
@@ -22,6 +23,11 @@ export const PAGES: readonly ConsolePage[] = [
   { name: "desk-leads", role: "agent", path: () => "/console/desk/leads" },
   { name: "desk-ticket", role: "agent", path: (s) => `/console/desk/tickets/${s.ticket}` },
   { name: "desk-lead", role: "agent", path: (s) => `/console/desk/leads/${s.lead}` },
+  { name: "dashboard-simulacion", role: "operator", path: () => "/console/simulacion" },
+  { name: "dashboard-conversaciones", role: "operator", path: () => "/console/conversaciones?segment=VE" },
+  { name: "dashboard-outreach", role: "operator", path: () => "/console/outreach" },
+  { name: "dashboard-metricas", role: "operator", path: () => "/console/metricas" },
+  { name: "dashboard-recomendaciones", role: "operator", path: (s) => `/console/recomendaciones?ns=${encodeURIComponent(`${s.series}/policy`)}` },
 ];
 
 /** The people who open the pages: one per role (password: the helpers' TEST_PASSWORD). */
@@ -32,6 +38,8 @@ export interface PagesSeed {
   ticket: string;
   /** A test drive with a conversation. */
   lead: number;
+  /** The dashboard's simulation series: 40 customers, three iterations. */
+  series: string;
 }
 
 const THREAD = "seed-thread-1";
@@ -68,5 +76,11 @@ export async function seedPages(rt: CareRuntime): Promise<PagesSeed> {
   const trade = await s.leads.create({ kind: "trade_in", customer_id: "seed-c3", thread_id: null, channel: "telegram", car_id: "243587", details: car }, "seed:lead:2");
   await s.leads.create({ kind: "reserve", customer_id: "seed-c4", thread_id: null, channel: "web", car_id: "243587", details: {} }, "seed:lead:3");
   await moveLead(s, PAGE_USERS.agent, trade.lead.id, "contacted");
-  return { ticket: folios[0]!, lead: lead.id };
+
+  // The dashboard: a dataset and two runs of its series (iterations 1–2, then 3), as Simulación makes them.
+  const sim = SeriesParams.parse({ customers: 40, top_n: 10 });
+  await generateDataset(rt, sim);
+  await runSeries(rt, sim, rt.environment, { experimentId: "sim-seed-run-1", iterations: 2, firstIteration: 1 });
+  await runSeries(rt, sim, rt.environment, { experimentId: "sim-seed-run-2", iterations: 1, firstIteration: 3 });
+  return { ticket: folios[0]!, lead: lead.id, series: seriesId(sim) };
 }

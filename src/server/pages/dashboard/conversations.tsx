@@ -4,6 +4,7 @@ import { ISSUE_BUCKETS, SEGMENTS } from "../../../domain/segment.js";
 import { TEMPLATE_IDS } from "../../../domain/template.js";
 import type { AppEnv } from "../../env.js";
 import { ISSUE_LABEL, num2, num3, SAFETY_LABEL, when } from "./format.js";
+import { Scroll } from "./scroll.js";
 import { DashboardPage } from "./tabs.js";
 
 export interface ConversationFilter {
@@ -46,7 +47,9 @@ const excerpt = (s: string | null) => (s === null ? "(sin mensaje)" : s.length >
 function Row({ i }: { i: Interaction }) {
   return (
     <tr>
-      <td class="hide-phone">{when(i.created_at)}</td>
+      <td class="hide-phone">
+        <time datetime={i.created_at}>{when(i.created_at)}</time>
+      </td>
       <td>
         <details>
           <summary>{excerpt(i.message)}</summary>
@@ -93,7 +96,7 @@ export function ConversationsPage({ c, f, items, more, namespaces }: { c: Contex
           Exportar CSV
         </a>
       </form>
-      <div class="table-wrap">
+      <Scroll label="Interacciones">
         <table>
           <caption class="muted">
             Página {f.page}: interacciones {(f.page - 1) * PAGE_SIZE + (items.length ? 1 : 0)}–{(f.page - 1) * PAGE_SIZE + items.length}
@@ -121,7 +124,7 @@ export function ConversationsPage({ c, f, items, more, namespaces }: { c: Contex
             )}
           </tbody>
         </table>
-      </div>
+      </Scroll>
       <nav class="row pager" aria-label="Páginas">
         {f.page > 1 && <a href={`/console/conversaciones${filterQuery(f, { page: String(f.page - 1) })}`}>← Anterior</a>}
         {more && <a href={`/console/conversaciones${filterQuery(f, { page: String(f.page + 1) })}`}>Siguiente →</a>}

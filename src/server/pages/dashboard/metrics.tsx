@@ -7,6 +7,7 @@ import { Chart } from "./chart.js";
 import { int, ISSUE_LABEL, num2, num3, pct, pctPoints, usd } from "./format.js";
 import { npsChart, rewardChart, segmentChart } from "./series-charts.js";
 import { SeriesPicker } from "./series-picker.js";
+import { Scroll } from "./scroll.js";
 import { DashboardPage } from "./tabs.js";
 
 const KPI_LABEL: Record<KpiName, string> = {
@@ -22,7 +23,7 @@ function KpiTable({ title, rows, label }: { title: string; rows: Kpi[]; label?: 
   return (
     <section class="card">
       <h2>{title}</h2>
-      <div class="table-wrap">
+      <Scroll label={title}>
         <table>
           <thead>
             <tr>
@@ -51,7 +52,7 @@ function KpiTable({ title, rows, label }: { title: string; rows: Kpi[]; label?: 
             ))}
           </tbody>
         </table>
-      </div>
+      </Scroll>
     </section>
   );
 }
@@ -95,7 +96,7 @@ export function MetricsPage(props: {
       <section class="card">
         <h2>Grafo de conversación</h2>
         <p class="muted">Sobre las últimas {int(props.kpis.conversations)} conversaciones. Las definiciones están en docs/dashboard.md.</p>
-        <div class="table-wrap">
+        <Scroll label="Indicadores del grafo de conversación">
           <table>
             <thead>
               <tr>
@@ -123,7 +124,7 @@ export function MetricsPage(props: {
               ))}
             </tbody>
           </table>
-        </div>
+        </Scroll>
       </section>
     </DashboardPage>
   );

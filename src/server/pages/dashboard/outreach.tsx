@@ -3,6 +3,7 @@ import type { Interaction } from "../../../domain/interaction.js";
 import type { Prioritized } from "../../../sim/prioritizer.js";
 import type { AppEnv } from "../../env.js";
 import { int, ISSUE_LABEL, num2, num3 } from "./format.js";
+import { Scroll } from "./scroll.js";
 import { DashboardPage } from "./tabs.js";
 import { SeriesPicker } from "./series-picker.js";
 
@@ -18,7 +19,7 @@ export function OutreachPage(props: { c: Context<AppEnv>; series: string[]; curr
       {ranking.length === 0 ? (
         <p class="card muted">Genera un conjunto y corre una iteración en Simulación para ver el ranking.</p>
       ) : (
-        <div class="table-wrap">
+        <Scroll label="Ranking de outreach">
           <table>
             <thead>
               <tr>
@@ -68,7 +69,7 @@ export function OutreachPage(props: { c: Context<AppEnv>; series: string[]; curr
               })}
             </tbody>
           </table>
-        </div>
+        </Scroll>
       )}
     </DashboardPage>
   );

@@ -12,6 +12,7 @@ const cohortLabel = (context: string) => {
   const [segment, issue] = context.split("/");
   return `${segment} · ${ISSUE_LABEL[issue!] ?? issue}`;
 };
+import { Scroll } from "./scroll.js";
 import { DashboardPage } from "./tabs.js";
 
 export function RecommendationsPage(props: { c: Context<AppEnv>; namespaces: string[]; view: PolicyView | undefined; ns: string; items: CohortRecommendation[]; notice?: string }) {
@@ -72,7 +73,7 @@ export function RecommendationsPage(props: { c: Context<AppEnv>; namespaces: str
                     <li>Para {r.text}</li>
                   ))}
                 </ul>
-                <div class="table-wrap">
+                <Scroll label="Mejor plantilla por cohorte">
                   <table>
                     <thead>
                       <tr>
@@ -97,7 +98,7 @@ export function RecommendationsPage(props: { c: Context<AppEnv>; namespaces: str
                       ))}
                     </tbody>
                   </table>
-                </div>
+                </Scroll>
                 <p class="muted">Confianza: probabilidad de que la plantilla supere a la segunda mejor de su cohorte (aproximación normal, desviación 0.5).</p>
               </>
             )}
