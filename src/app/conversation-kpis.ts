@@ -89,6 +89,8 @@ export async function recentConversationKpis(store: Pick<Store, "transcript" | "
 
 /** A thread's spend: its queued runs' (tracking id = run id), and calls tracked by the thread itself (a run outside the queue). */
 async function threadCost(store: Pick<Store, "runs">, ledger: ModelCallLedger, threadId: string): Promise<number | null> {
+  // No model call at all (offline models): nothing was spent, and no run needs looking up.
+  if (ledger.size === 0) return 0;
   const ids = [threadId, ...(await store.runs.list(threadId, { limit: 1000, offset: 0 })).map((r) => r.run_id)];
   let sum = 0;
   for (const id of ids) {

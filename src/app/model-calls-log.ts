@@ -62,6 +62,10 @@ export class ModelCallLedger {
     return this.spend.get(trackingId);
   }
 
+  get size(): number {
+    return this.spend.size;
+  }
+
   trackingIds(): string[] {
     return [...this.spend.keys()];
   }

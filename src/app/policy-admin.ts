@@ -10,6 +10,8 @@ export interface PolicyView {
   namespace: string;
   policy: string;
   frozen: boolean;
+  /** false for the main namespace before its first contact: nothing to freeze or reset yet. */
+  bound: boolean;
   estimates: ArmEstimate[];
 }
 
@@ -20,9 +22,9 @@ export interface PolicyView {
  */
 export async function policyView(rt: CareRuntime, namespace: string): Promise<PolicyView | undefined> {
   const row = await rt.store.policyState.binding(namespace);
-  if (!row) return namespace === CONTEXT_DEFAULTS.policy_namespace ? { namespace, policy: CONTEXT_DEFAULTS.policy, frozen: false, estimates: [] } : undefined;
+  if (!row) return namespace === CONTEXT_DEFAULTS.policy_namespace ? { namespace, policy: CONTEXT_DEFAULTS.policy, frozen: false, bound: false, estimates: [] } : undefined;
   const estimates = (await rt.deps.policies.get(namespace, shippedPolicy(namespace, row.policy))).estimates();
-  return { namespace, policy: row.policy, frozen: row.frozen, estimates };
+  return { namespace, policy: row.policy, frozen: row.frozen, bound: true, estimates };
 }
 
 export const policyRecommendations = (v: PolicyView): CohortRecommendation[] => recommendations(v.estimates, TEMPLATE_IDS);

@@ -45,22 +45,24 @@ export function RecommendationsPage(props: { c: Context<AppEnv>; namespaces: str
             <h2>
               Política {view.policy} {view.frozen ? <span class="badge badge-amber">congelada</span> : <span class="badge badge-ok">aprendiendo</span>}
             </h2>
-            <div class="row">
-              <form method="post" action={`/console/recomendaciones/${view.frozen ? "descongelar" : "congelar"}`}>
-                <CsrfField c={c} />
-                <input type="hidden" name="ns" value={ns} />
-                <button type="submit" class="secondary">
-                  {view.frozen ? "Descongelar" : "Congelar"}
-                </button>
-              </form>
-              <form method="post" action="/console/recomendaciones/reiniciar">
-                <CsrfField c={c} />
-                <input type="hidden" name="ns" value={ns} />
-                <button type="submit" class="danger">
-                  Reiniciar lo aprendido
-                </button>
-              </form>
-            </div>
+            {view.bound && (
+              <div class="row">
+                <form method="post" action={`/console/recomendaciones/${view.frozen ? "descongelar" : "congelar"}`}>
+                  <CsrfField c={c} />
+                  <input type="hidden" name="ns" value={ns} />
+                  <button type="submit" class="secondary">
+                    {view.frozen ? "Descongelar" : "Congelar"}
+                  </button>
+                </form>
+                <form method="post" action="/console/recomendaciones/reiniciar">
+                  <CsrfField c={c} />
+                  <input type="hidden" name="ns" value={ns} />
+                  <button type="submit" class="danger">
+                    Reiniciar lo aprendido
+                  </button>
+                </form>
+              </div>
+            )}
           </section>
           <section class="card">
             <h2>Mejor plantilla por cohorte</h2>
