@@ -41,16 +41,24 @@ export async function listSeries(store: Pick<Store, "experiments">, limit = 200)
 
 const lift = (p: number | null | undefined, b: number | null | undefined) => (p == null || b == null || b <= 0 ? null : ((p - b) / b) * 100);
 
+/** One point per iteration of both arms: what the Simulación chart shows (cheaper than seriesMetrics). */
+export async function seriesIterations(store: Pick<Store, "interactions">, series: string): Promise<SeriesMetrics["iterations"]> {
+  const [policy, baseline] = await Promise.all([
+    store.interactions.kpis("iteration", { policy_namespace: `${series}/policy` }),
+    store.interactions.kpis("iteration", { policy_namespace: `${series}/baseline` }),
+  ]);
+  const numbers = [...new Set([...policy, ...baseline].map((k) => Number(k.group)))].sort((a, b) => a - b);
+  const at = (ks: Kpi[], i: number) => ks.find((k) => Number(k.group) === i) ?? null;
+  return numbers.map((i) => ({ iteration: i, policy: at(policy, i), baseline: at(baseline, i) }));
+}
+
 export async function seriesMetrics(store: Pick<Store, "experiments" | "interactions">, series: string): Promise<SeriesMetrics> {
   const ns = { policy: `${series}/policy`, baseline: `${series}/baseline` };
   const both = async (by: KpiGroup) => ({
     policy: await store.interactions.kpis(by, { policy_namespace: ns.policy }),
     baseline: await store.interactions.kpis(by, { policy_namespace: ns.baseline }),
   });
-  const perIteration = await both("iteration");
-  const numbers = [...new Set([...perIteration.policy, ...perIteration.baseline].map((k) => Number(k.group)))].sort((a, b) => a - b);
-  const at = (ks: Kpi[], i: number) => ks.find((k) => Number(k.group) === i) ?? null;
-  const iterations = numbers.map((i) => ({ iteration: i, policy: at(perIteration.policy, i), baseline: at(perIteration.baseline, i) }));
+  const iterations = await seriesIterations(store, series);
   const overall = await both("namespace");
   const last = iterations.at(-1);
   const runs = (await store.experiments.list(500)).filter((e) => seriesOf(e) === series && e.status === "done" && e.summary);

@@ -84,7 +84,7 @@ export function MetricsPage(props: {
             </section>
           </div>
           <div class="grid charts">
-            <Chart spec={rewardChart(m)} />
+            <Chart spec={rewardChart(m.iterations)} />
             <Chart spec={npsChart(m)} />
             <Chart spec={segmentChart(m)} />
           </div>

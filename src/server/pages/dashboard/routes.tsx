@@ -7,7 +7,7 @@ import { SeriesBusyError } from "../../../app/experiment-jobs.js";
 import { interactionsCsv } from "../../../app/interactions-export.js";
 import { evaluateFromLog, OpeInputError } from "../../../app/ope.js";
 import { policyRecommendations, policyView, resetPolicy, setPolicyFrozen } from "../../../app/policy-admin.js";
-import { listSeries, seriesMetrics } from "../../../app/series-metrics.js";
+import { listSeries, seriesIterations, seriesMetrics } from "../../../app/series-metrics.js";
 import { DatasetMissingError, generateDataset, outreachRanking, SeriesParams, seriesId } from "../../../app/simulation.js";
 import type { Interaction } from "../../../domain/interaction.js";
 import { IssueBucket, Segment } from "../../../domain/segment.js";
@@ -64,8 +64,8 @@ export function dashboardPages(rt: CareRuntime, o: PagesOptions): Hono<AppEnv> {
   /** htmx gets the fragment; a plain form post the whole page with the fragment in it. */
   const simAnswer = async (c: Context<AppEnv>, f: SimForm, fragment: HtmlEscapedString | Promise<HtmlEscapedString>, status: 200 | 202 = 200) => {
     if (c.req.header("hx-request")) return c.html(fragment, status);
-    const metrics = await seriesMetrics(rt.store, seriesId(seriesParamsOf(f)));
-    return c.html(<SimulationPage c={c} p={seriesParamsOf(f)} iterations={f.iterations} metrics={metrics} result={fragment} />, status);
+    const points = await seriesIterations(rt.store, seriesId(seriesParamsOf(f)));
+    return c.html(<SimulationPage c={c} p={seriesParamsOf(f)} iterations={f.iterations} iterationPoints={points} result={fragment} />, status);
   };
 
   const startRun = (iterations: (f: SimForm) => number) => async (c: Context<AppEnv>) => {
@@ -110,8 +110,8 @@ export function dashboardPages(rt: CareRuntime, o: PagesOptions): Hono<AppEnv> {
       const asked = Object.keys(c.req.query()).length ? c.req.query() : pickSimFields(latest?.params ?? {});
       const r = SimForm.safeParse(asked);
       const f = r.success ? r.data : SimForm.parse({});
-      const metrics = await seriesMetrics(rt.store, seriesId(seriesParamsOf(f)));
-      return c.html(<SimulationPage c={c} p={seriesParamsOf(f)} iterations={f.iterations} metrics={metrics} />);
+      const points = await seriesIterations(rt.store, seriesId(seriesParamsOf(f)));
+      return c.html(<SimulationPage c={c} p={seriesParamsOf(f)} iterations={f.iterations} iterationPoints={points} />);
     })
     .post("/simulacion/clientes", operator, async (c) => {
       const f = await readForm(c, SimForm);
@@ -123,7 +123,7 @@ export function dashboardPages(rt: CareRuntime, o: PagesOptions): Hono<AppEnv> {
     .post("/simulacion/experimento", operator, startRun((f) => f.iterations))
     .get("/simulacion/progreso/:id", operator, async (c) => {
       const job = await jobView(parseWith(JobId, c.req.param("id"), "path"));
-      if (job.state === "done") c.header(...chartUpdate(rewardChart(await seriesMetrics(rt.store, job.series))));
+      if (job.state === "done") c.header(...chartUpdate(rewardChart(await seriesIterations(rt.store, job.series))));
       return c.html(<JobProgress job={job} />);
     })
 

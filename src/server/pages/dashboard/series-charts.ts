@@ -6,8 +6,7 @@ const POLICY = "Política";
 const BASELINE = "Base uniforme";
 
 /** Mean reward per iteration, the policy against its uniform baseline: the chart an iteration adds a point to. */
-export function rewardChart(m: SeriesMetrics | undefined): ChartSpec {
-  const it = m?.iterations ?? [];
+export function rewardChart(it: SeriesMetrics["iterations"]): ChartSpec {
   return {
     id: "reward",
     kind: "line",

@@ -24,7 +24,7 @@ function Slider(p: { name: string; label: string; min: number; max: number; step
   );
 }
 
-export function SimulationPage({ c, p, iterations, metrics, result }: { c: Context<AppEnv>; p: SeriesParams; iterations: number; metrics: SeriesMetrics | undefined; result?: Child }) {
+export function SimulationPage({ c, p, iterations, iterationPoints, result }: { c: Context<AppEnv>; p: SeriesParams; iterations: number; iterationPoints: SeriesMetrics["iterations"]; result?: Child }) {
   return (
     <DashboardPage c={c} tab="simulacion" title="Simulación" scripts={["uplot", "charts", "sliders"]}>
       <form class="card stack" method="post" action="/console/simulacion/iteracion" hx-target="#sim-result" hx-swap="innerHTML">
@@ -75,7 +75,7 @@ export function SimulationPage({ c, p, iterations, metrics, result }: { c: Conte
       <section id="sim-result" aria-live="polite">
         {result}
       </section>
-      <Chart spec={rewardChart(metrics)} />
+      <Chart spec={rewardChart(iterationPoints)} />
     </DashboardPage>
   );
 }
