@@ -14,6 +14,9 @@ export interface InteractionFilter {
   template?: string;
   route?: string;
   customer_id?: string;
+  safety_verdict?: string;
+  /** Newest first (the console's list); oldest first otherwise. */
+  newest_first?: boolean;
   since?: string;
   limit?: number;
   offset?: number;

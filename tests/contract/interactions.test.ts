@@ -48,6 +48,9 @@ contract("InteractionStore", (store) => {
     await s.upsert(interaction("list-5", { experiment_id: "list-exp", route: "silent", customer_id: "c-five" }));
     expect(await ids({ route: "silent" })).toEqual(["list-5"]);
     expect(await ids({ customer_id: "c-five" })).toEqual(["list-5"]);
+    await s.upsert(interaction("list-6", { experiment_id: "list-exp", safety_verdict: "severe" }));
+    expect(await ids({ safety_verdict: "severe" })).toEqual(["list-6"]);
+    expect(await ids({ segment: "VF", newest_first: true, limit: 2 })).toEqual(["list-4", "list-3"]);
   });
 
   it("sums KPIs per group, the null group first", async () => {

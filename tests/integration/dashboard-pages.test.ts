@@ -71,8 +71,17 @@ describe("the dashboard's forms", () => {
 describe("the interactions, on the page and exported", () => {
   const evil = '=HYPERLINK("http://x","<script>alert(1)</script>")';
   beforeAll(async () => {
-    await rt.store.interactions.upsert(interaction("evil-1", { policy_namespace: "evil/policy", message: evil, segment: "VE" }));
-    await rt.store.interactions.upsert(interaction("calm-1", { policy_namespace: "evil/policy", message: "Hola, ¿cómo le fue?", segment: "VF" }));
+    await rt.store.interactions.upsert(interaction("x1-evil", { policy_namespace: "evil/policy", message: evil, segment: "VE" }));
+    await rt.store.interactions.upsert(interaction("x2-calm", { policy_namespace: "evil/policy", message: "Hola, ¿cómo le fue?", segment: "VF" }));
+  });
+
+  it("lists the newest first, filtered by the safety verdict too", async () => {
+    // x2-calm was written after x1-evil (and within one clock tick, the id breaks the tie the same way).
+    const all = (await olga.page("/console/conversaciones?ns=evil%2Fpolicy")).html;
+    expect(all.indexOf("Hola, ¿cómo le fue?")).toBeLessThan(all.indexOf("HYPERLINK"));
+    const severe = (await olga.page("/console/conversaciones?ns=evil%2Fpolicy&safety=severe")).html;
+    expect(severe).toContain("No hay interacciones con este filtro.");
+    expect((await olga.page("/console/conversaciones?ns=evil%2Fpolicy&safety=ok")).html).toContain("HYPERLINK");
   });
 
   it("shows a customer's markup as text", async () => {

@@ -12,6 +12,7 @@ export interface ConversationFilter {
   segment?: string;
   issue?: string;
   template?: string;
+  safety?: string;
   page: number;
 }
 
@@ -20,7 +21,7 @@ export const PAGE_SIZE = 25;
 /** The filter as a query string (without the page): for the pager and the CSV link. */
 export function filterQuery(f: ConversationFilter, extra: Record<string, string> = {}): string {
   const q = new URLSearchParams();
-  for (const k of ["ns", "segment", "issue", "template"] as const) if (f[k]) q.set(k, f[k]!);
+  for (const k of ["ns", "segment", "issue", "template", "safety"] as const) if (f[k]) q.set(k, f[k]!);
   for (const [k, v] of Object.entries(extra)) q.set(k, v);
   const s = q.toString();
   return s ? `?${s}` : "";
@@ -91,6 +92,7 @@ export function ConversationsPage({ c, f, items, more, namespaces }: { c: Contex
         <Select name="segment" label="Segmento" value={f.segment} options={SEGMENTS.map((s) => [s, s] as const)} />
         <Select name="issue" label="Tema" value={f.issue} options={ISSUE_BUCKETS.map((s) => [s, ISSUE_LABEL[s]!] as const)} />
         <Select name="template" label="Plantilla" value={f.template} options={TEMPLATE_IDS.map((s) => [s, s] as const)} />
+        <Select name="safety" label="Seguridad" value={f.safety} options={Object.entries(SAFETY_LABEL)} />
         <button type="submit">Filtrar</button>
         <a class="button secondary" href={`/console/conversaciones.csv${filterQuery(f)}`} download>
           Exportar CSV
@@ -99,7 +101,7 @@ export function ConversationsPage({ c, f, items, more, namespaces }: { c: Contex
       <Scroll label="Interacciones">
         <table>
           <caption class="muted">
-            Página {f.page}: interacciones {(f.page - 1) * PAGE_SIZE + (items.length ? 1 : 0)}–{(f.page - 1) * PAGE_SIZE + items.length}
+            Página {f.page}, las más recientes primero: interacciones {(f.page - 1) * PAGE_SIZE + (items.length ? 1 : 0)}–{(f.page - 1) * PAGE_SIZE + items.length}
           </caption>
           <thead>
             <tr>

@@ -34,7 +34,14 @@ type SimForm = z.infer<typeof SimForm>;
 const optional = <T extends z.ZodType>(t: T) => z.preprocess((v) => (v === "" ? undefined : v), t.optional());
 const Namespace = z.string().max(120).regex(/^[A-Za-z0-9_./:-]+$/, "letters, digits and _ . / : - only");
 const ConversationQuery = z
-  .object({ ns: optional(Namespace), segment: optional(Segment), issue: optional(IssueBucket), template: optional(TemplateId), page: queryInt(1, 100_000, 1) })
+  .object({
+    ns: optional(Namespace),
+    segment: optional(Segment),
+    issue: optional(IssueBucket),
+    template: optional(TemplateId),
+    safety: optional(z.enum(["ok", "fixable", "severe"])),
+    page: queryInt(1, 100_000, 1),
+  })
   .strict();
 const SeriesQuery = z.object({ serie: optional(Namespace) }).strict();
 const JobId = z.string().max(200).regex(/^sim-[A-Za-z0-9-]+$/, "a console run id");
@@ -101,7 +108,7 @@ export function dashboardPages(rt: CareRuntime, o: PagesOptions): Hono<AppEnv> {
     };
   };
 
-  const conversationFilter = (q: z.infer<typeof ConversationQuery>) => ({ policy_namespace: q.ns, segment: q.segment, issue_bucket: q.issue, template: q.template });
+  const conversationFilter = (q: z.infer<typeof ConversationQuery>) => ({ policy_namespace: q.ns, segment: q.segment, issue_bucket: q.issue, template: q.template, safety_verdict: q.safety });
 
   return new Hono<AppEnv>()
     .get("/simulacion", operator, async (c) => {
@@ -129,7 +136,7 @@ export function dashboardPages(rt: CareRuntime, o: PagesOptions): Hono<AppEnv> {
 
     .get("/conversaciones", operator, async (c) => {
       const q = query(c, ConversationQuery);
-      const items = await rt.store.interactions.list({ ...conversationFilter(q), limit: PAGE_SIZE + 1, offset: (q.page - 1) * PAGE_SIZE });
+      const items = await rt.store.interactions.list({ ...conversationFilter(q), newest_first: true, limit: PAGE_SIZE + 1, offset: (q.page - 1) * PAGE_SIZE });
       const namespaces = (await seriesNames()).flatMap((s) => [`${s}/policy`, `${s}/baseline`]);
       return c.html(<ConversationsPage c={c} f={q} items={items.slice(0, PAGE_SIZE)} more={items.length > PAGE_SIZE} namespaces={["main", ...namespaces]} />);
     })
