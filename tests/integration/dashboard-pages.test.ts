@@ -43,6 +43,23 @@ describe("the dashboard's forms", () => {
     expect((await olga.request("/console/simulacion/progreso/sim-nothing-here")).status).toBe(404);
   });
 
+  it("cancels a running experiment, which records it as cancelled", async () => {
+    const sliders = { customers: "30", seed: "41", top_n: "15" };
+    expect((await olga.form("/console/simulacion/clientes", sliders, { headers: HX })).status).toBe(200);
+    const started = await olga.form("/console/simulacion/experimento", { ...sliders, iterations: "50" }, { headers: HX });
+    expect(started.status).toBe(202);
+    const id = /hx-get="\/console\/simulacion\/progreso\/([^"]+)"/.exec(await started.text())![1]!;
+    const cancel = await olga.request(`/console/simulacion/cancelar/${id}`, { method: "POST", headers: { ...HX, "x-csrf-token": olga.csrf } });
+    expect(cancel.status).toBe(200);
+    await expect.poll(async () => (await rt.store.experiments.get(id))?.status, { timeout: 20_000, interval: 20 }).toBe("cancelled");
+    expect(await (await olga.request(`/console/simulacion/progreso/${id}`)).text()).toContain("La corrida se canceló");
+    expect((await olga.request(`/console/simulacion/cancelar/${id}`, { method: "POST", headers: { ...HX, "x-csrf-token": olga.csrf } })).status).toBe(409);
+    expect((await rt.store.audit.list(`experiment:${id}`)).map((e) => [e.actor, e.action])).toEqual([
+      ["olga", "experiment.started"],
+      ["olga", "experiment.cancelled"],
+    ]);
+  });
+
   it("freezes, unfreezes and resets a namespace's policy as the signed-in operator; 404 for one with nothing bound", async () => {
     await rt.deps.policies.get("ops/policy", "thompson");
     const froze = await olga.form("/console/recomendaciones/congelar", { ns: "ops/policy" });

@@ -134,6 +134,14 @@ export function dashboardPages(rt: CareRuntime, o: PagesOptions): Hono<AppEnv> {
       return c.html(<JobProgress job={job} />);
     })
 
+    .post("/simulacion/cancelar/:id", operator, async (c) => {
+      const id = parseWith(JobId, c.req.param("id"), "path");
+      if (!o.jobs.cancel(id)) throw new HttpError(409, "not_running", "Esa corrida ya no está en curso en este proceso.");
+      await rt.store.audit.record(actor(c), "experiment.cancelled", `experiment:${id}`);
+      // The run stops at its next contact; the progress keeps polling until its record says so.
+      return c.html(<JobProgress job={await jobView(id)} />);
+    })
+
     .get("/conversaciones", operator, async (c) => {
       const q = query(c, ConversationQuery);
       const items = await rt.store.interactions.list({ ...conversationFilter(q), newest_first: true, limit: PAGE_SIZE + 1, offset: (q.page - 1) * PAGE_SIZE });

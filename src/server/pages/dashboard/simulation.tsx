@@ -107,9 +107,14 @@ export function JobProgress({ job }: { job: JobView }) {
               {job.done} de {job.total}
             </progress>
           </label>
-          <p class="muted">
-            {int(job.done)} de {int(job.total)} contactos
-          </p>
+          <div class="row">
+            <p class="muted">
+              {int(job.done)} de {int(job.total)} contactos
+            </p>
+            <button type="button" class="secondary" hx-post={`/console/simulacion/cancelar/${encodeURIComponent(job.id)}`} hx-target="#job" hx-swap="outerHTML">
+              Cancelar
+            </button>
+          </div>
         </>
       )}
       {job.state === "elsewhere" && <p class="muted">Corriendo en otro proceso del servicio…</p>}
@@ -126,7 +131,7 @@ export function JobProgress({ job }: { job: JobView }) {
       )}
       {(job.state === "failed" || job.state === "cancelled") && (
         <p class="error" role="alert">
-          {job.state === "failed" ? "La corrida falló" : "La corrida se canceló"}: {job.error}
+          {job.state === "failed" ? `La corrida falló: ${job.error}` : "La corrida se canceló."}
         </p>
       )}
     </div>
