@@ -114,7 +114,9 @@ export function dashboardPages(rt: CareRuntime, o: PagesOptions): Hono<AppEnv> {
     .get("/simulacion", operator, async (c) => {
       // The sliders of the latest console run unless the URL sets them: its chart is the one to watch.
       const latest = (await rt.store.experiments.list(50)).find((e) => String(e.params["series"] ?? "").startsWith("sim-"));
-      const asked = Object.keys(c.req.query()).length ? c.req.query() : pickSimFields(latest?.params ?? {});
+      // Its sliders only: how many iterations a whole experiment runs keeps its default.
+      const { iterations: _, ...sliders } = pickSimFields(latest?.params ?? {});
+      const asked = Object.keys(c.req.query()).length ? c.req.query() : sliders;
       const r = SimForm.safeParse(asked);
       const f = r.success ? r.data : SimForm.parse({});
       const points = await seriesIterations(rt.store, seriesId(seriesParamsOf(f)));
