@@ -1,7 +1,6 @@
-import { randomUUID } from "node:crypto";
 import type { EnvironmentSpec } from "../domain/environment.js";
 import type { CareRuntime } from "./care-runtime.js";
-import { experimentFromParams, newExperimentId, type ExperimentParams } from "./experiment.js";
+import { experimentFromParams, newExperimentId, runStamp, type ExperimentParams } from "./experiment.js";
 import { nextIteration, requireDataset, runSeries, seriesId, type SeriesParams } from "./simulation.js";
 
 interface Job {
@@ -50,7 +49,7 @@ export class ExperimentJobs {
     try {
       await requireDataset(this.rt, params);
       const firstIteration = await nextIteration(this.rt, series);
-      const id = `${series}-${new Date().toISOString().replace(/[-:]/g, "").replace(/\..*/, "")}-${randomUUID().slice(0, 4)}`;
+      const id = `${series}-${runStamp()}`;
       this.track(id, series, (signal, onProgress) => runSeries(this.rt, params, this.environment, { experimentId: id, iterations, firstIteration, signal, onProgress }));
       return { id, firstIteration };
     } finally {

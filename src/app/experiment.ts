@@ -69,9 +69,12 @@ export const ExperimentParams = z
   .strict();
 export type ExperimentParams = z.infer<typeof ExperimentParams>;
 
+/** When and a little randomness, for a run's id: `20261208-004512-1a2b`. */
+export const runStamp = () => `${new Date().toISOString().replace(/[-:]/g, "").replace(/\..*/, "").replace("T", "-")}-${randomUUID().slice(0, 4)}`;
+
 export function newExperimentId(p: ExperimentParams): string {
-  const stamp = new Date().toISOString().replace(/[-:]/g, "").replace(/\..*/, "").replace("T", "-");
-  return `exp-${stamp}-${p.policy}-s${p.seed}-${randomUUID().slice(0, 4)}`;
+  const [day, time, rand] = runStamp().split("-");
+  return `exp-${day}-${time}-${p.policy}-s${p.seed}-${rand}`;
 }
 
 /** PersonaForge customers for the parameters, then the experiment on the graph. */
