@@ -13,6 +13,7 @@ import { loadEnvironment } from "../store/assets.js";
 import type { Store } from "../store/ports.js";
 import { openSqlite } from "../store/sqlite/open.js";
 import { careLink } from "./care-decision.js";
+import { liveFeed, type LiveFeed } from "./live-feed.js";
 
 export type Durability = "sync" | "async" | "exit";
 
@@ -31,6 +32,8 @@ export interface CareRuntime {
   memory: BaseStore;
   /** The simulated world the offline judge draws from (and experiments measure regret against). */
   environment: EnvironmentSpec;
+  /** The console's and the web chat's live updates: the store's change signals, heard once for every client. */
+  live: LiveFeed;
   /** Threads being resumed by this runtime: a double submit must not resume one twice (nor send its answer twice). */
   resuming: Set<string>;
   /** Runs `fn` when the runtime closes, before its store does (a worker stops taking runs first). */
@@ -82,10 +85,12 @@ export async function openCareRuntime(o: Omit<CareDepsOptions, "store"> & Databa
       checkpointer,
       memory,
       environment,
+      live: liveFeed(store),
       resuming: new Set(),
       beforeClose: (fn) => void closing.push(fn),
       close: async () => {
         await Promise.allSettled(closing.map((fn) => fn()));
+        await rt.live.close().catch(() => {});
         await store.close();
       },
     };

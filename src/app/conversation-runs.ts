@@ -1,13 +1,14 @@
 import { AIMessage, HumanMessage, type BaseMessage } from "@langchain/core/messages";
 import { isCommand } from "@langchain/langgraph";
 import { ConversationContext } from "../agents/conversation/state.js";
-import type { Turn } from "../domain/conversation.js";
+import type { CarRef, Turn } from "../domain/conversation.js";
 import type { TranscriptAuthor } from "../domain/transcript.js";
 import { PERSON_MESSAGE_NAME } from "../agents/conversation/handoff.js";
 import { AgentName, HumanResume } from "../domain/human.js";
 import { redactPii } from "../domain/pii.js";
 import type { Repos } from "../store/ports.js";
 import type { CareRuntime, ConversationGraph } from "./care-runtime.js";
+import { catalogCars } from "./chat-cards.js";
 import { chatCustomer, failAnswer, finishAnswer, openConversationHandoff, pendingInterrupts } from "./conversation-handoffs.js";
 import { beginResume, checkClaim } from "./contacts.js";
 import { withBookkeeping, type Finisher, type StreamOptions } from "./streamed-runs.js";
@@ -19,6 +20,14 @@ export interface ChatOutcome {
   reply: string | null;
   status: "answered" | "handed_off";
   turn: Pick<Turn, "intents" | "agents"> & { tools: string[] };
+  /** The cars the turn's catalog searches returned, as the tool gave them (the web chat shows them as cards). */
+  cars: CarRef[];
+}
+
+/** A bot message of the turn as the graph writes it (whole: every model call is out of the stream until checked). */
+export interface SaidMessage {
+  id: string;
+  text: string;
 }
 
 export interface ChatRequest {
@@ -30,6 +39,8 @@ export interface ChatRequest {
   /** The turn answers a channel's message, recorded by its webhook. */
   inbound?: boolean;
   signal?: AbortSignal;
+  /** Hears each bot message as the graph writes it, before the turn ends (the web chat's stream). */
+  onMessage?: (m: SaidMessage) => Promise<void>;
 }
 
 type Snapshot = Awaited<ReturnType<ConversationGraph["getState"]>>;
@@ -54,8 +65,8 @@ export async function runChat(rt: CareRuntime, req: ChatRequest): Promise<ChatOu
     // While the graph waits for the person it keeps the message itself (and stays silent); once the person has
     // answered it has no wait to go back to, so the message is only added to the thread.
     if (!seen && person && !waiting(snapshot)) await rt.conversation.updateState(config, { messages: [message] }, "remember");
-    else if (!seen) await rt.conversation.invoke({ messages: [message] }, config);
-    else if (snapshot.next.length > 0 && !waiting(snapshot)) await rt.conversation.invoke(null, config);
+    else if (!seen) await streamTurn(rt.conversation, { messages: [message] }, config, req.onMessage);
+    else if (snapshot.next.length > 0 && !waiting(snapshot)) await streamTurn(rt.conversation, null, config, req.onMessage);
     snapshot = await rt.conversation.getState(config);
     const outcome = chatOutcome(req.thread_id, snapshot, req.run_id);
     await rt.store.transaction(async (tx) => {
@@ -67,6 +78,23 @@ export async function runChat(rt: CareRuntime, req: ChatRequest): Promise<ChatOu
   } catch (e) {
     await markThread(rt.store, req.thread_id, { status: "failed", error: redactPii(String(e)).slice(0, 300) }).catch(() => undefined);
     throw e;
+  }
+}
+
+/**
+ * Runs the graph to its next stop, handing each bot message to `onMessage` as a node writes it (the graph's
+ * `updates` stream; the same run as `invoke`). The person's answers are theirs, not the bot's: not handed on.
+ */
+async function streamTurn(graph: ConversationGraph, input: { messages: BaseMessage[] } | null, config: object, onMessage?: (m: SaidMessage) => Promise<void>): Promise<void> {
+  const updates = (await graph.stream(input, { ...config, streamMode: "updates" })) as AsyncIterable<Record<string, { messages?: unknown } | undefined>>;
+  for await (const update of updates) {
+    if (!onMessage) continue;
+    for (const out of Object.values(update)) {
+      const written = out?.messages;
+      for (const m of Array.isArray(written) ? written : [written]) {
+        if (AIMessage.isInstance(m) && m.id !== undefined && m.text.trim() !== "" && m.name !== PERSON_MESSAGE_NAME) await onMessage({ id: m.id, text: m.text });
+      }
+    }
   }
 }
 
@@ -131,6 +159,7 @@ export function chatOutcome(threadId: string, snapshot: Snapshot, messageId?: st
     reply: said.length > 0 ? said.join("\n\n") : null,
     status: handedOff ? "handed_off" : "answered",
     turn: { intents: turn?.intents ?? [], agents: turn?.agents ?? [], tools: (turn?.tools ?? []).map((t) => t.name) },
+    cars: catalogCars(turn?.tools ?? []),
   };
 }
 

@@ -17,5 +17,6 @@ export const TranscriptLineNew = z.object({
 export type TranscriptLineNew = z.input<typeof TranscriptLineNew>;
 
 /** A line of a conversation, every channel's, as the transcript keeps it for people (the console, an export). */
-export const TranscriptLine = TranscriptLineNew.extend({ id: z.number().int(), text: z.string(), created_at: z.string() });
+/** `key`: what wrote it (`<thread>:<message id>` for a turn's lines, `<hand-off>:answer` for a person's answer). */
+export const TranscriptLine = TranscriptLineNew.extend({ id: z.number().int(), key: z.string(), text: z.string(), created_at: z.string() });
 export type TranscriptLine = z.infer<typeof TranscriptLine>;

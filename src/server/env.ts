@@ -10,5 +10,7 @@ export type AppEnv = {
     user: SessionUser | undefined;
     /** The CSRF token forms and htmx requests must send back (session middleware). */
     csrf: string;
+    /** The customer's web chat (/chat only, chatSession): the thread their cookie names; undefined without one. */
+    chat: { threadId: string } | undefined;
   };
 };

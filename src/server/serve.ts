@@ -216,6 +216,7 @@ export async function startServer(
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => void Promise.all([jobs.stopAll(), sender?.stop(), runs.stop(cfg.drainMs)]).then(() => resolve()));
+        rt.live.endAll();
         const drained = inFlight === 0 ? Promise.resolve() : new Promise<void>((r) => (idle = r));
         const timer = setTimeout(() => ("closeAllConnections" in server ? server.closeAllConnections() : undefined), cfg.drainMs);
         void drained.then(() => {

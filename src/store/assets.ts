@@ -19,6 +19,7 @@ import { ConversationSettings, ConversationTexts } from "../domain/conversation.
 import { GOLDEN_CATEGORIES, GoldenFile } from "../domain/golden.js";
 import { ConversationModelSettings, ModelFallbacks, ModelPrices } from "../domain/conversation-llm.js";
 import { CustomerCues, CustomerPhrases, Scenario, SCENARIO_CATEGORIES } from "../domain/simulated-customer.js";
+import { WebChatSettings, WebChatTexts } from "../domain/web-chat.js";
 
 /** The project root, found from this file whether it runs from src/ (tsx) or dist/ (compiled). */
 export const PROJECT_ROOT = (() => {
@@ -366,4 +367,12 @@ export function loadCustomerCues(path = join(PROJECT_ROOT, "data/simulated-custo
 /** A simulated customer's model prompt (prompts/simulated-customer/). */
 export function loadSimulationPrompt(name: string): string {
   return readText(join(PROJECT_ROOT, "prompts/simulated-customer", name));
+}
+
+export function loadWebChatSettings(path = join(PROJECT_ROOT, "data/web-chat.json")): WebChatSettings {
+  return readJson(path, WebChatSettings);
+}
+
+export function loadWebChatTexts(path = join(PROJECT_ROOT, "prompts/web-chat/texts.es-MX.json")): WebChatTexts {
+  return readJson(path, WebChatTexts);
 }

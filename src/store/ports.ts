@@ -55,6 +55,10 @@ export interface PolicyStateStore extends PolicyStateStoreOfPolicy {
 }
 
 /** As HandoffStore in handoffs.ts. */
+/**
+ * Every change to a people's hand-off (not a simulated customer's: `experiment_id` set) signals `handoffs` with a
+ * HandoffChange once committed; a call that changes nothing signals nothing.
+ */
 export interface HandoffStore {
   /** Idempotent: the node that opens it runs again when the graph resumes. */
   open(h: HandoffOpen): Promise<void>;
@@ -329,10 +333,13 @@ export interface RunEvent {
  * a run executed again adds none twice.
  */
 export interface Transcript {
-  /** Adds the lines in order; a line whose key is there already is skipped. */
+  /**
+   * Adds the lines in order; a line whose key is there already is skipped. Signals `transcript` (a
+   * TranscriptChange) once committed, per thread that gained a line.
+   */
   append(lines: ReadonlyArray<{ key: string; line: TranscriptLineNew }>): Promise<void>;
-  /** A thread's lines, oldest first, `limit` from after `afterId`. */
-  thread(threadId: string, o?: { afterId?: number; limit?: number }): Promise<TranscriptLine[]>;
+  /** A thread's lines, oldest first: `limit` from after `afterId`, or with `latest` its last `latest` lines. */
+  thread(threadId: string, o?: { afterId?: number; limit?: number; latest?: number }): Promise<TranscriptLine[]>;
   /** A customer's latest lines across threads and channels, newest first. */
   customer(customerId: string, limit?: number): Promise<TranscriptLine[]>;
   /** Every line of the `limit` threads written to last (for the console's KPIs), each thread's oldest first. */
@@ -357,8 +364,13 @@ export interface RunEvents {
   last(runId: string, event: string): Promise<RunEvent | undefined>;
 }
 
-/** Channels processes wake each other on: a run was queued; a run's stream has new events; an outbound message was queued. */
-export type SignalChannel = "runs" | "run_events" | "outbox";
+/**
+ * Channels processes wake each other on: a run was queued; a run's stream has new events; an outbound message was
+ * queued; a people's hand-off changed (`HandoffChange` as JSON, domain/changes.ts); a thread's transcript grew
+ * (`TranscriptChange` as JSON). The last two are sent by the repositories that write them, so every caller's write
+ * is heard by the console's live updates.
+ */
+export type SignalChannel = "runs" | "run_events" | "outbox" | "handoffs" | "transcript";
 
 /** The repositories bound to one executor: the Store itself, or one transaction. */
 export interface Repos {
@@ -402,8 +414,11 @@ export interface Store extends Repos, Retention {
    * transaction on PostgreSQL. Keep model and network calls out: on SQLite every other query waits.
    */
   transaction<T>(fn: (tx: Repos) => Promise<T>): Promise<T>;
-  /** Calls `listener` on each signal of `channel` (see Repos.signal); the answer unsubscribes. */
-  listen(channel: SignalChannel, listener: (payload: string) => void): Promise<() => Promise<void>>;
+  /**
+   * Calls `listener` on each signal of `channel` (see Repos.signal); the answer unsubscribes. `onGap`: signals
+   * may have been missed (PostgreSQL's listening connection broke and is listening again); never on SQLite.
+   */
+  listen(channel: SignalChannel, listener: (payload: string) => void, onGap?: () => void): Promise<() => Promise<void>>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

@@ -37,6 +37,13 @@ contract("Transcript", (store) => {
     expect((await t.thread("th-v")).map((l) => l.customer_id)).toEqual([null]);
   });
 
+  it("reads a thread's lines with their keys, and its latest lines, oldest first", async () => {
+    const t = store().transcript;
+    await t.append(["a", "b", "c", "d"].map((k) => ({ key: `th-l:${k}`, line: line("th-l", "customer", k) })));
+    expect((await t.thread("th-l")).map((l) => [l.key, l.text])).toEqual(["a", "b", "c", "d"].map((k) => [`th-l:${k}`, k]));
+    expect((await t.thread("th-l", { latest: 2 })).map((l) => l.text)).toEqual(["c", "d"]);
+  });
+
   it("refuses an author it does not know, naming the field, and writes none of the batch", async () => {
     const t = store().transcript;
     await expect(t.append([{ key: "x:1", line: line("th-x", "customer", "hola") }, { key: "x:2", line: line("th-x", "robot", "…") }])).rejects.toThrow(/author/);

@@ -28,6 +28,8 @@ export const PAGES: readonly ConsolePage[] = [
   { name: "dashboard-outreach", role: "operator", path: () => "/console/outreach" },
   { name: "dashboard-metricas", role: "operator", path: () => "/console/metricas" },
   { name: "dashboard-recomendaciones", role: "operator", path: (s) => `/console/recomendaciones?ns=${encodeURIComponent(`${s.series}/policy`)}` },
+  // A first visit: the customer's chat, empty (tests/browser/chat.test.ts pictures a whole conversation).
+  { name: "chat", path: () => "/chat" },
 ];
 
 /** The people who open the pages: one per role (password: the helpers' TEST_PASSWORD). */

@@ -15,7 +15,7 @@ import {
   type ContactOutcome,
 } from "../contacts.js";
 import { resolveConversationHandoff } from "../conversation-handoffs.js";
-import { runChat } from "../conversation-runs.js";
+import { runChat, type SaidMessage } from "../conversation-runs.js";
 import { queueMessage } from "../messages.js";
 import { CARE_GRAPH_ID, CONVERSATION_GRAPH_ID } from "./graphs.js";
 import type { LanggraphEngine } from "./engine.js";
@@ -92,7 +92,9 @@ export async function executeRun(run: RunRecord, o: ExecuteOptions): Promise<Run
       return { status: "success", output: out };
     }
     case "chat": {
-      const outcome = await runChat(o.rt, { thread_id: run.thread_id, message: k.message, context: k.context, run_id: run.run_id, inbound: k.inbound !== undefined, signal: o.signal });
+      // Only a turn someone follows writes its messages as events: each one is a commit and a notification.
+      const onMessage = k.stream ? (m: SaidMessage) => o.emit("message", m) : undefined;
+      const outcome = await runChat(o.rt, { thread_id: run.thread_id, message: k.message, context: k.context, run_id: run.run_id, inbound: k.inbound !== undefined, signal: o.signal, onMessage });
       if (k.inbound) await answerInbound(o.rt, run.run_id, k.inbound.message_sid, { reply: outcome.reply, handedOff: outcome.status === "handed_off" });
       return { status: "success", output: outcome };
     }

@@ -40,6 +40,8 @@ export const RunKwargs = z.discriminatedUnion("kind", [
     request_id: z.string().optional(),
     /** An inbound channel message this turn answers: its reply goes out through the outbox. */
     inbound: z.object({ message_sid: z.string().min(1) }).optional(),
+    /** Someone reads the turn as it is said (the web chat): each bot message is also a `message` event of the run. */
+    stream: z.boolean().optional(),
   }),
   /**
    * A run of the LangGraph routes: the validated request body (input or command.resume, context, stream

@@ -7,7 +7,9 @@ import { csrf, requireRole, session } from "../middleware/session.js";
 import { assetsRouter } from "./assets.js";
 import { dashboardPages } from "./dashboard/routes.js";
 import { ErrorPage, errorText } from "./layout.js";
+import { chatPages } from "./chat/routes.js";
 import { deskPages } from "./desk/routes.js";
+import { liveRouter } from "./live.js";
 import { loginPages } from "./login.js";
 import type { PagesOptions } from "./options.js";
 
@@ -26,16 +28,18 @@ async function pageHeaders(c: Context<AppEnv>, next: Next) {
   c.header("Cache-Control", "no-store");
 }
 
-/** Hono's "/x/*" matches "/x" too. */
-const PAGE_PATHS = ["/console/*", "/chat/*"];
-
 /** The console (/console/…) and the customers' web chat (/chat), with their assets. */
 export function pagesRouter(rt: CareRuntime, o: PagesOptions) {
   const pages = new Hono<AppEnv>();
   // Scoped to the pages' own paths: this router is mounted at the root, beside the API (whose clients send no CSRF token).
-  for (const path of PAGE_PATHS) pages.use(path, pageHeaders, session(rt, o.cookies), csrf());
+  // Hono's "/x/*" matches "/x" too.
+  pages.use("/console/*", pageHeaders, session(rt, o.cookies), csrf());
+  pages.use("/chat/*", pageHeaders);
+  // The customers' chat has no people's session: its own cookie, and its CSRF token tied to it (chatSession).
+  pages.route("/chat", chatPages(rt, o));
   pages.route("/console", loginPages(rt, o));
   pages.route("/console/desk", deskPages(rt, o));
+  pages.route("/console/events", liveRouter(rt));
   pages.get("/console", requireRole("agent", "operator"), (c) => c.redirect(c.get("user")!.role === "agent" ? "/console/inbox" : "/console/metricas", 302));
   pages.route("/console", dashboardPages(rt, o));
   // Page routers are mounted above this line: it answers only what none of them has.

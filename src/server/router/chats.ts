@@ -5,7 +5,7 @@ import { ConversationContext } from "../../agents/conversation/state.js";
 import type { CareRuntime } from "../../app/care-runtime.js";
 import type { ChatOutcome } from "../../app/conversation-runs.js";
 import { CONVERSATION_GRAPH_ID } from "../../app/runs/graphs.js";
-import { submitRun } from "../../app/runs/submit.js";
+import { ChatThreadRefusedError, queueChatTurn } from "../../app/chat-turns.js";
 import type { RunWatcher } from "../../app/runs/watch.js";
 import { conflict, HttpError, notFound, parseWith, readJson } from "../helper/http.js";
 import { endError } from "../helper/run-end.js";
@@ -30,18 +30,8 @@ export function chatsRouter(rt: CareRuntime, watcher: RunWatcher) {
     .post("/:thread_id/messages", async (c) => {
       const threadId = parseWith(ThreadId, c.req.param("thread_id"), "path");
       const body = await readJson(c, ChatMessageRequest);
-      const run = await rt.store.transaction(async (tx) => {
-        const meta = (await tx.threads.get(threadId))?.metadata;
-        if (meta?.graph_id !== undefined && meta.graph_id !== CONVERSATION_GRAPH_ID) throw conflict(`thread ${threadId} belongs to the ${String(meta.graph_id)} graph`);
-        const owner = meta?.customer_id ?? null;
-        if (owner !== null && owner !== undefined && owner !== (body.customer_id ?? null)) throw conflict(`thread ${threadId} is another customer's conversation`);
-        await tx.threads.upsert(threadId, "patch", { graph_id: CONVERSATION_GRAPH_ID, assistant_id: CONVERSATION_GRAPH_ID });
-        return submitRun(tx, {
-          thread_id: threadId,
-          assistant_id: CONVERSATION_GRAPH_ID,
-          multitask_strategy: "enqueue",
-          kwargs: { kind: "chat", message: body.message, context: { customer_id: body.customer_id, channel: body.channel }, request_id: c.get("requestId") },
-        });
+      const run = await queueChatTurn(rt, threadId, { message: body.message, context: { customer_id: body.customer_id, channel: body.channel }, request_id: c.get("requestId") }).catch((e: unknown) => {
+        throw e instanceof ChatThreadRefusedError ? conflict(e.message) : e;
       });
       const end = await watcher.end(run.run_id, c.req.raw.signal);
       if (!end) throw new HttpError(503, "abandoned", "the client left before the reply was written; the message was accepted");

@@ -1,9 +1,20 @@
+import type { HandoffChange } from "../../domain/changes.js";
 import type { Handoff } from "../handoffs.js";
 import type { HandoffStore } from "../ports.js";
 import { iso, isoOrNull, type Ctx } from "./dialect.js";
 
+/** What a changed row tells listeners: enough to filter on (a thread, a customer) without reading it. */
+type Changed = { interaction_id: string; thread_id: string | null; customer_id: string; experiment_id: string | null };
+const CHANGED = ["interaction_id", "thread_id", "customer_id", "experiment_id"] as const;
+
 /** Escalations to people: who owns a conversation never depends on a model. */
-export function handoffStore({ db, d }: Ctx): HandoffStore {
+export function handoffStore({ db, d, signal }: Ctx): HandoffStore {
+  // A simulated customer's hand-off is in no one's inbox: an experiment's thousands would only flood the console.
+  const changed = async (h: Changed | undefined, what: HandoffChange["what"]) => {
+    if (!h || h.experiment_id !== null) return;
+    const change: HandoffChange = { interaction_id: h.interaction_id, what, thread_id: h.thread_id, customer_id: h.customer_id };
+    await signal("handoffs", JSON.stringify(change));
+  };
   const people = () => db.selectFrom("handoffs").selectAll().where("experiment_id", "is", null);
   const get = async (interactionId: string) => {
     const row = await db.selectFrom("handoffs").selectAll().where("interaction_id", "=", interactionId).executeTakeFirst();
@@ -11,11 +22,13 @@ export function handoffStore({ db, d }: Ctx): HandoffStore {
   };
   return {
     async open(h) {
-      await db.insertInto("handoffs").values(h).onConflict((oc) => oc.doNothing()).execute();
+      const opened = await db.insertInto("handoffs").values(h).onConflict((oc) => oc.doNothing()).returning(CHANGED).executeTakeFirst();
+      await changed(opened, "opened");
     },
 
     async resolve(interactionId, resolution) {
-      await db.updateTable("handoffs").set({ status: "resolved", resolution, resolved_at: d.now() }).where("interaction_id", "=", interactionId).execute();
+      const rows = await db.updateTable("handoffs").set({ status: "resolved", resolution, resolved_at: d.now() }).where("interaction_id", "=", interactionId).returning(CHANGED).execute();
+      await changed(rows[0], "resolved");
     },
 
     get,
@@ -32,8 +45,12 @@ export function handoffStore({ db, d }: Ctx): HandoffStore {
         .where("interaction_id", "=", interactionId)
         .where("status", "=", "pending")
         .where("claimed_by", "is", null)
+        .returning(CHANGED)
         .executeTakeFirst();
-      if (won.numUpdatedRows === 1n) return "claimed";
+      if (won) {
+        await changed(won, "claimed");
+        return "claimed";
+      }
       const h = await get(interactionId);
       if (!h) return "missing";
       if (h.status === "resolved") return "resolved";

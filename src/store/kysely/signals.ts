@@ -7,6 +7,6 @@ import type { DB } from "./schema.js";
 export interface Signals {
   /** Sends on `db`, the Store's handle or a transaction's; `afterCommit` is that handle's. */
   send(db: Kysely<DB>, afterCommit: Ctx["afterCommit"], channel: SignalChannel, payload: string): Promise<void>;
-  listen(channel: SignalChannel, listener: (payload: string) => void): Promise<() => Promise<void>>;
+  listen(channel: SignalChannel, listener: (payload: string) => void, onGap?: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }

@@ -69,7 +69,7 @@ export function kyselyStore(db: Kysely<DB>, backend: Backend, pruneCheckpoints: 
     async ping() {
       await sql`select 1`.execute(db);
     },
-    listen: (channel, listener) => signals.listen(channel, listener),
+    listen: (channel, listener, onGap) => signals.listen(channel, listener, onGap),
     async close() {
       await signals.close();
       await db.destroy();
