@@ -71,6 +71,11 @@ export class ExperimentJobs {
     this.jobs.set(id, job);
   }
 
+  /** The run of this series in progress here, if any. */
+  runningSeries(series: string): string | undefined {
+    return [...this.jobs].find(([, j]) => j.series === series)?.[0];
+  }
+
   progress(id: string): { done: number; total: number } | undefined {
     const j = this.jobs.get(id);
     return j && { done: j.done, total: j.total };

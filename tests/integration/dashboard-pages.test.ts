@@ -49,6 +49,8 @@ describe("the dashboard's forms", () => {
     const started = await olga.form("/console/simulacion/experimento", { ...sliders, iterations: "50" }, { headers: HX });
     expect(started.status).toBe(202);
     const id = /hx-get="\/console\/simulacion\/progreso\/([^"]+)"/.exec(await started.text())![1]!;
+    // A reload of the page finds the run's progress bar.
+    expect((await olga.page("/console/simulacion?customers=30&seed=41&top_n=15")).html).toContain(`/console/simulacion/progreso/${id}`);
     const cancel = await olga.request(`/console/simulacion/cancelar/${id}`, { method: "POST", headers: { ...HX, "x-csrf-token": olga.csrf } });
     expect(cancel.status).toBe(200);
     await expect.poll(async () => (await rt.store.experiments.get(id))?.status, { timeout: 20_000, interval: 20 }).toBe("cancelled");

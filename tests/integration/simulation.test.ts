@@ -39,6 +39,7 @@ describe("the console's simulation: a dataset, then iterations that go on where 
     const first = await jobs.startSeries(p, 1);
     expect(first.firstIteration).toBe(1);
     await expect(jobs.startSeries(p, 1)).rejects.toBeInstanceOf(SeriesBusyError);
+    expect(jobs.runningSeries(seriesId(p))).toBe(first.id);
     await expect
       .poll(() => {
         const pr = jobs.progress(first.id);
@@ -47,6 +48,7 @@ describe("the console's simulation: a dataset, then iterations that go on where 
       }, { timeout: 30_000, interval: 1 })
       .toBe(true);
     await finished(first.id);
+    expect(jobs.runningSeries(seriesId(p))).toBeUndefined();
     // 12 vocal and the top 4 silent customers, under the policy and the baseline; done only grows.
     const counted = seen.filter((x) => x.total > 0);
     expect(counted.length).toBeGreaterThan(0);

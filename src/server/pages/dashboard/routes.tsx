@@ -119,8 +119,12 @@ export function dashboardPages(rt: CareRuntime, o: PagesOptions): Hono<AppEnv> {
       const asked = Object.keys(c.req.query()).length ? c.req.query() : sliders;
       const r = SimForm.safeParse(asked);
       const f = r.success ? r.data : SimForm.parse({});
-      const points = await seriesIterations(rt.store, seriesId(seriesParamsOf(f)));
-      return c.html(<SimulationPage c={c} p={seriesParamsOf(f)} iterations={f.iterations} iterationPoints={points} />);
+      const series = seriesId(seriesParamsOf(f));
+      const points = await seriesIterations(rt.store, series);
+      // A reload during a run finds its progress bar again.
+      const running = o.jobs.runningSeries(series);
+      const result = running ? <JobProgress job={await jobView(running)} /> : undefined;
+      return c.html(<SimulationPage c={c} p={seriesParamsOf(f)} iterations={f.iterations} iterationPoints={points} result={result} />);
     })
     .post("/simulacion/clientes", operator, async (c) => {
       const f = await readForm(c, SimForm);
