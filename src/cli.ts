@@ -13,7 +13,7 @@ import { AssetError, loadEnvironment, loadPersonaCorpus } from "./store/assets.j
 import { CustomerCsvError, customersFromCsv, customersToCsv } from "./store/customer-csv.js";
 import { ConversationOwnedError, runContact } from "./app/contacts.js";
 import { createLogger, type Logger } from "./app/logger.js";
-import { loggedModelCalls } from "./app/model-calls-log.js";
+import { loggedModelCalls, ModelCallLedger } from "./app/model-calls-log.js";
 import { PolicyBindingError } from "./policy/book.js";
 import { evaluateFromLog, formatOpeReport, OpeInputError } from "./app/ope.js";
 import type { RunningServer } from "./server/serve.js";
@@ -366,9 +366,10 @@ async function observedRuntime(config: AppConfig, log: Logger) {
   const { createMetrics } = await import("./server/helper/prometheus.js");
   let opened: CareRuntime | undefined;
   const metrics = createMetrics(storedCounts(() => opened));
-  const rt = await openCareRuntime({ ...databaseOf(config), seed: config.seed, environment: loadEnv(config.environmentFile), models: config.models, observer: loggedModelCalls(metrics.observer, log) });
+  const modelCalls = new ModelCallLedger();
+  const rt = await openCareRuntime({ ...databaseOf(config), seed: config.seed, environment: loadEnv(config.environmentFile), models: config.models, observer: loggedModelCalls(metrics.observer, log, modelCalls) });
   opened = rt;
-  return { rt, metrics };
+  return { rt, metrics, modelCalls };
 }
 
 /** Resolves once SIGTERM or SIGINT has come and `stop` has finished. */
@@ -390,10 +391,10 @@ async function serveUntilSignal(withWorker = true) {
   const cfg = serverConfigFromEnv();
   const config = appConfigFromEnv();
   const log = createLogger({ level: config.logLevel });
-  const { rt, metrics } = await observedRuntime(config, log);
+  const { rt, metrics, modelCalls } = await observedRuntime(config, log);
   let server: RunningServer;
   try {
-    server = await startServer(rt, cfg, log, metrics, withWorker ? workerOptionsFromEnv() : null);
+    server = await startServer(rt, cfg, log, metrics, withWorker ? workerOptionsFromEnv() : null, modelCalls);
   } catch (e) {
     await rt.close();
     if (e instanceof UnsafeBindError) throw new UsageError(e.message);

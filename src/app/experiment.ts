@@ -12,6 +12,7 @@ import { Environment } from "../sim/environment.js";
 import { runExperiment, type ExperimentResult, type ExperimentSpec } from "../sim/experiment.js";
 import { recommendations, type CohortRecommendation } from "../sim/recommendations.js";
 import { toCsv } from "../store/csv.js";
+import { EXPORT_COLUMNS, exportRow } from "./interactions-export.js";
 import { contactRunner, type CareRuntime, type Durability } from "./care-runtime.js";
 
 /** The runner's spec, with the environment as its file states it and what to record of the request. */
@@ -68,9 +69,12 @@ export const ExperimentParams = z
   .strict();
 export type ExperimentParams = z.infer<typeof ExperimentParams>;
 
+/** When and a little randomness, for a run's id: `20261208-004512-1a2b`. */
+export const runStamp = () => `${new Date().toISOString().replace(/[-:]/g, "").replace(/\..*/, "").replace("T", "-")}-${randomUUID().slice(0, 4)}`;
+
 export function newExperimentId(p: ExperimentParams): string {
-  const stamp = new Date().toISOString().replace(/[-:]/g, "").replace(/\..*/, "").replace("T", "-");
-  return `exp-${stamp}-${p.policy}-s${p.seed}-${randomUUID().slice(0, 4)}`;
+  const [day, time, rand] = runStamp().split("-");
+  return `exp-${day}-${time}-${p.policy}-s${p.seed}-${rand}`;
 }
 
 /** PersonaForge customers for the parameters, then the experiment on the graph. */
@@ -98,22 +102,13 @@ export function experimentFromParams(
   });
 }
 
-const INTERACTION_COLUMNS = [
-  "interaction_id", "iteration", "policy_namespace", "policy", "customer_id", "segment", "issue_bucket", "mode", "route",
-  "template", "propensity", "message_source", "safety_verdict", "safety_rules", "escalation_reason", "nps_expected",
-  "engagement_prob", "churn_prob", "reward", "status", "learned", "created_at",
-] as const;
-
 /** summary.json and interactions.csv (both arms) in `dir`. */
 export async function writeExperimentFiles(rt: CareRuntime, summary: ExperimentSummary, dir: string): Promise<string[]> {
   mkdirSync(dir, { recursive: true });
-  const rows = (await rt.store.interactions.list({ experiment_id: summary.experiment_id })).map((i) => {
-    const flat: Record<string, unknown> = { ...i, ...i.score, safety_rules: i.safety_rules.join("|") };
-    return INTERACTION_COLUMNS.map((c) => flat[c]);
-  });
+  const rows = (await rt.store.interactions.list({ experiment_id: summary.experiment_id })).map(exportRow);
   const files = [join(dir, "summary.json"), join(dir, "interactions.csv")];
   writeFileSync(files[0]!, JSON.stringify(summary, null, 2) + "\n");
-  writeFileSync(files[1]!, toCsv(INTERACTION_COLUMNS, rows));
+  writeFileSync(files[1]!, toCsv(EXPORT_COLUMNS, rows));
   return files;
 }
 

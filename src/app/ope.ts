@@ -96,6 +96,7 @@ export async function evaluateFromLog(stores: { interactions: InteractionStore; 
 
 /** Below this share of the evaluated rows the weights rest on a few of them: said in words, not only through the CI. */
 const THIN_SUPPORT = 0.1;
+export const thinSupport = (r: OpeReport) => r.effectiveSampleSize < THIN_SUPPORT * r.rows.evaluated;
 
 export function formatOpeReport(r: OpeReport): string {
   const line = (label: string, e: OpeEstimate) => `  ${label.padEnd(28)} ${e.value.toFixed(4)} ± ${e.ci.toFixed(4)}`;
@@ -107,7 +108,7 @@ export function formatOpeReport(r: OpeReport): string {
     line("direct method (bootstrap)", r.dm),
     line("doubly robust", r.dr),
     `  effective sample size of the weights: ${r.effectiveSampleSize.toFixed(0)} of ${r.rows.evaluated}`,
-    ...(r.effectiveSampleSize < THIN_SUPPORT * r.rows.evaluated
+    ...(thinSupport(r)
       ? [`  caution: the logged policy seldom did what "${r.policy}" would do (a deterministic phase, such as LinUCB or pool-mix, leaves little to reweight): IPS and DR rest on few rows, the direct method on its model`]
       : []),
   ].join("\n");

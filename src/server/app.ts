@@ -19,6 +19,7 @@ import { admission } from "./middleware/admission.js";
 import { closeOnUnreadBody } from "./middleware/unread-body.js";
 import type { RunSlots } from "./helper/run-slots.js";
 import type { ExperimentJobs } from "../app/experiment-jobs.js";
+import type { ModelCallLedger } from "../app/model-calls-log.js";
 import type { RunService } from "../app/runs/service.js";
 import { routeTemplate, type Metrics } from "./helper/prometheus.js";
 import { customersRouter } from "./router/customers.js";
@@ -46,6 +47,8 @@ export interface AppOptions {
   rateLimit: { perSecond: number; burst: number; trustProxy?: number };
   /** The console's cookies (Secure behind HTTPS); defaults to deciding by each request's scheme, no proxy trusted. */
   cookies?: CookieOptions;
+  /** This process's model spend per run, for the console's cost per conversation. */
+  modelCalls?: ModelCallLedger;
   /** When set, /metrics wants it as a bearer token. */
   metricsToken?: string;
   twilio: TwilioConfig;
@@ -95,7 +98,7 @@ export function createApp(rt: CareRuntime, o: AppOptions) {
   app.route("/webhooks/twilio", twilioRouter(rt, o.twilio));
   app.route("/webhooks/telegram", telegramRouter(rt, o.telegram));
   // People's screens: signed in with a session cookie and CSRF-checked, not with API keys.
-  app.route("/", pagesRouter(rt, { runs: o.runs, jobs: o.jobs, runSlots: o.runSlots, cookies: o.cookies ?? { secure: false, trustProxy: o.rateLimit.trustProxy ?? 0 } }));
+  app.route("/", pagesRouter(rt, { runs: o.runs, jobs: o.jobs, runSlots: o.runSlots, modelCalls: o.modelCalls, cookies: o.cookies ?? { secure: false, trustProxy: o.rateLimit.trustProxy ?? 0 } }));
 
   const guarded = new Hono<AppEnv>();
   guarded.use(apiKeyAuth(o.apiKeys, o.corsOrigins), rateLimit(o.rateLimit));

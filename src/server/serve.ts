@@ -5,6 +5,7 @@ import type { Logger } from "../app/logger.js";
 import { startRunService } from "../app/runs/service.js";
 import { WorkerOptions } from "../app/runs/worker.js";
 import { ExperimentJobs } from "../app/experiment-jobs.js";
+import type { ModelCallLedger } from "../app/model-calls-log.js";
 import { OutboxSender, type ChannelSenders } from "../app/outbox-sender.js";
 import { telegramSender, TelegramBotConfig } from "../app/channels/telegram.js";
 import { whatsappSender, TwilioRestConfig } from "../app/channels/whatsapp.js";
@@ -157,6 +158,7 @@ export async function startServer(
   log: Logger,
   metrics: Metrics = createMetrics(storedCounts(() => rt)),
   worker: WorkerOptions | null = WorkerOptions.parse({ slots: cfg.runConcurrency }),
+  modelCalls?: ModelCallLedger,
 ): Promise<RunningServer> {
   if (cfg.apiKeys.length === 0 && !LOOPBACK.test(cfg.host))
     throw new UnsafeBindError(`no API key configured (CARE_GRAPH_API_KEYS): refusing to listen on ${cfg.host}; use a loopback address or set keys`);
@@ -177,6 +179,8 @@ export async function startServer(
     bodyLimitBytes: cfg.bodyLimitBytes,
     rateLimit: { perSecond: cfg.ratePerSecond, burst: cfg.rateBurst, trustProxy: cfg.trustProxy },
     cookies: { secure: cfg.secureCookies, trustProxy: cfg.trustProxy },
+    // Runs executed by other processes (serve --no-worker) spend nothing this process sees: no ledger, cost unknown.
+    modelCalls: worker ? modelCalls : undefined,
     metricsToken: cfg.metricsToken,
     twilio: { authToken: cfg.twilioAuthToken, publicBaseUrl: cfg.publicBaseUrl, idSecret: cfg.customerIdSecret },
     telegram: { webhookSecret: cfg.telegramWebhookSecret, botToken: cfg.telegramBotToken, idSecret: cfg.customerIdSecret },

@@ -49,6 +49,11 @@ export interface ExperimentSpec {
   topN: number;
   concurrency: number;
   environment: Environment;
+  /** The number of the first iteration run: an operator's series of single iterations goes on where it stopped. */
+  firstIteration?: number;
+  /** Where the arms' policy states live (`<namespace>/policy`, `<namespace>/baseline`); the experiment id by default.
+   * A series shares one, so each iteration learns from the ones before. */
+  namespace?: string;
   onProgress?: (done: number, total: number) => void;
   signal?: AbortSignal;
 }
@@ -91,7 +96,7 @@ export interface ExperimentResult {
 const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
 const inc = (m: Record<string, number>, k: string) => (m[k] = (m[k] ?? 0) + 1);
 
-function summarizeArm(policy: PolicyName, namespace: string, byIteration: ContactResult[][], env: Environment): ArmReport {
+function summarizeArm(policy: PolicyName, namespace: string, byIteration: ContactResult[][], env: Environment, firstIteration: number): ArmReport {
   let regret = 0;
   let picks = 0;
   let bestPicks = 0;
@@ -121,7 +126,7 @@ function summarizeArm(policy: PolicyName, namespace: string, byIteration: Contac
     bestPicks += iterBest;
     const scored = results.filter((r) => r.score !== null);
     return {
-      iteration: i + 1,
+      iteration: firstIteration + i,
       contacts: results.length,
       scored: scored.length,
       mean_reward: mean(scored.map((r) => r.reward!)),
@@ -154,16 +159,18 @@ export async function runExperiment(spec: ExperimentSpec, runContact: RunContact
   const vocal = spec.customers.filter((c) => c.is_vocal);
   const silent = prioritize(spec.customers, spec.topN).map((p) => p.customer);
   const cohort = [...vocal, ...silent];
+  const ns = spec.namespace ?? spec.experimentId;
+  const first = spec.firstIteration ?? 1;
   const arms: ContactRun[] = [
-    { policy: spec.policy, policy_namespace: `${spec.experimentId}/policy`, experiment_id: spec.experimentId },
-    { policy: "uniform", policy_namespace: `${spec.experimentId}/baseline`, experiment_id: spec.experimentId },
+    { policy: spec.policy, policy_namespace: `${ns}/policy`, experiment_id: spec.experimentId },
+    { policy: "uniform", policy_namespace: `${ns}/baseline`, experiment_id: spec.experimentId },
   ];
   // Contacts in flight (and mapPool) listen on the experiment's signal, each through its own linked signal.
   if (spec.signal) setMaxListeners(Math.max(10, spec.concurrency + 2), spec.signal);
   const total = cohort.length * arms.length * spec.iterations;
   let done = 0;
   const results: ContactResult[][][] = arms.map(() => []);
-  for (let iteration = 1; iteration <= spec.iterations; iteration++) {
+  for (let iteration = first; iteration < first + spec.iterations; iteration++) {
     const jobs = cohort.flatMap((c) => arms.map((run, armIndex) => ({ c, run, armIndex })));
     const out = await mapPool(
       jobs,
@@ -186,8 +193,8 @@ export async function runExperiment(spec: ExperimentSpec, runContact: RunContact
     );
     arms.forEach((_, a) => results[a]!.push(out.filter((_, j) => jobs[j]!.armIndex === a)));
   }
-  const policy = summarizeArm(spec.policy, arms[0]!.policy_namespace, results[0]!, spec.environment);
-  const baseline = summarizeArm("uniform", arms[1]!.policy_namespace, results[1]!, spec.environment);
+  const policy = summarizeArm(spec.policy, arms[0]!.policy_namespace, results[0]!, spec.environment, first);
+  const baseline = summarizeArm("uniform", arms[1]!.policy_namespace, results[1]!, spec.environment, first);
   const lift = (a: number, b: number) => (b > 0 ? ((a - b) / b) * 100 : 0);
   return {
     experiment_id: spec.experimentId,

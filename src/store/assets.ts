@@ -179,6 +179,22 @@ export function loadCannedReplies(path = join(PROJECT_ROOT, "data/canned-replies
   return readJson(path, CannedReplies);
 }
 
+/** What the conversation graph's KPIs are held to on the console (docs/dashboard.md, "Conversation KPIs"). */
+export const ConversationTargets = z
+  .object({
+    resolution_without_person: z.number().min(0).max(1),
+    first_contact_resolution: z.number().min(0).max(1),
+    escalation_rate_max: z.number().min(0).max(1),
+    messages_to_resolve_max: z.number().positive(),
+    cost_per_conversation_usd_max: z.number().min(0),
+  })
+  .strict();
+export type ConversationTargets = z.infer<typeof ConversationTargets>;
+
+export function loadConversationTargets(path = join(PROJECT_ROOT, "data/conversation-targets.json")): ConversationTargets {
+  return readJson(path, ConversationTargets);
+}
+
 export const PersonaCorpus = z.object({
   cars: z.array(z.string()).min(1),
   first_messages: z.record(IssueBucket, z.object({ happy: z.array(z.string()).min(1), angry: z.array(z.string()).min(1) })),

@@ -39,7 +39,11 @@ function quote(value: string): string {
   return /[",\n\r]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
 
+/** One record, without its line end: what a streamed export writes row by row. */
+export function csvLine(r: ReadonlyArray<unknown>): string {
+  return r.map((v) => quote(v === null || v === undefined ? "" : asText(String(v)))).join(",");
+}
+
 export function toCsv(header: readonly string[], rows: ReadonlyArray<ReadonlyArray<unknown>>): string {
-  const line = (r: ReadonlyArray<unknown>) => r.map((v) => quote(v === null || v === undefined ? "" : asText(String(v)))).join(",");
-  return [line(header), ...rows.map(line)].join("\n") + "\n";
+  return [csvLine(header), ...rows.map(csvLine)].join("\n") + "\n";
 }

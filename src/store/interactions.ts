@@ -12,6 +12,11 @@ export interface InteractionFilter {
   segment?: string;
   issue_bucket?: string;
   template?: string;
+  route?: string;
+  customer_id?: string;
+  safety_verdict?: string;
+  /** Newest first (the console's list); oldest first otherwise. */
+  newest_first?: boolean;
   since?: string;
   limit?: number;
   offset?: number;

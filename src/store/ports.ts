@@ -67,6 +67,8 @@ export interface HandoffStore {
   /** Atomic: of two agents claiming at once, one wins and the other learns who has it. */
   claim(interactionId: string, agent: string): Promise<ClaimResult>;
   pending(): Promise<Handoff[]>;
+  /** Every hand-off, people's and simulated, opened on one of these threads. */
+  onThreads(threadIds: readonly string[]): Promise<Handoff[]>;
   resolved(limit?: number): Promise<Handoff[]>;
   pendingCount(): Promise<number>;
   /**
@@ -354,6 +356,8 @@ export interface Transcript {
   thread(threadId: string, o?: { afterId?: number; limit?: number; latest?: number }): Promise<TranscriptLine[]>;
   /** A customer's latest lines across threads and channels, newest first. */
   customer(customerId: string, limit?: number): Promise<TranscriptLine[]>;
+  /** Every line of the `limit` threads written to last (for the console's KPIs), each thread's oldest first. */
+  recentThreads(limit: number): Promise<TranscriptLine[]>;
 }
 
 /** A worker wrote to a run it no longer holds (its lease lapsed and another worker took it, or it ended). */

@@ -67,6 +67,14 @@ contract("HandoffStore", (store) => {
     expect(resolved).not.toContain("queue-sim");
     expect(await h.resolved(1)).toHaveLength(1);
   });
+  it("finds every hand-off on a set of threads, simulated ones too, and none for no threads", async () => {
+    const h = store().handoffs;
+    await h.open(handoff("many-1"));
+    await h.open(handoff("many-2", { experiment_id: "exp-1" }));
+    await h.open(handoff("many-3"));
+    expect((await h.onThreads(["thread-many-1", "thread-many-2", "thread-nowhere"])).map((x) => x.interaction_id).sort()).toEqual(["many-1", "many-2"]);
+    expect(await h.onThreads([])).toEqual([]);
+  });
 });
 
 contract("OwnershipStore", (store) => {
@@ -84,4 +92,5 @@ contract("OwnershipStore", (store) => {
     await o.handBack("own-1");
     expect(await o.get("own-1")).toEqual({ owner: "bot", agent: null, since: null });
   });
+
 });

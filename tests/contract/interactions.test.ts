@@ -45,6 +45,12 @@ contract("InteractionStore", (store) => {
     expect(await ids({ limit: 1, offset: 2 })).toEqual(["list-3"]);
     expect(await ids({ since: "2999-01-01T00:00:00.000Z" })).toEqual([]);
     expect(await ids({ template: "cupon" })).toEqual([]);
+    await s.upsert(interaction("list-5", { experiment_id: "list-exp", route: "silent", customer_id: "c-five" }));
+    expect(await ids({ route: "silent" })).toEqual(["list-5"]);
+    expect(await ids({ customer_id: "c-five" })).toEqual(["list-5"]);
+    await s.upsert(interaction("list-6", { experiment_id: "list-exp", safety_verdict: "severe" }));
+    expect(await ids({ safety_verdict: "severe" })).toEqual(["list-6"]);
+    expect(await ids({ segment: "VF", newest_first: true, limit: 2 })).toEqual(["list-4", "list-3"]);
   });
 
   it("sums KPIs per group, the null group first", async () => {

@@ -49,4 +49,19 @@ contract("Transcript", (store) => {
     await expect(t.append([{ key: "x:1", line: line("th-x", "customer", "hola") }, { key: "x:2", line: line("th-x", "robot", "…") }])).rejects.toThrow(/author/);
     expect(await t.thread("th-x")).toEqual([]);
   });
+
+  it("reads the threads written to last, whole, each oldest first", async () => {
+    const t = store().transcript;
+    await t.append([{ key: "r1:1", line: line("th-r1", "customer", "uno") }]);
+    await t.append([{ key: "r2:1", line: line("th-r2", "customer", "dos") }]);
+    await t.append([{ key: "r3:1", line: line("th-r3", "customer", "tres") }]);
+    // th-r1 is written to again: it is among the latest two, with its first line too.
+    await t.append([{ key: "r1:2", line: line("th-r1", "bot", "uno, respuesta") }]);
+    const lines = await t.recentThreads(2);
+    expect(lines.map((l) => [l.thread_id, l.text])).toEqual([
+      ["th-r1", "uno"],
+      ["th-r1", "uno, respuesta"],
+      ["th-r3", "tres"],
+    ]);
+  });
 });

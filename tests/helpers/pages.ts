@@ -1,6 +1,7 @@
 import type { CareRuntime } from "../../src/app/care-runtime.js";
 import { addTicketNote, closeTicket, moveLead } from "../../src/app/desk.js";
 import { addHandoffNote, claimHandoff } from "../../src/app/handoff-actions.js";
+import { generateDataset, runSeries, SeriesParams, seriesId } from "../../src/app/simulation.js";
 import type { Role } from "../../src/domain/user.js";
 
 /**
@@ -23,6 +24,11 @@ export const PAGES: readonly ConsolePage[] = [
   { name: "desk-leads", role: "agent", path: () => "/console/desk/leads" },
   { name: "desk-ticket", role: "agent", path: (s) => `/console/desk/tickets/${s.ticket}` },
   { name: "desk-lead", role: "agent", path: (s) => `/console/desk/leads/${s.lead}` },
+  { name: "dashboard-simulacion", role: "operator", path: () => "/console/simulacion" },
+  { name: "dashboard-conversaciones", role: "operator", path: () => "/console/conversaciones?segment=VE" },
+  { name: "dashboard-outreach", role: "operator", path: () => "/console/outreach" },
+  { name: "dashboard-metricas", role: "operator", path: () => "/console/metricas" },
+  { name: "dashboard-recomendaciones", role: "operator", path: (s) => `/console/recomendaciones?ns=${encodeURIComponent(`${s.series}/policy`)}` },
   // A first visit: the customer's chat, empty (tests/browser/chat.test.ts pictures a whole conversation).
   { name: "chat", path: () => "/chat" },
   { name: "inbox", role: "agent", path: () => "/console/inbox" },
@@ -39,6 +45,8 @@ export interface PagesSeed {
   lead: number;
   /** A hand-off of the conversation, claimed by the agent, with its transcript and a note. */
   handoff: string;
+  /** The dashboard's simulation series: 40 customers, three iterations. */
+  series: string;
 }
 
 const THREAD = "seed-thread-1";
@@ -85,5 +93,10 @@ export async function seedPages(rt: CareRuntime): Promise<PagesSeed> {
   await claimHandoff(s, handoff, PAGE_USERS.agent);
   await claimHandoff(s, "seed-care-2", "luis");
   await addHandoffNote(s, handoff, PAGE_USERS.agent, "Quiere la prueba de manejo el jueves; confirmar la sede.");
-  return { ticket: folios[0]!, lead: lead.id, handoff };
+  // The dashboard: a dataset and two runs of its series (iterations 1–2, then 3), as Simulación makes them.
+  const sim = SeriesParams.parse({ customers: 40, top_n: 10 });
+  await generateDataset(rt, sim);
+  await runSeries(rt, sim, rt.environment, { experimentId: "sim-seed-run-1", iterations: 2, firstIteration: 1 });
+  await runSeries(rt, sim, rt.environment, { experimentId: "sim-seed-run-2", iterations: 1, firstIteration: 3 });
+  return { ticket: folios[0]!, lead: lead.id, handoff, series: seriesId(sim) };
 }

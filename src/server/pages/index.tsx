@@ -5,6 +5,7 @@ import type { AppEnv } from "../env.js";
 import { HttpError } from "../helper/http.js";
 import { csrf, requireRole, session } from "../middleware/session.js";
 import { assetsRouter } from "./assets.js";
+import { dashboardPages } from "./dashboard/routes.js";
 import { ErrorPage, errorText } from "./layout.js";
 import { chatPages } from "./chat/routes.js";
 import { deskPages } from "./desk/routes.js";
@@ -42,6 +43,7 @@ export function pagesRouter(rt: CareRuntime, o: PagesOptions) {
   pages.route("/console/events", liveRouter(rt));
   pages.get("/console", requireRole("agent", "operator"), (c) => c.redirect(c.get("user")!.role === "agent" ? "/console/inbox" : "/console/metricas", 302));
   pages.route("/console/inbox", inboxPages(rt, o));
+  pages.route("/console", dashboardPages(rt, o));
   // Page routers are mounted above this line: it answers only what none of them has.
   pages.get("/console/*", requireRole("agent", "operator"), (c) => c.html(<ErrorPage c={c} status={404} code="not_found" message="" />, 404));
   pages.onError((e, c) => {

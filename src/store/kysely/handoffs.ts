@@ -89,6 +89,11 @@ export function handoffStore({ db, d, signal }: Ctx): HandoffStore {
       return (await people().where("status", "=", "pending").orderBy("priority", "desc").orderBy("created_at").execute()).map(fromRow);
     },
 
+    async onThreads(threadIds) {
+      if (threadIds.length === 0) return [];
+      return (await db.selectFrom("handoffs").selectAll().where("thread_id", "in", threadIds).orderBy("created_at").execute()).map(fromRow);
+    },
+
     async resolved(limit = 200) {
       return (await people().where("status", "=", "resolved").orderBy("resolved_at", "desc").limit(limit).execute()).map(fromRow);
     },

@@ -5,7 +5,7 @@ import type { InteractionStore } from "../ports.js";
 import { compiledOnce, iso, type Ctx, type Dialect } from "./dialect.js";
 
 const UPDATED = INTERACTION_COLUMNS.filter((c) => c !== "interaction_id");
-const FILTERED = ["experiment_id", "policy_namespace", "segment", "issue_bucket", "template"] as const;
+const FILTERED = ["experiment_id", "policy_namespace", "segment", "issue_bucket", "template", "route", "customer_id", "safety_verdict"] as const;
 
 /** Every contact writes one: compiled once, each column a parameter in INTERACTION_COLUMNS' order. */
 const upsertRow = compiledOnce((db, ...values: unknown[]) =>
@@ -36,7 +36,8 @@ export function interactionStore({ db, d }: Ctx): InteractionStore {
       let q = db.selectFrom("interactions").selectAll();
       for (const col of FILTERED) if (f[col] !== undefined) q = q.where(col, "=", f[col]);
       if (f.since) q = q.where("created_at", ">=", f.since);
-      const rows = await d.page(q.orderBy("created_at").orderBy("interaction_id"), f.limit, f.offset).execute();
+      const dir = f.newest_first ? "desc" : "asc";
+      const rows = await d.page(q.orderBy("created_at", dir).orderBy("interaction_id", dir), f.limit, f.offset).execute();
       return rows.map((r) => fromRow(r, d));
     },
 

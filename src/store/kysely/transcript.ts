@@ -30,6 +30,11 @@ export function transcriptStore({ db, d, signal }: Ctx): Transcript {
     async customer(customerId, limit = 100) {
       return (await db.selectFrom("transcript").selectAll().where("customer_id", "=", customerId).orderBy("id", "desc").limit(limit).execute()).map(fromRow);
     },
+
+    async recentThreads(limit) {
+      const latest = db.selectFrom("transcript").select("thread_id").groupBy("thread_id").orderBy((eb) => eb.fn.max("id"), "desc").limit(limit);
+      return (await db.selectFrom("transcript").selectAll().where("thread_id", "in", latest).orderBy("thread_id").orderBy("id").execute()).map(fromRow);
+    },
   };
 }
 
