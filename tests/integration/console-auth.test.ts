@@ -18,6 +18,7 @@ beforeAll(async () => {
   await addUser(rt.store, { name: "ana", role: "agent", password: TEST_PASSWORD });
   await addUser(rt.store, { name: "oscar", role: "operator", password: TEST_PASSWORD });
   await addUser(rt.store, { name: "lento", role: "agent", password: TEST_PASSWORD });
+  await addUser(rt.store, { name: "prisa", role: "agent", password: TEST_PASSWORD });
 });
 afterAll(() => rt.close());
 
@@ -77,6 +78,15 @@ describe("signing in", () => {
     expect(locked.status).toBe(429);
     expect(Number(locked.headers.get("retry-after"))).toBeGreaterThan(800);
     expect(c.cookie("cg_session")).toBeUndefined();
+  });
+
+  it("counts guesses sent all at once: no more than 5 are checked before the name is locked", async () => {
+    const c = new ConsoleClient(app);
+    await c.page("/console/login");
+    const answers = await Promise.all(Array.from({ length: 12 }, (_, i) => c.form("/console/login", { name: "prisa", password: `mala-${i}-xxxxx` })));
+    const statuses = answers.map((r) => r.status);
+    expect(statuses.filter((s) => s === 401)).toHaveLength(5);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(7);
   });
 
   it("never redirects to another site after signing in", async () => {

@@ -31,4 +31,14 @@ describe("LoginThrottle", () => {
     th.failed("ana", "10.0.0.2");
     expect(th.retryAfter("ana", "10.0.0.3")).toBe(0);
   });
+
+  it("counts an attempt when it begins, and a success takes the address's count back", () => {
+    const th = new LoginThrottle({ perName: 2, perAddress: 3 }, 60_000, () => 0);
+    expect(th.begin("ana", "10.0.0.1")).toBe(0);
+    expect(th.begin("ana", "10.0.0.1")).toBe(0);
+    expect(th.begin("ana", "10.0.0.1")).toBe(60);
+    th.succeeded("ana", "10.0.0.1");
+    for (const name of ["b1", "b2"]) expect(th.begin(name, "10.0.0.1")).toBe(0);
+    expect(th.begin("b3", "10.0.0.1")).toBe(60);
+  });
 });

@@ -43,8 +43,23 @@ export class LoginThrottle {
     }
   }
 
-  /** A right password clears the name's count (not the address's: one good account must not unlock guessing others). */
-  succeeded(name: string): void {
+  /**
+   * Before a password is checked: seconds to wait, or 0 with the attempt counted as a failure already. A check
+   * takes long (argon2), so counting only after it would let guesses sent all at once pass before the first counts.
+   */
+  begin(name: string, address: string): number {
+    const wait = this.retryAfter(name, address);
+    if (wait === 0) this.failed(name, address);
+    return wait;
+  }
+
+  /**
+   * A right password clears the name's count (not the address's: one good account must not unlock guessing
+   * others), and takes back the failure begin() counted for the address.
+   */
+  succeeded(name: string, address?: string): void {
     this.failures.delete(`name:${name}`);
+    const f = address === undefined ? undefined : this.failures.get(`addr:${address}`);
+    if (f && f.count > 0) f.count--;
   }
 }

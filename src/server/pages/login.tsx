@@ -66,17 +66,16 @@ export function loginPages(rt: CareRuntime, o: PagesOptions) {
       const form = await readForm(c, LoginForm);
       const name = form.name.trim().toLowerCase();
       const address = clientAddress(c, o.cookies.trustProxy);
-      const wait = throttle.retryAfter(name, address);
+      const wait = throttle.begin(name, address);
       if (wait > 0) {
         c.header("Retry-After", String(wait));
         throw new HttpError(429, "rate_limited", `too many failed sign-ins; try again in ${wait} s`);
       }
       const user = await checkPassword(rt.store, name, form.password);
       if (!user) {
-        throttle.failed(name, address);
         return c.html(<LoginPage c={c} next={form.next} name={name} error="Usuario o contraseña incorrectos." />, 401);
       }
-      throttle.succeeded(name);
+      throttle.succeeded(name, address);
       const { token } = await openSession(rt.store, user);
       writeCookie(c, o.cookies, SESSION_COOKIE, token, { sameSite: "Lax", maxAgeSeconds: SESSION_TTL_MS / 1000 });
       return c.redirect(form.next ?? home(user), 303);
