@@ -109,6 +109,17 @@ describe("signing in", () => {
     expect(stale.headers.get("location")).toMatch(/^\/console\/login/);
   });
 
+  it("signing in again ends the session the browser held before", async () => {
+    const c = new ConsoleClient(app);
+    await c.signIn("oscar");
+    const before = c.cookie("cg_session")!;
+    await c.page("/console/login?next=%2Fconsole");
+    await c.form("/console/login", { name: "oscar", password: TEST_PASSWORD });
+    expect(c.cookie("cg_session")).not.toBe(before);
+    const stale = await app.request("http://127.0.0.1/console", { headers: { cookie: `cg_session=${before}` } });
+    expect(stale.headers.get("location")).toMatch(/^\/console\/login/);
+  });
+
   it("serves pages with a CSP that allows only our own scripts, and never framed or cached", async () => {
     const res = await new ConsoleClient(app).request("/console/login");
     expect(res.headers.get("content-security-policy")).toContain("script-src 'self'");

@@ -76,6 +76,9 @@ export function loginPages(rt: CareRuntime, o: PagesOptions) {
         return c.html(<LoginPage c={c} next={form.next} name={name} error="Usuario o contraseña incorrectos." />, 401);
       }
       throttle.succeeded(name, address);
+      // A session this browser held before ends here: the new cookie replaces it, so nothing would end it sooner.
+      const previous = getCookie(c, cookieName(c, o.cookies, SESSION_COOKIE));
+      if (previous) await closeSession(rt.store, previous);
       const { token } = await openSession(rt.store, user);
       writeCookie(c, o.cookies, SESSION_COOKIE, token, { sameSite: "Lax", maxAgeSeconds: SESSION_TTL_MS / 1000 });
       return c.redirect(form.next ?? home(user), 303);
