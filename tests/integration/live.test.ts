@@ -152,6 +152,24 @@ describe("live updates over server-sent events (SQLite)", () => {
     await vi.waitFor(() => expect(rt.live.stats().subscribers).toBe(0));
   });
 
+  it("a person holds at most 10 streams at once (429 past them); one that ends frees its place", async () => {
+    const open = await Promise.all(Array.from({ length: 10 }, () => server.agent()));
+    try {
+      expect(open.map((s) => s.status)).toEqual(Array(10).fill(200));
+      const refused = await fetch(`${server.base}/console/events`, { headers: { cookie: server.cookie, accept: "text/event-stream" } });
+      expect(refused.status).toBe(429);
+      open.pop()!.close();
+      await vi.waitFor(async () => {
+        const again = await server.agent();
+        again.close();
+        expect(again.status).toBe(200);
+      });
+    } finally {
+      for (const s of open) s.close();
+      await vi.waitFor(() => expect(rt.live.stats().subscribers).toBe(0));
+    }
+  });
+
   it("a browser that reconnects (Last-Event-ID) is told to read the page again first", async () => {
     const agent = await server.agent({ "last-event-id": "7" });
     try {
@@ -217,12 +235,13 @@ describe.skipIf(!pgReachable)(pgReachable ? "live updates on PostgreSQL" : "skip
   });
 
   it("many clients, one LISTEN connection: the server's process listens once", async () => {
-    const agents = await Promise.all(Array.from({ length: 20 }, () => server.agent()));
+    // A person's cap (10 streams) is the most one signed-in agent opens.
+    const agents = await Promise.all(Array.from({ length: 10 }, () => server.agent()));
     const admin = new pg.Client(url);
     await admin.connect();
     try {
       // The clients of the test before may still be leaving.
-      await vi.waitFor(() => expect(rt.live.stats().subscribers).toBe(20));
+      await vi.waitFor(() => expect(rt.live.stats().subscribers).toBe(10));
       const listening = await admin.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE query LIKE $1", [`%LISTEN "${schema}.%`]);
       expect(listening.rows[0].n).toBe(1);
     } finally {

@@ -10,7 +10,7 @@ import { ErrorPage, errorText } from "./layout.js";
 import { chatPages } from "./chat/routes.js";
 import { deskPages } from "./desk/routes.js";
 import { inboxPages } from "./inbox/routes.js";
-import { liveRouter } from "./live.js";
+import { liveCaps, liveRouter } from "./live.js";
 import { loginPages } from "./login.js";
 import type { PagesOptions } from "./options.js";
 
@@ -30,7 +30,9 @@ async function pageHeaders(c: Context<AppEnv>, next: Next) {
 }
 
 /** The console (/console/…) and the customers' web chat (/chat), with their assets. */
-export function pagesRouter(rt: CareRuntime, o: PagesOptions) {
+export function pagesRouter(rt: CareRuntime, options: PagesOptions) {
+  // One set of caps for every page router: a person's streams count the same whichever page opened them.
+  const o: PagesOptions = { ...options, streams: options.streams ?? liveCaps() };
   const pages = new Hono<AppEnv>();
   // Scoped to the pages' own paths: this router is mounted at the root, beside the API (whose clients send no CSRF token).
   // Hono's "/x/*" matches "/x" too.
@@ -40,7 +42,7 @@ export function pagesRouter(rt: CareRuntime, o: PagesOptions) {
   pages.route("/chat", chatPages(rt, o));
   pages.route("/console", loginPages(rt, o));
   pages.route("/console/desk", deskPages(rt, o));
-  pages.route("/console/events", liveRouter(rt));
+  pages.route("/console/events", liveRouter(rt, { perPerson: o.streams!.perPerson }));
   pages.get("/console", requireRole("agent", "operator"), (c) => c.redirect(c.get("user")!.role === "agent" ? "/console/inbox" : "/console/metricas", 302));
   pages.route("/console/inbox", inboxPages(rt, o));
   pages.route("/console", dashboardPages(rt, o));

@@ -13,9 +13,47 @@ export const HEARTBEAT_MS = 15_000;
 /** How long a browser waits before it reconnects a dropped stream (EventSource's `retry`). */
 const RETRY_MS = 2_000;
 
+/**
+ * Open streams per holder (a person, a client address). Each stream keeps a connection and a subscriber for as
+ * long as the client likes, so without a bound one signed-in script, or one anonymous visitor, could hold them
+ * all. In memory, per process, as the rate limits are.
+ */
+export class StreamCap {
+  private readonly open = new Map<string, number>();
+  constructor(readonly max: number) {}
+
+  /** A release (idempotent), or undefined when `key` holds `max` streams already. */
+  take(key: string): (() => void) | undefined {
+    const n = this.open.get(key) ?? 0;
+    if (n >= this.max) return undefined;
+    this.open.set(key, n + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const left = (this.open.get(key) ?? 1) - 1;
+      if (left > 0) this.open.set(key, left);
+      else this.open.delete(key);
+    };
+  }
+
+  count(key: string): number {
+    return this.open.get(key) ?? 0;
+  }
+}
+
+/**
+ * A person works in a few tabs (the inbox, a case or two); a web chat's visitors may share an address (an
+ * office, a mobile carrier's NAT), each with a tab or two.
+ */
+export const liveCaps = () => ({ perPerson: new StreamCap(10), perAddress: new StreamCap(40) });
+export type LiveCaps = ReturnType<typeof liveCaps>;
+
 export interface LiveStreamOptions {
   heartbeatMs?: number;
   filter?: LiveOptions["filter"];
+  /** Which cap this stream counts against, and as whose. */
+  cap?: { streams: StreamCap; key: string };
 }
 
 /**
@@ -43,8 +81,13 @@ function frame(e: LiveEvent): Uint8Array {
  * and hears `resync` first: what changed while it was away was not kept for it.
  */
 export async function liveStream(c: Context<AppEnv>, feed: LiveFeed, o: LiveStreamOptions = {}): Promise<Response> {
+  const release = o.cap ? o.cap.streams.take(o.cap.key) : () => undefined;
+  if (!release) throw new HttpError(429, "rate_limited", "too many live streams open: close some tabs");
   // Subscribed before the answer starts: a client that has the headers hears every change committed after.
-  const sub = await feed.subscribe({ filter: o.filter });
+  const sub = await feed.subscribe({ filter: o.filter }).catch((e: unknown) => {
+    release();
+    throw e;
+  });
   const reconnected = c.req.header("last-event-id") !== undefined;
   return streamSSE(c, async (sse) => {
     sse.onAbort(() => sub.close());
@@ -59,6 +102,7 @@ export async function liveStream(c: Context<AppEnv>, feed: LiveFeed, o: LiveStre
       }
     } finally {
       sub.close();
+      release();
     }
   });
 }
@@ -87,9 +131,17 @@ export const LiveQuery = z
  * GET /[?customer=…&thread=…]: the changes for the console's people — every one (the inbox), or one
  * conversation's. Mounted at /console/events, under the console's session middleware.
  */
-export function liveRouter(rt: Pick<CareRuntime, "live">, o: Omit<LiveStreamOptions, "filter"> = {}): Hono<AppEnv> {
-  return new Hono<AppEnv>().get("/", signedIn, requireRole("agent", "operator"), (c) => liveStream(c, rt.live, { ...o, filter: about(readQuery(c, LiveQuery)) }));
+export function liveRouter(rt: Pick<CareRuntime, "live">, o: { heartbeatMs?: number; perPerson?: StreamCap } = {}): Hono<AppEnv> {
+  return new Hono<AppEnv>().get("/", signedIn, requireRole("agent", "operator"), (c) =>
+    liveStream(c, rt.live, { heartbeatMs: o.heartbeatMs, filter: about(readQuery(c, LiveQuery)), cap: personCap(c, o.perPerson) }),
+  );
 }
+
+/** A signed-in person's streams count against one cap, whichever page opened them. */
+export const personCap = (c: Context<AppEnv>, streams: StreamCap | undefined) => {
+  const user = c.get("user");
+  return streams && user ? { streams, key: `user:${user.id}` } : undefined;
+};
 
 /**
  * One thread's changes only, for a customer's web chat: `threadOf` names the caller's own thread (from their
@@ -98,11 +150,11 @@ export function liveRouter(rt: Pick<CareRuntime, "live">, o: Omit<LiveStreamOpti
 export function threadEvents(
   rt: Pick<CareRuntime, "live">,
   threadOf: (c: Context<AppEnv>) => string | undefined | Promise<string | undefined>,
-  o: Omit<LiveStreamOptions, "filter"> = {},
+  o: { heartbeatMs?: number; cap?: (c: Context<AppEnv>) => LiveStreamOptions["cap"] } = {},
 ): Handler<AppEnv> {
   return async (c) => {
     const threadId = await threadOf(c);
     if (!threadId) throw notFound("conversation");
-    return liveStream(c, rt.live, { ...o, filter: onlyThread(threadId) });
+    return liveStream(c, rt.live, { heartbeatMs: o.heartbeatMs, filter: onlyThread(threadId), cap: o.cap?.(c) });
   };
 }

@@ -4,6 +4,7 @@ import type { RunService } from "../../app/runs/service.js";
 import type { WebChatSettings, WebChatTexts } from "../../domain/web-chat.js";
 import type { RunSlots } from "../helper/run-slots.js";
 import type { CookieOptions } from "../middleware/session.js";
+import type { LiveCaps } from "./live.js";
 
 /** What the page routers need besides the runtime. */
 export interface PagesOptions {
@@ -16,4 +17,6 @@ export interface PagesOptions {
   runSlots?: RunSlots;
   /** The web chat's settings and texts, when not data/web-chat.json's and prompts/web-chat's (tests). */
   webChat?: { settings?: WebChatSettings; texts?: WebChatTexts };
+  /** How many live streams a person, and a web chat's client address, may hold open (pagesRouter makes them). */
+  streams?: LiveCaps;
 }

@@ -14,7 +14,7 @@ import { loadWebChatSettings, loadWebChatTexts } from "../../../store/assets.js"
 import type { AppEnv } from "../../env.js";
 import { HttpError, parseWith } from "../../helper/http.js";
 import { inLine } from "../../middleware/admission.js";
-import { rateLimit } from "../../middleware/rate-limit.js";
+import { clientAddress, rateLimit } from "../../middleware/rate-limit.js";
 import { csrf } from "../../middleware/session.js";
 import { threadEvents } from "../live.js";
 import type { PagesOptions } from "../options.js";
@@ -68,7 +68,13 @@ export function chatPages(rt: CareRuntime, o: PagesOptions): Hono<AppEnv> {
         );
       })
       // A person joining or writing, live: this visitor's thread only (the cookie's, never a thread the request names).
-      .get("/events", threadEvents(rt, (c) => c.get("chat")?.threadId))
+      .get(
+        "/events",
+        threadEvents(rt, (c) => c.get("chat")?.threadId, {
+          // A visitor mints a new chat with any cookie-less request: the address is what holds them to a few streams.
+          cap: (c) => (o.streams ? { streams: o.streams.perAddress, key: clientAddress(c, o.cookies.trustProxy) } : undefined),
+        }),
+      )
       .post("/messages", rateLimit({ perSecond: s.messages_per_second, burst: s.message_burst, trustProxy: o.cookies.trustProxy }), async (c) => {
         const streamed = wantsStream(c);
         const threadId = chatThread(c);

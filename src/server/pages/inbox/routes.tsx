@@ -23,7 +23,7 @@ import { HttpError, parseWith, readQuery } from "../../helper/http.js";
 import { answerEnd } from "../../helper/run-end.js";
 import { requireRole } from "../../middleware/session.js";
 import { Page } from "../layout.js";
-import { threadEvents } from "../live.js";
+import { personCap, threadEvents } from "../live.js";
 import type { PagesOptions } from "../options.js";
 import { CaseBody, CaseState, Lines, ReplyBox, type CaseView } from "./case.js";
 import { AnswerForm, CannedQuery, HandoffId, MessageForm, NoteForm, QueueQuery, ReassignForm } from "./forms.js";
@@ -126,7 +126,10 @@ export function inboxPages(rt: CareRuntime, o: PagesOptions): Hono<AppEnv> {
       );
     })
     // The case's own stream: its thread's lines and its hand-off's changes, not every conversation's.
-    .get("/h/:id/events", threadEvents(rt, async (c) => (await rt.store.handoffs.get(idOf(c)))?.thread_id ?? undefined))
+    .get(
+      "/h/:id/events",
+      threadEvents(rt, async (c) => (await rt.store.handoffs.get(idOf(c)))?.thread_id ?? undefined, { cap: (c) => personCap(c, o.streams?.perPerson) }),
+    )
     .get("/h/:id/lines", async (c) => {
       const k = await caseOf(c);
       return c.html(<Lines lines={k.lines} s={settings} />);
