@@ -64,6 +64,9 @@ export function errorBody(e: HttpError) {
   return { error: { code: e.code, message: e.message, ...(e.issues ? { issues: e.issues } : {}) } };
 }
 
+/** A select left on "all" (or a field left blank) sends an empty value: the same as not sending the field. */
+export const unlessBlank = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === "" ? undefined : v), schema.optional());
+
 /** Query-string integers and booleans arrive as text. */
 export const queryInt = (min: number, max: number, fallback: number) => z.coerce.number().int().min(min).max(max).default(fallback);
 

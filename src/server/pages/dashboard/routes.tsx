@@ -15,7 +15,7 @@ import { TEMPLATE_IDS, TemplateId } from "../../../domain/template.js";
 import { PolicyName } from "../../../policy/registry.js";
 import { loadConversationTargets } from "../../../store/assets.js";
 import type { AppEnv } from "../../env.js";
-import { HttpError, notFound, parseWith, queryInt } from "../../helper/http.js";
+import { HttpError, notFound, parseWith, queryInt, readForm, readQuery, unlessBlank } from "../../helper/http.js";
 import { requireRole } from "../../middleware/session.js";
 import type { PagesOptions } from "../options.js";
 import { ConversationsPage, PAGE_SIZE } from "./conversations.js";
@@ -30,32 +30,24 @@ import { DatasetResult, JobProgress, SimulationPage, type JobView } from "./simu
 const SimForm = SeriesParams.extend({ iterations: z.coerce.number().int().min(1).max(50).default(5) }).strict();
 type SimForm = z.infer<typeof SimForm>;
 
-/** A select left on "Todos" sends an empty value: no filter. */
-const optional = <T extends z.ZodType>(t: T) => z.preprocess((v) => (v === "" ? undefined : v), t.optional());
 const Namespace = z.string().max(120).regex(/^[A-Za-z0-9_./:-]+$/, "letters, digits and _ . / : - only");
 const ConversationQuery = z
   .object({
-    ns: optional(Namespace),
-    segment: optional(Segment),
-    issue: optional(IssueBucket),
-    template: optional(TemplateId),
-    safety: optional(z.enum(["ok", "fixable", "severe"])),
+    ns: unlessBlank(Namespace),
+    segment: unlessBlank(Segment),
+    issue: unlessBlank(IssueBucket),
+    template: unlessBlank(TemplateId),
+    safety: unlessBlank(z.enum(["ok", "fixable", "severe"])),
     page: queryInt(1, 100_000, 1),
   })
   .strict();
-const SeriesQuery = z.object({ serie: optional(Namespace) }).strict();
+const SeriesQuery = z.object({ serie: unlessBlank(Namespace) }).strict();
 const JobId = z.string().max(200).regex(/^sim-[A-Za-z0-9-]+$/, "a console run id");
 const NsForm = z.object({ ns: Namespace }).strict();
 const OpeForm = z.object({ ns: Namespace, policy: PolicyName, train_share: z.coerce.number().min(0).max(0.9).default(0.5) }).strict();
 const DONE_NOTICE = { congelada: "Política congelada: decide sin aprender.", descongelada: "Política descongelada: vuelve a aprender.", reiniciada: "Lo aprendido se borró." } as const;
-const RecQuery = z.object({ ns: optional(Namespace), hecho: optional(z.enum(["congelada", "descongelada", "reiniciada"])) }).strict();
+const RecQuery = z.object({ ns: unlessBlank(Namespace), hecho: unlessBlank(z.enum(["congelada", "descongelada", "reiniciada"])) }).strict();
 
-/** A form's fields, the CSRF token aside (the middleware checked it). */
-async function readForm<T>(c: Context<AppEnv>, schema: z.ZodType<T>): Promise<T> {
-  const { _csrf: _, ...fields } = await c.req.parseBody();
-  return parseWith(schema, fields, "form");
-}
-const query = <T,>(c: Context<AppEnv>, schema: z.ZodType<T>) => parseWith(schema, c.req.query(), "query");
 /** A run's recorded params, as the form's fields (a run of n iterations is a form asking for n). */
 const pickSimFields = (params: Record<string, unknown>) => Object.fromEntries(Object.keys(SimForm.shape).flatMap((k) => (params[k] === undefined ? [] : [[k, params[k]]])));
 const seriesParamsOf = ({ iterations: _, ...p }: SimForm): SeriesParams => p;
@@ -149,13 +141,13 @@ export function dashboardPages(rt: CareRuntime, o: PagesOptions): Hono<AppEnv> {
     })
 
     .get("/conversaciones", operator, async (c) => {
-      const q = query(c, ConversationQuery);
+      const q = readQuery(c, ConversationQuery);
       const items = await rt.store.interactions.list({ ...conversationFilter(q), newest_first: true, limit: PAGE_SIZE + 1, offset: (q.page - 1) * PAGE_SIZE });
       const namespaces = (await seriesNames()).flatMap((s) => [`${s}/policy`, `${s}/baseline`]);
       return c.html(<ConversationsPage c={c} f={q} items={items.slice(0, PAGE_SIZE)} more={items.length > PAGE_SIZE} namespaces={["main", ...namespaces]} />);
     })
     .get("/conversaciones.csv", operator, async (c) => {
-      const q = query(c, ConversationQuery);
+      const q = readQuery(c, ConversationQuery);
       const chunks = interactionsCsv(rt.store.interactions, conversationFilter(q));
       // A BOM first: spreadsheets then read the accents as UTF-8.
       let first = true;
@@ -176,7 +168,7 @@ export function dashboardPages(rt: CareRuntime, o: PagesOptions): Hono<AppEnv> {
     })
 
     .get("/outreach", operator, async (c) => {
-      const q = query(c, SeriesQuery);
+      const q = readQuery(c, SeriesQuery);
       const series = await consoleSeries();
       const current = q.serie ?? series[0];
       const record = current ? (await rt.store.experiments.list(500)).find((e) => e.params["series"] === current) : undefined;
@@ -188,7 +180,7 @@ export function dashboardPages(rt: CareRuntime, o: PagesOptions): Hono<AppEnv> {
     })
 
     .get("/metricas", operator, async (c) => {
-      const q = query(c, SeriesQuery);
+      const q = readQuery(c, SeriesQuery);
       const series = await seriesNames();
       const current = q.serie ?? series[0];
       const kpis = await recentConversationKpis(rt.store, o.modelCalls);
@@ -197,7 +189,7 @@ export function dashboardPages(rt: CareRuntime, o: PagesOptions): Hono<AppEnv> {
     })
 
     .get("/recomendaciones", operator, async (c) => {
-      const q = query(c, RecQuery);
+      const q = readQuery(c, RecQuery);
       const namespaces = ["main", ...(await seriesNames()).map((s) => `${s}/policy`)];
       const ns = q.ns ?? "main";
       const view = await policyView(rt, ns);

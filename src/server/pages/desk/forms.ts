@@ -1,15 +1,14 @@
 import { z } from "zod";
 import { LeadKind, LeadStatus } from "../../../domain/lead.js";
 import { Folio, TicketStatus } from "../../../domain/ticket.js";
+import { unlessBlank } from "../../helper/http.js";
 
 /** What the desk's pages accept, each field named in a 400 when it is wrong (src/server/helper/http.ts). */
 
-/** A filter left on "Todos" arrives as an empty value: no filter. */
-const filter = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === "" ? undefined : v), schema.optional());
 const page = z.coerce.number().int().min(1).max(1_000_000).default(1);
 
-export const TicketsQuery = z.object({ status: filter(TicketStatus), page });
-export const LeadsQuery = z.object({ kind: filter(LeadKind), status: filter(LeadStatus), page });
+export const TicketsQuery = z.object({ status: unlessBlank(TicketStatus), page });
+export const LeadsQuery = z.object({ kind: unlessBlank(LeadKind), status: unlessBlank(LeadStatus), page });
 
 export const FolioParam = z.object({ folio: Folio });
 export const LeadParam = z.object({ id: z.coerce.number().int().positive().max(2_147_483_647) });

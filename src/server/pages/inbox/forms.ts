@@ -1,17 +1,16 @@
 import { z } from "zod";
 import { Channel } from "../../../domain/channel.js";
+import { unlessBlank } from "../../helper/http.js";
 
-/** A select left on "all" sends an empty value: the same as not sending the field. */
-const optional = <T extends z.ZodTypeAny>(schema: T) => z.preprocess((v) => (v === "" ? undefined : v), schema.optional());
 
 /** The inbox's filters and page, as the query string carries them (also the "take the next one" form's filters). */
 export const QueueQuery = z.object({
-  graph: optional(z.enum(["care", "conversation"])),
-  channel: optional(Channel),
-  reason: optional(z.string().max(60)),
-  claimed: optional(z.enum(["all", "mine", "unclaimed"])),
-  min: optional(z.coerce.number().int().min(0).max(10)),
-  after: optional(z.string().max(400)),
+  graph: unlessBlank(z.enum(["care", "conversation"])),
+  channel: unlessBlank(Channel),
+  reason: unlessBlank(z.string().max(60)),
+  claimed: unlessBlank(z.enum(["all", "mine", "unclaimed"])),
+  min: unlessBlank(z.coerce.number().int().min(0).max(10)),
+  after: unlessBlank(z.string().max(400)),
 });
 export type QueueQuery = z.infer<typeof QueueQuery>;
 
@@ -37,6 +36,6 @@ export const MessageForm = z.object({ text: Text(1600), key: z.string().uuid() }
 export const NoteForm = z.object({ text: Text(2000) });
 export const ReassignForm = z.object({ to: z.string().trim().min(1).max(64) });
 /** A canned reply for one of the case page's reply boxes. */
-export const CannedQuery = z.object({ id: optional(z.string().max(60)), target: z.enum(["respond-box", "message-box"]).default("respond-box") });
+export const CannedQuery = z.object({ id: unlessBlank(z.string().max(60)), target: z.enum(["respond-box", "message-box"]).default("respond-box") });
 /** A hand-off's id in a path: `<thread>:<interrupt>` for the conversation graph's. */
 export const HandoffId = z.string().min(1).max(200);

@@ -1,6 +1,5 @@
 import type { Context } from "hono";
 import { Hono } from "hono";
-import type { z } from "zod";
 import type { CareRuntime } from "../../../app/care-runtime.js";
 import {
   ActionRefusedError,
@@ -19,7 +18,7 @@ import { hasRole } from "../../../domain/user.js";
 import { loadCannedReplies, loadInboxSettings } from "../../../store/assets.js";
 import type { InboxFilter } from "../../../store/handoffs.js";
 import type { AppEnv } from "../../env.js";
-import { HttpError, parseWith, readQuery } from "../../helper/http.js";
+import { HttpError, parseWith, readForm, readQuery } from "../../helper/http.js";
 import { answerEnd } from "../../helper/run-end.js";
 import { requireRole } from "../../middleware/session.js";
 import { Page } from "../layout.js";
@@ -57,10 +56,6 @@ function goTo(c: Context<AppEnv>, to: string) {
     return c.body(null, 200);
   }
   return c.redirect(to, 303);
-}
-
-async function form<T>(c: Context<AppEnv>, schema: z.ZodType<T>): Promise<T> {
-  return parseWith(schema, await c.req.parseBody(), "form");
 }
 
 /**
@@ -107,7 +102,7 @@ export function inboxPages(rt: CareRuntime, o: PagesOptions): Hono<AppEnv> {
       return c.html(<Queue page={await queuePage(c, q)} q={q} s={settings} me={me(c)} now={Date.now()} />);
     })
     .post("/next", async (c) => {
-      const q = await form(c, QueueQuery.omit({ after: true, claimed: true }).passthrough());
+      const q = await readForm(c, QueueQuery.omit({ after: true, claimed: true }).passthrough());
       const h = await takeNextHandoff(rt.store, me(c), { graph: q.graph, channel: q.channel, reason: q.reason, minPriority: q.min });
       if (!h) throw new HttpError(409, "inbox_refused", "No queda ningún hand-off sin tomar con estos filtros.");
       return goTo(c, caseHref(h.interaction_id));
@@ -144,7 +139,7 @@ export function inboxPages(rt: CareRuntime, o: PagesOptions): Hono<AppEnv> {
     })
     .post("/h/:id/answer", async (c) => {
       const id = idOf(c);
-      const a = await form(c, AnswerForm);
+      const a = await readForm(c, AnswerForm);
       const response: HumanResponse =
         a.type === "edit"
           ? { type: "edit", args: { action: "reply_to_customer", args: { message: a.text } } }
@@ -161,7 +156,7 @@ export function inboxPages(rt: CareRuntime, o: PagesOptions): Hono<AppEnv> {
     })
     .post("/h/:id/reassign", async (c) => {
       const id = idOf(c);
-      const { to } = await form(c, ReassignForm);
+      const { to } = await readForm(c, ReassignForm);
       const user = (await rt.store.users.list()).find((u) => u.name === to && !u.disabled && hasRole(u, ["agent"]));
       if (!user) throw new HttpError(400, "invalid_request", `form.to: ${to} no es una persona del equipo de atención`);
       await reassignHandoff(rt.store, id, me(c), to).catch(refused);
@@ -169,13 +164,13 @@ export function inboxPages(rt: CareRuntime, o: PagesOptions): Hono<AppEnv> {
     })
     .post("/h/:id/notes", async (c) => {
       const id = idOf(c);
-      const { text } = await form(c, NoteForm);
+      const { text } = await readForm(c, NoteForm);
       await addHandoffNote(rt.store, id, me(c), text).catch(refused);
       return goTo(c, caseHref(id));
     })
     .post("/h/:id/messages", async (c) => {
       const k = await caseOf(c);
-      const { text, key } = await form(c, MessageForm);
+      const { text, key } = await readForm(c, MessageForm);
       await sendPersonMessage(rt.store, k.handoff.customer_id, me(c), text, `person:${k.handoff.customer_id}:${key}`).catch(refused);
       return goTo(c, caseHref(k.handoff.interaction_id));
     })
