@@ -143,6 +143,16 @@ describe("the inbox's rules on the server", () => {
     expect((await ana.page("/console/inbox/queue?reason=legal_threat")).html).toContain(caseOf("urgent"));
   });
 
+  it("a form's field at fault is named in es-MX, as the person reads it", async () => {
+    const { id } = await askForPerson();
+    const ana = await signedIn("ana");
+    const r = await ana.form(`${caseOf(id)}/reassign`, { to: "x".repeat(65) }, { headers: { "hx-request": "true" } });
+    expect(r.status).toBe(400);
+    const text = await r.text();
+    expect(text).toContain("form.to: Demasiado grande");
+    expect(text).not.toMatch(/Too big/);
+  });
+
   it("a canned reply fills the reply box it was picked for, in es-MX from data/", async () => {
     const ana = await signedIn("ana");
     const box = (await ana.page("/console/inbox/canned?id=revisando&target=message-box")).html;

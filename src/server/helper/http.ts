@@ -39,8 +39,9 @@ export function invalid(error: z.ZodError, where: string): HttpError {
   return new HttpError(400, "invalid_request", issues.map((i) => `${i.path}: ${i.message}`).join("; "), issues);
 }
 
-export function parseWith<T>(schema: z.ZodType<T>, value: unknown, where: "body" | "query" | "path" | "form" | "header"): T {
-  const r = schema.safeParse(value);
+export function parseWith<T>(schema: z.ZodType<T>, value: unknown, where: "body" | "query" | "path" | "form" | "header", o: { people?: boolean } = {}): T {
+  // A schema's own message (a page's es-MX words) wins over the locale's.
+  const r = schema.safeParse(value, o.people ? { error: PEOPLE_LOCALE } : undefined);
   if (!r.success) throw invalid(r.error, where);
   return r.data;
 }
@@ -70,8 +71,11 @@ export const unlessBlank = <T extends z.ZodType>(schema: T) => z.preprocess((v) 
 /** Query-string integers and booleans arrive as text. */
 export const queryInt = (min: number, max: number, fallback: number) => z.coerce.number().int().min(min).max(max).default(fallback);
 
-/** A form post (urlencoded or multipart) without its CSRF field, checked against `schema`. */
+/** What zod says of a field, in the words of the people who fill the pages' forms (the API's clients read English). */
+const PEOPLE_LOCALE = z.locales.es().localeError;
+
+/** A form post (urlencoded or multipart) without its CSRF field, checked against `schema`; a refusal in es-MX. */
 export async function readForm<T>(c: Context, schema: z.ZodType<T>): Promise<T> {
   const { _csrf: _token, ...fields } = await c.req.parseBody();
-  return parseWith(schema, fields, "form");
+  return parseWith(schema, fields, "form", { people: true });
 }
