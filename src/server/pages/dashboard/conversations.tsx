@@ -4,6 +4,7 @@ import { ISSUE_BUCKETS, SEGMENTS } from "../../../domain/segment.js";
 import { TEMPLATE_IDS } from "../../../domain/template.js";
 import type { AppEnv } from "../../env.js";
 import { ISSUE_LABEL, num2, num3, SAFETY_LABEL, when } from "./format.js";
+import { FilterSelect } from "../filter-select.js";
 import { Scroll } from "./scroll.js";
 import { DashboardPage } from "./tabs.js";
 
@@ -25,22 +26,6 @@ export function filterQuery(f: ConversationFilter, extra: Record<string, string>
   for (const [k, v] of Object.entries(extra)) q.set(k, v);
   const s = q.toString();
   return s ? `?${s}` : "";
-}
-
-function Select({ name, label, value, options }: { name: string; label: string; value?: string; options: ReadonlyArray<readonly [string, string]> }) {
-  return (
-    <label>
-      {label}
-      <select name={name}>
-        <option value="">Todos</option>
-        {options.map(([v, text]) => (
-          <option value={v} selected={v === value}>
-            {text}
-          </option>
-        ))}
-      </select>
-    </label>
-  );
 }
 
 const excerpt = (s: string | null) => (s === null ? "(sin mensaje)" : s.length > 90 ? `${s.slice(0, 90)}…` : s);
@@ -88,11 +73,11 @@ export function ConversationsPage({ c, f, items, more, namespaces }: { c: Contex
   return (
     <DashboardPage c={c} tab="conversaciones" title="Conversaciones">
       <form class="card row filters" method="get" action="/console/conversaciones">
-        <Select name="ns" label="Serie" value={f.ns} options={namespaces.map((n) => [n, n] as const)} />
-        <Select name="segment" label="Segmento" value={f.segment} options={SEGMENTS.map((s) => [s, s] as const)} />
-        <Select name="issue" label="Tema" value={f.issue} options={ISSUE_BUCKETS.map((s) => [s, ISSUE_LABEL[s]!] as const)} />
-        <Select name="template" label="Plantilla" value={f.template} options={TEMPLATE_IDS.map((s) => [s, s] as const)} />
-        <Select name="safety" label="Seguridad" value={f.safety} options={Object.entries(SAFETY_LABEL)} />
+        <FilterSelect name="ns" label="Serie" value={f.ns} options={namespaces.map((n) => [n, n] as const)} />
+        <FilterSelect name="segment" label="Segmento" value={f.segment} options={SEGMENTS.map((s) => [s, s] as const)} />
+        <FilterSelect name="issue" label="Tema" value={f.issue} options={ISSUE_BUCKETS.map((s) => [s, ISSUE_LABEL[s]!] as const)} />
+        <FilterSelect name="template" label="Plantilla" value={f.template} options={TEMPLATE_IDS.map((s) => [s, s] as const)} />
+        <FilterSelect name="safety" label="Seguridad" value={f.safety} options={Object.entries(SAFETY_LABEL)} />
         <button type="submit">Filtrar</button>
         <a class="button secondary" href={`/console/conversaciones.csv${filterQuery(f)}`} download>
           Exportar CSV

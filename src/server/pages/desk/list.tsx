@@ -5,6 +5,7 @@ import { LEAD_KINDS, LEAD_STATUSES, type Lead, type LeadKind, type LeadStatus } 
 import { TICKET_STATUSES, type Ticket, type TicketStatus } from "../../../domain/ticket.js";
 import { CHANNEL, ISSUE, LEAD_KIND, LEAD_STATUS, TICKET_STATUS } from "./labels.js";
 import { leadSummary, type CarName } from "./lead.js";
+import { FilterSelect } from "../filter-select.js";
 import { Badge, Time } from "./parts.js";
 import { DESK, leadHref, ticketHref } from "./paths.js";
 
@@ -17,6 +18,9 @@ function listHref(path: string, filters: Record<string, string | undefined>, pag
   return s ? `${path}?${s}` : path;
 }
 
+/** A filter's choices: each value with its label. */
+const choices = <T extends string>(values: readonly T[], labels: Record<T, string>) => values.map((v) => [v, labels[v]] as const);
+
 export function Tabs({ active }: { active: "tickets" | "leads" }) {
   return (
     <nav class="tabs" aria-label="Vistas de la mesa">
@@ -27,22 +31,6 @@ export function Tabs({ active }: { active: "tickets" | "leads" }) {
         Leads
       </a>
     </nav>
-  );
-}
-
-function Select<T extends string>({ name, label, values, labels, value }: { name: string; label: string; values: readonly T[]; labels: Record<T, string>; value?: T }) {
-  return (
-    <label>
-      {label}
-      <select name={name}>
-        <option value="">Todos</option>
-        {values.map((v) => (
-          <option value={v} selected={v === value}>
-            {labels[v]}
-          </option>
-        ))}
-      </select>
-    </label>
   );
 }
 
@@ -132,7 +120,7 @@ export function TicketList({ paged, status }: { paged: Paged<Ticket>; status?: T
   return (
     <>
       <Filters action={DESK}>
-        <Select name="status" label="Estado" values={TICKET_STATUSES} labels={TICKET_STATUS} value={status} />
+        <FilterSelect name="status" label="Estado" value={status} options={choices(TICKET_STATUSES, TICKET_STATUS)} />
       </Filters>
       <DeskList
         label="Tickets"
@@ -155,8 +143,8 @@ export function LeadList({ paged, kind, status, cars }: { paged: Paged<Lead>; ki
   return (
     <>
       <Filters action={action}>
-        <Select name="kind" label="Tipo" values={LEAD_KINDS} labels={LEAD_KIND} value={kind} />
-        <Select name="status" label="Estado" values={LEAD_STATUSES} labels={LEAD_STATUS} value={status} />
+        <FilterSelect name="kind" label="Tipo" value={kind} options={choices(LEAD_KINDS, LEAD_KIND)} />
+        <FilterSelect name="status" label="Estado" value={status} options={choices(LEAD_STATUSES, LEAD_STATUS)} />
       </Filters>
       <DeskList
         label="Leads"
