@@ -67,6 +67,8 @@ describe("signing in", () => {
     expect((await c.form("/console/login", { name: "ana", password: TEST_PASSWORD }, { csrf: false })).status).toBe(403);
     const crossSite = await c.form("/console/login", { name: "ana", password: TEST_PASSWORD }, { headers: { origin: "https://evil.example" } });
     expect(crossSite.status).toBe(403);
+    // What the person reads is why the form was refused, not that their role cannot open the page.
+    expect(await crossSite.text()).toContain("El formulario caducó o no viene de esta página.");
     expect(c.cookie("cg_session")).toBeUndefined();
   });
 

@@ -65,7 +65,7 @@ export function csrf(): MiddlewareHandler<AppEnv> {
     if (SAFE.has(c.req.method)) return next();
     const origin = c.req.header("origin");
     if (origin && origin !== "null" && origin !== new URL(c.req.url).origin && !sameForwardedOrigin(c, origin))
-      throw new HttpError(403, "forbidden", "cross-site request refused");
+      throw new HttpError(403, "csrf", "cross-site request refused");
     let given = c.req.header("x-csrf-token");
     if (given === undefined && /^(application\/x-www-form-urlencoded|multipart\/form-data)/.test(c.req.header("content-type") ?? "")) {
       const field = (await c.req.parseBody())._csrf;
