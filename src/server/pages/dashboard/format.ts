@@ -5,7 +5,6 @@ const F2 = fmt(2);
 const F3 = fmt(3);
 const PCT = new Intl.NumberFormat("es-MX", { style: "percent", maximumFractionDigits: 1 });
 const USD = new Intl.NumberFormat("es-MX", { style: "currency", currency: "USD", minimumFractionDigits: 3, maximumFractionDigits: 3 });
-const WHEN = new Intl.DateTimeFormat("es-MX", { dateStyle: "short", timeStyle: "short", timeZone: "America/Mexico_City" });
 
 const or = (x: number | null | undefined, f: (x: number) => string) => (x === null || x === undefined || Number.isNaN(x) ? "—" : f(x));
 export const int = (x: number | null | undefined) => or(x, (v) => F0.format(v));
@@ -15,7 +14,6 @@ export const pct = (x: number | null | undefined) => or(x, (v) => PCT.format(v))
 /** A value already in percent (lift). */
 export const pctPoints = (x: number | null | undefined) => or(x, (v) => `${v >= 0 ? "+" : ""}${F2.format(v)} %`);
 export const usd = (x: number | null | undefined) => or(x, (v) => USD.format(v));
-export const when = (iso: string | undefined) => (iso ? WHEN.format(new Date(iso)) : "—");
 
 export const SEGMENT_LABEL: Record<string, string> = { VF: "VF · vocal contento", VE: "VE · vocal enojado", NVF: "NVF · silencioso contento", NVE: "NVE · silencioso enojado" };
 export const ISSUE_LABEL: Record<string, string> = { finanzas: "finanzas", mecanica: "mecánica", logistica: "logística", atencion: "atención" };

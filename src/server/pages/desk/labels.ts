@@ -30,7 +30,3 @@ export const ACTION: Record<string, string> = {
 
 /** A note's author as agents read it: the customer and the bot by role, a person by name. */
 export const author = (a: string) => (a === "customer" ? "Cliente" : a === "bot" ? "Asistente" : a);
-
-// The console's people work in Mexico: times in its central zone, whatever the server's.
-const WHEN = new Intl.DateTimeFormat("es-MX", { dateStyle: "medium", timeStyle: "short", timeZone: "America/Mexico_City" });
-export const when = (iso: string) => WHEN.format(new Date(iso));

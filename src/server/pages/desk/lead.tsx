@@ -5,7 +5,8 @@ import { leadStatusesBefore, LEAD_STATUSES, type Lead, type LeadStatus } from ".
 import { formatKm } from "../../../tools/amounts.js";
 import type { AppEnv } from "../../env.js";
 import { CsrfField } from "../layout.js";
-import { LEAD_KIND, LEAD_STATUS, when } from "./labels.js";
+import { when } from "../when.js";
+import { LEAD_KIND, LEAD_STATUS } from "./labels.js";
 import { Badge, Conversation, Facts, History, Notice } from "./parts.js";
 import { DESK, leadHref } from "./paths.js";
 

@@ -3,7 +3,8 @@ import type { AuditEntry } from "../../../store/audit.js";
 import type { Channel } from "../../../domain/channel.js";
 import type { LeadStatus } from "../../../domain/lead.js";
 import type { TicketStatus } from "../../../domain/ticket.js";
-import { ACTION, CHANNEL, LEAD_STATUS, STATUS_BADGE, author, when } from "./labels.js";
+import { when } from "../when.js";
+import { ACTION, CHANNEL, LEAD_STATUS, STATUS_BADGE, author } from "./labels.js";
 
 /** The parts the desk's lists and details share. */
 

@@ -5,10 +5,9 @@ import type { HandoffCase, CaseLine, Decision } from "../../../app/handoff-case.
 import type { CannedReply, InboxSettings } from "../../../domain/inbox.js";
 import type { AppEnv } from "../../env.js";
 import { CsrfField } from "../layout.js";
+import { when } from "../when.js";
 import { caseHref, label, SlaClock } from "./queue.js";
 
-const WHEN = new Intl.DateTimeFormat("es-MX", { dateStyle: "short", timeStyle: "short", timeZone: "America/Mexico_City" });
-const when = (iso: string) => WHEN.format(new Date(iso));
 
 function author(a: string): { who: string; cls: string } {
   if (a === "customer") return { who: "Cliente", cls: "from-customer" };
