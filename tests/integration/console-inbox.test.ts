@@ -102,6 +102,10 @@ describe("the inbox's rules on the server", () => {
     expect(html).toContain(outcome.interaction!.template!);
     expect(html).toContain("Enviar el borrador editado");
     expect(html).toContain("Resumen del caso"); // the care graph's request: why, the customer, the judge
+    // The profile in the agent's words, not the store's codes.
+    expect(html).toContain("<dd>VE · vocal enojado</dd>");
+    expect(html).toContain("<dd>mecánica</dd>");
+    expect(html).toContain("<dd>WhatsApp</dd>");
     expect((await ana.form(`${caseOf(id)}/answer`, { type: "edit", text: "Te llamo hoy mismo para resolverlo." })).status).toBe(303);
     expect(await rt.store.interactions.get(id)).toMatchObject({ human_action: "edit", message: "Te llamo hoy mismo para resolverlo.", message_source: "human" });
   });

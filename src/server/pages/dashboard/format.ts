@@ -15,6 +15,4 @@ export const pct = (x: number | null | undefined) => or(x, (v) => PCT.format(v))
 export const pctPoints = (x: number | null | undefined) => or(x, (v) => `${v >= 0 ? "+" : ""}${F2.format(v)} %`);
 export const usd = (x: number | null | undefined) => or(x, (v) => USD.format(v));
 
-export const SEGMENT_LABEL: Record<string, string> = { VF: "VF · vocal contento", VE: "VE · vocal enojado", NVF: "NVF · silencioso contento", NVE: "NVE · silencioso enojado" };
-export const ISSUE_LABEL: Record<string, string> = { finanzas: "finanzas", mecanica: "mecánica", logistica: "logística", atencion: "atención" };
 export const SAFETY_LABEL: Record<string, string> = { ok: "segura", fixable: "corregida", severe: "grave" };

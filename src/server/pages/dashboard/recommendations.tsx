@@ -6,7 +6,8 @@ import { POLICY_NAMES } from "../../../policy/registry.js";
 import type { CohortRecommendation } from "../../../sim/recommendations.js";
 import type { AppEnv } from "../../env.js";
 import { CsrfField } from "../layout.js";
-import { int, ISSUE_LABEL, num3, pct } from "./format.js";
+import { ISSUE_LABEL } from "../labels.js";
+import { int, num3, pct } from "./format.js";
 
 const cohortLabel = (context: string) => {
   const [segment, issue] = context.split("/");

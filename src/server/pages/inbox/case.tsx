@@ -5,6 +5,7 @@ import type { HandoffCase, CaseLine, Decision } from "../../../app/handoff-case.
 import type { CannedReply, InboxSettings } from "../../../domain/inbox.js";
 import type { AppEnv } from "../../env.js";
 import { CsrfField } from "../layout.js";
+import { ISSUE_LABEL, SEGMENT_LABEL } from "../labels.js";
 import { when } from "../when.js";
 import { caseHref, label, SlaClock } from "./queue.js";
 
@@ -49,7 +50,7 @@ export function Lines({ lines, s }: { lines: CaseLine[]; s: InboxSettings }) {
   );
 }
 
-function Profile({ k }: { k: HandoffCase }) {
+function Profile({ k, s }: { k: HandoffCase; s: InboxSettings }) {
   const c = k.customer;
   return (
     <section class="card" aria-label="Perfil del cliente">
@@ -59,15 +60,15 @@ function Profile({ k }: { k: HandoffCase }) {
           <dt>Id</dt>
           <dd>{c.customer_id}</dd>
           <dt>Segmento</dt>
-          <dd>{c.segment}</dd>
+          <dd>{SEGMENT_LABEL[c.segment] ?? c.segment}</dd>
           <dt>Tema</dt>
-          <dd>{c.issue_bucket}</dd>
+          <dd>{ISSUE_LABEL[c.issue_bucket] ?? c.issue_bucket}</dd>
           <dt>NPS anterior</dt>
           <dd>{c.past_nps}</dd>
           <dt>Riesgo de abandono</dt>
           <dd>{`${Math.round(c.churn_risk_est * 100)} %`}</dd>
           <dt>Canal preferido</dt>
-          <dd>{c.channel_pref}</dd>
+          <dd>{label(s.channels, c.channel_pref)}</dd>
           <dt>Última compra</dt>
           <dd>{`hace ${c.last_purchase_days} días`}</dd>
           <dt>Historia</dt>
@@ -364,7 +365,7 @@ export function CaseBody({ v, k }: { v: CaseView; k: HandoffCase }) {
         </div>
         <div class="stack">
           <DecisionCard k={k} />
-          <Profile k={k} />
+          <Profile k={k} s={v.s} />
           <Notes v={v} k={k} />
         </div>
       </div>
