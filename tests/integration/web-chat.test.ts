@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { CareRuntime } from "../../src/app/care-runtime.js";
 import { ExperimentJobs } from "../../src/app/experiment-jobs.js";
 import { createLogger } from "../../src/app/logger.js";
@@ -8,6 +8,7 @@ import { WorkerOptions } from "../../src/app/runs/worker.js";
 import { webChatThread } from "../../src/app/web-chat.js";
 import { RunSlots } from "../../src/server/helper/run-slots.js";
 import { pagesRouter } from "../../src/server/pages/index.js";
+import { StreamCap } from "../../src/server/pages/live.js";
 import { loadConversationTexts, loadWebChatSettings, loadWebChatTexts } from "../../src/store/assets.js";
 import { testApp } from "../helpers/app.js";
 import { testRuntime } from "../helpers/runtime.js";
@@ -193,6 +194,28 @@ describe("the web chat (/chat)", () => {
     expect(html).toContain(texts.waiting);
     expect(Number(updates.headers.get("x-chat-last"))).toBeGreaterThan(last);
     expect((await app.request("/chat/updates?after=x", { headers: { cookie: a.cookie } })).status).toBe(400);
+  });
+
+  it("holds one client address to its cap of live streams, however many chats it starts (429 past them)", async () => {
+    const streams = { perPerson: new StreamCap(10), perAddress: new StreamCap(3) };
+    const capped = pagesRouter(rt, { runs, jobs: new ExperimentJobs(rt, rt.environment), cookies: { secure: false, trustProxy: 0 }, streams });
+    // No cookie: each request starts a chat of its own, as a script would.
+    const open = () => capped.request("/chat/events", { headers: { accept: "text/event-stream" } });
+    const first = await Promise.all([open(), open(), open()]);
+    try {
+      expect(first.map((r) => r.status)).toEqual([200, 200, 200]);
+      const refused = await open();
+      expect(refused.status).toBe(429);
+      expect(((await refused.json()) as { error: { message: string } }).error.message).toBe(texts.rate_limited);
+      // A client that leaves (its stream's body cancelled) frees its place.
+      await first.pop()!.body!.cancel();
+      await vi.waitFor(() => expect(streams.perAddress.count("unknown")).toBe(2));
+      const again = await open();
+      expect(again.status).toBe(200);
+      first.push(again);
+    } finally {
+      await Promise.all(first.map((r) => r.body?.cancel()));
+    }
   });
 
   it("puts a post without JS in the run line (it waits for the run): a full line is refused and queues nothing", async () => {
