@@ -6,9 +6,9 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { CareRuntime } from "../../src/app/care-runtime.js";
 import type { AppEnv } from "../../src/server/env.js";
 import { HttpError } from "../../src/server/helper/http.js";
-import { threadEvents } from "../../src/server/pages/live.js";
-import { addUser } from "../../src/app/people.js";
-import { SESSION_COOKIE } from "../../src/server/middleware/session.js";
+import { liveRouter, threadEvents } from "../../src/server/pages/live.js";
+import { addUser, closeSession, openSession } from "../../src/app/people.js";
+import { session, SESSION_COOKIE } from "../../src/server/middleware/session.js";
 import { openStore } from "../../src/store/open-store.js";
 import { createLogger } from "../../src/app/logger.js";
 import { ServerConfig, startServer } from "../../src/server/serve.js";
@@ -17,7 +17,7 @@ import { testApp } from "../helpers/app.js";
 import { TEST_PASSWORD } from "../helpers/browser.js";
 import { ConsoleClient } from "../helpers/console.js";
 import { testRuntime } from "../helpers/runtime.js";
-import { openSse, type SseEvent } from "../helpers/sse.js";
+import { openSse, readSse, type SseEvent } from "../helpers/sse.js";
 
 /**
  * The live updates as a browser gets them: the whole app (API, console, an in-process worker) on a real listening
@@ -167,6 +167,24 @@ describe("live updates over server-sent events (SQLite)", () => {
     } finally {
       for (const s of open) s.close();
       await vi.waitFor(() => expect(rt.live.stats().subscribers).toBe(0));
+    }
+  });
+
+  it("a stream ends once its session does (signing out), at the next heartbeat's check", async () => {
+    const user = await addUser(rt.store, { name: "beto", role: "agent", password: TEST_PASSWORD });
+    const s = await openSession(rt.store, { id: user.id, name: user.name, role: user.role });
+    const app = new Hono<AppEnv>();
+    app.use("*", session(rt, { secure: false, trustProxy: 0 }));
+    app.route("/events", liveRouter(rt, { heartbeatMs: 50 }));
+    const res = await app.request("/events", { headers: { cookie: `${SESSION_COOKIE}=${s.token}`, accept: "text/event-stream" } });
+    expect(res.status).toBe(200);
+    const live = readSse(res, () => void res.body?.cancel());
+    try {
+      await vi.waitFor(() => expect(live.comments()).toBeGreaterThanOrEqual(2));
+      await closeSession(rt.store, s.token);
+      await live.ended;
+    } finally {
+      live.close();
     }
   });
 

@@ -43,6 +43,7 @@ export function session(rt: CareRuntime, o: CookieOptions): MiddlewareHandler<Ap
     const token = getCookie(c, cookieName(c, o, SESSION_COOKIE));
     const found = token ? await findSession(rt.store, token) : undefined;
     c.set("user", found?.user);
+    c.set("stillSignedIn", found && token ? async () => (await findSession(rt.store, token))?.user.id === found.user.id : undefined);
     if (found) c.set("csrf", found.csrf);
     else {
       const anon = getCookie(c, cookieName(c, o, ANON_CSRF_COOKIE));

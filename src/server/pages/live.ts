@@ -95,9 +95,18 @@ export async function liveStream(c: Context<AppEnv>, feed: LiveFeed, o: LiveStre
       // The id gives the browser a Last-Event-ID to reconnect with, even before any event came.
       await sse.write(`retry: ${RETRY_MS}\nid: 0\n\n`);
       if (reconnected) await sse.write(RESYNC);
+      const heartbeatMs = o.heartbeatMs ?? HEARTBEAT_MS;
+      const stillSignedIn = c.get("stillSignedIn");
+      let checkedAt = Date.now();
       while (!sse.aborted) {
-        const e = await sub.next(o.heartbeatMs ?? HEARTBEAT_MS);
+        const e = await sub.next(heartbeatMs);
         if (e === undefined) break;
+        // Once a heartbeat's time, busy or quiet: a person signed out (or disabled) since the stream began hears
+        // nothing more. A database that does not answer now keeps the stream (the next check asks again).
+        if (stillSignedIn && Date.now() - checkedAt >= heartbeatMs) {
+          checkedAt = Date.now();
+          if (!(await stillSignedIn().catch(() => true))) break;
+        }
         await sse.write(e === null ? HEARTBEAT : frame(e));
       }
     } finally {
