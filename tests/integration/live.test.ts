@@ -188,6 +188,14 @@ describe("live updates over server-sent events (SQLite)", () => {
     }
   });
 
+  it("the console's stream is the agents' (the inbox's): an operator, whose pages need none, is refused", async () => {
+    await addUser(rt.store, { name: "oscar", role: "operator", password: TEST_PASSWORD });
+    const operator = new ConsoleClient(testApp(rt));
+    await operator.signIn("oscar");
+    const res = await operator.request("/console/events", { headers: { accept: "text/event-stream" } });
+    expect(res.status).toBe(403);
+  });
+
   it("a browser that reconnects (Last-Event-ID) is told to read the page again first", async () => {
     const agent = await server.agent({ "last-event-id": "7" });
     try {

@@ -137,11 +137,12 @@ export const LiveQuery = z
   .strict();
 
 /**
- * GET /[?customer=…&thread=…]: the changes for the console's people — every one (the inbox), or one
+ * GET /[?customer=…&thread=…]: the changes for the console's agents — every one (the inbox), or one
  * conversation's. Mounted at /console/events, under the console's session middleware.
  */
 export function liveRouter(rt: Pick<CareRuntime, "live">, o: { heartbeatMs?: number; perPerson?: StreamCap } = {}): Hono<AppEnv> {
-  return new Hono<AppEnv>().get("/", signedIn, requireRole("agent", "operator"), (c) =>
+  // The agents' (the inbox and its cases): no operator page listens, and every conversation's changes go by here.
+  return new Hono<AppEnv>().get("/", signedIn, requireRole("agent"), (c) =>
     liveStream(c, rt.live, { heartbeatMs: o.heartbeatMs, filter: about(readQuery(c, LiveQuery)), cap: personCap(c, o.perPerson) }),
   );
 }
