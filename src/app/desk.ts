@@ -71,7 +71,8 @@ export function addTicketNote(store: Store, agent: string, folio: string, text: 
     const before = await tx.tickets.get(folio);
     if (!before) return "missing";
     if (before.status === "closed") return "closed";
-    const added = await tx.tickets.addNote(before.folio, { author: agent, text }, `console:${key}`);
+    // The key is unique across every ticket's notes: scoped to this ticket, a form's key cannot swallow another's note.
+    const added = await tx.tickets.addNote(before.folio, { author: agent, text }, `console:${before.folio}:${key}`);
     if (!added) return "missing";
     if (!added.created) return added;
     await tx.audit.record(agent, "ticket.note", ticketSubject(before.folio));

@@ -145,6 +145,16 @@ describe("working a ticket", () => {
     ]);
   });
 
+  it("a form's key makes one note on its own ticket only: the same key on another ticket is another note", async () => {
+    const { ticket: a } = await rt.store.tickets.open(ticket("work-3"), "work-3");
+    const { ticket: b } = await rt.store.tickets.open(ticket("work-4"), "work-4");
+    const key = randomUUID();
+    expect((await as("agent", `/console/desk/tickets/${a.folio}/notes`, { form: { text: "en A", key } })).status).toBe(200);
+    const onB = await as("agent", `/console/desk/tickets/${b.folio}/notes`, { form: { text: "en B", key } });
+    expect(await onB.text()).toContain("Nota agregada.");
+    expect((await rt.store.tickets.get(b.folio))?.notes.map((n) => n.text)).toEqual(["en B"]);
+  });
+
   it("closes with the resolution (masked); a second close keeps the first; a closed ticket takes no notes (409)", async () => {
     const { ticket: t } = await rt.store.tickets.open(ticket("work-2"), "work-2");
     const first = await as("agent", `/console/desk/tickets/${t.folio}/close`, { form: { resolution: "Le llamé al 55 1234 5678 y quedó resuelto" } });
