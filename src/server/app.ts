@@ -98,7 +98,7 @@ export function createApp(rt: CareRuntime, o: AppOptions) {
   app.route("/webhooks/twilio", twilioRouter(rt, o.twilio));
   app.route("/webhooks/telegram", telegramRouter(rt, o.telegram));
   // People's screens: signed in with a session cookie and CSRF-checked, not with API keys.
-  app.route("/", pagesRouter(rt, { runs: o.runs, jobs: o.jobs, runSlots: o.runSlots, modelCalls: o.modelCalls, cookies: o.cookies ?? { secure: false, trustProxy: o.rateLimit.trustProxy ?? 0 } }));
+  app.route("/", pagesRouter(rt, { runs: o.runs, jobs: o.jobs, runSlots: o.runSlots, modelCalls: o.modelCalls, onError: o.onError, cookies: o.cookies ?? { secure: false, trustProxy: o.rateLimit.trustProxy ?? 0 } }));
 
   const guarded = new Hono<AppEnv>();
   guarded.use(apiKeyAuth(o.apiKeys, o.corsOrigins), rateLimit(o.rateLimit));

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { CareRuntime } from "../../src/app/care-runtime.js";
 import { DESK_PAGE_SIZE } from "../../src/app/desk.js";
 import { addUser, openSession } from "../../src/app/people.js";
@@ -122,6 +122,22 @@ describe("validation and unknown ids", () => {
     expect((await as("agent", "/console/desk/tickets/KV-999999/close", { form: { resolution: "x" } })).status).toBe(404);
     expect((await as("agent", "/console/desk/tickets/KV-999999/notes", { form: { text: "x", key: randomUUID() } })).status).toBe(404);
     expect((await as("agent", "/console/desk/leads/999999/status", { form: { status: "closed" } })).status).toBe(404);
+  });
+});
+
+describe("a page's own failure", () => {
+  it("is a 500 page in es-MX with a reference, never the error's text (a JSON body is for the API)", async () => {
+    const spy = vi.spyOn(rt.store.tickets, "list").mockRejectedValueOnce(new Error("boom: SELECT * FROM tickets"));
+    try {
+      const res = await page("agent", "/console/desk");
+      expect(res.status).toBe(500);
+      expect(res.headers.get("content-type")).toMatch(/^text\/html/);
+      const html = await res.text();
+      expect(html).toContain("Algo falló de nuestro lado");
+      expect(html).not.toContain("boom");
+    } finally {
+      spy.mockRestore();
+    }
   });
 });
 

@@ -17,6 +17,8 @@ export interface PagesOptions {
   runSlots?: RunSlots;
   /** The web chat's settings and texts, when not data/web-chat.json's and prompts/web-chat's (tests). */
   webChat?: { settings?: WebChatSettings; texts?: WebChatTexts };
+  /** Told of a page's unexpected error (the server's log), as the API's are; the person gets an es-MX page. */
+  onError?: (error: unknown, requestId: string) => void;
   /** How many live streams a person, and a web chat's client address, may hold open (pagesRouter makes them). */
   streams?: LiveCaps;
 }
