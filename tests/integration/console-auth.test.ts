@@ -99,6 +99,24 @@ describe("signing in", () => {
     expect(stale.headers.get("location")).toMatch(/^\/console\/login/);
   });
 
+  it("a new sign-in in the same browser ends the session it held before, and makes a new token", async () => {
+    const c = new ConsoleClient(app);
+    await c.signIn("oscar");
+    const first = c.cookie("cg_session")!;
+    await c.form("/console/logout", {});
+    await c.signIn("ana");
+    const second = c.cookie("cg_session")!;
+    expect(second).not.toBe(first);
+    // Signed in as ana over oscar's cookie without signing out: oscar's session must not live on.
+    const d = new ConsoleClient(app);
+    await d.signIn("oscar");
+    const oscar = d.cookie("cg_session")!;
+    await d.page("/console/login");
+    await d.form("/console/login", { name: "ana", password: TEST_PASSWORD });
+    const stale = await app.request("http://127.0.0.1/console", { headers: { cookie: `cg_session=${oscar}` } });
+    expect(stale.headers.get("location")).toMatch(/^\/console\/login/);
+  });
+
   it("serves pages with a CSP that allows only our own scripts, and never framed or cached", async () => {
     const res = await new ConsoleClient(app).request("/console/login");
     expect(res.headers.get("content-security-policy")).toContain("script-src 'self'");

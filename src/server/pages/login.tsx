@@ -77,6 +77,9 @@ export function loginPages(rt: CareRuntime, o: PagesOptions) {
         return c.html(<LoginPage c={c} next={form.next} name={name} error="Usuario o contraseña incorrectos." />, 401);
       }
       throttle.succeeded(name);
+      // The session the browser held before (someone else's, on a shared computer) ends here, not at its expiry.
+      const previous = getCookie(c, cookieName(c, o.cookies, SESSION_COOKIE));
+      if (previous) await closeSession(rt.store, previous);
       const { token } = await openSession(rt.store, user);
       writeCookie(c, o.cookies, SESSION_COOKIE, token, { sameSite: "Lax", maxAgeSeconds: SESSION_TTL_MS / 1000 });
       return c.redirect(form.next ?? home(user), 303);
