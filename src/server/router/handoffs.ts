@@ -7,10 +7,14 @@ import { answerRefusal, claimHandoff, handBackConversation, sendPersonMessage, s
 import type { RunWatcher } from "../../app/runs/watch.js";
 import { actingAgent, apiKeyOf } from "../helper/agent.js";
 import { answerEnd } from "../helper/run-end.js";
-import { AgentName as Agent, HumanResume } from "../../domain/human.js";
+import { AgentName, HumanResume } from "../../domain/human.js";
 import type { AppEnv } from "../env.js";
 import { conflict, HttpError, notFound, parseWith, readJson, readQuery, refusedHttp } from "../helper/http.js";
 
+/** Who the request acts for: a person (actingAgent checks the name is a registered, enabled agent or admin). */
+const Agent = AgentName.describe(
+  "The user name of the person the request acts for: a registered, enabled user whose role is agent or admin (care-graph users add). The API key authenticates the machine; anyone else is refused with 422 unknown_agent.",
+);
 export const ClaimRequest = z.object({ agent: Agent }).strict();
 export const ResolveRequest = z.object({ agent: Agent, response: HumanResume }).strict();
 export const HandoffListQuery = z.object({ status: z.enum(["pending", "resolved"]).default("pending") }).strict();
