@@ -9,6 +9,7 @@ import { webChatThread } from "../../src/app/web-chat.js";
 import { RunSlots } from "../../src/server/helper/run-slots.js";
 import { pagesRouter } from "../../src/server/pages/index.js";
 import { loadConversationTexts, loadWebChatSettings, loadWebChatTexts } from "../../src/store/assets.js";
+import { addAgents } from "../helpers/agents.js";
 import { testApp } from "../helpers/app.js";
 import { testRuntime } from "../helpers/runtime.js";
 import { readSse as readLive } from "../helpers/sse.js";
@@ -24,6 +25,7 @@ describe("the web chat (/chat)", () => {
 
   beforeAll(async () => {
     rt = await testRuntime({ customers: [] });
+    await addAgents(rt.store);
     runs = startRunService(rt, { worker: WorkerOptions.parse({ slots: 2, pollMs: 50 }), log: createLogger({ level: "silent" }) });
     app = testApp(rt, { runs });
   });
