@@ -38,11 +38,17 @@ const refuse = (kind: RefusalKind, why: string, message: string) => new ActionRe
 /** WhatsApp's customer service window: free-form messages only this long after the customer's last message. */
 const WHATSAPP_SESSION_MS = 24 * 3600_000;
 
+/**
+ * `via`, on the API's doors: the API key that acted for the agent (a machine), kept in the audit entry so it
+ * is told apart from the person acting in the console (no `via`).
+ */
+const viaDetail = (via: string | undefined) => (via === undefined ? {} : { via });
+
 /** The claim, the conversation made the agent's, and the audit entry, together. */
-export function claimHandoff(store: Store, id: string, agent: string): Promise<ClaimResult> {
+export function claimHandoff(store: Store, id: string, agent: string, via?: string): Promise<ClaimResult> {
   return store.transaction(async (tx) => {
     const r = await tx.handoffs.claim(id, agent);
-    if (r === "claimed") await tookOver(tx, (await tx.handoffs.get(id))!, agent, "handoff.claimed");
+    if (r === "claimed") await tookOver(tx, (await tx.handoffs.get(id))!, agent, "handoff.claimed", viaDetail(via));
     return r;
   });
 }
@@ -125,18 +131,30 @@ export function notesOf(audit: readonly AuditEntry[]): HandoffNote[] {
  * claimed by `agent`, an answer the hand-off can take (a conversation hand-off's draft is the summary a person
  * reads, not a reply to accept). The run checks the claim again, and is what counts.
  */
-export async function submitAnswer(store: Store, id: string, agent: string, response: HumanResponse, requestId?: string): Promise<RunRecord> {
+export async function submitAnswer(store: Store, id: string, agent: string, response: HumanResponse, requestId?: string, via?: string): Promise<RunRecord> {
   const h = await store.handoffs.get(id);
   const why = refusal(h, agent);
   if (why) throw answerRefusal(id, why);
   if (h!.graph === CONVERSATION_GRAPH_ID) conversationAnswer(response);
   else applyResponse(response, { config: handoffConfig(h!.draft) }, h!.draft);
-  return submitRun(store, {
-    thread_id: h!.thread_id!,
-    assistant_id: h!.graph,
-    multitask_strategy: "enqueue",
-    kwargs: { kind: "resolve", interaction_id: id, agent, response, request_id: requestId },
+  return store.transaction(async (tx) => {
+    const run = await submitRun(tx, {
+      thread_id: h!.thread_id!,
+      assistant_id: h!.graph,
+      multitask_strategy: "enqueue",
+      kwargs: { kind: "resolve", interaction_id: id, agent, response, request_id: requestId },
+    });
+    await answerQueued(tx, h!.customer_id, id, agent, run.run_id, via);
+    return run;
   });
+}
+
+/**
+ * A machine's answer for an agent, queued: the run records the answer under the agent's name, this entry which
+ * API key sent it. Nothing for the console, where the person acts themself.
+ */
+export async function answerQueued(tx: Repos, customerId: string, interactionId: string | undefined, agent: string, runId: string, via: string | undefined): Promise<void> {
+  if (via !== undefined) await tx.audit.record(agent, "handoff.answer_queued", customerId, { interaction_id: interactionId, run_id: runId, via });
 }
 
 /** Why a person's answer to hand-off `id` was refused (the same on /v1, the LangGraph routes and the console). */
@@ -174,7 +192,7 @@ async function conversationOf(tx: Repos, customerId: string): Promise<{ thread_i
  * Checked and written in one transaction: the agent cannot lose the conversation in between. `key` makes a
  * retried request one message.
  */
-export function sendPersonMessage(store: Store, customerId: string, agent: string, text: string, key: string): Promise<OutboundMessage | { thread_id: string }> {
+export function sendPersonMessage(store: Store, customerId: string, agent: string, text: string, key: string, via?: string): Promise<OutboundMessage | { thread_id: string }> {
   return store.transaction(async (tx) => {
     const owner = await tx.ownership.get(customerId);
     if (owner.owner !== "human") {
@@ -193,7 +211,7 @@ export function sendPersonMessage(store: Store, customerId: string, agent: strin
         "whatsapp_window",
         `WhatsApp takes free-form messages only within 24 hours of the customer's last one (${last.toISOString()}): send an approved template instead`,
       );
-    const message = await queueMessage(tx, key, customerId, agent, text);
+    const message = await queueMessage(tx, key, customerId, agent, text, viaDetail(via));
     if (conversation) await tx.transcript.append([{ key, line: { ...conversation, author: `person:${agent}`, text } }]);
     if (message) return message;
     if (conversation) return { thread_id: conversation.thread_id };
@@ -202,7 +220,7 @@ export function sendPersonMessage(store: Store, customerId: string, agent: strin
 }
 
 /** The conversation back to the bot, by the person who owns it; a conversation graph still waiting for them is let go. */
-export function handBackConversation(store: Store, customerId: string, agent: string) {
+export function handBackConversation(store: Store, customerId: string, agent: string, via?: string) {
   return store.transaction(async (tx) => {
     const owner = await tx.ownership.get(customerId);
     if (owner.owner !== "human") throw refuse("conflict", "bot_owns", `the bot already owns the conversation with ${customerId}`);
@@ -210,7 +228,7 @@ export function handBackConversation(store: Store, customerId: string, agent: st
       throw refuse("conflict", "not_claimed", `claim the pending hand-off of ${customerId} before handing it back`);
     if (owner.agent !== null && owner.agent !== agent) throw refuse("forbidden", "not_owner", `only ${owner.agent} can hand this conversation back`);
     await tx.ownership.handBack(customerId);
-    await tx.audit.record(agent, "conversation.handback", customerId);
+    await tx.audit.record(agent, "conversation.handback", customerId, viaDetail(via));
     await releaseConversationWaits(tx, customerId, agent);
     return tx.ownership.get(customerId);
   });

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import { hash, verify } from "@node-rs/argon2";
-import { Password, type Role, type SessionUser, type User, UserName } from "../domain/user.js";
+import { hasRole, Password, type Role, type SessionUser, type User, UserName } from "../domain/user.js";
 import type { Store } from "../store/ports.js";
 
 /** How long a sign-in lasts: a working day and some, then the person signs in again. */
@@ -60,4 +60,28 @@ export const findSession = (store: Store, token: string, now = new Date()) => st
 
 export async function closeSession(store: Store, token: string): Promise<void> {
   await store.sessions.delete(tokenHash(token));
+}
+
+/** Why a name cannot act as an agent: no such user, a disabled one, or one whose role works no hand-offs. */
+export class NotAnAgentError extends Error {
+  override readonly name = "NotAnAgentError";
+  constructor(
+    readonly why: "unknown" | "disabled" | "not_agent",
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The person a request acts for as an agent: a registered, enabled user who may work hand-offs (agent or admin).
+ * Machines authenticate with an API key; the name they send says which person they act for, so it must be one.
+ * Checked before anything is written or queued, on every door that takes an agent's name.
+ */
+export async function agentNamed(store: Pick<Store, "users">, name: string): Promise<User> {
+  const user = UserName.safeParse(name).success ? await store.users.byName(name.trim()) : undefined;
+  if (!user) throw new NotAnAgentError("unknown", `no agent named ${JSON.stringify(name)}`);
+  if (user.disabled) throw new NotAnAgentError("disabled", `${JSON.stringify(user.name)} is disabled`);
+  if (!hasRole(user, ["agent"])) throw new NotAnAgentError("not_agent", `${JSON.stringify(user.name)} is an ${user.role}, not an agent`);
+  return user;
 }

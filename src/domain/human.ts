@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-/** The person answering a hand-off, by the name they claimed it with. */
+/** The person answering a hand-off, by their user name: the API holds it to a registered, enabled agent (agentNamed, src/app/people.ts). */
 export const AgentName = z.string().trim().min(1).max(120);
 
 /** Agent Inbox's ActionRequest: what the graph proposes to do. */

@@ -227,6 +227,7 @@ export interface UserStore {
   /** For signing in only: the one read that returns the hash. */
   withPassword(name: string): Promise<{ user: User; password_hash: string } | undefined>;
   get(id: number): Promise<User | undefined>;
+  byName(name: string): Promise<User | undefined>;
   list(): Promise<User[]>;
   /** Ends the user's sessions too. false when there is no such user. */
   setPassword(name: string, password_hash: string): Promise<boolean>;

@@ -7,6 +7,7 @@ import { gzippedSize } from "../../src/server/pages/assets.js";
 import { PROJECT_ROOT, loadWebChatTexts } from "../../src/store/assets.js";
 import { formatPesos, loadToolData, simulateFinancing } from "../../src/tools/index.js";
 import { pgReachable } from "../contract/backends.js";
+import { addAgents } from "../helpers/agents.js";
 import { describeBrowser, launchChromium, startPagesServer, type PagesServer } from "../helpers/browser.js";
 
 const PHONE = { width: 390, height: 844 };
@@ -33,6 +34,8 @@ describeBrowser.each(backends)("a customer on the web chat, in Chromium ($backen
   const shot = (name: string) => (backend === "sqlite" ? join(PROJECT_ROOT, "docs/screenshots", name) : undefined);
   beforeAll(async () => {
     [s, browser] = await Promise.all([startPagesServer({ backend }), launchChromium()]);
+    // The agent the machine acts for over the API (below).
+    await addAgents(s.rt.store);
   }, 60_000);
   afterAll(async () => {
     await browser?.close();

@@ -12,7 +12,9 @@ contract("UserStore", (store) => {
     expect(await u.add({ name: "ana", role: "admin", password_hash: "h2" })).toBeUndefined();
     expect(await u.withPassword("ana")).toEqual({ user: ana, password_hash: "h1" });
     expect(await u.get(ana!.id)).toEqual(ana);
+    expect(await u.byName("ana")).toEqual(ana);
     expect(await u.withPassword("nadie")).toBeUndefined();
+    expect(await u.byName("nadie")).toBeUndefined();
   });
 
   it("refuses a role outside the three", async () => {

@@ -14,10 +14,12 @@ export class ConsoleClient {
   constructor(
     private readonly app: App,
     private readonly base = "http://127.0.0.1",
+    /** Sent with every request (e.g. a proxy's X-Forwarded-Proto). */
+    private readonly headers: Record<string, string> = {},
   ) {}
 
   async request(path: string, init: RequestInit = {}): Promise<Response> {
-    const headers = new Headers(init.headers);
+    const headers = new Headers({ ...this.headers, ...Object.fromEntries(new Headers(init.headers)) });
     if (this.cookies.size) headers.set("cookie", [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; "));
     const res = await this.app.request(`${this.base}${path}`, { ...init, headers, redirect: "manual" });
     for (const line of res.headers.getSetCookie()) {

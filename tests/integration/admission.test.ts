@@ -2,12 +2,14 @@ import { afterAll, describe, expect, it } from "vitest";
 import { createMetrics } from "../../src/server/helper/prometheus.js";
 import { RunSlots } from "../../src/server/helper/run-slots.js";
 import { twilioSignature } from "../../src/server/helper/twilio.js";
+import { addAgents } from "../helpers/agents.js";
 import { testApp } from "../helpers/app.js";
 import { customer, testRuntime } from "../helpers/runtime.js";
 
 const TOKEN = "twilio-test-token";
 const PUBLIC = "https://care.example.mx";
 const rt = await testRuntime({ customers: [customer({ customer_id: "c1", churn_risk_est: 0.1 }), customer({ customer_id: "c2", churn_risk_est: 0.1 })] });
+await addAgents(rt.store);
 afterAll(() => rt.close());
 const slots = new RunSlots(1, 1);
 const metrics = createMetrics({ pendingHandoffs: () => 0 });

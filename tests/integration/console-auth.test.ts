@@ -4,6 +4,7 @@ import type { CareRuntime } from "../../src/app/care-runtime.js";
 import { addUser } from "../../src/app/people.js";
 import type { AppEnv } from "../../src/server/env.js";
 import { requireRole } from "../../src/server/middleware/session.js";
+import { serverConfigFromEnv } from "../../src/server/serve.js";
 import { testApp } from "../helpers/app.js";
 import { TEST_PASSWORD } from "../helpers/browser.js";
 import { ConsoleClient } from "../helpers/console.js";
@@ -48,6 +49,23 @@ describe("signing in", () => {
     await tls.page("/console/login");
     const secure = await tls.form("/console/login", { name: "ana", password: TEST_PASSWORD });
     expect(secure.headers.getSetCookie().find((l) => l.startsWith("__Host-cg_session="))).toMatch(/Secure/);
+  });
+
+  it("marks cookies Secure behind a TLS proxy only when the proxy is trusted, and always with CONSOLE_SECURE_COOKIES", async () => {
+    expect(serverConfigFromEnv({ CONSOLE_SECURE_COOKIES: "true" }).secureCookies).toBe(true);
+    expect(serverConfigFromEnv({}).secureCookies).toBe(false);
+    const sessionCookie = async (a: ReturnType<typeof testApp>, headers: Record<string, string> = {}) => {
+      const c = new ConsoleClient(a, undefined, headers);
+      await c.page("/console/login");
+      const res = await c.form("/console/login", { name: "oscar", password: TEST_PASSWORD });
+      return res.headers.getSetCookie().find((l) => /cg_session=/.test(l))!;
+    };
+    const proxied = { "x-forwarded-proto": "https" };
+    expect(await sessionCookie(app, proxied)).toMatch(/^cg_session=(?!.*Secure)/);
+    const behindProxy = testApp(rt, { cookies: { secure: false, trustProxy: 1 } });
+    expect(await sessionCookie(behindProxy, proxied)).toMatch(/^__Host-cg_session=.*Secure/);
+    const always = testApp(rt, { cookies: { secure: true, trustProxy: 0 } });
+    expect(await sessionCookie(always)).toMatch(/^__Host-cg_session=.*Secure/);
   });
 
   it("answers a wrong name and a wrong password alike, and sets no session", async () => {
@@ -111,14 +129,21 @@ describe("signing in", () => {
     expect(stale.headers.get("location")).toMatch(/^\/console\/login/);
   });
 
-  it("signing in again ends the session the browser held before", async () => {
+  it("a new sign-in in the same browser ends the session it held before, and makes a new token", async () => {
     const c = new ConsoleClient(app);
     await c.signIn("oscar");
-    const before = c.cookie("cg_session")!;
-    await c.page("/console/login?next=%2Fconsole");
-    await c.form("/console/login", { name: "oscar", password: TEST_PASSWORD });
-    expect(c.cookie("cg_session")).not.toBe(before);
-    const stale = await app.request("http://127.0.0.1/console", { headers: { cookie: `cg_session=${before}` } });
+    const first = c.cookie("cg_session")!;
+    await c.form("/console/logout", {});
+    await c.signIn("ana");
+    const second = c.cookie("cg_session")!;
+    expect(second).not.toBe(first);
+    // Signed in as ana over oscar's cookie without signing out: oscar's session must not live on.
+    const d = new ConsoleClient(app);
+    await d.signIn("oscar");
+    const oscar = d.cookie("cg_session")!;
+    await d.page("/console/login");
+    await d.form("/console/login", { name: "ana", password: TEST_PASSWORD });
+    const stale = await app.request("http://127.0.0.1/console", { headers: { cookie: `cg_session=${oscar}` } });
     expect(stale.headers.get("location")).toMatch(/^\/console\/login/);
   });
 

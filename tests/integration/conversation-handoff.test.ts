@@ -5,6 +5,7 @@ import { executeRun } from "../../src/app/runs/execute.js";
 import { langgraphEngine } from "../../src/app/runs/engine.js";
 import { servedGraphs } from "../../src/app/runs/graphs.js";
 import { loadConversationTexts } from "../../src/store/assets.js";
+import { addAgents } from "../helpers/agents.js";
 import { testApp } from "../helpers/app.js";
 import { testRuntime } from "../helpers/runtime.js";
 
@@ -28,6 +29,7 @@ describe("a conversation handed to a person over /v1", () => {
 
   beforeEach(async () => {
     rt = await testRuntime({ customers: [] });
+    await addAgents(rt.store);
     app = testApp(rt);
     // The customer has written to us on WhatsApp before: a person's answer has a channel to go out on.
     await rt.store.outbox.setAddress(CUSTOMER, "whatsapp", "whatsapp:+5215500000077");

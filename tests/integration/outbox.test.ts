@@ -8,6 +8,7 @@ import { OutboxSender } from "../../src/app/outbox-sender.js";
 import { twilioSignature } from "../../src/server/helper/twilio.js";
 import { customerIdForWaId } from "../../src/server/router/twilio.js";
 import { startServer, ServerConfig, type RunningServer } from "../../src/server/serve.js";
+import { addAgents } from "../helpers/agents.js";
 import { FakeTwilio } from "../helpers/fake-twilio.js";
 import { customer, testRuntime } from "../helpers/runtime.js";
 import { rawDb } from "../helpers/sql.js";
@@ -29,6 +30,7 @@ describe("what a person writes reaches the WhatsApp customer (Twilio's Messages 
   beforeAll(async () => {
     twilio = await new FakeTwilio().start();
     rt = await testRuntime({ customers: [customer({ customer_id: "api-only", first_message: "Voy a ir a PROFECO." })] });
+    await addAgents(rt.store);
     const cfg = ServerConfig.parse({ port: 0, apiKeys: ["k"], twilioAuthToken: TOKEN, publicBaseUrl: PUBLIC, twilioAccountSid: ACCOUNT, twilioWhatsAppFrom: FROM, twilioApiBase: twilio.url });
     server = await startServer(rt, cfg, log);
     base = `http://127.0.0.1:${server.port}`;
@@ -139,6 +141,7 @@ describe("what a person writes reaches the WhatsApp customer (Twilio's Messages 
 describe("a person's answer and a crash", () => {
   it("a process that died after the resume but before queueing the answer leaves it to recoverRuns, which queues it", async () => {
     const rt = await testRuntime({ customers: [customer({ customer_id: "wa-1", first_message: "Mi abogado los va a demandar." })] });
+    await addAgents(rt.store);
     try {
       await rt.store.outbox.setAddress("wa-1", "whatsapp", "whatsapp:+5215500000003");
       const { outcome } = await runOnThread(rt, { customer_id: "wa-1" });
@@ -164,6 +167,7 @@ describe("the outbox sender", () => {
   beforeAll(async () => {
     twilio = await new FakeTwilio().start();
     rt = await testRuntime({ customers: [] });
+    await addAgents(rt.store);
     await rt.store.outbox.setAddress("c1", "whatsapp", "whatsapp:+5215500000001");
   });
   afterAll(async () => {

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { CareRuntime } from "../../src/app/care-runtime.js";
 import { createLogger } from "../../src/app/logger.js";
 import { startServer, ServerConfig, type RunningServer } from "../../src/server/serve.js";
+import { addAgents } from "../helpers/agents.js";
 import { customer, testRuntime } from "../helpers/runtime.js";
 import { rawDb } from "../helpers/sql.js";
 
@@ -19,6 +20,7 @@ beforeAll(async () => {
       ...["legal1", "legal2", "legal3", "legal4", "legal5", "legal6", "legal7"].map((id) => customer({ customer_id: id, first_message: "Voy a ir a PROFECO a denunciarlos." })),
     ],
   });
+  await addAgents(rt.store);
   server = await startServer(rt, ServerConfig.parse({ port: 0, apiKeys: [KEY], ratePerSecond: 1000, rateBurst: 1000 }), createLogger({ level: "silent" }));
   base = `http://127.0.0.1:${server.port}`;
 });

@@ -4,6 +4,7 @@ import type { CareRuntime } from "../../src/app/care-runtime.js";
 import { createLogger } from "../../src/app/logger.js";
 import { startServer, ServerConfig, type RunningServer } from "../../src/server/serve.js";
 import { freshSchema, pgReachable, url } from "../contract/backends.js";
+import { addAgents } from "../helpers/agents.js";
 import { customer, testRuntime } from "../helpers/runtime.js";
 import { checkpointCount } from "../helpers/sql.js";
 
@@ -25,6 +26,7 @@ describe.skipIf(!pgReachable)(pgReachable ? "the official LangGraph SDK against 
         customer({ customer_id: "legal", first_message: "Voy a ir a PROFECO a denunciarlos." }),
       ],
     });
+    await addAgents(rt.store);
     server = await startServer(rt, ServerConfig.parse({ port: 0, apiKeys: [KEY], ratePerSecond: 1000, rateBurst: 1000 }), createLogger({ level: "silent" }));
     base = `http://127.0.0.1:${server.port}`;
     client = new Client({ apiUrl: base, apiKey: KEY });

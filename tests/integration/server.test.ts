@@ -4,6 +4,7 @@ import type { CareRuntime } from "../../src/app/care-runtime.js";
 import { createLogger } from "../../src/app/logger.js";
 import { createMetrics } from "../../src/server/helper/prometheus.js";
 import { startServer, ServerConfig, type RunningServer } from "../../src/server/serve.js";
+import { addAgents } from "../helpers/agents.js";
 import { customer, testRuntime } from "../helpers/runtime.js";
 import { rawDb } from "../helpers/sql.js";
 
@@ -27,6 +28,7 @@ beforeAll(async () => {
       customer({ customer_id: "legal4", first_message: "Mi abogado los va a demandar." }),
     ],
   });
+  await addAgents(rt.store);
   server = await startServer(rt, ServerConfig.parse({ port: 0, apiKeys: [KEY], ratePerSecond: 1000, rateBurst: 1000 }), log, metrics);
   base = `http://127.0.0.1:${server.port}`;
 });
@@ -303,8 +305,10 @@ describe("human hand-off", () => {
     expect((await api("/v1/conversations/legal2/handback", { json: { agent: "luis" } })).status).toBe(403);
     expect((await api("/v1/conversations/legal2/handback", { json: { agent: "ana" } })).status).toBe(200);
     expect((await api("/v1/conversations/legal2/handback", { json: { agent: "ana" } })).status).toBe(409);
-    const audit = (await (await api("/v1/conversations/legal2")).json()).audit.map((a: any) => a.action);
-    expect(audit).toEqual(["handoff.opened", "handoff.claimed", "handoff.response", "conversation.handback"]);
+    const audit = (await (await api("/v1/conversations/legal2")).json()).audit;
+    expect(audit.map((a: any) => a.action)).toEqual(["handoff.opened", "handoff.claimed", "handoff.answer_queued", "handoff.response", "conversation.handback"]);
+    // Ana, and the API key that acted for her (the answer itself is recorded by the run, as in the console).
+    expect(audit.slice(1).map((a: any) => [a.actor, a.detail.via])).toEqual([["ana", "key-1"], ["ana", "key-1"], ["ana", undefined], ["ana", "key-1"]]);
     expect((await api("/v1/handoffs/nope/claim", { json: { agent: "ana" } })).status).toBe(404);
   });
 });

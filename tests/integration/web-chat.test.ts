@@ -10,6 +10,7 @@ import { RunSlots } from "../../src/server/helper/run-slots.js";
 import { pagesRouter } from "../../src/server/pages/index.js";
 import { StreamCap } from "../../src/server/pages/live.js";
 import { loadConversationTexts, loadWebChatSettings, loadWebChatTexts } from "../../src/store/assets.js";
+import { addAgents } from "../helpers/agents.js";
 import { testApp } from "../helpers/app.js";
 import { testRuntime } from "../helpers/runtime.js";
 import { readSse as readLive } from "../helpers/sse.js";
@@ -25,6 +26,7 @@ describe("the web chat (/chat)", () => {
 
   beforeAll(async () => {
     rt = await testRuntime({ customers: [] });
+    await addAgents(rt.store);
     runs = startRunService(rt, { worker: WorkerOptions.parse({ slots: 2, pollMs: 50 }), log: createLogger({ level: "silent" }) });
     app = testApp(rt, { runs });
   });

@@ -76,7 +76,7 @@ export function loginPages(rt: CareRuntime, o: PagesOptions) {
         return c.html(<LoginPage c={c} next={form.next} name={name} error="Usuario o contraseña incorrectos." />, 401);
       }
       throttle.succeeded(name, address);
-      // A session this browser held before ends here: the new cookie replaces it, so nothing would end it sooner.
+      // The session the browser held before (someone else's, on a shared computer) ends here, not at its expiry.
       const previous = getCookie(c, cookieName(c, o.cookies, SESSION_COOKIE));
       if (previous) await closeSession(rt.store, previous);
       const { token } = await openSession(rt.store, user);

@@ -5,11 +5,16 @@ import type { CareRuntime } from "../../app/care-runtime.js";
 import type { ResolveError } from "../../app/contacts.js";
 import { answerRefusal, claimHandoff, handBackConversation, sendPersonMessage, submitAnswer } from "../../app/handoff-actions.js";
 import type { RunWatcher } from "../../app/runs/watch.js";
+import { actingAgent, apiKeyOf } from "../helper/agent.js";
 import { answerEnd } from "../helper/run-end.js";
-import { AgentName as Agent, HumanResume } from "../../domain/human.js";
+import { AgentName, HumanResume } from "../../domain/human.js";
 import type { AppEnv } from "../env.js";
 import { conflict, HttpError, notFound, parseWith, readJson, readQuery, refusedHttp } from "../helper/http.js";
 
+/** Who the request acts for: a person (actingAgent checks the name is a registered, enabled agent or admin). */
+const Agent = AgentName.describe(
+  "The user name of the person the request acts for: a registered, enabled user whose role is agent or admin (care-graph users add). The API key authenticates the machine; anyone else is refused with 422 unknown_agent.",
+);
 export const ClaimRequest = z.object({ agent: Agent }).strict();
 export const ResolveRequest = z.object({ agent: Agent, response: HumanResume }).strict();
 export const HandoffListQuery = z.object({ status: z.enum(["pending", "resolved"]).default("pending") }).strict();
@@ -37,8 +42,9 @@ export function handoffsRouter(rt: CareRuntime, watcher: RunWatcher) {
     })
     .post("/:id/claim", async (c) => {
       const id = parseWith(Id, c.req.param("id"), "path");
-      const { agent } = await readJson(c, ClaimRequest);
-      const result = await claimHandoff(rt.store, id, agent);
+      const body = await readJson(c, ClaimRequest);
+      const agent = await actingAgent(rt.store, body.agent, "body.agent");
+      const result = await claimHandoff(rt.store, id, agent, apiKeyOf(c));
       if (result === "missing") throw notFound(`hand-off ${id}`);
       if (result === "taken") throw conflict(`hand-off ${id} is claimed by another agent`);
       if (result === "resolved") throw conflict(`hand-off ${id} is already resolved`);
@@ -46,9 +52,10 @@ export function handoffsRouter(rt: CareRuntime, watcher: RunWatcher) {
     })
     .post("/:id/resolve", async (c) => {
       const id = parseWith(Id, c.req.param("id"), "path");
-      const { agent, response } = await readJson(c, ResolveRequest);
+      const body = await readJson(c, ResolveRequest);
+      const agent = await actingAgent(rt.store, body.agent, "body.agent");
       // Checked here for the answer's status; checked again by the run, which is what counts.
-      const run = await submitAnswer(rt.store, id, agent, response, c.get("requestId"));
+      const run = await submitAnswer(rt.store, id, agent, body.response, c.get("requestId"), apiKeyOf(c));
       return c.json(await answerEnd(watcher, run.run_id, c.req.raw.signal));
     });
 }
@@ -71,15 +78,17 @@ export function conversationsRouter(rt: CareRuntime) {
     })
     .post("/:customer_id/messages", async (c) => {
       const id = parseWith(Id, c.req.param("customer_id"), "path");
-      const { agent, text } = await readJson(c, MessageRequest);
+      const body = await readJson(c, MessageRequest);
+      const agent = await actingAgent(rt.store, body.agent, "body.agent");
       // Nothing in the request tells one message from the same one sent again: without the client's key
       // every request is a new message.
       const key = `person:${id}:${parseWith(IdempotencyKey, c.req.header("idempotency-key"), "header") ?? randomUUID()}`;
-      return c.json(await sendPersonMessage(rt.store, id, agent, text, key), 202);
+      return c.json(await sendPersonMessage(rt.store, id, agent, body.text, key, apiKeyOf(c)), 202);
     })
     .post("/:customer_id/handback", async (c) => {
       const id = parseWith(Id, c.req.param("customer_id"), "path");
-      const { agent } = await readJson(c, HandBackRequest);
-      return c.json({ customer_id: id, ...(await handBackConversation(rt.store, id, agent)) });
+      const body = await readJson(c, HandBackRequest);
+      const agent = await actingAgent(rt.store, body.agent, "body.agent");
+      return c.json({ customer_id: id, ...(await handBackConversation(rt.store, id, agent, apiKeyOf(c))) });
     });
 }

@@ -7,6 +7,7 @@ import { CONVERSATION_GRAPH_ID } from "../../app/runs/graphs.js";
 import { ConversationContext } from "../../agents/conversation/state.js";
 import { checkClaim, ConversationOwnedError, HandoffRefusedError, ResumeInProgressError, ThreadInUseError } from "../../app/contacts.js";
 import { AgentName, HumanInterrupt, HumanResume } from "../../domain/human.js";
+import { actingAgent } from "../helper/agent.js";
 import { conflict, HttpError, invalid, parseWith } from "../helper/http.js";
 import { refusedAnswer } from "./handoffs.js";
 
@@ -59,7 +60,8 @@ export async function checkResume(rt: CareRuntime, threadId: string, run: RunReq
   const snapshot = await graph.getState({ configurable: { thread_id: threadId } });
   const pending = snapshot.tasks.flatMap((t) => t.interrupts ?? [])[0];
   if (!pending) throw new HttpError(409, "conflict", `thread ${threadId} is not waiting for a person`);
-  const { agent } = parseWith(Claimant, { metadata: run.metadata ?? {} }, "body").metadata;
+  const named = parseWith(Claimant, { metadata: run.metadata ?? {} }, "body").metadata.agent;
+  const agent = await actingAgent(rt.store, named, "body.metadata.agent");
   await checkClaim(rt.store, threadId, agent);
   const request = z.array(HumanInterrupt).min(1).safeParse(pending.value);
   const response = HumanResume.safeParse(run.command?.resume);
@@ -79,15 +81,15 @@ export function answer(e: unknown): unknown {
  * A turn of the conversation graph: messages the graph can read (each customer's text, bounded), or a resume of
  * a thread that waits for a person. A thread another graph's runs use is refused: its state is not a chat's.
  */
-export async function checkChatRun(rt: CareRuntime, threadId: string, run: RunRequest): Promise<void> {
+export async function checkChatRun(rt: CareRuntime, threadId: string, run: RunRequest): Promise<string | undefined> {
   const graphId = (await rt.store.threads.get(threadId))?.metadata.graph_id;
   if (graphId !== undefined && graphId !== CONVERSATION_GRAPH_ID) throw new HttpError(409, "conflict", `thread ${threadId} belongs to the ${String(graphId)} graph`);
   if (run.command) {
     // A person's answer, held to /v1's rules: the claim, and an answer the hand-off can take.
-    await checkResume(rt, threadId, run, rt.conversation);
-    return;
+    return checkResume(rt, threadId, run, rt.conversation);
   }
   parseWith(z.object({ input: ChatInput }), { input: run.input ?? {} }, "body");
+  return undefined;
 }
 
 /** The conversation graph's input as the routes accept it: the standard messages, each text at most 10,000 characters. */

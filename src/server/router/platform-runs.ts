@@ -5,11 +5,13 @@ import { z } from "zod";
 import { CareInput } from "../../agents/state.js";
 import type { CareRuntime } from "../../app/care-runtime.js";
 import { checkThreadFree } from "../../app/contacts.js";
+import { answerQueued } from "../../app/handoff-actions.js";
 import { threadOf } from "../../app/runs/engine.js";
 import { runView, submitRun, ThreadBusyError } from "../../app/runs/submit.js";
 import type { RunService } from "../../app/runs/service.js";
 import { RUN_STATUSES, type RunRecord } from "../../store/ports.js";
 import type { AppEnv } from "../env.js";
+import { apiKeyOf } from "../helper/agent.js";
 import { conflict, HttpError, notFound, parseWith, queryInt, readJson, readQuery } from "../helper/http.js";
 import { endError } from "../helper/run-end.js";
 import { CONVERSATION_GRAPH_ID } from "../../app/runs/graphs.js";
@@ -51,9 +53,11 @@ export function platformRunsRouter(rt: CareRuntime, { graphs, watcher }: Pick<Ru
     if (!stateless && !(await rt.store.threads.get(threadId))) {
       if (body.if_not_exists !== "create") throw notFound(`thread ${threadId}`);
     }
+    // The agent a resume answers for (checkResume: a registered agent holding the claim).
+    let agent: string | undefined;
     try {
-      if (body.assistant_id === CONVERSATION_GRAPH_ID) await checkChatRun(rt, threadId, body);
-      else if (body.command) await checkResume(rt, threadId, body);
+      if (body.assistant_id === CONVERSATION_GRAPH_ID) agent = await checkChatRun(rt, threadId, body);
+      else if (body.command) agent = await checkResume(rt, threadId, body);
       else {
         const input = await checkNewContact(rt, parseWith(CareInput, body.input, "body"));
         if (body.multitask_strategy === "reject") await checkThreadFree(rt.store, threadId, input.customer_id);
@@ -69,13 +73,16 @@ export function platformRunsRouter(rt: CareRuntime, { graphs, watcher }: Pick<Ru
       return await rt.store.transaction(async (tx) => {
         await tx.threads.upsert(threadId, "patch", threadOf(body.assistant_id));
         if (multitask_strategy === "interrupt") for (const open of await tx.runs.open(threadId)) await tx.runs.cancel(threadId, open.run_id, "interrupted by a newer run");
-        return submitRun(tx, {
+        const run = await submitRun(tx, {
           thread_id: threadId,
           assistant_id: body.assistant_id,
           multitask_strategy,
           metadata: body.metadata ?? {},
           kwargs: { kind: "platform", payload: payload as Record<string, unknown>, request_id: c.get("requestId") },
         });
+        const h = agent === undefined ? undefined : await tx.handoffs.onThread(threadId);
+        if (h) await answerQueued(tx, h.customer_id, h.interaction_id, agent!, run.run_id, apiKeyOf(c));
+        return run;
       });
     } catch (e) {
       if (e instanceof ThreadBusyError) throw conflict(e.message);

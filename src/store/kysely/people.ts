@@ -20,6 +20,10 @@ export function userStore({ db, d }: Ctx): UserStore {
       const row = await db.selectFrom("users").selectAll().where("name", "=", name).executeTakeFirst();
       return row && { user: fromRow(row), password_hash: row.password_hash };
     },
+    async byName(name) {
+      const row = await db.selectFrom("users").selectAll().where("name", "=", name).executeTakeFirst();
+      return row && fromRow(row);
+    },
     async get(id) {
       const row = await db.selectFrom("users").selectAll().where("id", "=", id).executeTakeFirst();
       return row && fromRow(row);

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Context } from "hono";
 import { visitorThread } from "../../../app/conversation-handoffs.js";
 import type { HandoffCase, CaseLine, Decision } from "../../../app/handoff-case.js";
+import { Markdown } from "../markdown.js";
 import type { CannedReply, InboxSettings } from "../../../domain/inbox.js";
 import type { AppEnv } from "../../env.js";
 import { CsrfField } from "../layout.js";
@@ -90,11 +91,17 @@ function DecisionCard({ k }: { k: HandoffCase }) {
   return (
     <section class="card" aria-label="Qué decidió el bot">
       <h2>{k.draft !== null ? "Borrador del bot" : "Resumen para la persona"}</h2>
-      <p class="draft text">{k.draft ?? k.summary ?? "—"}</p>
+      {k.draft !== null ? (
+        <p class="draft text">{k.draft}</p>
+      ) : (
+        <div class="draft text">{k.summary ? <Markdown text={k.summary} /> : "—"}</div>
+      )}
       {k.draft !== null && k.summary && (
         <details>
           <summary>Resumen del caso</summary>
-          <p class="text">{k.summary}</p>
+          <div class="text">
+            <Markdown text={k.summary} />
+          </div>
         </details>
       )}
       <dl class="facts">
