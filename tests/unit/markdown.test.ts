@@ -10,6 +10,10 @@ describe("Markdown (the summaries the graphs write for people)", () => {
     );
   });
 
+  it("quotes the `>` lines under a heading line in the same paragraph", () => {
+    expect(html("**Últimos mensajes:**\n> uno\n> dos")).toBe("<p><strong>Últimos mensajes:</strong></p><blockquote>uno<br/>dos</blockquote>");
+  });
+
   it("keeps a customer's markup as text, inside a quote or bold too", () => {
     const out = html('> <img src=x onerror="alert(1)">\n\n**<script>alert(1)</script>**');
     expect(out).not.toMatch(/<img|<script/);
