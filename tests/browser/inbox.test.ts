@@ -1,47 +1,37 @@
 import { randomUUID } from "node:crypto";
 import { AxeBuilder } from "@axe-core/playwright";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { expect, it } from "vitest";
 import { runOnThread } from "../../src/app/contacts.js";
-import { describeBrowser, launchChromium, signIn, startPagesServer, type PagesServer } from "../helpers/browser.js";
+import { describeBrowser, pagesServerAndBrowser, signIn } from "../helpers/browser.js";
 
 /** New hand-offs and customer messages must show within this long, without a reload (issue 12). */
 const LIVE_MS = 2_000;
 const HOSTILE = `<script>window.__xss = "script"</script><img src=x onerror="window.__xss = 'img'"> quiero hablar con una persona`;
 
 describeBrowser("the inbox, in Chromium", () => {
-  let s: PagesServer;
-  let browser: Browser;
-  beforeAll(async () => {
-    [s, browser] = await Promise.all([startPagesServer(), launchChromium()]);
-    await s.addUser("ana", "agent");
-    await s.addUser("luis", "agent");
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await s?.close();
-  });
+  const t = pagesServerAndBrowser([["ana", "agent"], ["luis", "agent"]]);
 
   /** Signed in, on `path`, with its live stream open (its response's headers come once the server listens). */
   async function agentOn(name: string, path: string): Promise<Page> {
-    const page = await (await browser.newContext()).newPage();
-    await signIn(page, s.url, name);
+    const page = await (await t.browser.newContext()).newPage();
+    await signIn(page, t.s.url, name);
     // Off the page the login led to first: its own stream's answer must not be taken for the next page's.
     await page.goto("about:blank");
     const live = page.waitForResponse((r) => /\/events$/.test(new URL(r.url()).pathname));
-    await page.goto(`${s.url}${path}`);
+    await page.goto(`${t.s.url}${path}`);
     await live;
     return page;
   }
   const say = (thread: string, message: string) =>
-    fetch(`${s.url}/v1/chats/${thread}/messages`, { method: "POST", headers: { "x-api-key": "k", "content-type": "application/json" }, body: JSON.stringify({ message, channel: "web" }) });
+    fetch(`${t.s.url}/v1/chats/${thread}/messages`, { method: "POST", headers: { "x-api-key": "k", "content-type": "application/json" }, body: JSON.stringify({ message, channel: "web" }) });
   const caseUrl = (id: string) => `/console/inbox/h/${encodeURIComponent(id)}`;
   const row = (page: Page, id: string) => page.locator(`tr[data-id="${id}"]`);
 
   it("a hand-off appears live; the agent claims it, edits the draft, sends it and hands the chat back", async () => {
     const ana = await agentOn("ana", "/console/inbox");
-    const customer = (await s.rt.store.customers.list({ limit: 1 }))[0]!;
-    const { outcome } = await runOnThread(s.rt, { customer_id: customer.customer_id, context: { churn_threshold: 0 } });
+    const customer = (await t.s.rt.store.customers.list({ limit: 1 }))[0]!;
+    const { outcome } = await runOnThread(t.s.rt, { customer_id: customer.customer_id, context: { churn_threshold: 0 } });
     expect(outcome.status).toBe("handed_off");
     await row(ana, outcome.interaction_id).waitFor({ timeout: LIVE_MS });
 
@@ -53,11 +43,11 @@ describeBrowser("the inbox, in Chromium", () => {
     await edit.fill("Hola, soy Ana. Te llamo hoy para revisar tu auto.");
     await ana.getByRole("button", { name: "Enviar el borrador editado" }).click();
     await ana.getByText("Resuelta: borrador editado, por ana.").waitFor();
-    expect(await s.rt.store.interactions.get(outcome.interaction_id)).toMatchObject({ human_action: "edit", message: "Hola, soy Ana. Te llamo hoy para revisar tu auto." });
+    expect(await t.s.rt.store.interactions.get(outcome.interaction_id)).toMatchObject({ human_action: "edit", message: "Hola, soy Ana. Te llamo hoy para revisar tu auto." });
 
     await ana.getByRole("button", { name: "Devolver al bot" }).click();
     await ana.waitForURL((u) => u.pathname === "/console/inbox");
-    expect((await s.rt.store.ownership.get(customer.customer_id)).owner).toBe("bot");
+    expect((await t.s.rt.store.ownership.get(customer.customer_id)).owner).toBe("bot");
     await ana.context().close();
   });
 
@@ -66,10 +56,10 @@ describeBrowser("the inbox, in Chromium", () => {
     const thread = randomUUID();
     const asked = Date.now();
     expect((await say(thread, HOSTILE)).status).toBe(202);
-    const h = (await s.rt.store.handoffs.onThread(thread))!;
+    const h = (await t.s.rt.store.handoffs.onThread(thread))!;
     await row(ana, h.interaction_id).waitFor({ timeout: LIVE_MS - (Date.now() - asked) });
 
-    await ana.goto(`${s.url}${caseUrl(h.interaction_id)}`);
+    await ana.goto(`${t.s.url}${caseUrl(h.interaction_id)}`);
     await ana.getByRole("button", { name: "Tomar", exact: true }).click();
     await ana.getByText("La tienes tú.").waitFor();
 
@@ -101,7 +91,7 @@ describeBrowser("the inbox, in Chromium", () => {
     await ana.getByLabel("Tu respuesta").fill("Aquí estoy, soy Ana.");
     await ana.getByRole("button", { name: "Responder", exact: true }).click();
     await ana.getByText("Aquí estoy, soy Ana.").first().waitFor();
-    expect(await s.rt.store.handoffs.get(h.interaction_id)).toMatchObject({ status: "resolved", resolution: "response" });
+    expect(await t.s.rt.store.handoffs.get(h.interaction_id)).toMatchObject({ status: "resolved", resolution: "response" });
     // Luis's view learns it is resolved, live.
     await luis.getByText("Resuelta: respondida, por ana.").waitFor({ timeout: LIVE_MS });
     await ana.getByRole("button", { name: "Devolver al bot" }).click();
@@ -112,15 +102,15 @@ describeBrowser("the inbox, in Chromium", () => {
   });
 
   it("the queue and a case, at phone and desktop widths, have no serious or critical accessibility violations", async () => {
-    const { outcome } = await runOnThread(s.rt, { customer_id: (await s.rt.store.customers.list({ limit: 2 }))[1]!.customer_id, context: { churn_threshold: 0 } });
+    const { outcome } = await runOnThread(t.s.rt, { customer_id: (await t.s.rt.store.customers.list({ limit: 2 }))[1]!.customer_id, context: { churn_threshold: 0 } });
     const ana = await agentOn("ana", "/console/inbox");
-    await ana.goto(`${s.url}${caseUrl(outcome.interaction_id)}`);
+    await ana.goto(`${t.s.url}${caseUrl(outcome.interaction_id)}`);
     await ana.getByRole("button", { name: "Tomar", exact: true }).click();
     await ana.getByText("La tienes tú.").waitFor();
     for (const width of [390, 1280]) {
       await ana.setViewportSize({ width, height: 900 });
       for (const path of ["/console/inbox", caseUrl(outcome.interaction_id)]) {
-        await ana.goto(`${s.url}${path}`);
+        await ana.goto(`${t.s.url}${path}`);
         const { violations } = await new AxeBuilder({ page: ana }).analyze();
         expect(violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${path} @${width}: ${v.id} ${v.nodes.map((n) => n.target).join(" ")}`)).toEqual([]);
       }
@@ -139,7 +129,7 @@ describeBrowser("the inbox, in Chromium", () => {
     const refresh = await refreshed;
     expect(new URL(refresh.url()).searchParams.get("claimed")).toBe("mine");
     await refresh.finished();
-    const id = (await s.rt.store.handoffs.onThread(thread))!.interaction_id;
+    const id = (await t.s.rt.store.handoffs.onThread(thread))!.interaction_id;
     expect(await row(ana, id).count()).toBe(0); // unclaimed: not "mine"
     await ana.getByLabel("Asignación").selectOption("unclaimed");
     await row(ana, id).waitFor();

@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { describeBrowser, launchChromium, signIn, startPagesServer, type PagesServer } from "../helpers/browser.js";
+import { expect, it } from "vitest";
+import { describeBrowser, pagesServerAndBrowser, signIn } from "../helpers/browser.js";
 
 /**
  * The live stream as the console's pages use it: htmx's SSE extension in Chromium, on a signed-in page (its CSP,
@@ -9,20 +8,11 @@ import { describeBrowser, launchChromium, signIn, startPagesServer, type PagesSe
  * `hx-trigger="sse:line"` (a request of the page's own when the event comes).
  */
 describeBrowser("live updates in Chromium with htmx's SSE extension", () => {
-  let s: PagesServer;
-  let browser: Browser;
-  beforeAll(async () => {
-    [s, browser] = await Promise.all([startPagesServer(), launchChromium()]);
-    await s.addUser("ana", "agent");
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await s?.close();
-  });
+  const t = pagesServerAndBrowser([["ana", "agent"]]);
 
   it("a hand-off opened and a line appended reach an htmx page without a reload", async () => {
-    const page = await browser.newPage();
-    await signIn(page, s.url, "ana");
+    const page = await t.browser.newPage();
+    await signIn(page, t.s.url, "ana");
     await page.addScriptTag({ url: "/assets/sse.js" });
     // What an inbox page would render: the listeners inside the element that holds the connection.
     await page.evaluate(() => {
@@ -39,16 +29,16 @@ describeBrowser("live updates in Chromium with htmx's SSE extension", () => {
     await page.locator("#live[data-open]").waitFor({ state: "attached" });
 
     const thread = randomUUID();
-    await s.rt.store.handoffs.open({ interaction_id: `${thread}:h`, thread_id: thread, customer_id: "c-web", reason: "human_request", priority: 5, draft: null, experiment_id: null });
+    await t.s.rt.store.handoffs.open({ interaction_id: `${thread}:h`, thread_id: thread, customer_id: "c-web", reason: "human_request", priority: 5, draft: null, experiment_id: null });
     await page.locator("#swapped").getByText(thread).waitFor();
     expect(JSON.parse((await page.locator("#swapped").textContent())!)).toEqual({ interaction_id: `${thread}:h`, what: "opened", thread_id: thread, customer_id: "c-web" });
 
     const probe = page.waitForRequest((r) => r.url().endsWith("/console/live-probe"));
-    await s.rt.store.transcript.append([{ key: `${thread}:1`, line: { thread_id: thread, customer_id: "c-web", channel: "web", author: "customer", text: "hola" } }]);
+    await t.s.rt.store.transcript.append([{ key: `${thread}:1`, line: { thread_id: thread, customer_id: "c-web", channel: "web", author: "customer", text: "hola" } }]);
     await probe;
 
     // Whatever else the page had open on the stream, nothing is left once it is gone.
     await page.close();
-    await expect.poll(() => s.rt.live.stats().subscribers).toBe(0);
+    await expect.poll(() => t.s.rt.live.stats().subscribers).toBe(0);
   });
 });

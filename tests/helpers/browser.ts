@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { serve, type ServerType } from "@hono/node-server";
 import { chromium, type Browser, type Page } from "playwright-core";
-import { describe } from "vitest";
+import { afterAll, beforeAll, describe } from "vitest";
 import type { CareRuntime } from "../../src/app/care-runtime.js";
 import { addUser } from "../../src/app/people.js";
 import type { Role } from "../../src/domain/user.js";
@@ -70,4 +70,21 @@ export async function signIn(page: Page, url: string, name: string, password = T
   await page.getByLabel("Usuario").fill(name);
   await page.getByLabel("Contraseña").fill(password);
   await Promise.all([page.waitForURL((u) => !u.pathname.endsWith("/login")), page.getByRole("button", { name: "Entrar" }).click()]);
+}
+
+/**
+ * A describe block's server and browser: started before its tests with these people signed up, closed after them.
+ * Read `t.s` and `t.browser` inside the tests (they exist once beforeAll has run).
+ */
+export function pagesServerAndBrowser(people: ReadonlyArray<readonly [string, Role]>): { s: PagesServer; browser: Browser } {
+  const t = {} as { s: PagesServer; browser: Browser };
+  beforeAll(async () => {
+    [t.s, t.browser] = await Promise.all([startPagesServer(), launchChromium()]);
+    for (const [name, role] of people) await t.s.addUser(name, role);
+  });
+  afterAll(async () => {
+    await t.browser?.close();
+    await t.s?.close();
+  });
+  return t;
 }
