@@ -44,7 +44,7 @@ export async function checkPassword(store: Store, name: string, password: string
 }
 
 /** The cookie holds the token; the database only its hash. */
-export const tokenHash = (token: string) => createHash("sha256").update(token).digest("base64url");
+const tokenHash = (token: string) => createHash("sha256").update(token).digest("base64url");
 export const newToken = () => randomBytes(32).toString("base64url");
 
 export async function openSession(store: Store, user: SessionUser, now = new Date()): Promise<{ token: string; csrf: string; expires: Date }> {

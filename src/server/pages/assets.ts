@@ -41,7 +41,6 @@ function load(): Map<string, Asset> {
 }
 
 let assets: Map<string, Asset> | undefined;
-export const assetNames = () => [...(assets ??= load()).keys()];
 
 /** The bytes a browser downloads for an asset (gzip-compressed): what the per-page JavaScript budget counts. */
 export const gzippedSize = (name: string) => (assets ??= load()).get(name)?.gzip.length;

@@ -61,7 +61,7 @@ function Nav({ user, active, c }: { user: SessionUser; active?: string; c: Conte
   );
 }
 
-export const ROLE_LABEL: Record<Role, string> = { agent: "agente", operator: "operador", admin: "administración" };
+const ROLE_LABEL: Record<Role, string> = { agent: "agente", operator: "operador", admin: "administración" };
 
 /**
  * Every page: es-MX, readable from a phone up, our stylesheet and htmx from our own routes, and the CSRF token
