@@ -43,14 +43,14 @@ export function conversationKpis(conversations: readonly ConversationFacts[]): C
   const n = talks.length;
   const rate = (k: number) => (n ? k / n : null);
   const customerMessages = (c: ConversationFacts) => c.lines.filter((l) => l.author === "customer").length;
-  const escalated = talks.filter((c) => c.handoff || c.lines.some((l) => l.author.startsWith("person:")));
-  const resolved = talks.filter((c) => !escalated.includes(c) && c.lines.at(-1)?.author === "bot");
+  const escalated = new Set(talks.filter((c) => c.handoff || c.lines.some((l) => l.author.startsWith("person:"))));
+  const resolved = talks.filter((c) => !escalated.has(c) && c.lines.at(-1)?.author === "bot");
   const costs = talks.map((c) => c.cost_usd);
   return {
     conversations: n,
     resolution_without_person: rate(resolved.length),
     first_contact_resolution: rate(resolved.filter((c) => customerMessages(c) === 1).length),
-    escalation_rate: rate(escalated.length),
+    escalation_rate: rate(escalated.size),
     messages_to_resolve: resolved.length ? resolved.reduce((a, c) => a + customerMessages(c), 0) / resolved.length : null,
     cost_per_conversation_usd: n && costs.every((x) => x !== null) ? costs.reduce((a: number, x) => a + x!, 0) / n : null,
   };
@@ -79,7 +79,11 @@ export function againstTargets(k: ConversationKpis, t: ConversationTargets): Arr
 export async function recentConversationKpis(store: Pick<Store, "transcript" | "handoffs" | "runs">, ledger: ModelCallLedger | undefined, limit = 500): Promise<ConversationKpis> {
   const lines = await store.transcript.recentThreads(limit);
   const byThread = new Map<string, TranscriptLine[]>();
-  for (const l of lines) byThread.set(l.thread_id, [...(byThread.get(l.thread_id) ?? []), l]);
+  for (const l of lines) {
+    const thread = byThread.get(l.thread_id);
+    if (thread) thread.push(l);
+    else byThread.set(l.thread_id, [l]);
+  }
   const handoffs = new Set((await store.handoffs.onThreads([...byThread.keys()])).map((h: Handoff) => h.thread_id));
   const facts: ConversationFacts[] = [];
   for (const [thread, threadLines] of byThread)

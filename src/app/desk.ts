@@ -42,7 +42,7 @@ export interface DeskDetail {
 async function detailOf(store: Store, subject: string, threadId: string | null): Promise<DeskDetail> {
   const [history, conversation] = await Promise.all([
     store.audit.list(subject),
-    threadId ? store.transcript.thread(threadId).then((lines) => lines.slice(-CONVERSATION_LINES)) : Promise.resolve([]),
+    threadId ? store.transcript.thread(threadId, { latest: CONVERSATION_LINES }) : Promise.resolve([]),
   ]);
   return { history, conversation };
 }

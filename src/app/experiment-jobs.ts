@@ -47,10 +47,10 @@ export class ExperimentJobs {
     if (this.startingSeries.has(series) || [...this.jobs.values()].some((j) => j.series === series)) throw new SeriesBusyError(`series ${series} is running`);
     this.startingSeries.add(series);
     try {
-      await requireDataset(this.rt, params);
+      const customers = await requireDataset(this.rt, params);
       const firstIteration = await nextIteration(this.rt, series);
       const id = `${series}-${runStamp()}`;
-      this.track(id, series, (signal, onProgress) => runSeries(this.rt, params, this.environment, { experimentId: id, iterations, firstIteration, signal, onProgress }));
+      this.track(id, series, (signal, onProgress) => runSeries(this.rt, params, this.environment, { experimentId: id, iterations, firstIteration, customers, signal, onProgress }));
       return { id, firstIteration };
     } finally {
       this.startingSeries.delete(series);

@@ -5,7 +5,7 @@ import { SEGMENTS, type Segment } from "../domain/segment.js";
 import { PolicyName } from "../policy/registry.js";
 import { forgeCustomers } from "../sim/persona-forge.js";
 import { prioritize, type Prioritized } from "../sim/prioritizer.js";
-import { loadPersonaCorpus } from "../store/assets.js";
+import { loadPersonaCorpus, type PersonaCorpus } from "../store/assets.js";
 import type { CareRuntime } from "./care-runtime.js";
 import { experimentOnGraph, type ExperimentSummary } from "./experiment.js";
 
@@ -41,8 +41,12 @@ export const datasetId = (p: DatasetParams) => `d${p.seed}n${p.customers}a${pct(
 /** The policy namespaces' prefix: one series per dataset and policy. */
 export const seriesId = (p: SeriesParams) => `sim-${datasetId(p)}-${p.policy}`;
 
+/** Read once: every generation, series start and outreach ranking forges from it. */
+let corpus: PersonaCorpus | undefined;
+
 export function datasetCustomers(p: DatasetParams): Customer[] {
-  return forgeCustomers({ n: p.customers, seed: p.seed, share_angry: p.share_angry, share_vocal: p.share_vocal, id_prefix: `${datasetId(p)}-` }, loadPersonaCorpus());
+  corpus ??= loadPersonaCorpus();
+  return forgeCustomers({ n: p.customers, seed: p.seed, share_angry: p.share_angry, share_vocal: p.share_vocal, id_prefix: `${datasetId(p)}-` }, corpus);
 }
 
 /** Writes the dataset (again: the same ids are rewritten with the same records). */
@@ -76,9 +80,18 @@ export async function runSeries(
   rt: CareRuntime,
   p: SeriesParams,
   environment: EnvironmentSpec,
-  o: { experimentId: string; iterations: number; firstIteration: number; concurrency?: number; onProgress?: (done: number, total: number) => void; signal?: AbortSignal },
+  o: {
+    experimentId: string;
+    iterations: number;
+    firstIteration: number;
+    /** The dataset, when the caller has checked it already (requireDataset). */
+    customers?: Customer[];
+    concurrency?: number;
+    onProgress?: (done: number, total: number) => void;
+    signal?: AbortSignal;
+  },
 ): Promise<ExperimentSummary> {
-  const customers = await requireDataset(rt, p);
+  const customers = o.customers ?? (await requireDataset(rt, p));
   const series = seriesId(p);
   return experimentOnGraph(rt, {
     experimentId: o.experimentId,
